@@ -1,0 +1,142 @@
+"""Recording and verifying the audit log.
+
+Appending locks the tenant's :class:`AuditHead` row (``FOR UPDATE``), so entries of one
+tenant get consecutive sequence numbers and each hash covers its predecessor. Editing or
+deleting any entry then breaks the chain, which :func:`verify` finds. On PostgreSQL the
+app's role may only SELECT and INSERT this table, and a trigger refuses UPDATE/DELETE
+even for the owner (see the core migration).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from flask import g, has_request_context, request
+from sqlalchemy import select
+
+from core.audit.models import AuditEntry, AuditHead
+from core.db import db, upsert_insert, utcnow
+from core.tenancy.scope import current_scope, tenant_scope
+from core.tenancy.session import TENANT_CHECKED
+
+GENESIS = "0" * 64
+
+
+def record(
+    action: str,
+    *,
+    obj: Any = None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    detail: dict[str, Any] | None = None,
+    tenant_id: int | None = None,
+) -> AuditEntry:
+    """Append an entry to the log of ``tenant_id`` (default: the tenant in scope, or the
+    platform's log when there is none)."""
+    if obj is not None:
+        object_type = object_type or type(obj).__tablename__
+        object_id = object_id if object_id is not None else obj.id
+    target = tenant_id if tenant_id is not None else current_scope().tenant_id
+    if target is None:
+        from core.tenancy.models import platform_tenant
+
+        target = platform_tenant().id
+    if target == current_scope().tenant_id:
+        return _append(action, object_type, object_id, detail or {})
+    with tenant_scope(target):
+        return _append(action, object_type, object_id, detail or {})
+
+
+def _append(action: str, object_type: str | None, object_id: Any, detail: dict) -> AuditEntry:
+    tenant_id = current_scope().tenant_id
+    db.session.execute(
+        upsert_insert(AuditHead)
+        .values(tenant_id=tenant_id, seq=0, hash=GENESIS, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["tenant_id"])
+        .execution_options(**{TENANT_CHECKED: True})
+    )
+    head = db.session.scalars(select(AuditHead).with_for_update()).one()
+    actor_id, actor_name, ip = _actor()
+    entry = AuditEntry(
+        tenant_id=tenant_id,
+        seq=head.seq + 1,
+        at=utcnow(),
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        detail=detail,
+        ip=ip,
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(entry)
+    head.seq, head.hash = entry.seq, entry.hash
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _actor() -> tuple[int | None, str, str | None]:
+    """The user of the request or job (both set ``g.user``), and the client address."""
+    ip = request.remote_addr if has_request_context() else None
+    user = g.get("user")
+    if user is not None:
+        return user.id, user.display_name, ip
+    return None, ("匿名" if has_request_context() else "系统"), ip
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
+    payload = {
+        "tenant_id": entry.tenant_id,
+        "seq": entry.seq,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "detail": entry.detail,
+        "ip": entry.ip,
+        "prev_hash": entry.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    tenant_id: int
+    seq: int
+    problem: str  # edited | missing | broken_link | truncated
+
+    def __str__(self) -> str:
+        return f"tenant {self.tenant_id} seq {self.seq}: {self.problem}"
+
+
+def verify_chain(tenant_id: int) -> Iterator[ChainProblem]:
+    """Walk one tenant's chain (run inside a scope that can read that tenant)."""
+    expected_seq, prev = 1, GENESIS
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.tenant_id == tenant_id)
+        .order_by(AuditEntry.seq)
+        .execution_options(yield_per=1000)
+    )
+    for entry in entries:
+        if entry.seq != expected_seq:
+            yield ChainProblem(tenant_id, expected_seq, "missing")
+        elif entry.prev_hash != prev:
+            yield ChainProblem(tenant_id, entry.seq, "broken_link")
+        if entry_hash(entry) != entry.hash:
+            yield ChainProblem(tenant_id, entry.seq, "edited")
+        expected_seq, prev = entry.seq + 1, entry.hash
+    head = db.session.scalar(select(AuditHead).where(AuditHead.tenant_id == tenant_id))
+    if head is not None and head.seq != expected_seq - 1:
+        yield ChainProblem(tenant_id, expected_seq, "truncated")

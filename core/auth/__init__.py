@@ -1,0 +1,1 @@
+"""People, memberships, roles, permissions and API tokens."""

@@ -1,0 +1,106 @@
+"""Login, logout and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
+
+from core.auth.login import LoginThrottled, authenticate
+from core.auth.models import Membership, User
+from core.db import db
+from core.routing import _check_csrf, log_in
+from core.tenancy.models import Tenant
+from core.tenancy.scope import cross_tenant_scope
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    next = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    errors: dict = {}
+    status = 400
+    form = {"username": "", "next": request.args.get("next", "")}
+    if request.method == "POST":
+        _check_csrf()
+        try:
+            form = LoginForm().load(request.form.to_dict())
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            try:
+                user = authenticate(form["username"], form["password"], request.remote_addr or "")
+            except LoginThrottled:
+                errors, status = {"_": [_("登录失败次数过多，请 15 分钟后再试。")]}, 429
+            else:
+                if user is None:
+                    errors = {"_": [_("用户名或密码错误。")]}
+                else:
+                    db.session.commit()  # keep the attempt and last_login_at
+                    return _start_session(user, form.get("next", ""))
+        db.session.commit()  # failed attempts count even though the page shows an error
+        return render_template("login.html", form=form, errors=errors), status
+    return render_template("login.html", form=form, errors=errors)
+
+
+def _start_session(user: User, next_url: str):
+    log_in(user)
+    session["tenants"] = tenants_of(user)
+    if next_url and _is_local(next_url):
+        return redirect(next_url)
+    return redirect(url_for("home.index"))
+
+
+def tenants_of(user: User) -> list[dict[str, str]]:
+    """The tenants a user belongs to, for the switcher (read once, at login)."""
+    with cross_tenant_scope("login: list the user's tenants", action="auth.login"):
+        rows = db.session.execute(
+            select(Tenant.slug, Tenant.name)
+            .join(Membership, Membership.tenant_id == Tenant.id)
+            .where(Membership.user_id == user.id, Membership.is_active, Tenant.is_active)
+            .order_by(Tenant.locality_code, Tenant.slug)
+        ).all()
+    return [{"slug": slug, "name": name} for slug, name in rows]
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and url.startswith("/")
+
+
+@bp.post("/logout")
+def logout():
+    _check_csrf()
+    session.clear()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def language():
+    _check_csrf()
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    back = urlsplit(request.referrer or "")
+    if back.path and back.netloc == request.host:
+        return redirect(back.path + (f"?{back.query}" if back.query else ""))
+    return redirect(url_for("home.index"))

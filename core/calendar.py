@@ -1,0 +1,299 @@
+"""Working days and deadlines under the State Council holiday schedule.
+
+Deadlines are counted in natural days (日) or working days (工作日). Working days follow
+the official schedule, including make-up working weekends (调休). The ``chinesecalendar``
+package carries that schedule, but only for the years it was released with, and the
+State Council publishes each next year's schedule in the autumn. So operators can load a
+year's schedule or correct single dates (:func:`load_year`); their rows win over the
+package. A year with neither counts weekends only, and every result computed from such
+a year says so (:attr:`Due.estimated`) so that pages can show it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import chinese_calendar
+from flask_babel import LazyString, gettext, lazy_gettext
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core import clock
+from core.db import db
+
+Unit = Literal["natural", "working"]
+Light = Literal["green", "yellow", "red"]
+#: One operator override: the date, whether it is a working day, and its name (may be None).
+DayEntry = tuple[date, bool, str | None]
+
+ESTIMATED_WARNING = lazy_gettext("节假日数据缺失，按周末估算")
+
+_ONE_DAY = timedelta(days=1)
+
+
+class CalendarDay(db.Model):
+    """An operator's ruling on one date: a public holiday, or a make-up working weekend."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str | None] = mapped_column(String(50))
+
+
+class CalendarYear(db.Model):
+    """An operator loaded the full official schedule for this year, so it is not estimated."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    note: Mapped[str] = mapped_column(String(200))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class Due:
+    """A computed date, and whether it rests on weekends-only guesswork for some year."""
+
+    date: date
+    estimated: bool
+
+    @property
+    def warning(self) -> LazyString | None:
+        """The notice to show next to the date when it is estimated, else ``None``."""
+        return ESTIMATED_WARNING if self.estimated else None
+
+
+# -- The schedule -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Overrides:
+    loaded: bool
+    days: dict[date, bool]
+
+
+#: Per-process cache of the operator rows of each year: deadline code asks about every day
+#: of a range, and these rows change about once a year. :func:`load_year` invalidates it.
+_cache: dict[int, _Overrides] = {}
+
+
+def clear_cache() -> None:
+    """Forget the cached operator rows (tests use it between databases)."""
+    _cache.clear()
+
+
+def _overrides(year: int) -> _Overrides:
+    cached = _cache.get(year)
+    if cached is None:
+        rows = db.session.execute(
+            select(CalendarDay.day, CalendarDay.is_workday).where(
+                CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))
+            )
+        ).all()
+        loaded = db.session.get(CalendarYear, year) is not None
+        cached = _cache[year] = _Overrides(loaded, {day: workday for day, workday in rows})
+    return cached
+
+
+@cache
+def _package_covers(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def year_has_data(year: int) -> bool:
+    """Whether ``year``'s holidays are known (packaged or loaded), i.e. not estimated."""
+    return _package_covers(year) or _overrides(year).loaded
+
+
+def is_workday(d: date) -> bool:
+    """Whether ``d`` is a working day: operator row, else the package, else Monday-Friday."""
+    override = _overrides(d.year).days.get(d)
+    if override is not None:
+        return override
+    if _package_covers(d.year):
+        return chinese_calendar.is_workday(d)
+    return d.weekday() < 5
+
+
+def _estimated(years: Iterable[int]) -> bool:
+    return not all(year_has_data(year) for year in years)
+
+
+def _check_days(days: int) -> None:
+    if days < 0:
+        raise ValueError("days must not be negative")
+
+
+# -- Deadlines ----------------------------------------------------------------------------
+
+
+def _roll(d: date, step: timedelta) -> Due:
+    """``d`` if it is a working day, else the nearest working day in direction ``step``."""
+    years = {d.year}
+    while not is_workday(d):
+        d += step
+        years.add(d.year)
+    return Due(d, _estimated(years))
+
+
+def _count_working_days(origin: date, days: int, step: timedelta) -> Due:
+    _check_days(days)
+    d, counted, years = origin, 0, set()
+    while counted < days:
+        d += step
+        years.add(d.year)
+        if is_workday(d):
+            counted += 1
+    return Due(d, _estimated(years))
+
+
+def add_natural_days(start: date, days: int) -> Due:
+    """The end of a period of ``days`` natural days after the event on ``start``.
+
+    The event's own day is not counted, and a period ending on a rest day or public
+    holiday ends on the next working day (Civil Code Art. 203, the general rule).
+    """
+    _check_days(days)
+    return _roll(start + timedelta(days=days), _ONE_DAY)
+
+
+def add_working_days(start: date, days: int) -> Due:
+    """The ``days``-th working day after ``start`` (the event's own day is not counted)."""
+    return _count_working_days(start, days, _ONE_DAY)
+
+
+def due_date(start: date, days: int, unit: Unit) -> Due:
+    """The deadline of a rule stated as ``days`` natural or working days after ``start``."""
+    if unit == "natural":
+        return add_natural_days(start, days)
+    if unit == "working":
+        return add_working_days(start, days)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def subtract_natural_days(end: date, days: int) -> Due:
+    """The date ``days`` natural days before ``end``, for back-scheduling (倒排工期).
+
+    A result on a rest day moves *earlier* to the previous working day: a milestone
+    moved later would no longer leave ``days`` days before the deadline.
+    """
+    _check_days(days)
+    return _roll(end - timedelta(days=days), -_ONE_DAY)
+
+
+def subtract_working_days(end: date, days: int) -> Due:
+    """The ``days``-th working day before ``end``, for back-scheduling (倒排工期).
+
+    For a working day ``end`` it is the inverse of :func:`add_working_days`.
+    """
+    return _count_working_days(end, days, -_ONE_DAY)
+
+
+def traffic_light(due: date, today: date, warning_days: int) -> Light:
+    """Red when overdue, yellow within ``warning_days`` natural days of ``due``, else green."""
+    if today > due:
+        return "red"
+    if (due - today).days <= warning_days:
+        return "yellow"
+    return "green"
+
+
+# -- Loading a year -----------------------------------------------------------------------
+
+
+def load_year(year: int, days: Iterable[DayEntry], note: str) -> int:
+    """Replace ``year``'s operator rows with ``days`` and mark the year as loaded.
+
+    Used when the State Council publishes a schedule the package lacks, or to correct the
+    package. All or nothing: invalid input raises ``ValueError`` (a message for the
+    operator) before anything is written. Returns the number of dates stored.
+    """
+    entries = list(days)
+    seen: set[date] = set()
+    for day, _workday, name in entries:
+        if day.year != year:
+            raise ValueError(gettext("%(day)s 不在 %(year)s 年内", day=day.isoformat(), year=year))
+        if day in seen:
+            raise ValueError(gettext("%(day)s 重复出现", day=day.isoformat()))
+        if name is not None and len(name) > 50:
+            raise ValueError(gettext("%(day)s 的名称超过 50 个字", day=day.isoformat()))
+        seen.add(day)
+
+    try:
+        db.session.execute(
+            delete(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))
+        )
+        db.session.add_all(
+            CalendarDay(day=day, is_workday=workday, name=name) for day, workday, name in entries
+        )
+        row = db.session.get(CalendarYear, year) or CalendarYear(year=year)
+        row.note = note
+        row.loaded_at = clock.now()
+        db.session.add(row)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    _cache.pop(year, None)
+    return len(entries)
+
+
+def parse_year_file(source: str | Path) -> list[DayEntry]:
+    """Read a year's schedule for :func:`load_year`; a ``Path`` is read, a ``str`` is the text.
+
+    The format is CSV in UTF-8 (a BOM, as Excel and WPS write it, is fine)::
+
+        # 2027 年节假日安排
+        date,type,name
+        2027-01-01,holiday,元旦
+        2027-02-20,workday,春节调休上班
+
+    One row per date that is not an ordinary Monday-Friday working day or Saturday/Sunday
+    rest day: ``type`` is ``holiday`` (a rest day) or ``workday`` (a make-up working day);
+    ``name`` may be empty. The header row is optional; blank lines and lines starting
+    with ``#`` are ignored. Errors raise ``ValueError`` naming the line.
+    """
+    text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
+    reader = csv.reader(text.removeprefix("\ufeff").splitlines())
+    entries: list[DayEntry] = []
+    for cells in reader:
+        line = reader.line_num
+        cells = [cell.strip() for cell in cells]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if not entries and [c.lower() for c in cells] in (
+            ["date", "type", "name"],
+            ["date", "type"],
+        ):
+            continue
+        if len(cells) not in (2, 3):
+            raise ValueError(gettext("第 %(line)s 行：应为“日期,类型,名称”", line=line))
+        try:
+            day = date.fromisoformat(cells[0])
+        except ValueError:
+            raise ValueError(
+                gettext("第 %(line)s 行：日期 %(value)s 应为 YYYY-MM-DD", line=line, value=cells[0])
+            ) from None
+        kind = cells[1].lower()
+        if kind not in ("holiday", "workday"):
+            raise ValueError(
+                gettext(
+                    "第 %(line)s 行：类型应为 holiday 或 workday，而不是 %(value)s",
+                    line=line,
+                    value=cells[1],
+                )
+            )
+        name = cells[2] if len(cells) == 3 and cells[2] else None
+        entries.append((day, kind == "workday", name))
+    return entries

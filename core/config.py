@@ -1,0 +1,66 @@
+"""Configuration from ``ZUGONG_*`` environment variables, with embedded defaults.
+
+With nothing set, Zugong runs embedded: SQLite in the instance folder, jobs in-process,
+demo tenants. Production sets at least ``ZUGONG_DATABASE_URL``, ``ZUGONG_REDIS_URL`` and
+``ZUGONG_SECRET_KEY``; the README lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULT_INSTANCE = Path.cwd() / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"ZUGONG_{name}")
+    return value if value not in (None, "") else default
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    instance = Path(_env("INSTANCE_PATH", str(DEFAULT_INSTANCE))).resolve()
+    database_url = _env("DATABASE_URL", f"sqlite:///{instance / 'zugong.db'}")
+    config: dict[str, Any] = {
+        "ENV_NAME": _env("ENV", "embedded"),
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # Migrations run as the tables' owner; the app connects as a role that is not,
+        # so PostgreSQL row-level security applies to it.
+        "OWNER_DATABASE_URL": _env("OWNER_DATABASE_URL", database_url),
+        "APP_DB_ROLE": _env("APP_DB_ROLE", "zugong_app"),
+        "REDIS_URL": _env("REDIS_URL"),
+        "RQ_QUEUE": _env("RQ_QUEUE", "zugong"),
+        "SECRET_KEY": _env("SECRET_KEY"),
+        "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
+        "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
+        "SCHEDULER_IN_PROCESS": _env("SCHEDULER", "auto"),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": {"zh_Hans_CN": "简体中文", "en": "English"},
+        "WTF_CSRF_CHECK_DEFAULT": False,  # checked in core.routing for cookie sessions only
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env("ENV") == "production",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    config.update(overrides or {})
+    if not config["SECRET_KEY"]:
+        if config["ENV_NAME"] == "production":
+            raise RuntimeError("ZUGONG_SECRET_KEY must be set in production")
+        config["SECRET_KEY"] = _embedded_secret(Path(config["INSTANCE_PATH"]))
+    return config
+
+
+def _embedded_secret(instance: Path) -> str:
+    """A per-installation secret kept in the instance folder (embedded mode only)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

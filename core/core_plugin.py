@@ -1,0 +1,96 @@
+"""Core registers itself as a plugin, so its permissions, roles, settings, navigation and
+jobs travel through the same hooks as every feature plugin's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from core.plugins import hookimpl
+from core.plugins.types import NavItem, PeriodicJob, PermissionDef, RoleDef
+
+PERMISSIONS = [
+    PermissionDef("core.view_members", "查看党员信息"),
+    PermissionDef("core.edit_members", "维护党员信息"),
+    PermissionDef("core.view_identity", "查看身份证号等敏感信息", sensitive=True),
+    PermissionDef("core.manage_org", "维护组织机构"),
+    PermissionDef("core.manage_users", "管理用户与角色"),
+    PermissionDef("core.manage_plugins", "启用或停用功能模块"),
+    PermissionDef("core.manage_settings", "修改本单位设置"),
+    PermissionDef("core.view_audit", "查看审计日志"),
+    PermissionDef("core.manage_tokens", "管理接口令牌"),
+]
+
+ROLES = [
+    RoleDef("admin", "单位管理员", tuple(p.key for p in PERMISSIONS)),
+    RoleDef("staff", "工作人员", ("core.view_members",)),
+    RoleDef(
+        "registrar", "党员信息管理员", ("core.view_members", "core.edit_members", "core.manage_org")
+    ),
+]
+
+
+class CoreSettings(Schema):
+    warning_days = fields.Integer(
+        load_default=3,
+        validate=validate.Range(min=0, max=30),
+        metadata={"title": "临期预警天数（黄灯）"},
+    )
+    unit_full_name = fields.String(
+        load_default="",
+        validate=validate.Length(max=100),
+        metadata={"title": "文书落款单位全称"},
+    )
+
+
+@hookimpl
+def zugong_permissions() -> list[PermissionDef]:
+    return PERMISSIONS
+
+
+@hookimpl
+def zugong_default_roles() -> list[RoleDef]:
+    return ROLES
+
+
+@hookimpl
+def zugong_settings_schema() -> Schema:
+    return CoreSettings()
+
+
+@hookimpl
+def zugong_nav_items(tenant, actor) -> list[NavItem]:
+    items = [
+        NavItem(_l("工作台"), "web.dashboard", icon="house", order=0),
+        NavItem(_l("待办"), "web.todo", icon="check2-square", order=1),
+        NavItem(
+            _l("组织机构"), "orgs.units", icon="diagram-3", order=80, permission="core.view_members"
+        ),
+        NavItem(
+            _l("党员信息"), "orgs.members", icon="people", order=81, permission="core.view_members"
+        ),
+        NavItem(
+            _l("单位管理"), "admin.index", icon="gear", order=90, permission="core.manage_users"
+        ),
+        NavItem(
+            _l("审计日志"),
+            "admin.audit",
+            icon="journal-text",
+            order=91,
+            permission="core.view_audit",
+        ),
+    ]
+    return [i for i in items if i.permission is None or actor.can(i.permission)]
+
+
+@hookimpl
+def zugong_periodic_jobs() -> list[PeriodicJob]:
+    return [
+        PeriodicJob(
+            "core.purge_login_attempts",
+            "core.auth.login:purge_old_attempts",
+            timedelta(hours=6),
+        )
+    ]

@@ -1,0 +1,117 @@
+"""The database handle and the two kinds of model: tenant-owned and global.
+
+Every table is either owned by one tenant (it has a non-null ``tenant_id`` and subclasses
+:class:`TenantOwned`) or named in :data:`GLOBAL_TABLES`. ``tests/core/test_models.py``
+keeps it so, because the tenant scope in :mod:`core.tenancy.scope` only protects what it
+can recognise.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: 64-bit ids on PostgreSQL; SQLite only auto-increments a column typed INTEGER.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+#: Tables that belong to the platform rather than to one tenant.
+GLOBAL_TABLES: set[str] = {
+    "tenants",
+    "tenant_plugins",
+    "users",
+    "login_attempts",
+    "calendar_days",
+    "calendar_years",
+    "alembic_version",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TenantOwned(TimestampMixin):
+    """A row that belongs to exactly one tenant.
+
+    ``(tenant_id, id)`` is unique so that other tenant-owned rows can reference it with a
+    composite foreign key (:func:`tenant_fk`): a reference can never cross tenants.
+    Subclasses add their own constraints and indexes in ``__tenant_args__``.
+    """
+
+    __tenant_args__: tuple = ()
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(BigId, ForeignKey("tenants.id"), nullable=False)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("tenant_id", "id"), *cls.__tenant_args__)
+
+
+def tenant_fk(column: str, target_table: str, ondelete: str | None = None) -> ForeignKeyConstraint:
+    """A foreign key from ``column`` to ``target_table`` that stays inside the tenant."""
+    return ForeignKeyConstraint(
+        ["tenant_id", column],
+        [f"{target_table}.tenant_id", f"{target_table}.id"],
+        ondelete=ondelete,
+    )
+
+
+def tenant_owned_tables() -> list[str]:
+    return sorted(
+        mapper.local_table.name
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, TenantOwned)
+    )
+
+
+class _SQLAlchemy(SQLAlchemy):
+    def _make_scoped_session(self, options):
+        # Imported here: the session class enforces the tenancy rules and needs
+        # TenantOwned, defined above.
+        from core.tenancy.session import TenantSession
+
+        options.setdefault("class_", TenantSession)
+        return super()._make_scoped_session(options)
+
+
+db = _SQLAlchemy(model_class=Base)
+
+
+def upsert_insert(model: type) -> Any:
+    """An INSERT that supports ``on_conflict_do_*`` on PostgreSQL and SQLite alike."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)

@@ -1,0 +1,73 @@
+"""How failures answer: problem+json for the API, a page for people, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from core.api.messages import localize
+from core.api.pagination import BadCursor
+from core.api.problem import plain, problem, wants_problem_json
+from core.api.routes import RequestBodyError
+from core.routing import TokenRejected, Unauthenticated, login_redirect
+from core.workflow import WorkflowError
+
+log = logging.getLogger(__name__)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        status = exc.code or 500
+        if wants_problem_json():
+            detail = exc.description if status in (400, 413, 429) else None
+            return problem(status, detail)
+        return render_template("error.html", status=status, message=exc.description), status
+
+    @app.errorhandler(ValidationError)
+    def _invalid(exc: ValidationError):
+        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return problem(422, _("请检查标出的字段。"), errors=localize(plain(errors)))
+
+    @app.errorhandler(RequestBodyError)
+    def _not_json(_exc: RequestBodyError):
+        return problem(400, _("请求体应为 JSON 对象（Content-Type: application/json）。"))
+
+    @app.errorhandler(BadCursor)
+    def _bad_cursor(_exc: BadCursor):
+        return problem(422, _("分页游标无效。"), errors={"cursor": [_("分页游标无效。")]})
+
+    @app.errorhandler(WorkflowError)
+    def _workflow(exc: WorkflowError):
+        if wants_problem_json():
+            return problem(exc.status, exc.message)
+        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(Unauthenticated)
+    def _unauthenticated(_exc: Unauthenticated):
+        if wants_problem_json():
+            return problem(401, _("请先登录，或在 Authorization 头中提供 Bearer 令牌。"))
+        return login_redirect()
+
+    @app.errorhandler(TokenRejected)
+    def _token_rejected(_exc: TokenRejected):
+        return problem(401, _("令牌已过期或已吊销。"))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc: CSRFError):
+        message = _("页面已过期，请刷新后重试。")
+        if wants_problem_json():
+            return problem(400, message)
+        return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error")
+        if wants_problem_json():
+            return problem(500)
+        return render_template("error.html", status=500, message=None), 500

@@ -1,0 +1,227 @@
+"""Ledgers, statistics and formal documents as downloadable files.
+
+Every plugin exports through these helpers so that all files behave the same in Excel and
+WPS: Chinese headers and file names survive, money is exact, times are Beijing time, and a
+cell typed by a petitioner cannot turn into a formula on a cadre's machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from docxtpl import DocxTemplate
+from flask import Response
+from jinja2.sandbox import SandboxedEnvironment
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+ColumnKind = Literal["text", "int", "date", "datetime", "money"]
+FileKind = Literal["xlsx", "csv", "docx"]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+MIMETYPES: dict[str, str] = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+#: Spreadsheet programs treat a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+NUMBER_FORMATS: dict[str, str] = {
+    "int": "0",
+    "money": "#,##0.00",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+
+MAX_SHEET_TITLE = 31
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_BOLD = Font(bold=True)
+_CAPTION_FONT = Font(bold=True, size=14)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ledger; ``kind`` decides how a value is written, not the caller."""
+
+    key: str
+    title: str
+    width: int = 15
+    kind: ColumnKind = "text"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet; ``rows`` may be a generator so large ledgers never sit in memory."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Mapping[str, Any] | object]
+    caption: str | None = None
+
+
+def guard_formula(text: str) -> str:
+    """Neutralise CSV/formula injection: user text must never run as a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def to_shanghai(value: datetime) -> datetime:
+    """Naive Beijing time, which is what Excel shows and what users mean.
+
+    Naive input is taken as UTC: the platform stores UTC, and SQLite hands back naive values.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    """Exact yuan from integer fen; a float would show 0.1 + 0.2 style errors in totals."""
+    if isinstance(fen, bool) or not isinstance(fen, int):
+        raise TypeError(f"money must be an integer number of fen, got {fen!r}")
+    return Decimal(fen) / 100
+
+
+def _value_of(row: Mapping[str, Any] | object, key: str) -> Any:
+    """Rows may be dicts or ORM objects; both are common in plugins."""
+    if isinstance(row, Mapping):
+        return row.get(key)
+    return getattr(row, key, None)
+
+
+def _typed(value: Any, kind: ColumnKind) -> Any:
+    if value is None:
+        return None
+    if kind == "money":
+        return fen_to_yuan(value)
+    if kind == "int":
+        return int(value)
+    if kind == "datetime":
+        return to_shanghai(value)
+    if kind == "date":
+        return to_shanghai(value).date() if isinstance(value, datetime) else value
+    return guard_formula(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def sanitize_sheet_title(title: str, used: set[str] | None = None) -> str:
+    """Excel refuses titles over 31 characters, with []:*?/\\ or repeated in one workbook."""
+    clean = _SHEET_TITLE_FORBIDDEN.sub("_", title).strip().strip("'")[:MAX_SHEET_TITLE]
+    clean = clean or "Sheet"
+    used = used if used is not None else set()
+    candidate, n = clean, 1
+    while candidate.lower() in used:
+        n += 1
+        suffix = f"({n})"
+        candidate = clean[: MAX_SHEET_TITLE - len(suffix)] + suffix
+    used.add(candidate.lower())
+    return candidate
+
+
+def _styled(ws: Any, value: Any, font: Font | None = None, number_format: str | None = None) -> Any:
+    cell = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        cell.font = font
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _write_sheet(wb: Workbook, sheet: Sheet, used: set[str]) -> None:
+    ws = wb.create_sheet(sanitize_sheet_title(sheet.title, used))
+    for index, column in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    header_row = 2 if sheet.caption else 1
+    ws.freeze_panes = f"A{header_row + 1}"
+    if sheet.caption:
+        ws.append([_styled(ws, guard_formula(sheet.caption), _CAPTION_FONT)])
+    ws.append([_styled(ws, guard_formula(c.title), _BOLD) for c in sheet.columns])
+    formats = [NUMBER_FORMATS.get(c.kind) for c in sheet.columns]
+    for row in sheet.rows:
+        values = [_typed(_value_of(row, c.key), c.kind) for c in sheet.columns]
+        ws.append(
+            [
+                _styled(ws, value, number_format=fmt) if fmt and value is not None else value
+                for value, fmt in zip(values, formats, strict=True)
+            ]
+        )
+
+
+def xlsx_bytes(sheets: list[Sheet]) -> bytes:
+    """Write-only mode: a county ledger can run to tens of thousands of rows."""
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    for sheet in sheets:
+        _write_sheet(wb, sheet, used)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _csv_text(value: Any, kind: ColumnKind) -> str:
+    typed = _typed(value, kind)
+    if typed is None:
+        return ""
+    if isinstance(typed, datetime):
+        return typed.isoformat(sep=" ", timespec="seconds")
+    if isinstance(typed, date):
+        return typed.isoformat()
+    if isinstance(typed, Decimal):
+        return f"{typed:.2f}"
+    return str(typed)
+
+
+def csv_bytes(columns: Sequence[Column], rows: Iterable[Mapping[str, Any] | object]) -> bytes:
+    """UTF-8 with a BOM: without it Excel and WPS open Chinese text as mojibake."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([guard_formula(c.title) for c in columns])
+    for row in rows:
+        writer.writerow([_csv_text(_value_of(row, c.key), c.kind) for c in columns])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def render_docx(template: bytes | Path, context: Mapping[str, Any]) -> bytes:
+    """Tenants can replace templates, so Jinja runs sandboxed and escapes XML in values."""
+    source = io.BytesIO(template) if isinstance(template, bytes) else template
+    doc = DocxTemplate(source)
+    doc.render(dict(context), jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _ascii(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266/5987: modern browsers read filename*, old clients get an ASCII fallback."""
+    filename = re.sub(r'[\x00-\x1f\x7f"\\/]', "_", filename)
+    stem, dot, ext = filename.rpartition(".")
+    ascii_stem = _ascii(stem) or "download"
+    fallback = f"{ascii_stem}.{_ascii(ext)}" if dot else ascii_stem
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download_response(data: bytes, filename: str, kind: FileKind) -> Response:
+    """One place for mimetypes and Chinese file names, which browsers handle unevenly."""
+    if not filename.lower().endswith(f".{kind}"):
+        filename = f"{filename}.{kind}"
+    response = Response(data, content_type=MIMETYPES[kind])
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    return response

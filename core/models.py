@@ -1,0 +1,30 @@
+"""Every core model, imported at start-up so the metadata (and Alembic) sees them all."""
+
+from core.audit.models import AuditEntry, AuditHead
+from core.auth.models import ApiToken, LoginAttempt, Membership, MembershipRole, Role, User
+from core.calendar import CalendarDay, CalendarYear
+from core.jobs.models import Occasion
+from core.orgs.models import Member, OrgUnit
+from core.serials import SerialCounter
+from core.tenancy.models import Tenant, TenantPlugin
+from core.workflow import StateChange
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "CalendarDay",
+    "CalendarYear",
+    "LoginAttempt",
+    "Member",
+    "Membership",
+    "MembershipRole",
+    "Occasion",
+    "OrgUnit",
+    "Role",
+    "SerialCounter",
+    "StateChange",
+    "Tenant",
+    "TenantPlugin",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""Org units (组织机构) and the Party member registry (党员信息)."""

@@ -1,0 +1,130 @@
+"""Discovers plugins, and answers which of them a tenant enables.
+
+Every installed plugin is loaded at start-up, so its models and blueprints always exist;
+enablement is data (:class:`core.tenancy.models.TenantPlugin`). Hook calls made for a
+tenant go through :func:`hook_for`, which leaves out the plugins it does not enable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pluggy
+from flask import current_app, g, has_request_context
+from sqlalchemy import select
+
+from core.db import db
+from core.plugins import hookspecs
+from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+from core.tenancy.models import Tenant, TenantPlugin
+
+ENTRY_POINT_GROUP = "zugong.plugins"
+CORE = "core"
+
+
+class PluginError(Exception):
+    """A plugin is missing, misdeclared, or cannot be enabled or disabled as asked."""
+
+
+class PluginHost:
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.metas: dict[str, PluginMeta] = {}
+
+    def load(self, core_plugin: object, extra: Iterable[tuple[str, object]] = ()) -> None:
+        self.pm.register(core_plugin, name=CORE)
+        self.pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        for name, plugin in extra:
+            self.pm.register(plugin, name=name)
+        for name, plugin in self.pm.list_name_plugin():
+            if name == CORE:
+                continue
+            meta = _call(plugin, "zugong_plugin_meta")
+            if meta is None or meta.name != name:
+                raise PluginError(f"plugin {name!r} must declare zugong_plugin_meta named {name!r}")
+            self.metas[name] = meta
+        for meta in self.metas.values():
+            missing = [d for d in meta.depends_on if d not in self.metas]
+            if missing:
+                raise PluginError(f"plugin {meta.name!r} depends on missing {missing}")
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self.metas)
+
+    def plugin(self, name: str) -> object:
+        plugin = self.pm.get_plugin(name)
+        if plugin is None or name == CORE:
+            raise PluginError(f"unknown plugin {name!r}")
+        return plugin
+
+    def call_one(self, name: str, hook: str, **kwargs: Any) -> Any:
+        """Call ``hook`` on plugin ``name`` alone (e.g. its settings schema)."""
+        return _call(self.pm.get_plugin(name), hook, **kwargs)
+
+    def hook_for(self, enabled: Iterable[str]) -> _TenantHooks:
+        keep = {CORE, *enabled}
+        drop = [p for n, p in self.pm.list_name_plugin() if n not in keep]
+        return _TenantHooks(self.pm, drop)
+
+    def permissions(self) -> dict[str, tuple[str, PermissionDef]]:
+        """Every declared permission: key → (declaring plugin, definition)."""
+        found: dict[str, tuple[str, PermissionDef]] = {}
+        for name, plugin in self.pm.list_name_plugin():
+            for perm in _call(plugin, "zugong_permissions") or []:
+                found[perm.key] = (name, perm)
+        return found
+
+    def default_roles(self, name: str) -> list[RoleDef]:
+        return list(self.call_one(name, "zugong_default_roles") or [])
+
+
+def _call(plugin: object, hook: str, **kwargs: Any) -> Any:
+    """One plugin's implementation of ``hook``, or ``None`` if it has none."""
+    impl = getattr(plugin, hook, None)
+    return impl(**kwargs) if impl else None
+
+
+class _TenantHooks:
+    """``host.hook_for(...).zugong_nav_items(...)``, reaching only the enabled plugins."""
+
+    def __init__(self, pm: pluggy.PluginManager, drop: list[object]) -> None:
+        self._pm = pm
+        self._drop = drop
+
+    def __getattr__(self, name: str) -> Any:
+        return self._pm.subset_hook_caller(name, self._drop)
+
+
+def host() -> PluginHost:
+    return current_app.extensions["zugong.plugins"]
+
+
+def enabled_plugins(tenant: Tenant) -> list[str]:
+    """Plugins enabled for ``tenant``, memoised for the request."""
+    cache: dict[int, list[str]] = (
+        g.setdefault("_enabled_plugins", {}) if has_request_context() else {}
+    )
+    if tenant.id not in cache:
+        names = db.session.scalars(
+            select(TenantPlugin.plugin).where(
+                TenantPlugin.tenant_id == tenant.id, TenantPlugin.enabled
+            )
+        ).all()
+        cache[tenant.id] = sorted(n for n in names if n in host().metas)
+    return cache[tenant.id]
+
+
+def is_enabled(tenant: Tenant, plugin: str) -> bool:
+    return plugin == CORE or plugin in enabled_plugins(tenant)
+
+
+def hook_for(tenant: Tenant) -> _TenantHooks:
+    return host().hook_for(enabled_plugins(tenant))
+
+
+def forget_enabled_cache() -> None:
+    if has_request_context():
+        g.pop("_enabled_plugins", None)

@@ -1,0 +1,62 @@
+"""Plugin settings, resolved in layers: plugin default → platform → ancestors → tenant.
+
+A city sets defaults for its counties; a county can still override them. Each layer is
+stored as given (partial); the merge is validated by the plugin's marshmallow schema,
+whose ``load_default`` values are the bottom layer. Core's own settings (e.g. the
+traffic-light warning window) live here too, under the plugin name ``core``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema
+from sqlalchemy import select
+
+from core.db import db
+from core.plugins.manager import host
+from core.tenancy.models import Tenant, TenantPlugin, platform_tenant
+
+
+def settings_schema(plugin: str) -> Schema | None:
+    return host().call_one(plugin, "zugong_settings_schema")
+
+
+def resolved_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:
+    schema = settings_schema(plugin)
+    if schema is None:
+        return {}
+    merged: dict[str, Any] = {}
+    for layer in _layers(tenant, plugin):
+        merged.update(layer)
+    return schema.load(merged, unknown="exclude")
+
+
+def own_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:
+    row = db.session.get(TenantPlugin, (tenant.id, plugin))
+    return dict(row.settings or {}) if row else {}
+
+
+def validate_partial(plugin: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate a layer of settings; raises marshmallow.ValidationError naming bad fields."""
+    schema = settings_schema(plugin)
+    if schema is None:
+        return {}
+    loaded = schema.load(data, partial=True)
+    # Dump back to plain JSON values, keeping only the keys the caller gave.
+    dumped = schema.dump(loaded)
+    return {key: dumped[key] for key in data if key in dumped}
+
+
+def _layers(tenant: Tenant, plugin: str) -> list[dict[str, Any]]:
+    chain = [platform_tenant(), *reversed(tenant.ancestors()), tenant]
+    ids = [t.id for t in chain]
+    rows = {
+        row.tenant_id: row.settings or {}
+        for row in db.session.scalars(
+            select(TenantPlugin).where(
+                TenantPlugin.plugin == plugin, TenantPlugin.tenant_id.in_(ids)
+            )
+        )
+    }
+    return [rows.get(i, {}) for i in ids]

@@ -1,0 +1,83 @@
+"""The small value types plugins hand to core through the hooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+Light = Literal["green", "yellow", "red"]
+
+
+@dataclass(frozen=True)
+class PluginMeta:
+    name: str
+    title: str  # Chinese title, e.g. 信访
+    title_en: str
+    version: str
+    description: str = ""
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PermissionDef:
+    key: str  # "<plugin>.<verb>", e.g. petitions.view_identity
+    title: str
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class RoleDef:
+    key: str
+    title: str
+    permissions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    endpoint: str
+    icon: str = ""
+    order: int = 100
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class DashboardWidget:
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    title: str
+    url: str
+    plugin: str
+    due: date | None = None
+    light: Light = "green"
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    title: str
+    url: str
+    plugin: str
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job run every ``interval``.
+
+    ``scope="platform"`` runs once for the whole platform (set-based scans over every
+    tenant, inside an audited cross-tenant scope); ``scope="tenant"`` runs once per tenant
+    that enables the plugin.
+    """
+
+    name: str
+    path: str  # "package.module:function", run through core.jobs
+    interval: timedelta
+    scope: Literal["platform", "tenant"] = "platform"

@@ -1,0 +1,148 @@
+"""Blueprints addressed by tenant, and who may reach them.
+
+* ``pages``  — ``/t/<tenant>/…``, a logged-in member of the tenant (cookie session);
+* ``api``    — ``/api/v1/t/<tenant>/…``, a bearer token of the tenant or a member's session;
+* ``portal`` — ``/p/<tenant>/…``, anyone (the public petition portal).
+
+Before the view runs the tenant is loaded, the caller checked, the plugin's enablement
+checked, and the tenant scope entered for the rest of the request. Anything that fails
+answers 404, so nobody learns what another tenant holds (or whether it exists).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import Blueprint, Response, abort, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy import select
+
+from core.auth.models import Membership, User
+from core.auth.permissions import permissions_of
+from core.auth.tokens import TokenExpired, token_user
+from core.auth.users import Actor
+from core.db import db
+from core.plugins.manager import is_enabled
+from core.tenancy import scope
+from core.tenancy.models import Tenant, tenant_by_slug
+
+Kind = Literal["pages", "api", "portal"]
+_PREFIX = {"pages": "/t/<tenant>", "api": "/api/v1/t/<tenant>", "portal": "/p/<tenant>"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class Unauthenticated(Exception):
+    """No valid credentials (pages redirect to login; the API answers 401)."""
+
+
+class TokenRejected(Exception):
+    """An expired or revoked token (the API answers 401 saying so)."""
+
+
+def tenant_blueprint(
+    name: str, import_name: str, *, kind: Kind, plugin: str | None = None, prefix: str = ""
+) -> Blueprint:
+    """A blueprint whose routes live under one tenant; ``plugin`` gates them by enablement."""
+    bp = Blueprint(name, import_name, url_prefix=_PREFIX[kind] + prefix)
+    bp.zugong_kind = kind  # type: ignore[attr-defined]
+    bp.zugong_plugin = plugin  # type: ignore[attr-defined]
+
+    @bp.url_value_preprocessor
+    def _pull_tenant(_endpoint: str | None, values: dict | None) -> None:
+        g.tenant_slug = (values or {}).pop("tenant", None)
+
+    @bp.url_defaults
+    def _add_tenant(_endpoint: str, values: dict) -> None:
+        if "tenant" not in values and g.get("tenant") is not None:
+            values["tenant"] = g.tenant.slug
+
+    @bp.before_request
+    def _enter_tenant() -> None:
+        enter_tenant(kind, plugin)
+
+    return bp
+
+
+def enter_tenant(kind: Kind, plugin: str | None) -> None:
+    tenant = tenant_by_slug(g.pop("tenant_slug", None) or "")
+    if tenant is None or tenant.kind == "platform":
+        abort(404)
+    g.tenant = tenant
+    g.scope_token = scope.enter(scope.Scope(tenant_id=tenant.id))
+    if kind != "portal":
+        g.actor = _authorize(tenant, kind)
+        g.user = g.actor.user
+        if request.method not in SAFE_METHODS and g.get("auth_kind") == "session":
+            _check_csrf()
+    if plugin is not None and not is_enabled(tenant, plugin):
+        abort(404)
+
+
+def leave_tenant() -> None:
+    token = g.pop("scope_token", None)
+    if token is not None:
+        scope.leave(token)
+
+
+def _authorize(tenant: Tenant, kind: Kind) -> Actor:
+    user = None
+    header = request.headers.get("Authorization", "")
+    if kind == "api" and header.lower().startswith("bearer "):
+        try:
+            user = token_user(header[7:].strip())
+        except TokenExpired as exc:
+            raise TokenRejected() from exc
+        if user is None:
+            abort(404)  # a token of another tenant (or none at all): reveal nothing
+        g.auth_kind = "token"
+    else:
+        user = session_user()
+        if user is None:
+            raise Unauthenticated()
+        g.auth_kind = "session"
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.is_active)
+    )
+    if membership is None:
+        abort(404)
+    return Actor(user=user, membership=membership, permissions=permissions_of(membership, tenant))
+
+
+def session_user() -> User | None:
+    if "user" in g:
+        return g.user
+    user_id = session.get("user_id")
+    user = db.session.get(User, user_id) if user_id else None
+    if user is not None and (not user.is_active or session.get("auth_epoch") != _epoch(user)):
+        user = None
+    g.user = user
+    return user
+
+
+def _epoch(user: User) -> str:
+    # A password change invalidates every existing session of that user.
+    return user.password_hash[-16:]
+
+
+def log_in(user: User) -> None:
+    session.clear()
+    session["user_id"] = user.id
+    session["auth_epoch"] = _epoch(user)
+    session.permanent = True
+
+
+def _check_csrf() -> None:
+    token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
+    try:
+        validate_csrf(token)
+    except Exception as exc:  # flask-wtf raises ValidationError subclasses
+        raise CSRFError(str(exc)) from exc
+
+
+def login_redirect() -> Response:
+    return redirect(url_for("auth.login", next=request.full_path))
+
+
+def require_permission(permission: str) -> None:
+    if not g.actor.can(permission):
+        abort(403)

@@ -1,0 +1,93 @@
+"""Tenants (one department of one locality) and which plugins each one enables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, BigId, TimestampMixin, db, utcnow
+
+#: The platform's own pseudo-tenant: platform-level audit entries chain here.
+PLATFORM_SLUG = "_platform"
+
+TENANT_KINDS = {
+    "platform": "平台",
+    "province_org_dept": "省委组织部",
+    "city_org_dept": "市委组织部",
+    "county_org_dept": "县委组织部",
+    "organs_work_committee": "县直机关工委",
+    "township_committee": "乡镇党委",
+    "bureau_committee": "局党委",
+}
+
+
+class Tenant(TimestampMixin, Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    locality_code: Mapped[str] = mapped_column(String(6), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Tenant | None] = relationship(remote_side=[id])
+
+    def ancestors(self) -> list[Tenant]:
+        """Parent first, root last."""
+        chain, node = [], self.parent
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def descendants(self) -> list[Tenant]:
+        """Every tenant below this one, breadth first (one query per level)."""
+        found: list[Tenant] = []
+        level = [self.id]
+        while level:
+            children = db.session.scalars(
+                select(Tenant).where(Tenant.parent_id.in_(level)).order_by(Tenant.slug)
+            ).all()
+            children = [c for c in children if c not in found]
+            found.extend(children)
+            level = [c.id for c in children]
+        return found
+
+    @property
+    def kind_title(self) -> str:
+        return TENANT_KINDS.get(self.kind, self.kind)
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"
+
+
+class TenantPlugin(Base):
+    """A plugin's enablement and settings for one tenant; disabling keeps the data."""
+
+    __tablename__ = "tenant_plugins"
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    plugin: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+def tenant_by_slug(slug: str) -> Tenant | None:
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.is_active))
+
+
+def platform_tenant() -> Tenant:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == PLATFORM_SLUG))
+    if tenant is None:
+        tenant = Tenant(slug=PLATFORM_SLUG, name="平台", kind="platform", locality_code="000000")
+        db.session.add(tenant)
+        db.session.flush()
+    return tenant

@@ -1,0 +1,136 @@
+"""The current tenant: set once per request or job, read by the ORM and by PostgreSQL.
+
+Code never filters by tenant by hand. It runs inside :func:`tenant_scope`, and
+:mod:`core.tenancy.session` adds the tenant criterion to every ORM statement, stamps the
+tenant on every insert and refuses writes into another tenant. On PostgreSQL the same
+scope is copied into transaction-local settings that row-level security policies read,
+so a forgotten criterion still returns nothing.
+
+The one way to read across tenants is :func:`cross_tenant_scope`, which names the
+tenants it opens and why, and leaves an audit entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+
+
+class NoTenantScope(RuntimeError):
+    """A tenant-owned table was queried with no tenant in scope (scoping fails closed)."""
+
+
+class CrossTenantWrite(RuntimeError):
+    """A row of one tenant was written while another tenant was in scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    tenant_id: int | None = None
+    #: Extra tenants readable in a cross-tenant scope; ``None`` means every tenant.
+    readable: frozenset[int] | None = frozenset()
+    reason: str | None = None
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.readable is None
+
+    def visible_tenant_ids(self) -> tuple[int, ...]:
+        ids = set(self.readable or ())
+        if self.tenant_id is not None:
+            ids.add(self.tenant_id)
+        return tuple(sorted(ids))
+
+    @property
+    def is_open(self) -> bool:
+        return self.tenant_id is not None or self.reads_everything or bool(self.readable)
+
+
+_NO_SCOPE = Scope()
+_scope: ContextVar[Scope] = ContextVar("zugong_scope", default=_NO_SCOPE)  # noqa: B039 - frozen
+
+
+def current_scope() -> Scope:
+    return _scope.get()
+
+
+def current_tenant_id() -> int:
+    tenant_id = _scope.get().tenant_id
+    if tenant_id is None:
+        raise NoTenantScope("no tenant in scope")
+    return tenant_id
+
+
+def enter(scope: Scope) -> Token[Scope]:
+    """Make ``scope`` current until :func:`leave` (for a request's lifetime)."""
+    _flush_pending()
+    token = _scope.set(scope)
+    _publish()
+    return token
+
+
+def leave(token: Token[Scope]) -> None:
+    _flush_pending()  # rows added inside a scope are written under it
+    _scope.reset(token)
+    _publish()
+
+
+@contextmanager
+def _entered(scope: Scope) -> Iterator[Scope]:
+    token = enter(scope)
+    try:
+        yield scope
+    except BaseException:
+        # The transaction is failing: reset without flushing or touching the database,
+        # so the original error is the one reported.
+        _scope.reset(token)
+        raise
+    leave(token)
+
+
+@contextmanager
+def tenant_scope(tenant_id: int) -> Iterator[Scope]:
+    """Run the block as tenant ``tenant_id``: reads see it alone, writes land in it."""
+    with _entered(Scope(tenant_id=tenant_id)) as scope:
+        yield scope
+
+
+@contextmanager
+def cross_tenant_scope(
+    reason: str, tenant_ids: Iterable[int] | None = None, *, action: str = "cross_tenant.read"
+) -> Iterator[Scope]:
+    """Open reads of ``tenant_ids`` (every tenant if ``None``) for one audited purpose.
+
+    The domain needs this in few places: an upper level reading what was submitted to
+    it, a platform operator, the set-based scans of scheduled jobs. Writes still land
+    only in the tenant in scope (if any); the audit entry goes to that tenant, or to the
+    platform's own log.
+    """
+    from core.audit.service import record
+
+    if not reason:
+        raise ValueError("a cross-tenant scope needs a reason")
+    outer = _scope.get()
+    readable = None if tenant_ids is None else frozenset(tenant_ids)
+    record(
+        action,
+        detail={"reason": reason, "tenants": "*" if readable is None else sorted(readable)},
+        tenant_id=outer.tenant_id,
+    )
+    with _entered(Scope(tenant_id=outer.tenant_id, readable=readable, reason=reason)) as scope:
+        yield scope
+
+
+def _publish() -> None:
+    """Copy the scope into the open PostgreSQL transaction, if there is one."""
+    from core.tenancy.session import publish_scope_to_open_transaction
+
+    publish_scope_to_open_transaction()
+
+
+def _flush_pending() -> None:
+    from core.tenancy.session import flush_open_transaction
+
+    flush_open_transaction()

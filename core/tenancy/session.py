@@ -1,0 +1,156 @@
+"""The session that enforces the tenant scope on every statement it runs.
+
+Four gaps are closed here, each noted where it is handled:
+
+* ORM selects, updates and deletes get ``tenant_id`` criteria (``do_orm_execute``);
+* ``Session.get`` may answer from the identity map without SQL, so it checks the tenant;
+* Core statements and ``text()`` on tenant tables are refused unless the author marks
+  them ``tenant_checked`` (set-based scans that filter by tenant themselves);
+* flushes stamp the tenant on new rows and refuse rows of another tenant.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, text
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlalchemy.sql import util as sql_util
+from sqlalchemy.sql.elements import TextClause
+
+from core.db import TenantOwned, tenant_owned_tables
+from core.tenancy.scope import CrossTenantWrite, NoTenantScope, Scope, current_scope
+
+#: Execution option for Core statements whose author handled the tenant explicitly.
+TENANT_CHECKED = "tenant_checked"
+
+
+class TenantSession(FlaskSession):
+    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        obj = super().get(entity, ident, **kwargs)
+        if isinstance(obj, TenantOwned) and not _visible(obj.tenant_id):
+            # An identity-map hit skips do_orm_execute: treat a foreign row as absent.
+            return None
+        return obj
+
+
+def _visible(tenant_id: int) -> bool:
+    scope = current_scope()
+    if not scope.is_open:
+        raise NoTenantScope("no tenant in scope")
+    return scope.reads_everything or tenant_id in scope.visible_tenant_ids()
+
+
+def _touches_tenant_tables(statement: Any) -> bool:
+    tenant_tables = set(tenant_owned_tables())
+    tables = sql_util.find_tables(statement, include_joins=True, include_crud=True)
+    return any(getattr(t, "name", None) in tenant_tables for t in tables)
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _scope_statement(state: ORMExecuteState) -> None:
+    if state.execution_options.get(TENANT_CHECKED):
+        return
+    if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
+        return
+    owned = any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
+    if not owned:
+        if isinstance(state.statement, TextClause) or _touches_tenant_tables(state.statement):
+            raise NoTenantScope(
+                "Core/text statement on tenant tables: filter by tenant and mark it "
+                f"execution_options({TENANT_CHECKED}=True)"
+            )
+        return
+    if state.is_insert:
+        # Bulk inserts skip before_flush, so nothing would stamp or check the tenant.
+        raise NoTenantScope(
+            f"bulk insert into tenant tables must be marked execution_options({TENANT_CHECKED}=True)"
+        )
+    scope = current_scope()
+    if not scope.is_open:
+        raise NoTenantScope("no tenant in scope")
+    if scope.reads_everything:
+        return
+    visible = scope.visible_tenant_ids()
+    if len(visible) == 1:
+        tenant_id = visible[0]
+        criteria = with_loader_criteria(
+            TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+        )
+    else:
+        criteria = with_loader_criteria(
+            TenantOwned, lambda cls: cls.tenant_id.in_(visible), include_aliases=True
+        )
+    state.statement = state.statement.options(criteria)
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _stamp_and_guard(session: TenantSession, _flush_context: Any, _instances: Any) -> None:
+    for obj in session.new:
+        if isinstance(obj, TenantOwned):
+            tenant_id = current_scope().tenant_id
+            if tenant_id is None:
+                raise NoTenantScope(f"cannot insert {type(obj).__name__} with no tenant in scope")
+            if obj.tenant_id is None:
+                obj.tenant_id = tenant_id
+            elif obj.tenant_id != tenant_id:
+                raise CrossTenantWrite(f"{type(obj).__name__} of tenant {obj.tenant_id}")
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, TenantOwned) and obj.tenant_id != current_scope().tenant_id:
+            raise CrossTenantWrite(f"{type(obj).__name__} of tenant {obj.tenant_id}")
+
+
+# -- PostgreSQL: copy the scope into transaction-local settings for row-level security --
+
+
+def _settings(scope: Scope) -> dict[str, str]:
+    if scope.reads_everything:
+        readable = "*"
+    else:
+        readable = ",".join(str(t) for t in sorted(scope.readable or ()))
+    return {
+        "app.tenant_id": "" if scope.tenant_id is None else str(scope.tenant_id),
+        "app.read_tenants": readable,
+    }
+
+
+def _apply(connection: Any) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    for name, value in _settings(current_scope()).items():
+        connection.execute(text("select set_config(:n, :v, true)"), {"n": name, "v": value})
+
+
+@event.listens_for(TenantSession, "after_begin")
+def _scope_new_transaction(_session: TenantSession, _tx: Any, connection: Any) -> None:
+    _apply(connection)
+
+
+def _active_session() -> TenantSession | None:
+    """The app context's session if it holds a usable transaction."""
+    from flask import has_app_context
+
+    from core.db import db
+
+    if not has_app_context():
+        return None
+    session = db.session()
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:
+        return None  # nothing open, or a failed transaction about to be rolled back
+    return session
+
+
+def publish_scope_to_open_transaction() -> None:
+    """Re-apply the scope when it changes inside a transaction (e.g. forwarding a record
+    into another tenant within one request)."""
+    session = _active_session()
+    if session is not None:
+        _apply(session.connection())
+
+
+def flush_open_transaction() -> None:
+    session = _active_session()
+    if session is not None and (session.new or session.dirty or session.deleted):
+        session.flush()

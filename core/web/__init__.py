@@ -1,0 +1,1 @@
+"""The web shell: layout, navigation, dashboard, to-do list, tenant admin."""

@@ -1,0 +1,39 @@
+"""What every page template can use: navigation, the tenant switcher, language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g, session, url_for
+from flask_wtf.csrf import generate_csrf
+
+from core.plugins.manager import hook_for
+
+
+def register_template_context(app: Flask) -> None:
+    @app.context_processor
+    def _shell() -> dict[str, Any]:
+        tenant = g.get("tenant")
+        actor = g.get("actor")
+        nav = []
+        if tenant is not None and actor is not None and actor.user is not None:
+            items = [
+                i
+                for group in hook_for(tenant).zugong_nav_items(tenant=tenant, actor=actor)
+                for i in group
+            ]
+            nav = sorted(items, key=lambda i: (i.order, str(i.title)))
+        return {
+            "tenant": tenant,
+            "actor": actor,
+            "current_user": g.get("user"),
+            "nav_items": nav,
+            "my_tenants": session.get("tenants", []),
+            "languages": current_app.config["LANGUAGES"],
+            "csrf_token": generate_csrf,
+            "nav_url": _nav_url,
+        }
+
+
+def _nav_url(endpoint: str) -> str:
+    return url_for(endpoint)

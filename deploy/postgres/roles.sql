@@ -1,0 +1,87 @@
+-- Zugong (组工): PostgreSQL roles and database.
+--
+-- Run once as a superuser (the postgres OS user), with the two passwords as psql variables:
+--   sudo -u postgres psql -v ON_ERROR_STOP=1 \
+--        -v owner_password='...' -v app_password='...' -f deploy/postgres/roles.sql
+-- It is safe to run again (e.g. to change the passwords): existing roles are altered,
+-- an existing database is kept.
+-- Then, as the owner:  zugong db upgrade   (creates the tables, policies and grants)
+--
+-- Two roles, on purpose:
+--
+--   zugong_owner  owns the database, the schema and every table. Used only by
+--                 `zugong db upgrade` (ZUGONG_OWNER_DATABASE_URL) to run migrations and
+--                 to grant zugong_app its privileges on each table.
+--   zugong_app    what the web and worker processes connect as (ZUGONG_DATABASE_URL).
+--                 LOGIN but NOSUPERUSER, NOBYPASSRLS, and it owns nothing.
+--
+-- Why the application must not own its tables: row-level security is the database's own
+-- backstop for tenant isolation. Every tenant-owned table has a policy comparing
+-- tenant_id with current_setting('app.tenant_id', true), which the app sets at the start
+-- of each transaction. But PostgreSQL skips RLS for superusers, for roles with
+-- BYPASSRLS, and for a table's owner (unless the table has FORCE ROW LEVEL SECURITY);
+-- and an owner can always ALTER TABLE ... DISABLE ROW LEVEL SECURITY or drop the policy.
+-- So the migrations set ENABLE + FORCE ROW LEVEL SECURITY, and the app runs as a role
+-- that is neither superuser nor owner and cannot bypass RLS: a query that forgot its
+-- tenant filter, or an SQL injection, still sees only the current tenant's rows (or none
+-- when no tenant is set), and the app cannot switch the protection off.
+--
+-- Keep the owner's password off the application hosts if you can: only the migration
+-- needs it (see /etc/zugong/migrate.env in deploy/zugong.env.example).
+
+\set ON_ERROR_STOP on
+
+\if :{?owner_password}
+\else
+  \echo 'roles.sql: pass -v owner_password=... -v app_password=...'
+  SELECT 1/0 AS missing_owner_password;
+\endif
+\if :{?app_password}
+\else
+  \echo 'roles.sql: pass -v owner_password=... -v app_password=...'
+  SELECT 1/0 AS missing_app_password;
+\endif
+
+-- Roles ------------------------------------------------------------------------------------
+SELECT 'CREATE ROLE zugong_owner'
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zugong_owner')\gexec
+SELECT 'CREATE ROLE zugong_app'
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zugong_app')\gexec
+
+-- The owner runs migrations. It needs no special attributes: owning the database gives it
+-- CREATE there. It is given BYPASSRLS only so that data migrations (backfills across all
+-- tenants) see every row; that adds no power it does not have anyway, since an owner can
+-- disable RLS on its own tables. It never serves requests.
+ALTER ROLE zugong_owner WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
+    BYPASSRLS PASSWORD :'owner_password';
+
+-- The application role: may log in, nothing else. Never make it a member of
+-- zugong_owner (nor of any role that owns tables or has BYPASSRLS).
+ALTER ROLE zugong_app WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
+    NOBYPASSRLS PASSWORD :'app_password';
+-- Optional safety nets for the app role (applied per connection, also behind PgBouncer):
+-- ALTER ROLE zugong_app SET idle_in_transaction_session_timeout = '5min';
+-- ALTER ROLE zugong_app SET lock_timeout = '10s';
+
+-- Database ---------------------------------------------------------------------------------
+SELECT 'CREATE DATABASE zugong OWNER zugong_owner ENCODING ''UTF8'' TEMPLATE template0'
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'zugong')\gexec
+-- If it already existed (e.g. created by the postgres container's POSTGRES_DB):
+ALTER DATABASE zugong OWNER TO zugong_owner;
+
+REVOKE ALL ON DATABASE zugong FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE zugong TO zugong_app;
+-- Replication / monitoring roles get CONNECT explicitly where you create them.
+
+\connect zugong
+
+-- Schema: owned by zugong_owner; the app may use it but create nothing in it
+-- (PostgreSQL 15 already revokes CREATE on public from PUBLIC; older versions do not).
+ALTER SCHEMA public OWNER TO zugong_owner;
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO zugong_app;
+
+-- Table and sequence privileges are NOT granted here and there are deliberately no
+-- ALTER DEFAULT PRIVILEGES: `zugong db upgrade` grants zugong_app exactly what each table
+-- needs (e.g. only INSERT and SELECT on the append-only, hash-chained audit log), after
+-- every migration. A blanket default grant would give UPDATE/DELETE on the audit log.

@@ -1,0 +1,1 @@
+"""Feature plugins, one package each. A plugin never imports another plugin."""

@@ -1,0 +1,49 @@
+"""The assistance plugin's declarations (its features are issue #5)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from core.plugins import hookimpl
+from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+
+PERMISSIONS = [
+    PermissionDef("assistance.view", _l("查看困难党员台账")),
+    PermissionDef("assistance.register", _l("建档与认定")),
+    PermissionDef("assistance.approve", _l("审批救助与借款")),
+    PermissionDef("assistance.pay", _l("资金支付记账")),
+    PermissionDef("assistance.view_income", _l("查看家庭收入等敏感信息"), sensitive=True),
+]
+
+
+class AssistanceSettings(Schema):
+    rural_income_threshold_fen = fields.Integer(load_default=70_000, validate=validate.Range(min=0))
+    loan_term_months = fields.Integer(load_default=24, validate=validate.Range(min=1, max=60))
+    annual_borrower_quota = fields.Integer(load_default=50, validate=validate.Range(min=0))
+    notice_working_days = fields.Integer(load_default=5, validate=validate.Range(min=1, max=30))
+
+
+@hookimpl
+def zugong_plugin_meta() -> PluginMeta:
+    return PluginMeta(
+        "assistance", "困难党员帮扶", "Assistance", "0.1.0", "困难党员建档、帮扶基金、救助与借款"
+    )
+
+
+@hookimpl
+def zugong_permissions() -> list[PermissionDef]:
+    return PERMISSIONS
+
+
+@hookimpl
+def zugong_default_roles() -> list[RoleDef]:
+    return [
+        RoleDef("assistance_clerk", "帮扶专干", ("assistance.view", "assistance.register")),
+        RoleDef("assistance_leader", "帮扶分管领导", tuple(p.key for p in PERMISSIONS)),
+    ]
+
+
+@hookimpl
+def zugong_settings_schema() -> Schema:
+    return AssistanceSettings()

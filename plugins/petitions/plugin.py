@@ -1,0 +1,58 @@
+"""The petitions plugin's declarations (the workflow itself is issue #3)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from core.plugins import hookimpl
+from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+
+PERMISSIONS = [
+    PermissionDef("petitions.view", _l("查看信访件")),
+    PermissionDef("petitions.register", _l("登记信访件")),
+    PermissionDef("petitions.handle", _l("办理信访件")),
+    PermissionDef("petitions.approve", _l("审批信访件")),
+    PermissionDef("petitions.view_identity", _l("查看检举人身份"), sensitive=True),
+    PermissionDef("petitions.statistics", _l("查看信访统计")),
+]
+
+
+class PetitionSettings(Schema):
+    accept_days = fields.Integer(load_default=15, validate=validate.Range(min=1, max=15))
+    close_days = fields.Integer(load_default=60, validate=validate.Range(min=1, max=60))
+    extension_max_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=30))
+    return_working_days = fields.Integer(load_default=5, validate=validate.Range(min=1, max=5))
+    appeal_months = fields.Integer(load_default=3, validate=validate.Range(min=1, max=12))
+    warning_days = fields.Integer(load_default=3, validate=validate.Range(min=0, max=15))
+    portal_enabled = fields.Boolean(load_default=False)
+    portal_daily_limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
+
+
+@hookimpl
+def zugong_plugin_meta() -> PluginMeta:
+    return PluginMeta(
+        "petitions", "信访", "Petitions", "0.1.0", "来信、来访、来电、网络信访的受理与办理"
+    )
+
+
+@hookimpl
+def zugong_permissions() -> list[PermissionDef]:
+    return PERMISSIONS
+
+
+@hookimpl
+def zugong_default_roles() -> list[RoleDef]:
+    return [
+        RoleDef(
+            "petition_clerk",
+            "信访专干",
+            ("petitions.view", "petitions.register", "petitions.handle", "petitions.statistics"),
+        ),
+        RoleDef("petition_leader", "信访分管领导", tuple(p.key for p in PERMISSIONS)),
+    ]
+
+
+@hookimpl
+def zugong_settings_schema() -> Schema:
+    return PetitionSettings()

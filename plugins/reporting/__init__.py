@@ -1,0 +1,1 @@
+"""组工信息报送: information items submitted upward, adopted, scored and ranked."""
