@@ -15,12 +15,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from core.auth.login import LoginThrottled, authenticate
 from core.auth.models import Membership, User
 from core.db import db
+from core.forms import FormSchema, load_form
 from core.routing import _check_csrf, log_in
 from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
@@ -28,7 +29,7 @@ from core.tenancy.scope import cross_tenant_scope
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(Schema):
+class LoginForm(FormSchema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=40))
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
     next = fields.String(load_default="", validate=validate.Length(max=500))
@@ -41,11 +42,8 @@ def login():
     form = {"username": "", "next": request.args.get("next", "")}
     if request.method == "POST":
         _check_csrf()
-        try:
-            form = LoginForm().load(request.form.to_dict())
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
+        form, errors = load_form(LoginForm())
+        if not errors:
             try:
                 user = authenticate(form["username"], form["password"], request.remote_addr or "")
             except LoginThrottled:

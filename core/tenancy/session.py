@@ -54,14 +54,20 @@ def _scope_statement(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
         return
+    if isinstance(state.statement, TextClause):
+        raise NoTenantScope(
+            f"text() on the session: filter by tenant and mark it execution_options({TENANT_CHECKED}=True)"
+        )
     owned = any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
     if not owned:
-        if isinstance(state.statement, TextClause) or _touches_tenant_tables(state.statement):
+        if not _touches_tenant_tables(state.statement):
+            return
+        if not state.all_mappers:
             raise NoTenantScope(
-                "Core/text statement on tenant tables: filter by tenant and mark it "
+                "Core statement on tenant tables: filter by tenant and mark it "
                 f"execution_options({TENANT_CHECKED}=True)"
             )
-        return
+        # An ORM statement that reaches tenant tables through a join: criteria apply.
     if state.is_insert:
         # Bulk inserts skip before_flush, so nothing would stamp or check the tenant.
         raise NoTenantScope(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, session, url_for
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
 from core.plugins.manager import hook_for
@@ -32,6 +33,7 @@ def register_template_context(app: Flask) -> None:
             "languages": current_app.config["LANGUAGES"],
             "csrf_token": generate_csrf,
             "nav_url": _nav_url,
+            "get_locale": get_locale,
         }
 
 
