@@ -72,8 +72,10 @@ def enter(scope: Scope) -> Token[Scope]:
 
 
 def leave(token: Token[Scope]) -> None:
-    _flush_pending()  # rows added inside a scope are written under it
-    _scope.reset(token)
+    try:
+        _flush_pending()  # rows added inside a scope are written under it
+    finally:
+        _scope.reset(token)
     _publish()
 
 

@@ -11,6 +11,7 @@ Four gaps are closed here, each noted where it is handled:
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -42,32 +43,36 @@ def _visible(tenant_id: int) -> bool:
     return scope.reads_everything or tenant_id in scope.visible_tenant_ids()
 
 
-def _touches_tenant_tables(statement: Any) -> bool:
-    tenant_tables = set(tenant_owned_tables())
-    tables = sql_util.find_tables(statement, include_joins=True, include_crud=True)
-    return any(getattr(t, "name", None) in tenant_tables for t in tables)
+@functools.cache
+def _tenant_table_names() -> frozenset[str]:
+    # Every model is imported by create_app before the first query, so this is final.
+    return frozenset(tenant_owned_tables())
+
+
+def _touches_tenant_tables(state: ORMExecuteState) -> bool:
+    if any(issubclass(m.class_, TenantOwned) for m in state.all_mappers):
+        return True  # the common case, without walking the statement
+    tables = sql_util.find_tables(state.statement, include_joins=True, include_crud=True)
+    return any(getattr(t, "name", None) in _tenant_table_names() for t in tables)
 
 
 @event.listens_for(TenantSession, "do_orm_execute")
 def _scope_statement(state: ORMExecuteState) -> None:
     if state.execution_options.get(TENANT_CHECKED):
         return
-    if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
-        return
     if isinstance(state.statement, TextClause):
         raise NoTenantScope(
             f"text() on the session: filter by tenant and mark it execution_options({TENANT_CHECKED}=True)"
         )
-    owned = any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
-    if not owned:
-        if not _touches_tenant_tables(state.statement):
-            return
-        if not state.all_mappers:
-            raise NoTenantScope(
-                "Core statement on tenant tables: filter by tenant and mark it "
-                f"execution_options({TENANT_CHECKED}=True)"
-            )
-        # An ORM statement that reaches tenant tables through a join: criteria apply.
+    if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
+        return
+    if not _touches_tenant_tables(state):
+        return
+    if not state.is_orm_statement:
+        raise NoTenantScope(
+            "Core statement on tenant tables: filter by tenant and mark it "
+            f"execution_options({TENANT_CHECKED}=True)"
+        )
     if state.is_insert:
         # Bulk inserts skip before_flush, so nothing would stamp or check the tenant.
         raise NoTenantScope(
