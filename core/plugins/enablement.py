@@ -66,7 +66,10 @@ def update_settings(tenant: Tenant, name: str, data: dict[str, Any]) -> dict[str
     clean = validate_partial(name, data)
     row = _row(tenant, name, enabled=(name == CORE))
     before = own_settings(tenant, name)
-    row.settings = {**before, **clean}
+    after = {**before, **clean}
+    if after == before:
+        return resolved_settings(tenant, name)  # re-applying a manifest changes nothing
+    row.settings = after
     db.session.flush()
     with tenant_scope(tenant.id):
         record(

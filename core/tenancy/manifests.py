@@ -33,6 +33,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
+from core.api.messages import localize
 from core.auth.models import Membership, User
 from core.auth.permissions import grant_roles
 from core.db import db
@@ -69,7 +70,10 @@ class ManifestSchema(Schema):
     kind = fields.String(
         required=True, validate=validate.OneOf([k for k in TENANT_KINDS if k != "platform"])
     )
-    locality_code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    locality_code = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^\d{6}$", error="应为 6 位行政区划代码（GB/T 2260）。"),
+    )
     parent = fields.String(load_default=None)
     settings = fields.Dict(load_default=dict)
     plugins = fields.Dict(
@@ -97,14 +101,16 @@ def load_manifests(directory: Path) -> list[Manifest]:
     for path in sorted(directory.glob("*.toml")):
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
-            data = ManifestSchema().load(raw)
-            for plugin, entry in data["plugins"].items():
-                enablement.validate_partial(plugin, entry["settings"])
-            enablement.validate_partial(CORE, data["settings"])
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problems.append(f"{path}: TOML syntax: {exc}")
+            continue
+        errors = _settings_errors(raw)
+        try:
+            data = ManifestSchema().load(raw)
         except ValidationError as exc:
-            problems.extend(f"{path}: {field}: {msgs}" for field, msgs in _flatten(exc.messages))
+            errors.extend(_flatten(localize(exc.messages)))
+        if errors:
+            problems.extend(f"{path}: {field}: {message}" for field, message in errors)
         else:
             manifests.append(Manifest(path, data))
     problems.extend(_check_references(manifests))
@@ -169,6 +175,24 @@ def _apply_user(tenant: Tenant, entry: dict[str, Any]) -> None:
         membership.title = entry["title"]
         db.session.flush()
         grant_roles(membership, entry["roles"])
+
+
+def _settings_errors(raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each plugin's settings checked by that plugin's schema, even if other fields fail."""
+    layers = [("settings", CORE, raw.get("settings"))]
+    plugins = raw.get("plugins") if isinstance(raw.get("plugins"), dict) else {}
+    for name, entry in plugins.items():
+        if name in host().metas and isinstance(entry, dict):
+            layers.append((f"plugins.{name}.settings", name, entry.get("settings")))
+    errors: list[tuple[str, str]] = []
+    for prefix, plugin, settings in layers:
+        if not isinstance(settings, dict):
+            continue
+        try:
+            enablement.validate_partial(plugin, settings)
+        except ValidationError as exc:
+            errors.extend(_flatten(localize(exc.messages), prefix))
+    return errors
 
 
 def _check_references(manifests: list[Manifest]) -> list[str]:
