@@ -94,3 +94,10 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
             timedelta(hours=6),
         )
     ]
+
+
+@hookimpl
+def zugong_demo_data(tenant) -> None:
+    from core.orgs.demo import create_demo_data
+
+    create_demo_data(tenant)
