@@ -18,7 +18,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         title="Zugong 组工 API",
         version="1",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
         info={"description": "每个租户的接口位于 /api/v1/t/{tenant}/ 下，使用 Bearer 令牌认证。"},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
@@ -35,6 +35,21 @@ def build_openapi(app: Flask) -> dict[str, Any]:
     document = spec.to_dict()
     document["servers"] = [{"url": API_PREFIX}]
     return document
+
+
+def _schema_name(schema: Any) -> str:
+    """Component names: the class name, marked when a route uses a modified instance
+    (e.g. ``MemberIn(partial=True)`` for PATCH), so each variant gets its own component."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type):
+        if schema.partial:
+            name += "Patch"
+        if schema.only:
+            name += "Only" + "".join(sorted(f.title() for f in schema.only))
+        if schema.exclude:
+            name += "Without" + "".join(sorted(f.title() for f in schema.exclude))
+    return name
 
 
 def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
