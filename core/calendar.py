@@ -12,6 +12,7 @@ a year says so (:attr:`Due.estimated`) so that pages can show it.
 from __future__ import annotations
 
 import csv
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -80,8 +81,12 @@ class _Overrides:
 
 
 #: Per-process cache of the operator rows of each year: deadline code asks about every day
-#: of a range, and these rows change about once a year. :func:`load_year` invalidates it.
-_cache: dict[int, _Overrides] = {}
+#: of a range, and these rows change about once a year. :func:`load_year` invalidates it
+#: in its own process; other processes (gunicorn workers, RQ workers) see the change once
+#: their entry is older than :data:`CACHE_SECONDS`.
+CACHE_SECONDS = 60.0
+_clock = time.monotonic
+_cache: dict[int, tuple[float, _Overrides]] = {}
 
 
 def clear_cache() -> None:
@@ -90,16 +95,19 @@ def clear_cache() -> None:
 
 
 def _overrides(year: int) -> _Overrides:
+    now = _clock()
     cached = _cache.get(year)
-    if cached is None:
-        rows = db.session.execute(
-            select(CalendarDay.day, CalendarDay.is_workday).where(
-                CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))
-            )
-        ).all()
-        loaded = db.session.get(CalendarYear, year) is not None
-        cached = _cache[year] = _Overrides(loaded, {day: workday for day, workday in rows})
-    return cached
+    if cached is not None and now - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    rows = db.session.execute(
+        select(CalendarDay.day, CalendarDay.is_workday).where(
+            CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))
+        )
+    ).all()
+    loaded = db.session.get(CalendarYear, year) is not None
+    overrides = _Overrides(loaded, {day: workday for day, workday in rows})
+    _cache[year] = (now, overrides)
+    return overrides
 
 
 @cache

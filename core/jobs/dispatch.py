@@ -1,24 +1,46 @@
-"""Queueing jobs after commit, through RQ or in-process."""
+"""Queueing jobs after commit, through RQ or in-process.
+
+A job is queued when the transaction it was enqueued in commits, and dropped when that
+transaction (or the savepoint it was enqueued in) rolls back. Inside a request or a job
+there is always such a transaction: the request's (``core.app`` commits it when the
+response is a success) or the job's (:mod:`core.jobs.runner`). Elsewhere (a CLI command
+between transactions) a job is queued at once.
+"""
 
 from __future__ import annotations
 
+import contextvars
+import importlib
+import json
 import logging
+import re
+import sys
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from types import ModuleType
 from typing import Any
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
 
 from core.db import db, upsert_insert, utcnow
 from core.jobs.models import Occasion
-from core.tenancy.scope import current_scope, current_tenant_id
+from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED, TenantSession
 
 log = logging.getLogger(__name__)
 
-RETRY_INTERVALS = (10, 60, 300)  # seconds between RQ's attempts
+#: Seconds between attempts: a failed job is tried again len(...) times. Overridden by
+#: the ``JOB_RETRY_INTERVALS`` setting.
+RETRY_INTERVALS = (10, 60, 300)
+#: The embedded mode waits at most this long between attempts (it has no RQ scheduler).
+IN_PROCESS_MAX_WAIT = 5
+#: RQ allows these characters in a job id; ours adds the tenant in front.
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,150}")
+_PENDING = "zugong_pending_jobs"
 
 
 @dataclass(frozen=True)
@@ -29,6 +51,15 @@ class JobCall:
     user_id: int | None
     kwargs: dict[str, Any] = field(default_factory=dict)
     job_id: str | None = None
+
+    @property
+    def key(self) -> str | None:
+        """The queue-wide id of a job given a ``job_id``: one per tenant, so two tenants
+        using the same ``job_id`` never suppress each other's job."""
+        if self.job_id is None:
+            return None
+        owner = "platform" if self.tenant_id is None else f"t{self.tenant_id}"
+        return f"{owner}-{self.job_id}"
 
 
 def enqueue(
@@ -44,97 +75,268 @@ def enqueue(
 
     ``tenant_id`` defaults to the tenant in scope; ``platform=True`` runs the job with
     no tenant (set-based scans that open their own audited cross-tenant scope).
+    ``plugin`` defaults to the installed plugin whose package holds ``path``; the job is
+    refused where that plugin is not enabled. ``kwargs`` must be JSON values (ids, not
+    ORM objects): the job gets a JSON copy of them, in-process as on RQ.
+
+    ``job_id`` makes the job unique in its tenant: while a job with that id is queued,
+    scheduled for a retry or running, enqueueing it again does nothing.
     """
+    if platform and tenant_id is not None:
+        raise ValueError("a platform job has no tenant_id")
     if not platform and tenant_id is None:
         tenant_id = current_tenant_id()
+    resolve(path)  # a typo fails here, in the caller, rather than later in a worker
+    if job_id is not None and not _JOB_ID.fullmatch(job_id):
+        raise ValueError(f"job_id {job_id!r}: use 1-150 letters, digits, '_' or '-'")
+    try:
+        payload = json.loads(json.dumps(kwargs))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"arguments of job {path} must be JSON values (ids, not objects)") from exc
     user = g.get("user") if has_app_context() else None
-    call = JobCall(path, tenant_id, plugin, user.id if user else None, kwargs, job_id)
-    session = db.session()
-    if session.in_transaction():
-        session.info.setdefault("zugong_pending_jobs", []).append(call)
-    else:
-        backend().submit(call)
+    call = JobCall(
+        path,
+        tenant_id,
+        plugin or plugin_of(path),
+        user.id if user else None,
+        payload,
+        job_id,
+    )
+    _defer(call)
     return call
+
+
+def resolve(path: str) -> Callable[..., Any]:
+    module, sep, name = path.partition(":")
+    func = getattr(importlib.import_module(module), name, None) if sep else None
+    if not callable(func):
+        raise ValueError(f"job path {path!r} is not 'package.module:function'")
+    return func
+
+
+def plugin_of(path: str) -> str | None:
+    """The installed plugin whose package holds ``path`` (``None`` for core code)."""
+    from core.plugins.manager import CORE, host
+
+    module = path.partition(":")[0]
+    for name, plugin in host().pm.list_name_plugin():
+        package = _package_of(plugin)
+        if name != CORE and package and (module == package or module.startswith(package + ".")):
+            return name
+    return None
+
+
+def _package_of(plugin: object) -> str | None:
+    """``plugins.petitions`` for the plugin module ``plugins.petitions.plugin``; a plugin
+    that is a package itself, or a top-level module, stands for itself."""
+    module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
+    if module is None:
+        return None
+    name = module.__name__
+    if hasattr(module, "__path__"):
+        return name
+    return name.rpartition(".")[0] or name
+
+
+# -- after commit -----------------------------------------------------------------------
+
+
+def _defer(call: JobCall) -> None:
+    session = db.session()
+    if not session.in_transaction():
+        if not (has_request_context() or g.get("zugong_job")):
+            submit(call)  # no transaction to wait for
+            return
+        # The request (or job) will commit or roll back: make that the job's transaction.
+        session.begin()
+    owner = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PENDING, []).append((call, owner))
 
 
 @event.listens_for(TenantSession, "after_commit")
 def _dispatch_pending(session: TenantSession) -> None:
-    for call in session.info.pop("zugong_pending_jobs", []):
-        backend().submit(call)
+    if session.in_nested_transaction():
+        return  # a savepoint was released: its jobs wait for the outer transaction
+    for call, _owner in session.info.pop(_PENDING, []):
+        try:
+            submit(call)
+        except Exception:
+            # The data is committed; failing the commit now would report a lie.
+            log.exception("could not queue job %s for tenant %s", call.path, call.tenant_id)
 
 
-@event.listens_for(TenantSession, "after_rollback")
-def _drop_pending(session: TenantSession) -> None:
-    session.info.pop("zugong_pending_jobs", None)
+@event.listens_for(TenantSession, "after_soft_rollback")
+def _drop_rolled_back(session: TenantSession, previous: Any) -> None:
+    """Drop the jobs enqueued in the rolled-back transaction or a savepoint inside it."""
+    pending = session.info.get(_PENDING)
+    if pending:
+        pending[:] = [(call, owner) for call, owner in pending if not _inside(owner, previous)]
+
+
+@event.listens_for(TenantSession, "after_transaction_end")
+def _forget_unfinished(session: TenantSession, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)  # closed without commit: nothing to queue
+
+
+def _inside(transaction: Any, ancestor: Any) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def once(key: str) -> bool:
     """``True`` the first time ``key`` is claimed in the tenant in scope, then ``False``.
 
     The claim is part of the caller's transaction: if the job fails and rolls back, the
-    occasion is free again for the retry.
+    occasion is free again for the retry. Concurrent claims of one key wait for each
+    other on the unique index, so exactly one of them gets ``True``.
     """
+    if not key or len(key) > 200:
+        raise ValueError("an occasion key has 1-200 characters")
     result = db.session.execute(
         upsert_insert(Occasion)
         .values(tenant_id=current_tenant_id(), key=key, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["tenant_id", "key"])
+        .returning(Occasion.id)
         .execution_options(**{TENANT_CHECKED: True})
     )
-    return result.rowcount == 1
+    # RETURNING, not rowcount: an ORM-enabled INSERT on psycopg reports rowcount -1.
+    return result.first() is not None
 
 
 # -- backends -------------------------------------------------------------------------
 
 
+def retry_intervals(app: Flask) -> tuple[int, ...]:
+    return tuple(app.config.get("JOB_RETRY_INTERVALS") or RETRY_INTERVALS)
+
+
 class RQBackend:
-    def __init__(self, redis_url: str, queue_name: str) -> None:
+    RUN = "core.jobs.runner.run_call"
+
+    def __init__(self, app: Flask) -> None:
         from redis import Redis
         from rq import Queue
 
-        self.redis = Redis.from_url(redis_url)
-        self.queue = Queue(queue_name, connection=self.redis)
+        self.redis = Redis.from_url(app.config["REDIS_URL"])
+        self.queue = Queue(app.config["RQ_QUEUE"], connection=self.redis)
+        self.intervals = retry_intervals(app)
+        self.timeout = app.config.get("JOB_TIMEOUT")  # None: RQ's default, 180 s
 
-    def submit(self, call: JobCall) -> None:
+    def submit(self, call: JobCall) -> bool:
+        """Queue ``call``; ``False`` if a job with its key is still pending."""
+        from rq.exceptions import DuplicateJobError
+
+        if call.key is None:
+            self._enqueue(call, unique=False)
+            return True
+        try:
+            self._enqueue(call, unique=True)
+            return True
+        except DuplicateJobError:
+            if self._pending(call.key):
+                log.info("job %s is already queued or running", call.key)
+                return False
+        # The earlier job with this id is finished or failed: replace it.
+        try:
+            self._enqueue(call, unique=True)
+            return True
+        except DuplicateJobError:
+            log.info("job %s was queued concurrently", call.key)
+            return False
+
+    def _enqueue(self, call: JobCall, unique: bool) -> Any:
         from rq import Retry
 
-        self.queue.enqueue(
-            "core.jobs.runner.run_call",
-            asdict(call),
-            job_id=call.job_id,
-            retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
-            description=f"{call.path} tenant={call.tenant_id}",
+        retry = (
+            Retry(max=len(self.intervals), interval=list(self.intervals))
+            if self.intervals
+            else None
         )
+        return self.queue.enqueue_call(
+            self.RUN,
+            args=(asdict(call),),
+            job_id=call.key,
+            unique=unique,
+            retry=retry,
+            timeout=self.timeout,
+            description=f"{call.path} tenant={call.tenant_id} plugin={call.plugin}",
+        )
+
+    def _pending(self, key: str) -> bool:
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job, JobStatus
+
+        try:
+            job = Job.fetch(key, connection=self.redis)
+        except NoSuchJobError:
+            return False
+        done = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+        if job.get_status(refresh=False) not in done:
+            return True
+        job.delete()
+        return False
 
 
 class InProcessBackend:
-    """The embedded mode: the same runner, on a background thread (or inline in tests)."""
+    """The embedded mode: the same runner on a background thread pool, or inline.
 
-    def __init__(self, app: Flask, inline: bool) -> None:
+    Inline (tests) runs the job at once, where the transaction commits, in a fresh
+    context (no app, request or tenant of the caller leaks in) and retries without
+    waiting; ``sleep`` may be replaced to observe the waits.
+    """
+
+    def __init__(self, app: Flask, inline: bool, threads: int = 2) -> None:
         self.app = app
         self.inline = inline
-        self.pool = None if inline else ThreadPoolExecutor(max_workers=2, thread_name_prefix="job")
-        self.lock = threading.Lock()
+        self.sleep: Callable[[float], Any] = (lambda _s: None) if inline else time.sleep
+        self.pool = (
+            None if inline else ThreadPoolExecutor(max_workers=threads, thread_name_prefix="job")
+        )
+        self._active: set[str] = set()
+        self._lock = threading.Lock()
 
-    def submit(self, call: JobCall) -> None:
+    def submit(self, call: JobCall) -> bool:
+        key = call.key
+        if key is not None:
+            with self._lock:
+                if key in self._active:
+                    log.info("job %s is already queued or running", key)
+                    return False
+                self._active.add(key)
+        if self.pool is None:
+            contextvars.Context().run(self._run, call)
+        else:
+            self.pool.submit(self._run, call)
+        return True
+
+    def _run(self, call: JobCall) -> Any:
         from core.jobs.runner import run_with_retries
 
-        if self.pool is None:
-            run_with_retries(self.app, call)
-        else:
-            self.pool.submit(run_with_retries, self.app, call)
+        try:
+            return run_with_retries(self.app, call, sleep=self.sleep)
+        finally:
+            if call.key is not None:
+                with self._lock:
+                    self._active.discard(call.key)
 
 
 def init_backend(app: Flask) -> None:
     if app.config.get("REDIS_URL"):
-        app.extensions["zugong.jobs"] = RQBackend(app.config["REDIS_URL"], app.config["RQ_QUEUE"])
+        app.extensions["zugong.jobs"] = RQBackend(app)
     else:
         inline = bool(app.config.get("JOBS_INLINE", app.config.get("TESTING", False)))
-        app.extensions["zugong.jobs"] = InProcessBackend(app, inline=inline)
+        threads = int(app.config.get("JOBS_THREADS", 2))
+        app.extensions["zugong.jobs"] = InProcessBackend(app, inline=inline, threads=threads)
 
 
 def backend() -> RQBackend | InProcessBackend:
     return current_app.extensions["zugong.jobs"]
 
 
-def scope_is_platform() -> bool:
-    return current_scope().tenant_id is None
+def submit(call: JobCall) -> bool:
+    """Hand ``call`` to the backend now (no transaction involved)."""
+    return backend().submit(call)

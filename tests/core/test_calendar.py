@@ -215,6 +215,27 @@ def test_loading_a_year_again_replaces_its_rows():
 
 
 @uses_db
+def test_a_year_loaded_by_another_process_is_seen_once_the_cache_expires(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(calendar, "_clock", lambda: now[0])
+    assert is_workday(D("2027-10-04"))  # a Monday of a year nobody has loaded: cached
+
+    # Another process (a second gunicorn worker) loads the year: this one's cache is not
+    # invalidated by it, only the database changes.
+    db.session.add(CalendarDay(day=D("2027-10-04"), is_workday=False, name="国庆节"))
+    db.session.add(CalendarYear(year=2027, note="另一进程", loaded_at=calendar.clock.now()))
+    db.session.commit()
+
+    now[0] += calendar.CACHE_SECONDS - 1
+    assert is_workday(D("2027-10-04"))  # still the cached answer
+    assert not year_has_data(2027)
+
+    now[0] += 2
+    assert not is_workday(D("2027-10-04"))
+    assert year_has_data(2027)
+
+
+@uses_db
 def test_load_year_rejects_a_date_outside_the_year_and_changes_nothing():
     load_year(2027, [(D("2027-01-01"), False, "元旦")], "原有")
     assert not is_workday(D("2027-01-01"))
