@@ -344,8 +344,14 @@ def serve(host: str, port: int, demo: bool) -> None:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="exit when the queue is empty (tests)")
 @click.option("--no-scheduler", is_flag=True, help="do not run the periodic-job scheduler")
+@click.option(
+    "--maintenance-interval",
+    default=60,
+    type=click.IntRange(5, 3600),
+    help="seconds between RQ maintenance passes, which re-queue a killed worker's jobs",
+)
 @with_appcontext
-def worker(burst: bool, no_scheduler: bool) -> None:
+def worker(burst: bool, no_scheduler: bool, maintenance_interval: int) -> None:
     """Run an RQ worker (with RQ's scheduler) and Zugong's periodic-job scheduler."""
     from redis import Redis
     from rq import Queue, Worker
@@ -363,4 +369,5 @@ def worker(burst: bool, no_scheduler: bool) -> None:
         start_scheduler_thread(app)
     connection = Redis.from_url(app.config["REDIS_URL"])
     queue = Queue(app.config["RQ_QUEUE"], connection=connection)
-    Worker([queue], connection=connection).work(with_scheduler=True, burst=burst)
+    rq_worker = Worker([queue], connection=connection, maintenance_interval=maintenance_interval)
+    rq_worker.work(with_scheduler=True, burst=burst, logging_level=app.config["LOG_LEVEL"])

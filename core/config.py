@@ -36,7 +36,6 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SECRET_KEY": _env("SECRET_KEY"),
         "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
         "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
-        "SCHEDULER_IN_PROCESS": _env("SCHEDULER", "auto"),
         "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
