@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import core_plugin, models  # noqa: F401 - registers every core model
@@ -35,6 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     db.init_app(app)
+    _enforce_sqlite_foreign_keys(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
     csrf.init_app(app)
 
@@ -58,6 +60,21 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def _enforce_sqlite_foreign_keys(app: Flask) -> None:
+    """SQLite ignores foreign keys unless asked, per connection; without them the
+    composite (tenant_id, id) references would not hold in the embedded mode."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _foreign_keys_on(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
 
 
 def select_locale() -> str:

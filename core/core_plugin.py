@@ -34,6 +34,7 @@ ROLES = [
 
 class CoreSettings(Schema):
     warning_days = fields.Integer(
+        strict=True,
         load_default=3,
         validate=validate.Range(min=0, max=30),
         metadata={"title": "临期预警天数（黄灯）"},

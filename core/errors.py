@@ -24,15 +24,23 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         status = exc.code or 500
+        # Werkzeug's default descriptions are English; only our own (given to abort())
+        # are shown to people.
+        custom = exc.description if exc.description != type(exc).description else None
         if wants_problem_json():
-            detail = exc.description if status in (400, 413, 429) else None
-            return problem(status, detail)
-        return render_template("error.html", status=status, message=exc.description), status
+            return problem(status, custom)
+        return render_template("error.html", status=status, message=custom), status
 
     @app.errorhandler(ValidationError)
     def _invalid(exc: ValidationError):
         errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        return problem(422, _("请检查标出的字段。"), errors=localize(plain(errors)))
+        errors = localize(plain(errors))
+        if wants_problem_json():
+            return problem(422, _("请检查标出的字段。"), errors=errors)
+        message = "；".join(
+            f"{field}: {' '.join(map(str, msgs))}" for field, msgs in errors.items()
+        )
+        return render_template("error.html", status=422, message=message), 422
 
     @app.errorhandler(RequestBodyError)
     def _not_json(_exc: RequestBodyError):
@@ -40,7 +48,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(BadCursor)
     def _bad_cursor(_exc: BadCursor):
-        return problem(422, _("分页游标无效。"), errors={"cursor": [_("分页游标无效。")]})
+        message = _("分页游标无效。")
+        if wants_problem_json():
+            return problem(422, message, errors={"cursor": [message]})
+        return render_template("error.html", status=400, message=message), 400
 
     @app.errorhandler(WorkflowError)
     def _workflow(exc: WorkflowError):

@@ -22,6 +22,7 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields
 from openpyxl import load_workbook
 
+from core.api.messages import localize
 from core.exports import Column, ColumnKind, Sheet, xlsx_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -318,7 +319,7 @@ def _load_row(row_number: int, values: dict[str, Any], schema: Schema) -> RowRes
     try:
         data = schema.load(values)
     except ValidationError as exc:
-        return RowResult(row_number, None, _flatten(exc.messages))
+        return RowResult(row_number, None, _flatten(localize(exc.messages)))
     return RowResult(row_number, data, {})
 
 

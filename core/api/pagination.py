@@ -83,6 +83,8 @@ def _from_json(value: Any, column: InstrumentedAttribute) -> Any:
             return datetime.fromisoformat(value)
         if python_type is date:
             return date.fromisoformat(value)
+        if python_type is int and not (isinstance(value, int) and -(2**63) <= value < 2**63):
+            raise BadCursor(str(value))  # a forged cursor must not overflow BIGINT
         return python_type(value) if value is not None else None
     except (TypeError, ValueError) as exc:
         raise BadCursor(str(value)) from exc

@@ -14,6 +14,7 @@ from core.db import db, utcnow
 
 TOKEN_PREFIX = "zg_"
 DEFAULT_LIFETIME = timedelta(days=90)
+LAST_USED_PRECISION = timedelta(minutes=5)
 
 
 class TokenExpired(Exception):
@@ -52,7 +53,8 @@ def token_user(plaintext: str) -> User | None:
     now = utcnow()
     if token.revoked_at is not None or (token.expires_at and _aware(token.expires_at) <= now):
         raise TokenExpired()
-    token.last_used_at = now
+    if token.last_used_at is None or _aware(token.last_used_at) < now - LAST_USED_PRECISION:
+        token.last_used_at = now  # not on every request: reads should not write
     return token.user if token.user.is_active else None
 
 

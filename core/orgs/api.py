@@ -1,7 +1,295 @@
-"""API for org units and members."""
+"""API for org units and members.
+
+Every route goes through ``api_route`` (validation, permission, OpenAPI). Another
+tenant's ids are invisible to the scoped session and answer 404. Full ID numbers go
+only to holders of ``core.view_identity``, and every response that carries them leaves
+a ``member.identity_viewed`` audit entry.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import g, request
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from core import clock
+from core.api.problem import problem
+from core.api.routes import api_route
+from core.auth.users import current_actor
+from core.exports import MIMETYPES, Column, Sheet, download_response, xlsx_bytes
+from core.imports import template_xlsx
+from core.orgs import services
+from core.orgs.models import GENDERS, MEMBER_STATUSES, Member
+from core.orgs.schemas import (
+    IDENTITY_PERMISSION,
+    IMPORT_HEADERS,
+    IdentityOut,
+    ImportQuery,
+    ImportResultOut,
+    MemberExportQuery,
+    MemberIn,
+    MemberListQuery,
+    MemberOut,
+    OrgUnitIn,
+    OrgUnitOut,
+    UnitListQuery,
+)
 from core.routing import tenant_blueprint
 
 bp = tenant_blueprint("orgs_api", __name__, kind="api", prefix="/orgs")
+
+VIEW = "core.view_members"
+EDIT = "core.edit_members"
+MANAGE_ORG = "core.manage_org"
+
+
+# -- org units --------------------------------------------------------------------------
+
+
+@api_route(
+    bp,
+    "/units",
+    summary="组织机构列表（树序：先上级后下级，带层级与党员数）",
+    query=UnitListQuery,
+    response=OrgUnitOut,
+    many=True,
+    permission=VIEW,
+)
+def list_units(query: dict[str, Any]):
+    return services.unit_tree(include_inactive=query["include_inactive"])
+
+
+@api_route(
+    bp,
+    "/units",
+    methods=["POST"],
+    summary="新建组织机构",
+    body=OrgUnitIn,
+    response=OrgUnitOut,
+    status=201,
+    permission=MANAGE_ORG,
+)
+def create_unit(body: dict[str, Any]):
+    return services.create_unit(body)
+
+
+@api_route(bp, "/units/<int:unit_id>", summary="组织机构详情", response=OrgUnitOut, permission=VIEW)
+def get_unit(unit_id: int):
+    return services.unit_or_404(unit_id)
+
+
+@api_route(
+    bp,
+    "/units/<int:unit_id>",
+    methods=["PATCH"],
+    summary="修改组织机构（只改提交的字段）",
+    body=OrgUnitIn(partial=True),
+    response=OrgUnitOut,
+    permission=MANAGE_ORG,
+)
+def update_unit(unit_id: int, body: dict[str, Any]):
+    return services.update_unit(services.unit_or_404(unit_id), body)
+
+
+@api_route(
+    bp,
+    "/units/<int:unit_id>",
+    methods=["DELETE"],
+    summary="撤销组织机构（有在册党员或下级组织时 409）",
+    response=OrgUnitOut,
+    permission=MANAGE_ORG,
+)
+def deactivate_unit(unit_id: int):
+    return services.deactivate_unit(services.unit_or_404(unit_id))
+
+
+# -- members ----------------------------------------------------------------------------
+
+
+def _disclosed(members: list[Member], via: str) -> None:
+    """Holders of the identity permission get full numbers: audit that they did."""
+    if current_actor().can(IDENTITY_PERMISSION):
+        services.audit_identity_disclosure(members, via)
+
+
+@api_route(
+    bp,
+    "/members",
+    summary="党员列表（游标分页，可筛选，按编号或姓名排序）",
+    query=MemberListQuery,
+    response=MemberOut,
+    paginated=True,
+    permission=VIEW,
+)
+def list_members(query: dict[str, Any]):
+    page = services.member_page(query)
+    _disclosed(page.items, "api.list")
+    return page
+
+
+@api_route(
+    bp,
+    "/members",
+    methods=["POST"],
+    summary="登记党员",
+    body=MemberIn,
+    response=MemberOut,
+    status=201,
+    permission=EDIT,
+)
+def create_member(body: dict[str, Any]):
+    return services.create_member(body)
+
+
+@api_route(bp, "/members/<int:member_id>", summary="党员详情", response=MemberOut, permission=VIEW)
+def get_member(member_id: int):
+    member = services.member_or_404(member_id)
+    _disclosed([member], "api.get")
+    return member
+
+
+@api_route(
+    bp,
+    "/members/<int:member_id>",
+    methods=["PATCH"],
+    summary="修改党员信息（只改提交的字段）",
+    body=MemberIn(partial=True),
+    response=MemberOut,
+    permission=EDIT,
+)
+def update_member(member_id: int, body: dict[str, Any]):
+    member = services.update_member(services.member_or_404(member_id), body)
+    if "id_number" not in body:
+        _disclosed([member], "api.update")
+    return member
+
+
+@api_route(
+    bp,
+    "/members/<int:member_id>",
+    methods=["DELETE"],
+    summary="党员出党、去世或转出：停用（记录保留）",
+    response=MemberOut,
+    permission=EDIT,
+)
+def deactivate_member(member_id: int):
+    member = services.deactivate_member(services.member_or_404(member_id))
+    _disclosed([member], "api.deactivate")
+    return member
+
+
+@api_route(
+    bp,
+    "/members/<int:member_id>/identity",
+    methods=["POST"],
+    summary="查看完整公民身份号码（每次记入审计）",
+    response=IdentityOut,
+    permission=IDENTITY_PERMISSION,
+)
+def member_identity(member_id: int):
+    member = services.member_or_404(member_id)
+    return {
+        "id": member.id,
+        "name": member.name,
+        "id_number": services.reveal_identity(member, "api"),
+    }
+
+
+# -- export and import ------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    Column("id", "编号", width=8, kind="int"),
+    Column("name", "姓名", width=12),
+    Column("gender", "性别", width=6),
+    Column("birth_date", "出生日期", width=12, kind="date"),
+    Column("id_number", "公民身份号码", width=22),
+    Column("phone", "联系电话", width=15),
+    Column("branch", "所属党组织", width=24),
+    Column("joined_on", "入党日期", width=12, kind="date"),
+    Column("status", "党员类别", width=10),
+    Column("veteran", "建国前老党员", width=12),
+    Column("retired", "离退休", width=8),
+    Column("unemployed", "下岗失业", width=10),
+    Column("floating", "流动党员", width=10),
+    Column("notes", "备注", width=30),
+]
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def export_row(member: Member, full_identity: bool) -> dict[str, Any]:
+    """Labels as people write them, so the file imports back unchanged."""
+    return {
+        "id": member.id,
+        "name": member.name,
+        "gender": GENDERS.get(member.gender, member.gender),
+        "birth_date": member.birth_date,
+        "id_number": member.id_number if full_identity else member.masked_id_number,
+        "phone": member.phone,
+        "branch": member.branch.name if member.branch else None,
+        "joined_on": member.joined_on,
+        "status": MEMBER_STATUSES.get(member.status, member.status),
+        "veteran": _yes(member.is_veteran),
+        "retired": _yes(member.is_retired),
+        "unemployed": _yes(member.is_unemployed),
+        "floating": _yes(member.is_floating),
+        "notes": member.notes,
+    }
+
+
+def members_xlsx(filters: dict[str, Any]) -> bytes:
+    full = current_actor().can(IDENTITY_PERMISSION)
+    services.record_export(filters, full_identity=full)
+    rows = (export_row(m, full) for m in services.iter_members(filters))
+    caption = f"{g.tenant.name} 党员信息（导出于 {clock.today().isoformat()}）"
+    return xlsx_bytes([Sheet("党员信息", EXPORT_COLUMNS, rows, caption=caption)])
+
+
+def export_filename() -> str:
+    return f"党员信息_{g.tenant.name}_{clock.today():%Y%m%d}.xlsx"
+
+
+@api_route(
+    bp,
+    "/members/export",
+    summary="导出党员信息（.xlsx；无 core.view_identity 时身份证号打码）",
+    query=MemberExportQuery,
+    raw_response=MIMETYPES["xlsx"],
+    permission=VIEW,
+)
+def export_members(query: dict[str, Any]):
+    return download_response(members_xlsx(query), export_filename(), "xlsx")
+
+
+@api_route(
+    bp,
+    "/members/import-template",
+    summary="下载党员信息导入模板（.xlsx）",
+    raw_response=MIMETYPES["xlsx"],
+    permission=EDIT,
+)
+def import_template():
+    return download_response(template_xlsx(IMPORT_HEADERS), "党员信息导入模板.xlsx", "xlsx")
+
+
+@api_route(
+    bp,
+    "/members/import",
+    methods=["POST"],
+    summary="导入党员信息（multipart 字段 file；逐行校验，默认全部通过才写入）",
+    query=ImportQuery,
+    response=ImportResultOut,
+    permission=EDIT,
+)
+def import_members(query: dict[str, Any]):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationError({"file": [_("请选择要导入的 .xlsx 文件。")]})
+    outcome = services.import_members(upload.stream, valid_only=query["valid_only"])
+    if outcome.rejected:
+        return problem(422, _("导入文件未通过校验，未写入任何数据。"), **outcome.to_dict())
+    return outcome.to_dict()

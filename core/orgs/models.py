@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, BigId, TenantOwned, tenant_fk
+from core.i18n import N_
 
 UNIT_KINDS = {
-    "committee": "党委",
-    "general_branch": "党总支",
-    "branch": "党支部",
-    "group": "党小组",
-    "section": "科室",
+    "committee": N_("党委"),
+    "general_branch": N_("党总支"),
+    "branch": N_("党支部"),
+    "group": N_("党小组"),
+    "section": N_("科室"),
 }
-GENDERS = {"male": "男", "female": "女"}
-MEMBER_STATUSES = {"formal": "正式党员", "probationary": "预备党员"}
+GENDERS = {"male": N_("男"), "female": N_("女")}
+MEMBER_STATUSES = {"formal": N_("正式党员"), "probationary": N_("预备党员")}
 #: Members who joined before the founding of the PRC are 建国前老党员.
 VETERAN_BEFORE = date(1949, 10, 1)
 
@@ -47,7 +49,7 @@ class OrgUnit(TenantOwned, Base):
 
     @property
     def kind_title(self) -> str:
-        return UNIT_KINDS.get(self.kind, self.kind)
+        return _(UNIT_KINDS.get(self.kind, self.kind))
 
 
 class Member(TenantOwned, Base):

@@ -25,7 +25,7 @@ def enable(tenant: Tenant, name: str, settings: dict[str, Any] | None = None) ->
     if missing:
         raise PluginError(_("请先启用：%(names)s", names="、".join(missing)))
     row = _row(tenant, name)
-    was_enabled = row.enabled and row in db.session
+    was_enabled = row.enabled
     if settings:
         row.settings = {**(row.settings or {}), **validate_partial(name, settings)}
     row.enabled = True

@@ -5,22 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, BigId, TimestampMixin, db, utcnow
+from core.i18n import N_
 
 #: The platform's own pseudo-tenant: platform-level audit entries chain here.
 PLATFORM_SLUG = "_platform"
 
 TENANT_KINDS = {
-    "platform": "平台",
-    "province_org_dept": "省委组织部",
-    "city_org_dept": "市委组织部",
-    "county_org_dept": "县委组织部",
-    "organs_work_committee": "县直机关工委",
-    "township_committee": "乡镇党委",
-    "bureau_committee": "局党委",
+    "platform": N_("平台"),
+    "province_org_dept": N_("省委组织部"),
+    "city_org_dept": N_("市委组织部"),
+    "county_org_dept": N_("县委组织部"),
+    "organs_work_committee": N_("县直机关工委"),
+    "township_committee": N_("乡镇党委"),
+    "bureau_committee": N_("局党委"),
 }
 
 
@@ -60,7 +62,7 @@ class Tenant(TimestampMixin, Base):
 
     @property
     def kind_title(self) -> str:
-        return TENANT_KINDS.get(self.kind, self.kind)
+        return _(TENANT_KINDS.get(self.kind, self.kind))
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

@@ -1,19 +1,446 @@
-"""Tenant administration pages."""
+"""Tenant administration pages (``/t/<tenant>/admin/…``): users and roles, plugins,
+settings, API tokens and the audit log.
+
+The pages validate their forms with the API's schemas (through :func:`core.forms.load_form`,
+which drops the CSRF token and buttons) and call the same services as the API
+(:mod:`core.auth.members`, :mod:`core.auth.tokens`, :mod:`core.plugins.enablement`), so
+both enforce the same rules. A page answering 4xx rolls the request's transaction back.
+"""
 
 from __future__ import annotations
 
-from flask import render_template
+import json
+import re
+from datetime import datetime
+from typing import Any
 
-from core.routing import tenant_blueprint
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from marshmallow import ValidationError, fields, validate
+from sqlalchemy import func, select
+
+from core.api.messages import localize
+from core.api.pagination import BadCursor, Page, keyset_page
+from core.api.problem import plain
+from core.audit.models import AuditEntry
+from core.auth import members
+from core.auth.models import ApiToken, Membership, Role
+from core.auth.tokens import revoke_token
+from core.db import db
+from core.forms import FormSchema, load_form
+from core.plugins import enablement
+from core.plugins.manager import CORE, PluginError, enabled_plugins, host
+from core.plugins.settings import settings_schema
+from core.routing import require_permission, tenant_blueprint
+from core.web import api
 
 bp = tenant_blueprint("admin", __name__, kind="pages", prefix="/admin")
+
+#: Holding any of these opens the admin home.
+ADMIN_PERMISSIONS = (
+    "core.manage_users",
+    "core.manage_plugins",
+    "core.manage_settings",
+    "core.manage_tokens",
+    "core.view_audit",
+)
+
+
+# -- forms: the API's schemas, read from HTML forms --------------------------------------
+
+
+class AddUserForm(FormSchema, api.MembershipIn):
+    pass
+
+
+class EditUserForm(FormSchema, api.MembershipPatch):
+    pass
+
+
+class PasswordForm(FormSchema, api.PasswordIn):
+    pass
+
+
+class RoleForm(FormSchema, api.RolePatch):
+    pass
+
+
+class TokenForm(FormSchema, api.ApiTokenIn):
+    # A form posts text: accept "30" (the API insists on a JSON integer).
+    lifetime_days = fields.Integer(
+        load_default=members.TOKEN_DEFAULT_DAYS,
+        validate=validate.Range(min=members.TOKEN_MIN_DAYS, max=members.TOKEN_MAX_DAYS),
+    )
+
+
+class CursorForm(FormSchema, api.CursorQuery):
+    pass
+
+
+class UsersFilterForm(FormSchema, api.MembershipQuery):
+    pass
+
+
+class AuditFilterForm(FormSchema, api.AuditQuery):
+    pass
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"local_time": local_time, "json_text": json_text, "admin_tabs": _tabs()}
+
+
+def local_time(moment: datetime | None) -> str:
+    """A stored (UTC) time shown in Asia/Shanghai, the app's time zone."""
+    return format_datetime(moment, "yyyy-MM-dd HH:mm:ss") if moment else ""
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _tabs() -> list[tuple[str, str]]:
+    actor = g.get("actor")
+    if actor is None:
+        return []
+    tabs = [("admin.index", _("概览"))]
+    if actor.can("core.manage_users"):
+        tabs += [("admin.users", _("用户")), ("admin.roles", _("角色"))]
+    if actor.can("core.manage_plugins"):
+        tabs.append(("admin.plugins", _("功能模块")))
+    if actor.can("core.manage_settings"):
+        tabs.append(("admin.settings", _("设置")))
+    tabs.append(("admin.tokens", _("接口令牌")))
+    if actor.can("core.view_audit"):
+        tabs.append(("admin.audit", _("审计日志")))
+    return tabs
+
+
+def _page(stmt, keys, *, args: dict[str, Any], descending: bool = True) -> Page:
+    try:
+        return keyset_page(
+            stmt, keys, cursor=args.get("cursor"), limit=args["limit"], descending=descending
+        )
+    except BadCursor:
+        abort(400, _("分页游标无效。"))
+
+
+def _query(schema: FormSchema) -> dict[str, Any]:
+    data, errors = load_form(schema, request.args.to_dict())
+    if errors:
+        abort(400, _("查询条件无效：%(fields)s", fields="、".join(sorted(errors))))
+    return data
+
+
+def _form_errors(exc: ValidationError) -> dict[str, Any]:
+    messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
+    return localize(plain(messages))
+
+
+# -- home -------------------------------------------------------------------------------
 
 
 @bp.get("/")
 def index():
-    return render_template("error.html", status=501, message="")
+    if not any(g.actor.can(p) for p in ADMIN_PERMISSIONS):
+        abort(403)
+    counts = {
+        "members": db.session.scalar(
+            select(func.count()).select_from(Membership).where(Membership.is_active)
+        ),
+        "roles": db.session.scalar(select(func.count()).select_from(Role)),
+        "plugins": len(enabled_plugins(g.tenant)),
+        "installed": len(host().names),
+    }
+    recent = []
+    if g.actor.can("core.view_audit"):
+        recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(8))
+    return render_template("admin/index.html", counts=counts, recent=list(recent))
+
+
+# -- users ------------------------------------------------------------------------------
+
+
+def _membership(membership_id: int) -> Membership:
+    return db.session.get(Membership, membership_id) or abort(404)
+
+
+def _all_roles() -> list[Role]:
+    return list(db.session.scalars(select(Role).order_by(Role.plugin.is_not(None), Role.key)))
+
+
+def _users_page(form: dict[str, Any] | None = None, errors: dict | None = None, status=200):
+    args = _query(UsersFilterForm())
+    page = _page(
+        members.memberships_query(
+            active=args.get("active"), role=args.get("role"), q=args.get("q")
+        ),
+        [Membership.id],
+        args=args,
+        descending=False,
+    )
+    return render_template(
+        "admin/users.html",
+        page=page,
+        args=args,
+        roles=_all_roles(),
+        form=form or {"roles": ["staff"]},
+        errors=errors or {},
+    ), status
+
+
+@bp.get("/users")
+def users():
+    require_permission("core.manage_users")
+    return _users_page()
+
+
+@bp.post("/users")
+def add_user():
+    require_permission("core.manage_users")
+    raw = {**request.form.to_dict(), "roles": request.form.getlist("roles")}
+    data, errors = load_form(AddUserForm(), raw)
+    if errors:
+        return _users_page(raw, errors, 422)
+    try:
+        membership = members.add_member(**data)
+    except ValidationError as exc:
+        return _users_page(raw, _form_errors(exc), 422)
+    except members.AdminConflict as exc:
+        return _users_page(raw, {"_": [exc.message]}, 409)
+    flash(_("已添加用户 %(name)s。", name=membership.user.display_name), "success")
+    return redirect(url_for("admin.users"))
+
+
+def _edit_user_page(membership: Membership, errors: dict | None = None, status: int = 200):
+    return render_template(
+        "admin/user_edit.html",
+        membership=membership,
+        roles=_all_roles(),
+        current=[r.key for r in membership.roles],
+        errors=errors or {},
+        is_self=membership.id == g.actor.membership.id,
+    ), status
+
+
+@bp.route("/users/<int:membership_id>", methods=["GET", "POST"])
+def edit_user(membership_id: int):
+    require_permission("core.manage_users")
+    membership = _membership(membership_id)
+    if request.method == "GET":
+        return _edit_user_page(membership)
+    raw = {
+        "roles": request.form.getlist("roles"),
+        "title": request.form.get("title", "").strip() or None,
+        "active": "active" in request.form,
+    }
+    data, errors = load_form(EditUserForm(), raw)
+    if not errors:
+        try:
+            members.update_member(g.actor, membership, **data)
+        except ValidationError as exc:
+            errors = _form_errors(exc)
+        except members.AdminConflict as exc:
+            return _edit_user_page(membership, {"_": [exc.message]}, 409)
+    if errors:
+        return _edit_user_page(membership, errors, 422)
+    flash(_("已保存。"), "success")
+    return redirect(url_for("admin.edit_user", membership_id=membership.id))
+
+
+@bp.post("/users/<int:membership_id>/password")
+def reset_password(membership_id: int):
+    require_permission("core.manage_users")
+    membership = _membership(membership_id)
+    data, errors = load_form(PasswordForm())
+    if errors:
+        return _edit_user_page(membership, {"password": errors.get("password", [])}, 422)
+    try:
+        members.reset_password(membership, data["password"])
+    except members.AdminConflict as exc:
+        return _edit_user_page(membership, {"password": [exc.message]}, 409)
+    flash(_("已重置密码。"), "success")
+    return redirect(url_for("admin.edit_user", membership_id=membership.id))
+
+
+# -- roles ------------------------------------------------------------------------------
+
+
+@bp.get("/roles")
+def roles():
+    require_permission("core.manage_users")
+    declared = {p.key: p for p in members.declared_permissions(g.tenant)}
+    return render_template("admin/roles.html", roles=_all_roles(), declared=declared)
+
+
+def _edit_role_page(role: Role, errors: dict | None = None, status: int = 200, chosen=None):
+    return render_template(
+        "admin/role_edit.html",
+        role=role,
+        permissions=members.declared_permissions(g.tenant),
+        chosen=set(role.permissions or ()) if chosen is None else set(chosen),
+        plugin_titles={n: m.title for n, m in host().metas.items()},
+        errors=errors or {},
+    ), status
+
+
+@bp.route("/roles/<int:role_id>", methods=["GET", "POST"])
+def edit_role(role_id: int):
+    require_permission("core.manage_users")
+    role = db.session.get(Role, role_id) or abort(404)
+    if request.method == "GET":
+        return _edit_role_page(role)
+    raw = {
+        "title": request.form.get("title", ""),
+        "permissions": request.form.getlist("permissions"),
+    }
+    data, errors = load_form(RoleForm(), raw)
+    if not errors:
+        try:
+            members.update_role(g.actor, role, **data)
+        except ValidationError as exc:
+            errors = _form_errors(exc)
+        except members.AdminConflict as exc:
+            return _edit_role_page(role, {"_": [exc.message]}, 409, raw["permissions"])
+    if errors:
+        return _edit_role_page(role, errors, 422, raw["permissions"])
+    flash(_("已保存角色 %(title)s。", title=role.title), "success")
+    return redirect(url_for("admin.roles"))
+
+
+# -- plugins ----------------------------------------------------------------------------
+
+
+def _plugins_page(error: str | None = None, status: int = 200):
+    enabled = set(enabled_plugins(g.tenant))
+    plugins = [(host().metas[name], name in enabled) for name in host().names]
+    return render_template("admin/plugins.html", plugins=plugins, error=error), status
+
+
+@bp.get("/plugins")
+def plugins():
+    require_permission("core.manage_plugins")
+    return _plugins_page()
+
+
+@bp.post("/plugins/<name>/<any(enable, disable):action>")
+def toggle_plugin(name: str, action: str):
+    require_permission("core.manage_plugins")
+    if name not in host().metas:
+        abort(404)
+    try:
+        (enablement.enable if action == "enable" else enablement.disable)(g.tenant, name)
+    except PluginError as exc:
+        return _plugins_page(str(exc), 409)
+    title = host().metas[name].title
+    if action == "enable":
+        flash(_("已启用 %(title)s。", title=title), "success")
+    else:
+        flash(_("已停用 %(title)s，数据已保留。", title=title), "success")
+    return redirect(url_for("admin.plugins"))
+
+
+# -- settings ---------------------------------------------------------------------------
+
+
+def _settings_page(
+    errors: dict[str, dict] | None = None, raw: dict[str, dict] | None = None, status: int = 200
+):
+    views = [members.settings_view(g.tenant, name) for name in members.settings_plugins(g.tenant)]
+    titles = {CORE: _("基础设置"), **{n: m.title for n, m in host().metas.items()}}
+    return render_template(
+        "admin/settings.html", views=views, titles=titles, errors=errors or {}, raw=raw or {}
+    ), status
+
+
+@bp.get("/settings")
+def settings():
+    require_permission("core.manage_settings")
+    return _settings_page()
+
+
+@bp.post("/settings/<plugin>")
+def save_settings(plugin: str):
+    """Blank inputs return a setting to the inherited value; the rest are this tenant's."""
+    require_permission("core.manage_settings")
+    if plugin not in members.settings_plugins(g.tenant):
+        abort(404)
+    names = members.settings_view(g.tenant, plugin)["fields"]
+    raw = {f.name: request.form.get(f.name, "").strip() for f in names}
+    schema_fields = settings_schema(plugin).fields
+    try:
+        members.change_settings(
+            g.tenant, plugin, {k: _from_form(schema_fields.get(k), v) for k, v in raw.items()}
+        )
+    except ValidationError as exc:
+        return _settings_page({plugin: _form_errors(exc)}, {plugin: raw}, 422)
+    flash(_("设置已保存。"), "success")
+    return redirect(url_for("admin.settings", _anchor=f"settings-{plugin}"))
+
+
+def _from_form(field: Any, value: str) -> Any:
+    """Form inputs are text; the settings schemas take strict integers (a JSON 5.5 must
+    not become 5), so whole numbers typed into a form are converted here."""
+    if value == "":
+        return None
+    if isinstance(field, fields.Integer) and re.fullmatch(r"-?\d{1,12}", value):
+        return int(value)
+    return value
+
+
+# -- tokens -----------------------------------------------------------------------------
+
+
+def _tokens_page(
+    created: tuple[ApiToken, str] | None = None,
+    form: dict | None = None,
+    errors: dict | None = None,
+    status: int = 200,
+):
+    args = _query(CursorForm())
+    page = _page(members.tokens_query(g.actor), [ApiToken.id], args=args)
+    return render_template(
+        "admin/tokens.html",
+        page=page,
+        created=created,
+        form=form or {},
+        errors=errors or {},
+        all_tokens=members.can_manage_tokens(g.actor),
+        is_active=members.token_is_active,
+    ), status
+
+
+@bp.get("/tokens")
+def tokens():
+    return _tokens_page()
+
+
+@bp.post("/tokens")
+def create_token():
+    data, errors = load_form(TokenForm())
+    if errors:
+        return _tokens_page(form=data, errors=errors, status=422)
+    created = members.issue_token(g.actor, data["name"], data["lifetime_days"])
+    # Rendered, not redirected: the plaintext is shown this once and never again.
+    return _tokens_page(created=created)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke(token_id: int):
+    token = members.visible_token(g.actor, token_id) or abort(404)
+    revoke_token(token)
+    flash(_("已吊销令牌 %(name)s。", name=token.name), "success")
+    return redirect(url_for("admin.tokens"))
+
+
+# -- audit ------------------------------------------------------------------------------
 
 
 @bp.get("/audit")
 def audit():
-    return render_template("error.html", status=501, message="")
+    require_permission("core.view_audit")
+    args = _query(AuditFilterForm())
+    filters = {k: args.get(k) for k in ("action", "object_type", "object_id", "actor")}
+    page = _page(members.audit_query(**filters), [AuditEntry.seq], args=args)
+    return render_template("admin/audit.html", page=page, filters=filters)

@@ -18,10 +18,10 @@ PERMISSIONS = [
 
 
 class AssistanceSettings(Schema):
-    rural_income_threshold_fen = fields.Integer(load_default=70_000, validate=validate.Range(min=0))
-    loan_term_months = fields.Integer(load_default=24, validate=validate.Range(min=1, max=60))
-    annual_borrower_quota = fields.Integer(load_default=50, validate=validate.Range(min=0))
-    notice_working_days = fields.Integer(load_default=5, validate=validate.Range(min=1, max=30))
+    rural_income_threshold_fen = fields.Integer(strict=True, load_default=70_000, validate=validate.Range(min=0))
+    loan_term_months = fields.Integer(strict=True, load_default=24, validate=validate.Range(min=1, max=60))
+    annual_borrower_quota = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=0))
+    notice_working_days = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=30))
 
 
 @hookimpl

@@ -19,14 +19,14 @@ PERMISSIONS = [
 
 
 class PetitionSettings(Schema):
-    accept_days = fields.Integer(load_default=15, validate=validate.Range(min=1, max=15))
-    close_days = fields.Integer(load_default=60, validate=validate.Range(min=1, max=60))
-    extension_max_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=30))
-    return_working_days = fields.Integer(load_default=5, validate=validate.Range(min=1, max=5))
-    appeal_months = fields.Integer(load_default=3, validate=validate.Range(min=1, max=12))
-    warning_days = fields.Integer(load_default=3, validate=validate.Range(min=0, max=15))
+    accept_days = fields.Integer(strict=True, load_default=15, validate=validate.Range(min=1, max=15))
+    close_days = fields.Integer(strict=True, load_default=60, validate=validate.Range(min=1, max=60))
+    extension_max_days = fields.Integer(strict=True, load_default=30, validate=validate.Range(min=0, max=30))
+    return_working_days = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=5))
+    appeal_months = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=1, max=12))
+    warning_days = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=0, max=15))
     portal_enabled = fields.Boolean(load_default=False)
-    portal_daily_limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
+    portal_daily_limit = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=50))
 
 
 @hookimpl

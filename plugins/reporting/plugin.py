@@ -17,8 +17,8 @@ PERMISSIONS = [
 
 
 class ReportingSettings(Schema):
-    incident_due_hours = fields.Integer(load_default=6, validate=validate.Range(min=1, max=24))
-    incident_latest_hours = fields.Integer(load_default=24, validate=validate.Range(min=1, max=72))
+    incident_due_hours = fields.Integer(strict=True, load_default=6, validate=validate.Range(min=1, max=24))
+    incident_latest_hours = fields.Integer(strict=True, load_default=24, validate=validate.Range(min=1, max=72))
 
 
 @hookimpl

@@ -18,9 +18,10 @@ PERMISSIONS = [
 
 class SupervisionSettings(Schema):
     acknowledge_working_days = fields.Integer(
+        strict=True,
         load_default=2, validate=validate.Range(min=1, max=10)
     )
-    remind_days_before = fields.Integer(load_default=3, validate=validate.Range(min=0, max=30))
+    remind_days_before = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=0, max=30))
 
 
 @hookimpl

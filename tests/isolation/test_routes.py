@@ -45,13 +45,18 @@ def _owner(app: Flask):
 def _bump_sequences(app: Flask) -> None:
     with _owner(app).begin() as conn:
         for table in tenant_owned_tables():
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {ATTACKER_ID_FLOOR})"))
+            conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {ATTACKER_ID_FLOOR})")
+            )
 
 
 def _seed(factory: Factory, slug: str, username: str) -> Person:
     plugins = factory.app.extensions["zugong.plugins"]
     factory.tenant(slug, plugins=plugins.names)
-    roles = ["admin", *sorted({r.key for name in plugins.names for r in plugins.default_roles(name)})]
+    roles = [
+        "admin",
+        *sorted({r.key for name in plugins.names for r in plugins.default_roles(name)}),
+    ]
     person = factory.user(slug, username, roles=roles)
     factory.token(person)
     with factory.app.app_context():
@@ -67,7 +72,12 @@ def _seed(factory: Factory, slug: str, username: str) -> Person:
 def _victim_ids(app: Flask, tenant_id: int) -> dict[str, list[int]]:
     with _owner(app).connect() as conn:
         return {
-            table: conn.execute(text(f"SELECT id FROM {table} WHERE tenant_id = :t ORDER BY id LIMIT 3"), {"t": tenant_id}).scalars().all()
+            table: conn.execute(
+                text(f"SELECT id FROM {table} WHERE tenant_id = :t ORDER BY id LIMIT 3"),
+                {"t": tenant_id},
+            )
+            .scalars()
+            .all()
             for table in tenant_owned_tables()
         }
 
@@ -77,7 +87,9 @@ def _fingerprint(app: Flask, tenant_id: int) -> str:
     digest = hashlib.sha256()
     with _owner(app).connect() as conn:
         for table in tenant_owned_tables():
-            for row in conn.execute(text(f"SELECT * FROM {table} WHERE tenant_id = :t ORDER BY id"), {"t": tenant_id}):
+            for row in conn.execute(
+                text(f"SELECT * FROM {table} WHERE tenant_id = :t ORDER BY id"), {"t": tenant_id}
+            ):
                 digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
 
@@ -112,9 +124,13 @@ def world(request, pg_app):
     mallory = _seed(factory, "attacker", "mallory")
     victim_id = factory.tenant_id("victim")
     if request.param == "rls-only":
-        event.remove(scoped_session.TenantSession, "do_orm_execute", scoped_session._scope_statement)
+        event.remove(
+            scoped_session.TenantSession, "do_orm_execute", scoped_session._scope_statement
+        )
         request.addfinalizer(
-            lambda: event.listen(scoped_session.TenantSession, "do_orm_execute", scoped_session._scope_statement)
+            lambda: event.listen(
+                scoped_session.TenantSession, "do_orm_execute", scoped_session._scope_statement
+            )
         )
     return pg_app, victim_id, factory.token(mallory)
 
@@ -148,11 +164,18 @@ def test_no_route_reaches_another_tenant(world):
             continue
         missing = _call(client, method, _fill(rule, "attacker", MISSING_ID), kind, token, csrf)
         for victim_object in victim_ids:
-            response = _call(client, method, _fill(rule, "attacker", victim_object), kind, token, csrf)
+            response = _call(
+                client, method, _fill(rule, "attacker", victim_object), kind, token, csrf
+            )
             checked += 1
-            same_as_missing = (response.status_code, response.data) == (missing.status_code, missing.data)
+            same_as_missing = (response.status_code, response.data) == (
+                missing.status_code,
+                missing.data,
+            )
             if response.status_code != 404 and not same_as_missing:
-                failures.append(f"{method} {rule} with victim id {victim_object}: {response.status_code}")
+                failures.append(
+                    f"{method} {rule} with victim id {victim_object}: {response.status_code}"
+                )
     assert not failures, "\n".join(failures)
     assert checked > 0
     assert _fingerprint(app, victim_id) == before, "a victim row changed"

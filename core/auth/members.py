@@ -1,0 +1,503 @@
+"""Tenant administration services shared by the admin pages and the core API.
+
+People: adding a user to the tenant in scope (an existing username, or a new user with an
+initial password), changing a member's roles, title and status, resetting a password.
+Roles: changing a role's permissions. Tokens: which ones the actor may see and revoke.
+Settings: a plugin's settings layer by layer, and changes to this tenant's own layer. Audit:
+the filtered log of the tenant.
+
+Everything here runs inside the tenant scope of the request and audits its changes. A
+rule that protects the tenant (an administrator cannot take away their own right to manage
+users) raises :class:`AdminConflict`; bad input raises marshmallow's ``ValidationError``
+naming the field, so both the API (problem+json) and the pages (form errors) report it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError, fields
+from marshmallow.validate import Range
+from sqlalchemy import Select, or_, select
+
+from core.audit.models import AuditEntry
+from core.audit.service import record
+from core.auth.models import ApiToken, Membership, MembershipRole, Role, User
+from core.auth.permissions import grant_roles
+from core.auth.tokens import create_token
+from core.auth.users import Actor
+from core.db import db, utcnow
+from core.plugins.enablement import update_settings
+from core.plugins.manager import CORE, enabled_plugins, host
+from core.plugins.settings import (
+    own_settings,
+    resolved_settings,
+    settings_schema,
+    validate_partial,
+)
+from core.tenancy.models import Tenant, TenantPlugin, platform_tenant
+from core.tenancy.scope import cross_tenant_scope
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{2,40}$"  # as in tenant manifests
+PASSWORD_MIN, PASSWORD_MAX = 10, 200
+TOKEN_MIN_DAYS, TOKEN_MAX_DAYS, TOKEN_DEFAULT_DAYS = 1, 365, 90
+#: The permission an administrator may never take away from themselves.
+MANAGE_USERS = "core.manage_users"
+
+
+class AdminConflict(Exception):
+    """The change contradicts the tenant's state (answered 409 with the message)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# -- people -----------------------------------------------------------------------------
+
+
+def roles_by_key(keys: list[str]) -> list[Role]:
+    """This tenant's roles named by ``keys``, in that order; unknown keys are a field error."""
+    found = {r.key: r for r in db.session.scalars(select(Role).where(Role.key.in_(keys)))}
+    missing = [k for k in dict.fromkeys(keys) if k not in found]
+    if missing:
+        raise ValidationError(
+            {"roles": [_("本单位没有这些角色：%(keys)s", keys="、".join(missing))]}
+        )
+    return [found[k] for k in dict.fromkeys(keys)]
+
+
+def add_member(
+    *,
+    username: str,
+    roles: list[str],
+    title: str | None = None,
+    display_name: str | None = None,
+    password: str | None = None,
+) -> Membership:
+    """Add ``username`` to the tenant in scope, creating the user if the name is new.
+
+    An existing user keeps their name and password (they may serve other tenants too):
+    giving a display name or password for them is a field error. A new user needs both.
+    A former member is reactivated with the given roles.
+    """
+    role_rows = roles_by_key(roles)
+    user = db.session.scalar(select(User).where(User.username == username))
+    created = user is None
+    if user is None:
+        errors = {}
+        if not display_name:
+            errors["display_name"] = [_("新用户需要填写姓名。")]
+        if not password:
+            errors["password"] = [_("新用户需要设置初始密码。")]
+        if errors:
+            raise ValidationError(errors)
+        user = User(username=username, display_name=display_name)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+    elif display_name or password:
+        message = _("该用户已存在：不能在此修改其姓名或密码，请留空。")
+        raise ValidationError(
+            {k: [message] for k, v in (("display_name", display_name), ("password", password)) if v}
+        )
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    if membership is not None and membership.is_active:
+        raise AdminConflict(_("该用户已是本单位成员。"))
+    action = "member.added" if membership is None else "member.reactivated"
+    if membership is None:
+        membership = Membership(user_id=user.id)
+        db.session.add(membership)
+    membership.is_active = True
+    membership.title = title
+    db.session.flush()
+    _set_roles(membership, role_rows)
+    record(
+        action,
+        obj=membership,
+        detail={
+            "username": user.username,
+            "new_user": created,
+            "roles": [r.key for r in role_rows],
+            "title": title,
+        },
+    )
+    return membership
+
+
+_UNSET: Any = object()
+
+
+def update_member(
+    actor: Actor,
+    membership: Membership,
+    *,
+    roles: list[str] | None = None,
+    title: str | None = _UNSET,
+    active: bool | None = None,
+) -> Membership:
+    """Change a member's roles, title or status (``None`` / unset: leave as is)."""
+    own = actor.membership is not None and actor.membership.id == membership.id
+    before = _member_state(membership)
+    if roles is not None:
+        role_rows = roles_by_key(roles)
+        if own and not _grants(role_rows, MANAGE_USERS):
+            raise AdminConflict(_("不能移除自己的管理员角色（管理用户与角色的权限）。"))
+    if active is False and own:
+        raise AdminConflict(_("不能停用自己在本单位的成员资格。"))
+    if roles is not None:
+        _set_roles(membership, role_rows)
+    if title is not _UNSET:
+        membership.title = title
+    if active is not None:
+        membership.is_active = active
+    db.session.flush()
+    after = _member_state(membership)
+    changed = {k: {"before": before[k], "after": after[k]} for k in after if before[k] != after[k]}
+    if changed:
+        record(
+            "member.updated",
+            obj=membership,
+            detail={"username": membership.user.username, "changes": changed},
+        )
+    return membership
+
+
+def deactivate_member(actor: Actor, membership: Membership) -> None:
+    """Remove a member from the tenant (the membership is kept, inactive)."""
+    if actor.membership is not None and actor.membership.id == membership.id:
+        raise AdminConflict(_("不能停用自己在本单位的成员资格。"))
+    if not membership.is_active:
+        return
+    membership.is_active = False
+    db.session.flush()
+    record("member.deactivated", obj=membership, detail={"username": membership.user.username})
+
+
+def reset_password(membership: Membership, password: str) -> None:
+    """Set a member's password; every session of theirs ends.
+
+    A user who also serves another tenant, or a platform operator, is not this tenant's to
+    take over: their password can be changed only by themselves or a platform operator.
+    """
+    user = membership.user
+    with cross_tenant_scope(
+        "password reset: does the user belong to other tenants", action="member.password_check"
+    ):
+        elsewhere = db.session.scalar(
+            select(Membership.id)
+            .where(
+                Membership.user_id == user.id,
+                Membership.tenant_id != membership.tenant_id,
+                Membership.is_active,
+            )
+            .limit(1)
+        )
+    if elsewhere is not None or user.is_operator:
+        raise AdminConflict(_("该用户还属于其他单位，只能由本人或平台管理员重置密码。"))
+    user.set_password(password)
+    db.session.flush()
+    record("member.password_reset", obj=membership, detail={"username": user.username})
+
+
+def _set_roles(membership: Membership, roles: list[Role]) -> None:
+    grant_roles(membership, [r.key for r in roles])
+    db.session.flush()
+    db.session.expire(membership, ["roles"])
+
+
+def _grants(roles: list[Role], permission: str) -> bool:
+    return any(permission in (r.permissions or ()) for r in roles)
+
+
+def _member_state(membership: Membership) -> dict[str, Any]:
+    return {
+        "roles": [r.key for r in membership.roles],
+        "title": membership.title,
+        "active": membership.is_active,
+    }
+
+
+def memberships_query(
+    *, active: bool | None = None, role: str | None = None, q: str | None = None
+) -> Select:
+    """Members of the tenant in scope, filtered (paginate by ``Membership.id``)."""
+    stmt = select(Membership).join(User, User.id == Membership.user_id)
+    if active is not None:
+        stmt = stmt.where(Membership.is_active.is_(active))
+    if role:
+        with_role = (
+            select(MembershipRole.membership_id)
+            .join(Role, Role.id == MembershipRole.role_id)
+            .where(Role.key == role)
+        )
+        stmt = stmt.where(Membership.id.in_(with_role))
+    if q:
+        stmt = stmt.where(
+            or_(
+                User.username.icontains(q, autoescape=True),
+                User.display_name.icontains(q, autoescape=True),
+            )
+        )
+    return stmt
+
+
+# -- roles ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PermissionInfo:
+    key: str
+    title: str
+    plugin: str
+    sensitive: bool
+    live: bool  # declared by core or a plugin this tenant enables
+
+
+def declared_permissions(tenant: Tenant) -> list[PermissionInfo]:
+    """Every declared permission, core first, then by plugin and key."""
+    live = {CORE, *enabled_plugins(tenant)}
+    infos = [
+        PermissionInfo(key, str(perm.title), plugin, perm.sensitive, plugin in live)
+        for key, (plugin, perm) in host().permissions().items()
+    ]
+    return sorted(infos, key=lambda p: (p.plugin != CORE, p.plugin, p.key))
+
+
+def update_role(
+    actor: Actor,
+    role: Role,
+    *,
+    permissions: list[str] | None = None,
+    title: str | None = None,
+) -> Role:
+    """Change a role's permissions (each must be declared) or title."""
+    before = {"title": role.title, "permissions": list(role.permissions or [])}
+    if permissions is not None:
+        declared = host().permissions()
+        unknown = [p for p in dict.fromkeys(permissions) if p not in declared]
+        if unknown:
+            raise ValidationError(
+                {"permissions": [_("没有声明这些权限：%(keys)s", keys="、".join(unknown))]}
+            )
+        new = list(dict.fromkeys(permissions))
+        if actor.membership is not None and MANAGE_USERS in (role.permissions or ()):
+            mine = db.session.scalars(
+                select(Role)
+                .join(MembershipRole, MembershipRole.role_id == Role.id)
+                .where(MembershipRole.membership_id == actor.membership.id)
+            ).all()
+            if role in mine and MANAGE_USERS not in new:
+                others = [r for r in mine if r.id != role.id]
+                if not _grants(others, MANAGE_USERS):
+                    raise AdminConflict(
+                        _("不能移除自己的管理员权限：您正是通过该角色管理用户与角色。")
+                    )
+        role.permissions = new
+    if title is not None:
+        role.title = title
+    db.session.flush()
+    after = {"title": role.title, "permissions": list(role.permissions or [])}
+    if after != before:
+        record("role.updated", obj=role, detail={"key": role.key, "before": before, "after": after})
+    return role
+
+
+# -- tokens -----------------------------------------------------------------------------
+
+
+def can_manage_tokens(actor: Actor) -> bool:
+    return actor.can("core.manage_tokens")
+
+
+def tokens_query(actor: Actor, *, active: bool | None = None) -> Select:
+    """The tokens ``actor`` may see: their own, or every one with core.manage_tokens."""
+    stmt = select(ApiToken)
+    if not can_manage_tokens(actor):
+        stmt = stmt.where(ApiToken.user_id == actor.user_id)
+    if active is not None:
+        now = utcnow()
+        live = (ApiToken.revoked_at.is_(None)) & (
+            ApiToken.expires_at.is_(None) | (ApiToken.expires_at > now)
+        )
+        stmt = stmt.where(live if active else ~live)
+    return stmt
+
+
+def visible_token(actor: Actor, token_id: int) -> ApiToken | None:
+    """A token ``actor`` may see and revoke; another user's (without the permission) or
+    another tenant's token is ``None``, exactly like a missing one."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.user_id and not can_manage_tokens(actor)):
+        return None
+    return token
+
+
+def issue_token(actor: Actor, name: str, days: int) -> tuple[ApiToken, str]:
+    """A token for the actor in the tenant in scope; the plaintext is returned once."""
+    if actor.user is None:
+        raise AdminConflict(_("只有用户才能创建令牌。"))
+    if not TOKEN_MIN_DAYS <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError({"lifetime_days": [_("有效期应为 1 到 365 天。")]})
+    return create_token(actor.user, name, timedelta(days=days))
+
+
+def token_is_active(token: ApiToken) -> bool:
+    if token.revoked_at is not None:
+        return False
+    expires = token.expires_at
+    if expires is None:
+        return True
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) > utcnow()
+
+
+# -- settings ---------------------------------------------------------------------------
+
+
+def settings_plugins(tenant: Tenant) -> list[str]:
+    """Plugins whose settings this tenant may see and edit: core and the enabled ones
+    that declare settings."""
+    names = [CORE, *enabled_plugins(tenant)]
+    return [n for n in names if settings_schema(n) is not None]
+
+
+@dataclass(frozen=True)
+class SettingField:
+    name: str
+    title: str
+    kind: str  # integer | boolean | string | other
+    value: Any  # the resolved value
+    own: Any  # this tenant's own value, or None when inherited
+    source: str  # tenant | ancestor | platform | default
+    source_name: str  # who set it, for people
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @property
+    def inherited(self) -> bool:
+        return self.source != "tenant"
+
+
+def settings_view(tenant: Tenant, plugin: str) -> dict[str, Any]:
+    """Resolved settings, this tenant's own layer, and where each value comes from."""
+    schema = settings_schema(plugin)
+    resolved = resolved_settings(tenant, plugin)
+    own = own_settings(tenant, plugin)
+    layers = _layers_with_sources(tenant, plugin)
+    described = []
+    for name, field in schema.fields.items():
+        source, source_name = "default", _("默认值")
+        for kind, label, layer in reversed(layers):
+            if name in layer:
+                source, source_name = kind, label
+                break
+        minimum, maximum = _range(field)
+        described.append(
+            SettingField(
+                name=name,
+                title=str(field.metadata.get("title", name)),
+                kind=_kind(field),
+                value=resolved.get(name),
+                own=own.get(name),
+                source=source,
+                source_name=source_name,
+                minimum=minimum,
+                maximum=maximum,
+            )
+        )
+    return {"plugin": plugin, "settings": resolved, "own": own, "fields": described}
+
+
+def change_settings(tenant: Tenant, plugin: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Set this tenant's own values; a ``None`` value returns a key to the inherited one.
+
+    Unknown keys and bad values raise ``ValidationError`` before anything is stored.
+    """
+    schema = settings_schema(plugin)
+    unknown = {
+        k: [_("未知字段。")] for k, v in data.items() if v is None and k not in schema.fields
+    }
+    if unknown:
+        raise ValidationError(unknown)
+    own = own_settings(tenant, plugin)
+    updates = {k: v for k, v in data.items() if v is not None}
+    clear = [k for k, v in data.items() if v is None and k in own]
+    if updates:
+        clean = validate_partial(plugin, updates)  # raises before any write
+        changed = {k: v for k, v in clean.items() if own.get(k, _UNSET) != v}
+        if changed:
+            update_settings(tenant, plugin, changed)
+    if clear:
+        row = db.session.get(TenantPlugin, (tenant.id, plugin))
+        before = dict(row.settings or {})
+        row.settings = {k: v for k, v in before.items() if k not in clear}
+        db.session.flush()
+        record(
+            "settings.cleared",
+            object_type="plugin",
+            object_id=plugin,
+            detail={"keys": sorted(clear), "before": before, "after": row.settings},
+        )
+    return settings_view(tenant, plugin)
+
+
+def _layers_with_sources(tenant: Tenant, plugin: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(kind, label, layer) from the bottom (platform) to the top (this tenant)."""
+    chain = [("platform", platform_tenant())]
+    chain += [("ancestor", t) for t in reversed(tenant.ancestors())]
+    chain.append(("tenant", tenant))
+    rows = {
+        row.tenant_id: row.settings or {}
+        for row in db.session.scalars(
+            select(TenantPlugin).where(
+                TenantPlugin.plugin == plugin,
+                TenantPlugin.tenant_id.in_([t.id for _k, t in chain]),
+            )
+        )
+    }
+    labels = {"platform": _("平台"), "tenant": _("本单位")}
+    return [(kind, labels.get(kind, t.name), rows.get(t.id, {})) for kind, t in chain]
+
+
+def _kind(field: fields.Field) -> str:
+    if isinstance(field, fields.Boolean):
+        return "boolean"
+    if isinstance(field, fields.Integer):
+        return "integer"
+    if isinstance(field, fields.String):
+        return "string"
+    return "other"
+
+
+def _range(field: fields.Field) -> tuple[int | None, int | None]:
+    for validator in field.validators:
+        if isinstance(validator, Range):
+            return validator.min, validator.max
+    return None, None
+
+
+# -- audit ------------------------------------------------------------------------------
+
+
+def audit_query(
+    *,
+    action: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    actor: int | None = None,
+) -> Select:
+    """The tenant's audit entries, filtered (paginate by ``AuditEntry.seq``)."""
+    stmt = select(AuditEntry)
+    if action:
+        stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if object_id:
+        stmt = stmt.where(AuditEntry.object_id == object_id)
+    if actor is not None:
+        stmt = stmt.where(AuditEntry.actor_id == actor)
+    return stmt

@@ -1,0 +1,450 @@
+"""What comes in and goes out for org units and members (API, forms, imports).
+
+Inputs refuse unknown fields (forms and imports drop them instead), trim text, and check
+every reference inside the tenant in scope: the scoped session cannot see another
+tenant's unit, so a foreign id is reported as missing, never as a database error.
+Messages of our own are gettext msgids in Chinese, formatted when the input is checked
+(so in the request's language); marshmallow's own are localized by core.api.messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates,
+    validates_schema,
+)
+from sqlalchemy import select
+
+from core import clock
+from core.auth.users import current_actor
+from core.db import db
+from core.orgs import id_numbers
+from core.orgs.models import GENDERS, MEMBER_STATUSES, UNIT_KINDS, Member, OrgUnit
+
+#: The largest id a BIGINT column holds: anything above is simply "not found".
+MAX_DB_ID = 2**63 - 1
+#: The earliest plausible date of joining the Party (it was founded in 1921).
+EARLIEST_JOINING = date(1921, 1, 1)
+ADULT_AGE = 18
+IDENTITY_PERMISSION = "core.view_identity"
+
+
+# -- fields -------------------------------------------------------------------------
+
+
+class Text(fields.String):
+    """Surrounding blanks are dropped; a blank value counts as not given (None)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if text:
+            return text
+        if self.required:
+            raise self.make_error("required")
+        return None
+
+    def _validate(self, value: Any) -> None:
+        if value is not None:
+            super()._validate(value)
+
+
+class WholeNumber(fields.Integer):
+    """An integer that refuses 3.5 instead of truncating it to 3 (JSON and Excel floats)."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class IdNumber(fields.String):
+    """公民身份号码, normalized (half-width digits, upper-case X) and fully checked."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:
+        number = id_numbers.normalize(super()._deserialize(value, attr, data, **kwargs))
+        if not number:
+            if self.required:
+                raise self.make_error("required")
+            return None
+        problem = id_numbers.problem(number, clock.today())
+        if problem is not None:
+            raise ValidationError(id_number_message(problem))
+        return number
+
+
+def id_number_message(problem: str) -> str:
+    if problem == "shape":
+        return _("公民身份号码应为 18 位：前 17 位是数字，最后一位是数字或 X。")
+    if problem == "birth_date":
+        return _("公民身份号码第 7–14 位的出生日期不是真实的日期。")
+    if problem == "birth_range":
+        return _("公民身份号码中的出生日期不合理（早于 1900 年或晚于今天）。")
+    return _("公民身份号码校验位不正确，请逐位核对。")
+
+
+class Choice(fields.String):
+    """A key of ``choices``, also accepting its Chinese label (spreadsheets say 男, 正式党员)."""
+
+    def __init__(self, choices: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices = dict(choices)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if text in self.choices:
+            return text
+        for key, label in self.choices.items():
+            if text == label or (label.endswith("党员") and text == label[: -len("党员")]):
+                return key
+        if not text and not self.required:
+            return None
+        raise ValidationError(
+            _("应为以下之一：%(choices)s。", choices="、".join(self.choices.values()))
+        )
+
+
+class YesNo(fields.Boolean):
+    """是/否 as typed in a spreadsheet (blank means 否), besides the usual true/false."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            truthy={*fields.Boolean.truthy, "是", "√", "✓"},
+            falsy={*fields.Boolean.falsy, "否", "", "×"},
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if isinstance(value, str):
+            value = value.strip()
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class MaskedIdNumber(fields.String):
+    """The ID number in full only for callers holding ``core.view_identity``."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        if current_actor().can(IDENTITY_PERMISSION):
+            return value
+        return obj.masked_id_number if isinstance(obj, Member) else mask(value)
+
+
+def mask(number: str) -> str:
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+# -- checks shared by schemas and services ---------------------------------------------
+
+
+def find_unit(unit_id: int | None) -> OrgUnit | None:
+    """The unit with this id in the tenant in scope (another tenant's is invisible)."""
+    if unit_id is None or not 0 < unit_id <= MAX_DB_ID:
+        return None
+    return db.session.get(OrgUnit, unit_id)
+
+
+def unit_reference_problem(unit_id: int, *, for_member: bool) -> str | None:
+    unit = find_unit(unit_id)
+    if unit is None:
+        return _("组织机构不存在。")
+    if not unit.is_active:
+        return _("该组织机构已撤销。")
+    if for_member and unit.kind == "section":
+        return _("科室不是党组织，党员应编入党委、党总支、党支部或党小组。")
+    return None
+
+
+def eighteenth_birthday(born: date) -> date:
+    try:
+        return born.replace(year=born.year + ADULT_AGE)
+    except ValueError:  # born on 29 February
+        return date(born.year + ADULT_AGE, 3, 1)
+
+
+def effective_birth_date(values: Mapping[str, Any]) -> date | None:
+    if values.get("birth_date") is not None:
+        return values["birth_date"]
+    number = values.get("id_number")
+    return id_numbers.birth_date_of(number) if number else None
+
+
+def member_problems(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Checks across fields of a member: the ID number agrees with the birth date and the
+    sex, and the member was at least 18 when joining (Party Constitution, Art. 1)."""
+    errors: dict[str, list[str]] = {}
+    number = values.get("id_number")
+    birth = values.get("birth_date")
+    if number:
+        encoded = id_numbers.birth_date_of(number)
+        if birth is not None and encoded is not None and birth != encoded:
+            errors["birth_date"] = [
+                _("与公民身份号码中的出生日期（%(date)s）不一致。", date=encoded.isoformat())
+            ]
+        gender = values.get("gender")
+        if gender and gender != id_numbers.gender_of(number):
+            errors["gender"] = [_("与公民身份号码不一致（第 17 位奇数为男性，偶数为女性）。")]
+    born = effective_birth_date(values)
+    joined = values.get("joined_on")
+    if joined is not None and born is not None and joined < eighteenth_birthday(born):
+        errors["joined_on"] = [
+            _("入党时应年满十八周岁（出生日期 %(date)s）。", date=born.isoformat())
+        ]
+    return errors
+
+
+def _not_future(value: date | None) -> None:
+    if value is not None and value > clock.today():
+        raise ValidationError(_("日期不能晚于今天。"))
+
+
+def _plausible_birth(value: date | None) -> None:
+    _not_future(value)
+    if value is not None and value < id_numbers.EARLIEST_BIRTH:
+        raise ValidationError(_("出生日期不能早于 1900 年。"))
+
+
+def _plausible_joining(value: date | None) -> None:
+    _not_future(value)
+    if value is not None and value < EARLIEST_JOINING:
+        raise ValidationError(_("入党日期不能早于 1921 年（中国共产党成立）。"))
+
+
+def _phone(value: str | None) -> None:
+    allowed = set("0123456789+-() ")
+    if value is not None and (not set(value) <= allowed or sum(c.isdigit() for c in value) < 5):
+        raise ValidationError(_("电话号码只能包含数字、空格和 + - ( )。"))
+
+
+# -- org units ------------------------------------------------------------------------
+
+
+class OrgUnitIn(Schema):
+    """Creating a unit (PATCH loads it with ``partial=True``)."""
+
+    name = Text(required=True, validate=validate.Length(max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(list(UNIT_KINDS)))
+    code = Text(allow_none=True, validate=validate.Length(max=40))
+    parent_id = WholeNumber(allow_none=True)
+    sort_order = WholeNumber(validate=validate.Range(min=0, max=9999))
+    notes = Text(allow_none=True, validate=validate.Length(max=2000))
+
+    @validates("parent_id")
+    def _parent_in_tenant(self, value: int | None, **_kwargs: Any) -> None:
+        if value is not None:
+            problem = unit_reference_problem(value, for_member=False)
+            if problem:
+                raise ValidationError(problem)
+
+
+class OrgUnitForm(OrgUnitIn):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class OrgUnitOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    kind_title = fields.String()
+    code = fields.String(allow_none=True)
+    parent_id = fields.Integer(allow_none=True)
+    sort_order = fields.Integer()
+    is_active = fields.Boolean()
+    notes = fields.String(allow_none=True)
+    depth = fields.Integer(metadata={"description": "在树中的层级，根为 0（仅列表）"})
+    member_count = fields.Integer(metadata={"description": "直接编入的在册党员数（仅列表）"})
+
+
+class UnitListQuery(Schema):
+    include_inactive = fields.Boolean(load_default=False)
+
+
+# -- members --------------------------------------------------------------------------
+
+
+class _MemberBase(Schema):
+    name = Text(required=True, validate=validate.Length(max=50))
+    birth_date = fields.Date(allow_none=True, validate=_plausible_birth)
+    id_number = IdNumber(allow_none=True)
+    phone = Text(allow_none=True, validate=[validate.Length(max=20), _phone])
+    joined_on = fields.Date(allow_none=True, validate=_plausible_joining)
+    notes = Text(allow_none=True, validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], partial: Any = None, **_kwargs: Any) -> None:
+        # A partial update is checked by the service against the stored values.
+        if not partial:
+            errors = member_problems(data)
+            if errors:
+                raise ValidationError(errors)
+
+
+class MemberIn(_MemberBase):
+    """Registering a member (PATCH loads it with ``partial=True``)."""
+
+    gender = fields.String(required=True, validate=validate.OneOf(list(GENDERS)))
+    branch_id = WholeNumber(allow_none=True)
+    status = fields.String(load_default="formal", validate=validate.OneOf(list(MEMBER_STATUSES)))
+    is_retired = fields.Boolean(load_default=False)
+    is_unemployed = fields.Boolean(load_default=False)
+    is_floating = fields.Boolean(load_default=False)
+
+    @validates("branch_id")
+    def _branch_in_tenant(self, value: int | None, **_kwargs: Any) -> None:
+        if value is not None:
+            problem = unit_reference_problem(value, for_member=True)
+            if problem:
+                raise ValidationError(problem)
+
+
+class MemberForm(MemberIn):
+    """The page's form: the CSRF token and buttons are dropped, unticked boxes are False."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class BranchByName(fields.String):
+    """The member's Party organization as a spreadsheet names it: its code or its name."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int | None:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            return None
+        units = self._units()
+        matches = [u for u in units if u.code == text] or [u for u in units if u.name == text]
+        if not matches:
+            raise ValidationError(_("本单位没有名称或编码为“%(name)s”的党组织。", name=text))
+        if len(matches) > 1:
+            raise ValidationError(_("有多个组织名为“%(name)s”，请填写组织编码。", name=text))
+        problem = unit_reference_problem(matches[0].id, for_member=True)
+        if problem:
+            raise ValidationError(problem)
+        return matches[0].id
+
+    def _units(self) -> list[OrgUnit]:
+        # Fields are copied per schema instance: one lookup per import, not per row.
+        if getattr(self, "_cache", None) is None:
+            self._cache = list(db.session.scalars(select(OrgUnit)))
+        return self._cache
+
+
+class MemberImportRow(_MemberBase):
+    """One spreadsheet row: labels instead of keys, 是/否 for flags, the branch by name."""
+
+    gender = Choice(GENDERS, required=True)
+    branch_id = BranchByName(allow_none=True)
+    status = Choice(MEMBER_STATUSES, load_default="formal")
+    is_retired = YesNo(load_default=False)
+    is_unemployed = YesNo(load_default=False)
+    is_floating = YesNo(load_default=False)
+
+
+#: Chinese spreadsheet header -> MemberImportRow field (also the export's columns).
+IMPORT_HEADERS: dict[str, str] = {
+    "姓名": "name",
+    "性别": "gender",
+    "出生日期": "birth_date",
+    "公民身份号码": "id_number",
+    "联系电话": "phone",
+    "所属党组织": "branch_id",
+    "入党日期": "joined_on",
+    "党员类别": "status",
+    "离退休": "is_retired",
+    "下岗失业": "is_unemployed",
+    "流动党员": "is_floating",
+    "备注": "notes",
+}
+
+
+class MemberOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    gender = fields.String()
+    gender_title = fields.Function(lambda m: _(GENDERS.get(m.gender, m.gender)))
+    birth_date = fields.Date(allow_none=True)
+    id_number = MaskedIdNumber(
+        allow_none=True,
+        metadata={"description": "持有 core.view_identity 时为完整号码（记入审计），否则打码"},
+    )
+    phone = fields.String(allow_none=True)
+    branch_id = fields.Integer(allow_none=True)
+    branch_name = fields.Function(lambda m: m.branch.name if m.branch else None)
+    joined_on = fields.Date(allow_none=True)
+    status = fields.String()
+    status_title = fields.Function(lambda m: _(MEMBER_STATUSES.get(m.status, m.status)))
+    is_veteran = fields.Boolean(metadata={"description": "建国前老党员（1949-10-01 前入党）"})
+    is_retired = fields.Boolean()
+    is_unemployed = fields.Boolean()
+    is_floating = fields.Boolean()
+    is_active = fields.Boolean()
+    notes = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class IdentityOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    id_number = fields.String(allow_none=True)
+
+
+SORTS = ("id", "name")
+
+
+class MemberListQuery(Schema):
+    branch_id = WholeNumber(validate=validate.Range(min=1, max=MAX_DB_ID))
+    subtree = fields.Boolean(
+        load_default=False, metadata={"description": "同时列出 branch_id 下级组织的党员"}
+    )
+    status = fields.String(validate=validate.OneOf(list(MEMBER_STATUSES)))
+    name = Text(validate=validate.Length(max=50), metadata={"description": "姓名前缀"})
+    is_veteran = fields.Boolean()
+    is_retired = fields.Boolean()
+    is_unemployed = fields.Boolean()
+    is_floating = fields.Boolean()
+    include_inactive = fields.Boolean(load_default=False)
+    sort = fields.String(load_default="id", validate=validate.OneOf(SORTS))
+    order = fields.String(
+        validate=validate.OneOf(["asc", "desc"]),
+        metadata={"description": "默认：按编号倒序，按姓名正序"},
+    )
+    cursor = fields.String(validate=validate.Length(max=1000))
+    limit = WholeNumber(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class MemberFilterForm(MemberListQuery):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class MemberExportQuery(MemberListQuery):
+    class Meta:
+        exclude = ("cursor", "limit", "sort", "order")
+
+
+class ImportQuery(Schema):
+    valid_only = fields.Boolean(
+        load_default=False, metadata={"description": "只导入校验通过的行（默认全部通过才导入）"}
+    )
+
+
+class ImportResultOut(Schema):
+    ok = fields.Boolean()
+    imported = fields.Integer()
+    total_rows = fields.Integer()
+    valid_rows = fields.Integer()
+    error_count = fields.Integer()
+    file_errors = fields.List(fields.String())
+    row_errors = fields.List(fields.Dict())
+    titles = fields.Dict(keys=fields.String(), values=fields.String())
