@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from core.db import db
 
@@ -338,7 +339,8 @@ def serve(host: str, port: int, demo: bool) -> None:
             click.echo(line)
     start_scheduler_thread(app)
     click.echo(f"Zugong 组工 serving on http://{host}:{port}/")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # Flask ignores app.run() inside its own CLI; the embedded server is Werkzeug's.
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @click.command("worker")
