@@ -8,8 +8,9 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from core.i18n import N_
 from core.plugins import hookimpl
-from core.plugins.types import NavItem, PeriodicJob, PermissionDef, RoleDef
+from core.plugins.types import DashboardWidget, NavItem, PeriodicJob, PermissionDef, RoleDef
 
 PERMISSIONS = [
     PermissionDef("core.view_members", "查看党员信息"),
@@ -37,12 +38,12 @@ class CoreSettings(Schema):
         strict=True,
         load_default=3,
         validate=validate.Range(min=0, max=30),
-        metadata={"title": "临期预警天数（黄灯）"},
+        metadata={"title": N_("临期预警天数（黄灯）")},
     )
     unit_full_name = fields.String(
         load_default="",
         validate=validate.Length(max=100),
-        metadata={"title": "文书落款单位全称"},
+        metadata={"title": N_("文书落款单位全称")},
     )
 
 
@@ -84,6 +85,17 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
         ),
     ]
     return [i for i in items if i.permission is None or actor.can(i.permission)]
+
+
+@hookimpl
+def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
+    if not actor.can("core.view_members"):
+        return []
+    from core.orgs.stats import registry_summary
+
+    return [
+        DashboardWidget(_l("党员概况"), "orgs/_dashboard_widget.html", registry_summary(), order=50)
+    ]
 
 
 @hookimpl

@@ -399,7 +399,7 @@ def settings_view(tenant: Tenant, plugin: str) -> dict[str, Any]:
         described.append(
             SettingField(
                 name=name,
-                title=str(field.metadata.get("title", name)),
+                title=_(field.metadata.get("title", name)),
                 kind=_kind(field),
                 value=resolved.get(name),
                 own=own.get(name),

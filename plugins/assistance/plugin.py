@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
 
@@ -18,10 +19,30 @@ PERMISSIONS = [
 
 
 class AssistanceSettings(Schema):
-    rural_income_threshold_fen = fields.Integer(strict=True, load_default=70_000, validate=validate.Range(min=0))
-    loan_term_months = fields.Integer(strict=True, load_default=24, validate=validate.Range(min=1, max=60))
-    annual_borrower_quota = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=0))
-    notice_working_days = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=30))
+    rural_income_threshold_fen = fields.Integer(
+        strict=True,
+        load_default=70_000,
+        validate=validate.Range(min=0),
+        metadata={"title": N_("农村困难认定收入标准（分/年）")},
+    )
+    loan_term_months = fields.Integer(
+        strict=True,
+        load_default=24,
+        validate=validate.Range(min=1, max=60),
+        metadata={"title": N_("借款期限（月）")},
+    )
+    annual_borrower_quota = fields.Integer(
+        strict=True,
+        load_default=50,
+        validate=validate.Range(min=0),
+        metadata={"title": N_("年度借款户数上限")},
+    )
+    notice_working_days = fields.Integer(
+        strict=True,
+        load_default=5,
+        validate=validate.Range(min=1, max=30),
+        metadata={"title": N_("公示期（工作日）")},
+    )
 
 
 @hookimpl

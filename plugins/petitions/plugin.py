@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
 
@@ -19,14 +20,49 @@ PERMISSIONS = [
 
 
 class PetitionSettings(Schema):
-    accept_days = fields.Integer(strict=True, load_default=15, validate=validate.Range(min=1, max=15))
-    close_days = fields.Integer(strict=True, load_default=60, validate=validate.Range(min=1, max=60))
-    extension_max_days = fields.Integer(strict=True, load_default=30, validate=validate.Range(min=0, max=30))
-    return_working_days = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=5))
-    appeal_months = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=1, max=12))
-    warning_days = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=0, max=15))
-    portal_enabled = fields.Boolean(load_default=False)
-    portal_daily_limit = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=50))
+    accept_days = fields.Integer(
+        strict=True,
+        load_default=15,
+        validate=validate.Range(min=1, max=15),
+        metadata={"title": N_("受理期限（日）")},
+    )
+    close_days = fields.Integer(
+        strict=True,
+        load_default=60,
+        validate=validate.Range(min=1, max=60),
+        metadata={"title": N_("办结期限（日）")},
+    )
+    extension_max_days = fields.Integer(
+        strict=True,
+        load_default=30,
+        validate=validate.Range(min=0, max=30),
+        metadata={"title": N_("延期上限（日）")},
+    )
+    return_working_days = fields.Integer(
+        strict=True,
+        load_default=5,
+        validate=validate.Range(min=1, max=5),
+        metadata={"title": N_("退回期限（工作日）")},
+    )
+    appeal_months = fields.Integer(
+        strict=True,
+        load_default=3,
+        validate=validate.Range(min=1, max=12),
+        metadata={"title": N_("党员申诉办理期限（月）")},
+    )
+    warning_days = fields.Integer(
+        strict=True,
+        load_default=3,
+        validate=validate.Range(min=0, max=15),
+        metadata={"title": N_("临期预警天数")},
+    )
+    portal_enabled = fields.Boolean(load_default=False, metadata={"title": N_("开放网上信访")})
+    portal_daily_limit = fields.Integer(
+        strict=True,
+        load_default=5,
+        validate=validate.Range(min=1, max=50),
+        metadata={"title": N_("每客户端每日提交上限")},
+    )
 
 
 @hookimpl

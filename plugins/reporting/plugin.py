@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
 
@@ -17,8 +18,18 @@ PERMISSIONS = [
 
 
 class ReportingSettings(Schema):
-    incident_due_hours = fields.Integer(strict=True, load_default=6, validate=validate.Range(min=1, max=24))
-    incident_latest_hours = fields.Integer(strict=True, load_default=24, validate=validate.Range(min=1, max=72))
+    incident_due_hours = fields.Integer(
+        strict=True,
+        load_default=6,
+        validate=validate.Range(min=1, max=24),
+        metadata={"title": N_("突发事件报送时限（小时）")},
+    )
+    incident_latest_hours = fields.Integer(
+        strict=True,
+        load_default=24,
+        validate=validate.Range(min=1, max=72),
+        metadata={"title": N_("突发事件最迟报送（小时）")},
+    )
 
 
 @hookimpl

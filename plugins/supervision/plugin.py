@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
 
@@ -19,9 +20,16 @@ PERMISSIONS = [
 class SupervisionSettings(Schema):
     acknowledge_working_days = fields.Integer(
         strict=True,
-        load_default=2, validate=validate.Range(min=1, max=10)
+        load_default=2,
+        validate=validate.Range(min=1, max=10),
+        metadata={"title": N_("签收期限（工作日）")},
     )
-    remind_days_before = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=0, max=30))
+    remind_days_before = fields.Integer(
+        strict=True,
+        load_default=3,
+        validate=validate.Range(min=0, max=30),
+        metadata={"title": N_("到期前提醒天数")},
+    )
 
 
 @hookimpl
