@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -61,6 +62,7 @@ def login():
 
 def _start_session(user: User, next_url: str):
     log_in(user)
+    g.user = user  # the login's audit entry names who logged in
     session["tenants"] = tenants_of(user)
     if next_url and _is_local(next_url):
         return redirect(next_url)
