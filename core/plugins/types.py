@@ -58,6 +58,7 @@ class TodoItem:
     due: date | None = None
     light: Light = "green"
     kind: str = ""
+    estimated: bool = False  # the due date rests on an estimated holiday schedule
 
 
 @dataclass(frozen=True)
