@@ -93,11 +93,14 @@ def select_locale() -> str:
 def _register_blueprints(app: Flask, host: PluginHost) -> None:
     from core.api.blueprint import bp as api_meta
     from core.auth.views import bp as auth_pages
+    from core.documents.api import bp as documents_api
+    from core.documents.views import bp as documents_pages
     from core.orgs.api import bp as orgs_api
     from core.orgs.views import bp as orgs_pages
     from core.web.admin import bp as admin_pages
     from core.web.api import bp as core_api
     from core.web.health import bp as health
+    from core.web.platform import bp as platform_pages
     from core.web.views import bp as web_pages
     from core.web.views import home as home_page
 
@@ -107,8 +110,11 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
         home_page,
         web_pages,
         admin_pages,
+        platform_pages,
         orgs_pages,
         orgs_api,
+        documents_pages,
+        documents_api,
         core_api,
         api_meta,
     ):

@@ -143,35 +143,17 @@ def plugins_list() -> None:
         click.echo(f"{name}\t{meta.version}\t{meta.title}\t{','.join(slugs) or '-'}")
 
 
-def _targets(tenant: str | None, under: str | None, locality: str | None):
-    from core.tenancy.models import Tenant
-
-    chosen = [x for x in (tenant, under, locality) if x]
-    if len(chosen) != 1:
-        raise click.UsageError("give exactly one of --tenant, --under, --locality")
-    if tenant or under:
-        found = db.session.scalar(select(Tenant).where(Tenant.slug == (tenant or under)))
-        if found is None:
-            raise click.UsageError(f"no tenant {tenant or under!r}")
-        return [found] if tenant else [found, *found.descendants()]
-    if not locality.isdigit() or len(locality) > 6:
-        raise click.UsageError("--locality is a prefix of a 6-digit GB/T 2260 code")
-    return list(
-        db.session.scalars(
-            select(Tenant).where(
-                Tenant.locality_code.startswith(locality), Tenant.kind != "platform"
-            )
-        )
-    )
-
-
 def _toggle(
     action: str, name: str, tenant: str | None, under: str | None, locality: str | None
 ) -> None:
     from core.plugins import enablement
     from core.plugins.manager import PluginError
+    from core.tenancy.targets import resolve_targets
 
-    targets = _targets(tenant, under, locality)
+    try:
+        targets = resolve_targets(tenant=tenant, under=under, locality=locality)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     try:
         for target in targets:
             getattr(enablement, action)(target, name)

@@ -10,7 +10,14 @@ from marshmallow import Schema, fields, validate
 
 from core.i18n import N_
 from core.plugins import hookimpl
-from core.plugins.types import DashboardWidget, NavItem, PeriodicJob, PermissionDef, RoleDef
+from core.plugins.types import (
+    DashboardWidget,
+    DocumentTemplateDef,
+    NavItem,
+    PeriodicJob,
+    PermissionDef,
+    RoleDef,
+)
 
 PERMISSIONS = [
     PermissionDef("core.view_members", "查看党员信息"),
@@ -107,6 +114,13 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
             timedelta(hours=6),
         )
     ]
+
+
+@hookimpl
+def zugong_document_templates() -> list[DocumentTemplateDef]:
+    from core.documents import member_form
+
+    return [member_form.DEFINITION]
 
 
 @hookimpl

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from core.api.messages import localize
 from core.api.pagination import BadCursor
@@ -18,12 +19,16 @@ from core.routing import TokenRejected, Unauthenticated, login_redirect
 from core.workflow import WorkflowError
 
 log = logging.getLogger(__name__)
+_TENANT_PATH = re.compile(r"^/(t|p|api/v1/t)/[^/]+/")
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         status = exc.code or 500
+        if status == 405 and _TENANT_PATH.match(request.path):
+            # Routing answers 405 before any tenant check; under a tenant, reveal nothing.
+            exc, status = NotFound(), 404
         # Werkzeug's default descriptions are English; only our own (given to abort())
         # are shown to people.
         custom = exc.description if exc.description != type(exc).description else None

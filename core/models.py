@@ -3,6 +3,7 @@
 from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, Membership, MembershipRole, Role, User
 from core.calendar import CalendarDay, CalendarYear
+from core.documents.models import DocumentTemplate
 from core.jobs.models import Occasion
 from core.orgs.models import Member, OrgUnit
 from core.serials import SerialCounter
@@ -15,6 +16,7 @@ __all__ = [
     "AuditHead",
     "CalendarDay",
     "CalendarYear",
+    "DocumentTemplate",
     "LoginAttempt",
     "Member",
     "Membership",

@@ -73,7 +73,7 @@ def enter_tenant(kind: Kind, plugin: str | None) -> None:
         g.actor = _authorize(tenant, kind)
         g.user = g.actor.user
         if request.method not in SAFE_METHODS and g.get("auth_kind") == "session":
-            _check_csrf()
+            check_csrf()
     if plugin is not None and not is_enabled(tenant, plugin):
         abort(404)
 
@@ -125,13 +125,16 @@ def _epoch(user: User) -> str:
 
 
 def log_in(user: User) -> None:
+    lang = session.get("lang")  # the language chosen on the login page survives it
     session.clear()
+    if lang:
+        session["lang"] = lang
     session["user_id"] = user.id
     session["auth_epoch"] = _epoch(user)
     session.permanent = True
 
 
-def _check_csrf() -> None:
+def check_csrf() -> None:
     token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
     try:
         validate_csrf(token)

@@ -7,25 +7,28 @@ from typing import Any
 from flask import Response, json, request
 from flask_babel import gettext as _
 
+from core.i18n import N_
+
 PROBLEM_MIMETYPE = "application/problem+json"
 
 _TITLES = {
-    400: "请求无效",
-    401: "需要登录或有效的令牌",
-    403: "没有权限",
-    404: "未找到",
-    405: "不支持该请求方法",
-    409: "操作与当前状态冲突",
-    413: "上传内容过大",
-    415: "不支持的内容类型",
-    422: "提交的数据有误",
-    429: "请求过于频繁，请稍后再试",
-    500: "服务器内部错误",
+    400: N_("请求无效"),
+    401: N_("需要登录或有效的令牌"),
+    403: N_("没有权限"),
+    404: N_("未找到"),
+    405: N_("不支持该请求方法"),
+    409: N_("操作与当前状态冲突"),
+    413: N_("上传内容过大"),
+    415: N_("不支持的内容类型"),
+    422: N_("提交的数据有误"),
+    429: N_("请求过于频繁，请稍后再试"),
+    500: N_("服务器内部错误"),
 }
+_ERROR = N_("错误")
 
 
 def problem(status: int, detail: str | None = None, **extra: Any) -> Response:
-    body = {"type": "about:blank", "title": _(_TITLES.get(status, "错误")), "status": status}
+    body = {"type": "about:blank", "title": _(_TITLES.get(status, _ERROR)), "status": status}
     if detail:
         body["detail"] = str(detail)
     body.update({k: plain(v) for k, v in extra.items()})

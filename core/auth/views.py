@@ -23,7 +23,7 @@ from core.auth.login import LoginThrottled, authenticate
 from core.auth.models import Membership, User
 from core.db import db
 from core.forms import FormSchema, load_form
-from core.routing import _check_csrf, log_in
+from core.routing import check_csrf, log_in
 from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
 
@@ -42,7 +42,7 @@ def login():
     status = 400
     form = {"username": "", "next": request.args.get("next", "")}
     if request.method == "POST":
-        _check_csrf()
+        check_csrf()
         form, errors = load_form(LoginForm())
         if not errors:
             try:
@@ -88,15 +88,18 @@ def _is_local(url: str) -> bool:
 
 @bp.post("/logout")
 def logout():
-    _check_csrf()
+    check_csrf()
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.post("/language")
 def language():
-    _check_csrf()
+    check_csrf()
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang

@@ -8,6 +8,7 @@ a ``member.identity_viewed`` audit entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import g, request
@@ -25,6 +26,7 @@ from core.orgs.models import GENDERS, MEMBER_STATUSES, Member
 from core.orgs.schemas import (
     IDENTITY_PERMISSION,
     IMPORT_HEADERS,
+    UNIT_IMPORT_HEADERS,
     IdentityOut,
     ImportQuery,
     ImportResultOut,
@@ -276,6 +278,18 @@ def import_template():
     return download_response(template_xlsx(IMPORT_HEADERS), "党员信息导入模板.xlsx", "xlsx")
 
 
+def _import_upload(importer: Callable[..., services.ImportOutcome], valid_only: bool) -> Any:
+    """The uploaded ``file`` through ``importer``: the report, or a 422 problem carrying
+    it when nothing was written."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationError({"file": [_("请选择要导入的 .xlsx 文件。")]})
+    outcome = importer(upload.stream, valid_only=valid_only)
+    if outcome.rejected:
+        return problem(422, _("导入文件未通过校验，未写入任何数据。"), **outcome.to_dict())
+    return outcome.to_dict()
+
+
 @api_route(
     bp,
     "/members/import",
@@ -286,10 +300,60 @@ def import_template():
     permission=EDIT,
 )
 def import_members(query: dict[str, Any]):
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise ValidationError({"file": [_("请选择要导入的 .xlsx 文件。")]})
-    outcome = services.import_members(upload.stream, valid_only=query["valid_only"])
-    if outcome.rejected:
-        return problem(422, _("导入文件未通过校验，未写入任何数据。"), **outcome.to_dict())
-    return outcome.to_dict()
+    return _import_upload(services.import_members, query["valid_only"])
+
+
+# -- export and import of org units -----------------------------------------------------
+
+UNIT_EXPORT_COLUMNS = [
+    Column("name", "名称", width=28),
+    Column("kind", "类型", width=10),
+    Column("code", "编码", width=14),
+    Column("parent", "上级组织", width=28),
+    Column("sort_order", "排序", width=8, kind="int"),
+    Column("status", "状态", width=8),
+    Column("member_count", "党员数", width=8, kind="int"),
+]
+
+
+def units_xlsx(include_inactive: bool) -> bytes:
+    """No caption line: the header is row 1, so the file imports back as it is."""
+    rows = services.unit_export_rows(include_inactive=include_inactive)
+    return xlsx_bytes([Sheet("组织机构", UNIT_EXPORT_COLUMNS, rows)])
+
+
+@api_route(
+    bp,
+    "/units/export",
+    summary="导出组织机构（.xlsx，先上级后下级；可直接导入另一单位）",
+    query=UnitListQuery,
+    raw_response=MIMETYPES["xlsx"],
+    permission=VIEW,
+)
+def export_units(query: dict[str, Any]):
+    filename = f"组织机构_{g.tenant.name}_{clock.today():%Y%m%d}.xlsx"
+    return download_response(units_xlsx(query["include_inactive"]), filename, "xlsx")
+
+
+@api_route(
+    bp,
+    "/units/import-template",
+    summary="下载组织机构导入模板（.xlsx）",
+    raw_response=MIMETYPES["xlsx"],
+    permission=MANAGE_ORG,
+)
+def unit_import_template():
+    return download_response(template_xlsx(UNIT_IMPORT_HEADERS), "组织机构导入模板.xlsx", "xlsx")
+
+
+@api_route(
+    bp,
+    "/units/import",
+    methods=["POST"],
+    summary="导入组织机构（multipart 字段 file；上级组织须已存在或写在前面的行；默认全部通过才写入）",
+    query=ImportQuery,
+    response=ImportResultOut,
+    permission=MANAGE_ORG,
+)
+def import_units(query: dict[str, Any]):
+    return _import_upload(services.import_units, query["valid_only"])

@@ -18,6 +18,8 @@ UNIT_KINDS = {
     "group": N_("党小组"),
     "section": N_("科室"),
 }
+#: 状态 of a unit in spreadsheets (exports and imports); the model stores ``is_active``.
+UNIT_STATUSES = {"active": N_("正常"), "inactive": N_("已撤销")}
 GENDERS = {"male": N_("男"), "female": N_("女")}
 MEMBER_STATUSES = {"formal": N_("正式党员"), "probationary": N_("预备党员")}
 #: Members who joined before the founding of the PRC are 建国前老党员.

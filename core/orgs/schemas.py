@@ -19,6 +19,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    pre_load,
     validate,
     validates,
     validates_schema,
@@ -29,7 +30,14 @@ from core import clock
 from core.auth.users import current_actor
 from core.db import db
 from core.orgs import id_numbers
-from core.orgs.models import GENDERS, MEMBER_STATUSES, UNIT_KINDS, Member, OrgUnit
+from core.orgs.models import (
+    GENDERS,
+    MEMBER_STATUSES,
+    UNIT_KINDS,
+    UNIT_STATUSES,
+    Member,
+    OrgUnit,
+)
 
 #: The largest id a BIGINT column holds: anything above is simply "not found".
 MAX_DB_ID = 2**63 - 1
@@ -268,6 +276,46 @@ class OrgUnitOut(Schema):
 
 class UnitListQuery(Schema):
     include_inactive = fields.Boolean(load_default=False)
+
+
+class UnitImportRow(Schema):
+    """One spreadsheet row of units: the type by key or label, the parent as written.
+
+    The parent (上级组织) is a code or a name that may point at an earlier row of the same
+    file, so the service resolves it once the whole file is read. It also needs the name
+    and code of rows that failed here (a child of a failed row must say so): every row's
+    input is kept in :attr:`seen`, in the order the rows were loaded.
+    """
+
+    name = Text(required=True, validate=validate.Length(max=100))
+    kind = Choice(UNIT_KINDS, required=True)
+    code = Text(allow_none=True, validate=validate.Length(max=40))
+    parent = Text(allow_none=True, validate=validate.Length(max=100))
+    sort_order = WholeNumber(load_default=0, validate=validate.Range(min=0, max=9999))
+    status = Choice(UNIT_STATUSES, load_default="active")
+    notes = Text(allow_none=True, validate=validate.Length(max=2000))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen: list[dict[str, Any]] = []
+
+    @pre_load
+    def _remember(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        self.seen.append(dict(data))
+        return data
+
+
+#: Chinese spreadsheet header -> UnitImportRow field. The export writes these headers but
+#: 备注, plus 党员数 (ignored on import), so an export imports back as it is.
+UNIT_IMPORT_HEADERS: dict[str, str] = {
+    "名称": "name",
+    "类型": "kind",
+    "编码": "code",
+    "上级组织": "parent",
+    "排序": "sort_order",
+    "状态": "status",
+    "备注": "notes",
+}
 
 
 # -- members --------------------------------------------------------------------------

@@ -8,7 +8,8 @@ by field, like the schemas do. Nothing here commits: core commits each request o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -23,13 +24,15 @@ from core.api.messages import localize
 from core.api.pagination import BadCursor, Page, decode_cursor, keyset_page
 from core.audit.service import record
 from core.db import db
-from core.imports import ImportRejected, ImportReport, read_xlsx, rows_to_write
+from core.imports import ImportRejected, ImportReport, RowResult, read_xlsx, rows_to_write
 from core.orgs import id_numbers
-from core.orgs.models import VETERAN_BEFORE, Member, OrgUnit
+from core.orgs.models import UNIT_KINDS, UNIT_STATUSES, VETERAN_BEFORE, Member, OrgUnit
 from core.orgs.schemas import (
     IMPORT_HEADERS,
     MAX_DB_ID,
+    UNIT_IMPORT_HEADERS,
     MemberImportRow,
+    UnitImportRow,
     find_unit,
     mask,
     member_problems,
@@ -408,7 +411,7 @@ def iter_members(filters: Mapping[str, Any]) -> Iterator[Member]:
 @dataclass
 class ImportOutcome:
     report: ImportReport
-    imported: list[Member]
+    imported: list[Any]
     rejected: bool
 
     def to_dict(self) -> dict[str, Any]:
@@ -416,6 +419,50 @@ class ImportOutcome:
         data["imported"] = len(self.imported)
         data["titles"] = dict(self.report.titles)
         return data
+
+
+@dataclass(frozen=True)
+class ImportAudit:
+    """The summary entry an import leaves: its action, object type and key for the ids."""
+
+    action: str
+    object_type: str
+    ids_key: str
+
+
+def run_import(
+    report: ImportReport,
+    *,
+    valid_only: bool,
+    write: Callable[[list[dict[str, Any]]], list[Any]],
+    audit: ImportAudit,
+) -> ImportOutcome:
+    """All rows or none, unless ``valid_only``; a file-level error writes nothing.
+
+    ``write`` creates the objects of the rows to write (in file order) and returns them;
+    one summary entry then records what was imported and which rows were skipped.
+    """
+    try:
+        rows = rows_to_write(report, valid_only)
+    except ImportRejected:
+        return ImportOutcome(report, [], rejected=True)
+    created = write(rows)
+    if created:
+        db.session.flush()
+        record(
+            audit.action,
+            object_type=audit.object_type,
+            detail={
+                "count": len(created),
+                audit.ids_key: [obj.id for obj in created],
+                "skipped_rows": [r.row_number for r in report.rows if not r.ok],
+                "valid_only": valid_only,
+            },
+        )
+    return ImportOutcome(report, created, rejected=False)
+
+
+# -- member import ----------------------------------------------------------------------
 
 
 def read_member_file(stream: IO[bytes]) -> ImportReport:
@@ -455,23 +502,244 @@ def _flag_duplicates(report: ImportReport) -> None:
 
 
 def import_members(stream: IO[bytes], *, valid_only: bool) -> ImportOutcome:
-    """All rows or none, unless ``valid_only``; a file-level error writes nothing."""
-    report = read_member_file(stream)
-    try:
-        rows = rows_to_write(report, valid_only)
-    except ImportRejected:
-        return ImportOutcome(report, [], rejected=True)
-    created = [create_member(row, bulk=True) for row in rows]  # duplicates were flagged
-    if created:
-        db.session.flush()
-        record(
-            "member.imported",
-            object_type="members",
-            detail={
-                "count": len(created),
-                "member_ids": [m.id for m in created],
-                "skipped_rows": [r.row_number for r in report.rows if not r.ok],
-                "valid_only": valid_only,
-            },
+    return run_import(
+        read_member_file(stream),
+        valid_only=valid_only,
+        # Duplicates were flagged: each member is created without its own check or entry.
+        write=lambda rows: [create_member(row, bulk=True) for row in rows],
+        audit=ImportAudit("member.imported", "members", "member_ids"),
+    )
+
+
+# -- unit import ------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _FileUnit:
+    """A row of a unit file as the other rows may refer to it (valid or not)."""
+
+    index: int
+    row: RowResult
+    name: str | None
+    code: str | None
+    parent: str | None
+    is_active: bool | None  # None: the row failed before its status was known
+
+
+def _text(value: Any) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _file_units(report: ImportReport, seen: list[dict[str, Any]]) -> list[_FileUnit]:
+    units = []
+    for index, (row, raw) in enumerate(zip(report.rows, seen, strict=True)):
+        data = row.data or {}
+        units.append(
+            _FileUnit(
+                index=index,
+                row=row,
+                name=data.get("name") or _text(raw.get("name")),
+                code=data.get("code") or _text(raw.get("code")),
+                parent=data.get("parent") or _text(raw.get("parent")),
+                is_active=data["status"] == "active" if row.data else None,
+            )
         )
-    return ImportOutcome(report, created, rejected=False)
+    return units
+
+
+def read_unit_file(stream: IO[bytes]) -> ImportReport:
+    """Validate a file of units and resolve each 上级组织 (see :func:`_resolve_parents`)."""
+    schema = UnitImportRow()
+    report = read_xlsx(stream, schema, UNIT_IMPORT_HEADERS)
+    if report.rows:
+        _resolve_parents(report, _file_units(report, schema.seen))
+    return report
+
+
+def _resolve_parents(report: ImportReport, rows: list[_FileUnit]) -> None:
+    """Check codes and link every row to its parent, in file order.
+
+    A parent is an existing unit of the tenant or an EARLIER row, found by code, else by
+    a name nobody else has. A row whose parent row is invalid is invalid itself, so the
+    rows counted valid are exactly those "import the valid rows only" can write.
+    """
+    existing = list(db.session.scalars(select(OrgUnit)))
+    stored_codes = {u.code: u for u in existing if u.code}
+    stored_names: dict[str, list[OrgUnit]] = {}
+    for unit in existing:
+        stored_names.setdefault(unit.name, []).append(unit)
+    all_codes: dict[str, list[_FileUnit]] = {}
+    all_names: dict[str, list[_FileUnit]] = {}
+    for entry in rows:
+        if entry.code:
+            all_codes.setdefault(entry.code, []).append(entry)
+        if entry.name:
+            all_names.setdefault(entry.name, []).append(entry)
+    earlier_codes: dict[str, list[_FileUnit]] = {}
+    earlier_names: dict[str, list[_FileUnit]] = {}
+    for entry in rows:
+        row = entry.row
+        if row.data is not None:
+            row.data["row_number"] = row.row_number
+        _check_file_code(entry, stored_codes, earlier_codes)
+        if entry.parent and "parent" not in row.errors:
+            code_hits: list[OrgUnit | _FileUnit] = []
+            if entry.parent in stored_codes:
+                code_hits.append(stored_codes[entry.parent])
+            code_hits.extend(earlier_codes.get(entry.parent, []))
+            hits = code_hits[:1] or [
+                *stored_names.get(entry.parent, []),
+                *earlier_names.get(entry.parent, []),
+            ]
+            problem = _parent_problem(entry, hits, rows, all_codes, all_names)
+            if problem:
+                row.errors["parent"] = [problem]
+            elif row.data is not None:
+                parent = hits[0]
+                if isinstance(parent, OrgUnit):
+                    row.data["parent_id"] = parent.id
+                else:
+                    row.data["parent_row"] = parent.row.row_number
+        if entry.code:
+            earlier_codes.setdefault(entry.code, []).append(entry)
+        if entry.name:
+            earlier_names.setdefault(entry.name, []).append(entry)
+
+
+def _check_file_code(
+    entry: _FileUnit, stored: Mapping[str, OrgUnit], earlier: Mapping[str, list[_FileUnit]]
+) -> None:
+    """A code already used in the tenant, or by an earlier row, makes the row invalid."""
+    if not entry.code or "code" in entry.row.errors:
+        return
+    if entry.code in stored:
+        entry.row.errors["code"] = [_("该编码已被本单位其他组织使用。")]
+    elif entry.code in earlier:
+        entry.row.errors["code"] = [
+            _("与第 %(row)d 行的编码重复。", row=earlier[entry.code][0].row.row_number)
+        ]
+
+
+def _parent_problem(
+    entry: _FileUnit,
+    hits: list[OrgUnit | _FileUnit],
+    rows: list[_FileUnit],
+    all_codes: Mapping[str, list[_FileUnit]],
+    all_names: Mapping[str, list[_FileUnit]],
+) -> str | None:
+    ref = entry.parent
+    if len(hits) > 1:
+        return _("有多个组织名为“%(name)s”，请填写组织编码。", name=ref)
+    if hits:
+        parent = hits[0]
+        if isinstance(parent, OrgUnit):
+            if entry.is_active and not parent.is_active:
+                return _("该组织机构已撤销。")
+            return None
+        if not parent.row.ok:
+            return _("上级组织所在的第 %(row)d 行有错误，本行不能导入。", row=parent.row.row_number)
+        if entry.is_active and not parent.is_active:
+            return _("上级组织（第 %(row)d 行）已撤销。", row=parent.row.row_number)
+        return None
+    if ref in (entry.code, entry.name):
+        return _("不能把组织设为自己的上级。")
+    later = _first_after(entry.index, all_codes.get(ref, [])) or _first_after(
+        entry.index, all_names.get(ref, [])
+    )
+    if later is None:
+        return _("本单位没有名称或编码为“%(name)s”的组织。", name=ref)
+    cycle = _cycle_through(entry, later, all_codes, all_names)
+    if cycle:
+        return _(
+            "上级组织形成循环：第 %(rows)s 行。",
+            rows=" → ".join(str(e.row.row_number) for e in cycle),
+        )
+    return _(
+        "上级组织“%(name)s”在第 %(row)d 行，须写在本行之前（先上级、后下级）。",
+        name=ref,
+        row=later.row.row_number,
+    )
+
+
+def _first_after(index: int, entries: list[_FileUnit]) -> _FileUnit | None:
+    return next((e for e in entries if e.index > index), None)
+
+
+def _cycle_through(
+    start: _FileUnit,
+    parent: _FileUnit,
+    all_codes: Mapping[str, list[_FileUnit]],
+    all_names: Mapping[str, list[_FileUnit]],
+) -> list[_FileUnit] | None:
+    """The rows from ``start`` up through its parents back to ``start``, if they loop."""
+    path = [start, parent]
+    current = parent
+    while current.parent:
+        found = all_codes.get(current.parent) or all_names.get(current.parent)
+        if not found:
+            return None
+        current = found[0]
+        if current is start:
+            return [*path, start]
+        if any(current is seen for seen in path):
+            return None  # a loop that does not pass through ``start``
+        path.append(current)
+    return None
+
+
+def _create_units(rows: list[dict[str, Any]]) -> list[OrgUnit]:
+    """Each unit through :func:`create_unit` (audited one by one), parents first."""
+    by_row: dict[int, OrgUnit] = {}
+    for data in rows:
+        values = dict(data)
+        if "parent_row" in data:
+            values["parent_id"] = by_row[data["parent_row"]].id
+        unit = create_unit(values)
+        if data["status"] == "inactive":
+            deactivate_unit(unit)
+        by_row[data["row_number"]] = unit
+    return list(by_row.values())
+
+
+def import_units(stream: IO[bytes], *, valid_only: bool) -> ImportOutcome:
+    return run_import(
+        read_unit_file(stream),
+        valid_only=valid_only,
+        write=_create_units,
+        audit=ImportAudit("org_unit.imported", "org_units", "unit_ids"),
+    )
+
+
+# -- unit export ------------------------------------------------------------------------
+
+
+def unit_export_rows(*, include_inactive: bool) -> list[dict[str, Any]]:
+    """The tree in the order an import needs (parents first), labelled as people write.
+
+    上级组织 is the parent's name where that finds it unambiguously on import, else its
+    code: names are what people read, but two units may share one.
+    """
+    everything = list(db.session.scalars(select(OrgUnit)))
+    by_id = {u.id: u for u in everything}
+    names = Counter(u.name for u in everything)
+    codes = {u.code for u in everything if u.code}
+
+    def reference(unit: OrgUnit) -> str:
+        unique = names[unit.name] == 1 and unit.name not in codes
+        return unit.name if unique or not unit.code else unit.code
+
+    rows = []
+    for entry in unit_tree(include_inactive=include_inactive):
+        parent = by_id.get(entry.parent_id) if entry.parent_id is not None else None
+        rows.append(
+            {
+                "name": entry.name,
+                "kind": UNIT_KINDS.get(entry.kind, entry.kind),
+                "code": entry.code,
+                "parent": reference(parent) if parent is not None else None,
+                "sort_order": entry.sort_order,
+                "status": UNIT_STATUSES["active" if entry.is_active else "inactive"],
+                "member_count": entry.member_count,
+            }
+        )
+    return rows

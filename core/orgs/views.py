@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -24,6 +25,7 @@ from core.orgs.models import GENDERS, MEMBER_STATUSES, UNIT_KINDS, Member, OrgUn
 from core.orgs.schemas import (
     IDENTITY_PERMISSION,
     IMPORT_HEADERS,
+    UNIT_IMPORT_HEADERS,
     MemberExportQuery,
     MemberFilterForm,
     MemberForm,
@@ -64,10 +66,12 @@ def _errors_of(exc: ValidationError) -> dict[str, Any]:
 def units():
     require_permission(VIEW)
     include_inactive = request.args.get("include_inactive") == "1"
+    export_args = {"include_inactive": "true"} if include_inactive else {}
     return render_template(
         "orgs/units.html",
         tree=services.unit_tree(include_inactive=include_inactive),
         include_inactive=include_inactive,
+        export_url=url_for("orgs_api.export_units", **export_args),
     )
 
 
@@ -305,17 +309,27 @@ def _uploaded() -> tuple[bytes | None, str | None]:
     return None, _("请选择要导入的 .xlsx 文件。")
 
 
-@bp.route("/members/import", methods=["GET", "POST"])
-def import_members():
-    require_permission(EDIT)
-    context: dict[str, Any] = {"headers": IMPORT_HEADERS, "outcome": None, "carry": None}
+def _import_page(
+    template: str,
+    headers: dict[str, str],
+    importer: Callable[..., services.ImportOutcome],
+    *,
+    done: Callable[[int], str],
+    done_endpoint: str,
+):
+    """Upload → report → "import the valid rows only", for any of the registry's files.
+
+    A fully valid file is written and the user lands on ``done_endpoint``; otherwise the
+    report stays on screen, carrying the file (if small) for the valid-rows-only button.
+    """
+    context: dict[str, Any] = {"headers": headers, "outcome": None, "carry": None}
     if request.method == "GET":
-        return render_template("orgs/import.html", **context, errors={})
+        return render_template(template, **context, errors={})
     data, problem = _uploaded()
     if data is None:
-        return render_template("orgs/import.html", **context, errors={"file": [problem]}), 422
+        return render_template(template, **context, errors={"file": [problem]}), 422
     valid_only = request.form.get("valid_only") == "1"
-    outcome = services.import_members(io.BytesIO(data), valid_only=valid_only)
+    outcome = importer(io.BytesIO(data), valid_only=valid_only)
     context["outcome"] = outcome
     context["row_errors"] = [
         (row.row_number, outcome.report.title_of(key), message)
@@ -327,9 +341,33 @@ def import_members():
         report = outcome.report
         if report.valid_rows and not report.file_errors and len(data) <= CARRY_MAX_BYTES:
             context["carry"] = base64.b64encode(data).decode()
-        return render_template("orgs/import.html", **context, errors={}), 422
+        return render_template(template, **context, errors={}), 422
     if outcome.report.ok:
-        flash(_("已导入 %(count)d 名党员。", count=len(outcome.imported)), "success")
-        return redirect(url_for(".members"))
+        flash(done(len(outcome.imported)), "success")
+        return redirect(url_for(done_endpoint))
     # Valid rows only: the report stays on screen so the skipped rows can be fixed.
-    return render_template("orgs/import.html", **context, errors={})
+    return render_template(template, **context, errors={})
+
+
+@bp.route("/members/import", methods=["GET", "POST"])
+def import_members():
+    require_permission(EDIT)
+    return _import_page(
+        "orgs/import.html",
+        IMPORT_HEADERS,
+        services.import_members,
+        done=lambda count: _("已导入 %(count)d 名党员。", count=count),
+        done_endpoint=".members",
+    )
+
+
+@bp.route("/units/import", methods=["GET", "POST"])
+def import_units():
+    require_permission(MANAGE_ORG)
+    return _import_page(
+        "orgs/unit_import.html",
+        UNIT_IMPORT_HEADERS,
+        services.import_units,
+        done=lambda count: _("已导入 %(count)d 个组织。", count=count),
+        done_endpoint=".units",
+    )

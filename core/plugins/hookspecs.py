@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from core.auth.users import Actor
     from core.plugins.types import (
         DashboardWidget,
+        DocumentTemplateDef,
         NavItem,
         PeriodicJob,
         PermissionDef,
@@ -82,6 +83,12 @@ def zugong_todo_items(tenant: Tenant, actor: Actor) -> list[TodoItem]:
 @hookspec
 def zugong_search(tenant: Tenant, actor: Actor, query: str, limit: int) -> list[SearchHit]:
     """Records matching ``query`` that this user may see."""
+
+
+@hookspec
+def zugong_document_templates() -> list[DocumentTemplateDef]:
+    """Formal documents this plugin prints (.docx), each from a default template a tenant
+    may replace (see :mod:`core.documents`); listed and usable only where it is enabled."""
 
 
 @hookspec

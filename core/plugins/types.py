@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Literal
 
 Light = Literal["green", "yellow", "red"]
@@ -82,3 +83,20 @@ class PeriodicJob:
     path: str  # "package.module:function", run through core.jobs
     interval: timedelta
     scope: Literal["platform", "tenant"] = "platform"
+
+
+@dataclass(frozen=True)
+class DocumentTemplateDef:
+    """A formal document (.docx) a plugin prints, from a template a tenant can replace.
+
+    ``name`` is ``"<plugin>.<document>"`` (e.g. ``core.member_registration``) and names the
+    template in URLs and in the tenant's stored replacement. ``default_path`` is the .docx
+    shipped with the plugin (docxtpl/Jinja tags such as ``{{ name }}``). ``sample_context``
+    holds every variable the plugin passes when rendering, with realistic sample values: an
+    uploaded replacement must render with it, and the admin page lists it for authors.
+    """
+
+    name: str
+    title: str
+    default_path: Path
+    sample_context: dict = field(default_factory=dict)

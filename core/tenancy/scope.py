@@ -116,6 +116,8 @@ def cross_tenant_scope(
         raise ValueError("a cross-tenant scope needs a reason")
     outer = _scope.get()
     readable = None if tenant_ids is None else frozenset(tenant_ids)
+    if readable is not None and not readable:
+        raise ValueError("a cross-tenant scope names at least one tenant (or None for all)")
     record(
         action,
         detail={"reason": reason, "tenants": "*" if readable is None else sorted(readable)},

@@ -88,7 +88,7 @@ class AuditFilterForm(FormSchema, api.AuditQuery):
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"local_time": local_time, "json_text": json_text, "admin_tabs": _tabs()}
+    return {"local_time": local_time, "json_text": json_text, "admin_tabs": tabs()}
 
 
 def local_time(moment: datetime | None) -> str:
@@ -100,7 +100,7 @@ def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _tabs() -> list[tuple[str, str]]:
+def tabs() -> list[tuple[str, str]]:
     actor = g.get("actor")
     if actor is None:
         return []
@@ -110,7 +110,7 @@ def _tabs() -> list[tuple[str, str]]:
     if actor.can("core.manage_plugins"):
         tabs.append(("admin.plugins", _("功能模块")))
     if actor.can("core.manage_settings"):
-        tabs.append(("admin.settings", _("设置")))
+        tabs += [("admin.settings", _("设置")), ("documents.index", _("文书模板"))]
     tabs.append(("admin.tokens", _("接口令牌")))
     if actor.can("core.view_audit"):
         tabs.append(("admin.audit", _("审计日志")))

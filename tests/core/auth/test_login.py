@@ -83,7 +83,12 @@ def test_next_only_redirects_inside_the_site(app, factory, client):
     token = csrf_token(client)
     response = client.post(
         "/login",
-        data={"username": "alice", "password": PASSWORD, "csrf_token": token, "next": "https://evil.example/"},
+        data={
+            "username": "alice",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "https://evil.example/",
+        },
     )
     assert response.headers["Location"] == "/"
 
@@ -115,5 +120,7 @@ def test_a_login_is_audited_in_the_platform_log(app, factory, client):
     login(client, "alice")
     with app.app_context():
         with tenant_scope(platform_tenant().id):
-            entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.login")).one()
+            entry = db.session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "auth.login")
+            ).one()
         assert entry.actor_name == "alice"

@@ -169,3 +169,14 @@ def test_roles_are_provisioned_per_tenant(app_context, two_tenants):
     with tenant_scope(beta):
         beta_roles = db.session.scalars(select(Role.id)).all()
     assert alpha_roles and beta_roles and not set(alpha_roles) & set(beta_roles)
+
+
+def test_cross_tenant_scope_names_at_least_one_tenant(app_context):
+    with pytest.raises(ValueError), cross_tenant_scope("reason", tenant_ids=[]):
+        pass
+
+
+def test_a_wrong_method_under_a_tenant_answers_404_not_405(app, factory, client):
+    factory.tenant("alpha")
+    assert client.delete("/t/alpha/").status_code == 404
+    assert client.put("/api/v1/t/alpha/me").status_code == 404

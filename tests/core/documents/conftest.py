@@ -1,0 +1,108 @@
+"""Two tenants with people and a member each, and an app with a plugin that declares a
+document template of its own (to show that disabled plugins' templates stay out)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from core.app import create_app
+from core.db import db
+from core.plugins import hookimpl
+from core.plugins.types import DocumentTemplateDef, PluginMeta
+from tests.core.documents.helpers import docx_bytes
+from tests.core.orgs.helpers import World, ident
+from tests.factories import Factory
+
+
+@pytest.fixture
+def world(app: Flask, factory: Factory, client: FlaskClient) -> World:
+    """alpha: admin (every permission), registrar (no view_identity), staff (read only);
+    beta: its own admin. Each with a bearer token (see tests.core.orgs.helpers.World)."""
+    factory.tenant("alpha", name="甲县委组织部")
+    factory.tenant("beta", name="乙县委组织部")
+    people = {
+        "admin": factory.user("alpha", "alice", roles=["admin"], display_name="管理员甲"),
+        "registrar": factory.user("alpha", "rita", roles=["registrar"], display_name="登记员"),
+        "staff": factory.user("alpha", "sam", roles=["staff"], display_name="工作人员"),
+        "beta": factory.user("beta", "bob", roles=["admin"], display_name="管理员乙"),
+    }
+    world = World(app, client)
+    world.tokens = {key: factory.token(person) for key, person in people.items()}
+    return world
+
+
+NUMBER = ident(sequence=12)  # even: a woman
+
+
+@pytest.fixture
+def member(world: World) -> dict:
+    """A member of alpha in a branch, with an ID number."""
+    unit = world.unit(name="机关第一党支部")
+    return world.member(
+        name="李红梅",
+        gender="female",
+        id_number=NUMBER,
+        birth_date="1980-05-06",
+        branch_id=unit["id"],
+        joined_on="2005-07-01",
+        status="formal",
+    )
+
+
+# -- a plugin with a document template of its own --------------------------------------
+
+
+class Notices:
+    """A third-party plugin declaring one template (its default written at start-up)."""
+
+    def __init__(self, default: Path) -> None:
+        self.default = default
+
+    @hookimpl
+    def zugong_plugin_meta(self) -> PluginMeta:
+        return PluginMeta("notices", "通知公告", "Notices", "0.1.0")
+
+    @hookimpl
+    def zugong_document_templates(self) -> list[DocumentTemplateDef]:
+        return [
+            DocumentTemplateDef(
+                "notices.bulletin", "工作通报", self.default, {"title": "关于……的通报"}
+            )
+        ]
+
+
+_CONFIG_KEYS = (
+    "TESTING",
+    "SECRET_KEY",
+    "INSTANCE_PATH",
+    "SQLALCHEMY_DATABASE_URI",
+    "OWNER_DATABASE_URL",
+    "REDIS_URL",
+    "SQLALCHEMY_ENGINE_OPTIONS",
+)
+
+
+@pytest.fixture(scope="session")
+def notices_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("notices") / "bulletin.docx"
+    path.write_bytes(docx_bytes("{{ title }}", heading="工作通报"))
+    return path
+
+
+@pytest.fixture
+def notices_app(app: Flask, notices_default: Path) -> Iterator[Flask]:
+    """The same database as ``app`` (already reset), with the notices plugin installed."""
+    other = app.extensions.get("zugong.test.notices_app")
+    if other is None:
+        config = {key: app.config[key] for key in _CONFIG_KEYS}
+        other = create_app({**config, "EXTRA_PLUGINS": [("notices", Notices(notices_default))]})
+        app.extensions["zugong.test.notices_app"] = other
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()  # no pooled connection may hold locks into the next reset
