@@ -110,6 +110,40 @@ def pg_app(_pg_app: Flask) -> Iterator[Flask]:
         db.session.remove()
 
 
+#: The configuration another app needs to share ``app``'s database and instance.
+SHARED_CONFIG = (
+    "TESTING",
+    "SECRET_KEY",
+    "INSTANCE_PATH",
+    "SQLALCHEMY_DATABASE_URI",
+    "OWNER_DATABASE_URL",
+    "REDIS_URL",
+    "SQLALCHEMY_ENGINE_OPTIONS",
+)
+
+
+@pytest.fixture
+def sibling_app(app: Flask):
+    """``sibling_app("name", EXTRA_PLUGINS=[...])``: an app on ``app``'s (already reset)
+    database with some configuration changed — typically a throwaway plugin installed.
+    Built once per backend and name."""
+    used: list[Flask] = []
+
+    def make(name: str, **overrides) -> Flask:
+        siblings = app.extensions.setdefault("zugong.test.siblings", {})
+        if name not in siblings:
+            config = {key: app.config[key] for key in SHARED_CONFIG}
+            siblings[name] = create_app({**config, **overrides})
+        used.append(siblings[name])
+        return siblings[name]
+
+    yield make
+    for other in used:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()  # no pooled connection may hold locks into the next reset
+
+
 @pytest.fixture
 def app_context(app: Flask) -> Iterator[Flask]:
     with app.app_context():

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from core.app import create_app
-
 
 def test_liveness(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
@@ -16,16 +14,8 @@ def test_readiness_checks_database_and_queue(client):
     assert body == {"status": "ok", "checks": {"database": "ok", "queue": "in-process"}}
 
 
-def test_readiness_fails_when_redis_is_unreachable(app):
-    keys = (
-        "TESTING",
-        "SECRET_KEY",
-        "INSTANCE_PATH",
-        "SQLALCHEMY_DATABASE_URI",
-        "OWNER_DATABASE_URL",
-        "SQLALCHEMY_ENGINE_OPTIONS",
-    )
-    broken = create_app({**{k: app.config[k] for k in keys}, "REDIS_URL": "redis://127.0.0.1:1/0"})
+def test_readiness_fails_when_redis_is_unreachable(sibling_app):
+    broken = sibling_app("unreachable-redis", REDIS_URL="redis://127.0.0.1:1/0")
     response = broken.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["queue"].startswith("error")

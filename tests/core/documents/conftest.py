@@ -3,15 +3,12 @@ document template of its own (to show that disabled plugins' templates stay out)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core.app import create_app
-from core.db import db
 from core.plugins import hookimpl
 from core.plugins.types import DocumentTemplateDef, PluginMeta
 from tests.core.documents.helpers import docx_bytes
@@ -76,17 +73,6 @@ class Notices:
         ]
 
 
-_CONFIG_KEYS = (
-    "TESTING",
-    "SECRET_KEY",
-    "INSTANCE_PATH",
-    "SQLALCHEMY_DATABASE_URI",
-    "OWNER_DATABASE_URL",
-    "REDIS_URL",
-    "SQLALCHEMY_ENGINE_OPTIONS",
-)
-
-
 @pytest.fixture(scope="session")
 def notices_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("notices") / "bulletin.docx"
@@ -95,14 +81,6 @@ def notices_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def notices_app(app: Flask, notices_default: Path) -> Iterator[Flask]:
+def notices_app(sibling_app, notices_default: Path) -> Flask:
     """The same database as ``app`` (already reset), with the notices plugin installed."""
-    other = app.extensions.get("zugong.test.notices_app")
-    if other is None:
-        config = {key: app.config[key] for key in _CONFIG_KEYS}
-        other = create_app({**config, "EXTRA_PLUGINS": [("notices", Notices(notices_default))]})
-        app.extensions["zugong.test.notices_app"] = other
-    yield other
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()  # no pooled connection may hold locks into the next reset
+    return sibling_app("notices", EXTRA_PLUGINS=[("notices", Notices(notices_default))])

@@ -15,7 +15,6 @@ import pytest
 from flask import Blueprint, Flask, jsonify
 from sqlalchemy import select
 
-from core.app import create_app
 from core.db import db
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
@@ -95,26 +94,7 @@ class Casework:
         return [casework_api]
 
 
-_CONFIG_KEYS = (
-    "TESTING",
-    "SECRET_KEY",
-    "INSTANCE_PATH",
-    "SQLALCHEMY_DATABASE_URI",
-    "OWNER_DATABASE_URL",
-    "REDIS_URL",
-    "SQLALCHEMY_ENGINE_OPTIONS",
-)
-
-
 @pytest.fixture
-def dep_app(app: Flask) -> Iterator[Flask]:
+def dep_app(sibling_app) -> Flask:
     """The same database as ``app`` (already reset), with the casework plugin installed."""
-    other = app.extensions.get("zugong.test.casework_app")
-    if other is None:
-        config = {key: app.config[key] for key in _CONFIG_KEYS}
-        other = create_app({**config, "EXTRA_PLUGINS": [("casework", Casework())]})
-        app.extensions["zugong.test.casework_app"] = other
-    yield other
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()  # no pooled connection may hold locks into the next reset
+    return sibling_app("casework", EXTRA_PLUGINS=[("casework", Casework())])

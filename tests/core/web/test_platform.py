@@ -14,7 +14,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from core.app import create_app
 from core.audit.models import AuditEntry
 from core.auth.models import Membership, Role, User
 from core.db import db
@@ -352,29 +351,11 @@ def test_csrf_is_required(app, op):
 
 # -- all or nothing, with a plugin that depends on another --------------------------------
 
-_CONFIG_KEYS = (
-    "TESTING",
-    "SECRET_KEY",
-    "INSTANCE_PATH",
-    "SQLALCHEMY_DATABASE_URI",
-    "OWNER_DATABASE_URL",
-    "REDIS_URL",
-    "SQLALCHEMY_ENGINE_OPTIONS",
-)
-
 
 @pytest.fixture
-def sample_app(app: Flask) -> Iterator[Flask]:
+def sample_app(sibling_app) -> Flask:
     """The same database as ``app``, with the sample plugin (depends on assistance)."""
-    other = app.extensions.get("zugong.test.platform_sample_app")
-    if other is None:
-        config = {key: app.config[key] for key in _CONFIG_KEYS}
-        other = create_app({**config, "EXTRA_PLUGINS": [("sample", sample_plugin)]})
-        app.extensions["zugong.test.platform_sample_app"] = other
-    yield other
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return sibling_app("sample", EXTRA_PLUGINS=[("sample", sample_plugin)])
 
 
 @pytest.fixture
