@@ -112,7 +112,12 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
             "core.purge_login_attempts",
             "core.auth.login:purge_old_attempts",
             timedelta(hours=6),
-        )
+        ),
+        PeriodicJob(
+            "core.purge_job_occasions",
+            "core.jobs.maintenance:purge_old_occasions",
+            timedelta(days=1),
+        ),
     ]
 
 
