@@ -129,6 +129,13 @@ def zugong_document_templates() -> list[DocumentTemplateDef]:
 
 
 @hookimpl
+def zugong_audit_actions() -> dict[str, str]:
+    from core.audit.labels import CORE_ACTIONS
+
+    return CORE_ACTIONS
+
+
+@hookimpl
 def zugong_demo_data(tenant) -> None:
     from core.orgs.demo import create_demo_data
 

@@ -72,6 +72,10 @@ class StateChange(TenantOwned, Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+#: Every declared workflow by name, so audit entries of its moves can be titled.
+DECLARED: dict[str, Workflow] = {}
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -95,6 +99,7 @@ class Workflow:
 
     def __post_init__(self) -> None:
         self._by_name = {t.name: t for t in self.transitions}
+        DECLARED[self.name] = self
         for t in self.transitions:
             unknown = {*t.sources, t.target} - set(self.states)
             if unknown:

@@ -107,7 +107,7 @@ def add_member(
     membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
     if membership is not None and membership.is_active:
         raise AdminConflict(_("该用户已是本单位成员。"))
-    action = "member.added" if membership is None else "member.reactivated"
+    action = "membership.added" if membership is None else "membership.reactivated"
     if membership is None:
         membership = Membership(user_id=user.id)
         db.session.add(membership)
@@ -159,7 +159,7 @@ def update_member(
     changed = {k: {"before": before[k], "after": after[k]} for k in after if before[k] != after[k]}
     if changed:
         record(
-            "member.updated",
+            "membership.updated",
             obj=membership,
             detail={"username": membership.user.username, "changes": changed},
         )
@@ -174,7 +174,7 @@ def deactivate_member(actor: Actor, membership: Membership) -> None:
         return
     membership.is_active = False
     db.session.flush()
-    record("member.deactivated", obj=membership, detail={"username": membership.user.username})
+    record("membership.deactivated", obj=membership, detail={"username": membership.user.username})
 
 
 def reset_password(membership: Membership, password: str) -> None:
@@ -185,7 +185,7 @@ def reset_password(membership: Membership, password: str) -> None:
     """
     user = membership.user
     with cross_tenant_scope(
-        "password reset: does the user belong to other tenants", action="member.password_check"
+        "password reset: does the user belong to other tenants", action="membership.password_check"
     ):
         elsewhere = db.session.scalar(
             select(Membership.id)
@@ -200,7 +200,7 @@ def reset_password(membership: Membership, password: str) -> None:
         raise AdminConflict(_("该用户还属于其他单位，只能由本人或平台管理员重置密码。"))
     user.set_password(password)
     db.session.flush()
-    record("member.password_reset", obj=membership, detail={"username": user.username})
+    record("membership.password_reset", obj=membership, detail={"username": user.username})
 
 
 def _set_roles(membership: Membership, roles: list[Role]) -> None:

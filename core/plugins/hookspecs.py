@@ -102,5 +102,11 @@ def zugong_tenant_disabled(tenant: Tenant) -> None:
 
 
 @hookspec
+def zugong_audit_actions() -> dict[str, str]:
+    """Readable titles (Chinese msgids) for the audit actions this plugin records.
+    Workflow transitions need none: they are titled by their declaration."""
+
+
+@hookspec
 def zugong_demo_data(tenant: Tenant) -> None:
     """Create demo records for ``tenant`` (embedded mode, first start)."""

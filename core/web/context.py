@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, session, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
+from core.audit.labels import action_title
 from core.plugins.manager import hook_for
 
 
@@ -34,6 +35,7 @@ def register_template_context(app: Flask) -> None:
             "csrf_token": generate_csrf,
             "nav_url": _nav_url,
             "get_locale": get_locale,
+            "action_title": action_title,
         }
 
 

@@ -95,3 +95,16 @@ def test_the_app_cannot_edit_entries_through_the_orm(app_context, chained):
         with pytest.raises(Exception, match="append-only|permission denied"):
             db.session.flush()
         db.session.rollback()
+
+
+def test_actions_read_as_titles(app):
+    from core.audit.labels import action_title
+    from tests.core.test_workflow import FLOW
+
+    assert FLOW.name == "case"
+    with app.test_request_context():
+        assert action_title("member.created") == "登记党员"
+        assert action_title("case.accept") == "受理"  # a workflow move, titled by its declaration
+        assert action_title("something.unknown") == "something.unknown"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert action_title("member.created") != "登记党员"

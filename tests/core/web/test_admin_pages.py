@@ -264,8 +264,8 @@ def test_audit_page_shows_shanghai_time_and_filters(admin, app):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert expected in html
-    assert "<code>plugin.enabled</code>" in html
-    assert "<code>token.created</code>" not in html
+    assert '启用功能模块 <code class="small text-muted">plugin.enabled</code>' in html
+    assert "token.created</code>" not in html
     assert admin.get("/t/a/admin/audit?actor=x").status_code == 400
     assert admin.get("/t/a/admin/audit?cursor=!!!").status_code == 400
 

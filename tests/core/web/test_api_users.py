@@ -106,7 +106,7 @@ def test_add_a_new_user_who_can_then_log_in(app, client, world):
     assert "password" not in body
     assert _can_log_in(app, "carol", "carol-password-1")
     entry = _last_action(app, "a")
-    assert entry.action == "member.added"
+    assert entry.action == "membership.added"
     assert entry.detail["new_user"] is True and entry.actor_name == "alice"
 
 
@@ -181,7 +181,7 @@ def test_change_roles_title_and_status(app, client, world):
     me = client.get("/api/v1/t/a/me", headers=world.h("sam")).get_json()
     assert "core.edit_members" in me["permissions"]
     entry = _last_action(app, "a")
-    assert entry.action == "member.updated"
+    assert entry.action == "membership.updated"
     assert entry.detail["changes"]["roles"] == {"before": ["staff"], "after": ["registrar"]}
 
     off = client.patch(
@@ -224,13 +224,13 @@ def test_remove_deactivates_the_membership(app, client, world):
     assert client.get("/api/v1/t/a/me", headers=world.h("sam")).status_code == 404
     listed = client.get("/api/v1/t/a/users?active=false", headers=world.h("alice")).get_json()
     assert [m["user"]["username"] for m in listed["items"]] == ["sam"]
-    assert _last_action(app, "a").action == "member.deactivated"
+    assert _last_action(app, "a").action == "membership.deactivated"
     # Adding him again reactivates the same membership.
     back = client.post(
         "/api/v1/t/a/users", json={"username": "sam", "roles": ["staff"]}, headers=world.h("alice")
     )
     assert back.status_code == 201 and back.get_json()["id"] == sam_m
-    assert _last_action(app, "a").action == "member.reactivated"
+    assert _last_action(app, "a").action == "membership.reactivated"
 
 
 def test_reset_password(app, client, world):
@@ -242,7 +242,7 @@ def test_reset_password(app, client, world):
     )
     assert response.status_code == 204
     assert _can_log_in(app, "sam", "brand-new-pass")
-    assert _last_action(app, "a").action == "member.password_reset"
+    assert _last_action(app, "a").action == "membership.password_reset"
 
 
 def test_reset_password_of_someone_serving_another_tenant_is_refused(app, client, world, factory):
