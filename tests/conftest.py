@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, pool, text
 
+from core import calendar
 from core.app import create_app
 from core.db import Base, db
 from core.migrate import upgrade
@@ -80,6 +81,7 @@ def _pg_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 
 def _reset(app: Flask) -> None:
+    calendar.clear_cache()  # holiday overrides loaded by one test must not leak into the next
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
