@@ -159,6 +159,12 @@ def factory(app: Flask) -> Factory:
 
 
 @pytest.fixture
+def pg_factory(pg_app: Flask) -> Factory:
+    """For tests that only make sense on PostgreSQL (RLS, row locks)."""
+    return Factory(pg_app)
+
+
+@pytest.fixture
 def client(app: Flask):
     return app.test_client()
 

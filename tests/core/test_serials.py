@@ -32,9 +32,8 @@ def test_a_rolled_back_number_is_given_again(app_context, factory):
         assert next_serial("XF", year=2026) == "XF-2026-000002"
 
 
-def test_concurrent_transactions_get_distinct_gapless_numbers(pg_app, factory):
-    factory.app = pg_app
-    alpha = factory.tenant("alpha")
+def test_concurrent_transactions_get_distinct_gapless_numbers(pg_app, pg_factory):
+    alpha = pg_factory.tenant("alpha")
     workers, per_worker = 8, 25
     issued: list[str] = []
     lock = threading.Lock()

@@ -15,8 +15,8 @@ RAW = {TENANT_CHECKED: True}  # the ORM criteria are bypassed for these statemen
 
 
 @pytest.fixture
-def seeded(pg_app, factory):
-    factory.app = pg_app
+def seeded(pg_app, pg_factory):
+    factory = pg_factory
     alpha = factory.tenant("alpha")
     beta = factory.tenant("beta")
     with pg_app.app_context():
