@@ -20,15 +20,15 @@ from core.plugins.types import (
 )
 
 PERMISSIONS = [
-    PermissionDef("core.view_members", "查看党员信息"),
-    PermissionDef("core.edit_members", "维护党员信息"),
-    PermissionDef("core.view_identity", "查看身份证号等敏感信息", sensitive=True),
-    PermissionDef("core.manage_org", "维护组织机构"),
-    PermissionDef("core.manage_users", "管理用户与角色"),
-    PermissionDef("core.manage_plugins", "启用或停用功能模块"),
-    PermissionDef("core.manage_settings", "修改本单位设置"),
-    PermissionDef("core.view_audit", "查看审计日志"),
-    PermissionDef("core.manage_tokens", "管理接口令牌"),
+    PermissionDef("core.view_members", _l("查看党员信息")),
+    PermissionDef("core.edit_members", _l("维护党员信息")),
+    PermissionDef("core.view_identity", _l("查看身份证号等敏感信息"), sensitive=True),
+    PermissionDef("core.manage_org", _l("维护组织机构")),
+    PermissionDef("core.manage_users", _l("管理用户与角色")),
+    PermissionDef("core.manage_plugins", _l("启用或停用功能模块")),
+    PermissionDef("core.manage_settings", _l("修改本单位设置")),
+    PermissionDef("core.view_audit", _l("查看审计日志")),
+    PermissionDef("core.manage_tokens", _l("管理接口令牌")),
 ]
 
 ROLES = [
