@@ -20,7 +20,7 @@ from core.documents import member_form, services
 from core.documents.schemas import TemplateFileForm
 from core.exports import download_response
 from core.forms import load_form
-from core.orgs import services as orgs
+from core.orgs.members import member_or_404, reveal_identity
 from core.orgs.schemas import IDENTITY_PERMISSION
 from core.plugins.manager import CORE, host
 from core.routing import require_permission, tenant_blueprint
@@ -111,10 +111,10 @@ def reset(name: str):
 
 def member_form_response(member_id: int, via: str):
     """Shared by the page and the API: the filled form, the ID number audited if shown."""
-    member = orgs.member_or_404(member_id)
+    member = member_or_404(member_id)
     full = g.actor.can(IDENTITY_PERMISSION)
     if full and member.id_number:
-        orgs.reveal_identity(member, via)
+        reveal_identity(member, via)
     data = services.render(
         member_form.NAME, member_form.context(member, g.tenant, full_identity=full)
     )

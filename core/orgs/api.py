@@ -19,10 +19,10 @@ from core import clock
 from core.api.problem import problem
 from core.api.routes import api_route
 from core.auth.users import current_actor
-from core.exports import MIMETYPES, Column, Sheet, download_response, xlsx_bytes
+from core.exports import MIMETYPES, download_response
 from core.imports import template_xlsx
-from core.orgs import services
-from core.orgs.models import GENDERS, MEMBER_STATUSES, Member
+from core.orgs import listing, members, spreadsheets, units
+from core.orgs.models import Member
 from core.orgs.schemas import (
     IDENTITY_PERMISSION,
     IMPORT_HEADERS,
@@ -60,7 +60,7 @@ MANAGE_ORG = "core.manage_org"
     permission=VIEW,
 )
 def list_units(query: dict[str, Any]):
-    return services.unit_tree(include_inactive=query["include_inactive"])
+    return units.unit_tree(include_inactive=query["include_inactive"])
 
 
 @api_route(
@@ -74,12 +74,12 @@ def list_units(query: dict[str, Any]):
     permission=MANAGE_ORG,
 )
 def create_unit(body: dict[str, Any]):
-    return services.create_unit(body)
+    return units.create_unit(body)
 
 
 @api_route(bp, "/units/<int:unit_id>", summary="组织机构详情", response=OrgUnitOut, permission=VIEW)
 def get_unit(unit_id: int):
-    return services.unit_or_404(unit_id)
+    return units.unit_or_404(unit_id)
 
 
 @api_route(
@@ -92,7 +92,7 @@ def get_unit(unit_id: int):
     permission=MANAGE_ORG,
 )
 def update_unit(unit_id: int, body: dict[str, Any]):
-    return services.update_unit(services.unit_or_404(unit_id), body)
+    return units.update_unit(units.unit_or_404(unit_id), body)
 
 
 @api_route(
@@ -104,16 +104,16 @@ def update_unit(unit_id: int, body: dict[str, Any]):
     permission=MANAGE_ORG,
 )
 def deactivate_unit(unit_id: int):
-    return services.deactivate_unit(services.unit_or_404(unit_id))
+    return units.deactivate_unit(units.unit_or_404(unit_id))
 
 
 # -- members ----------------------------------------------------------------------------
 
 
-def _disclosed(members: list[Member], via: str) -> None:
+def _disclosed(shown: list[Member], via: str) -> None:
     """Holders of the identity permission get full numbers: audit that they did."""
     if current_actor().can(IDENTITY_PERMISSION):
-        services.audit_identity_disclosure(members, via)
+        members.audit_identity_disclosure(shown, via)
 
 
 @api_route(
@@ -126,7 +126,7 @@ def _disclosed(members: list[Member], via: str) -> None:
     permission=VIEW,
 )
 def list_members(query: dict[str, Any]):
-    page = services.member_page(query)
+    page = listing.member_page(query)
     _disclosed(page.items, "api.list")
     return page
 
@@ -142,12 +142,12 @@ def list_members(query: dict[str, Any]):
     permission=EDIT,
 )
 def create_member(body: dict[str, Any]):
-    return services.create_member(body)
+    return members.create_member(body)
 
 
 @api_route(bp, "/members/<int:member_id>", summary="党员详情", response=MemberOut, permission=VIEW)
 def get_member(member_id: int):
-    member = services.member_or_404(member_id)
+    member = members.member_or_404(member_id)
     _disclosed([member], "api.get")
     return member
 
@@ -162,7 +162,7 @@ def get_member(member_id: int):
     permission=EDIT,
 )
 def update_member(member_id: int, body: dict[str, Any]):
-    member = services.update_member(services.member_or_404(member_id), body)
+    member = members.update_member(members.member_or_404(member_id), body)
     if "id_number" not in body:
         _disclosed([member], "api.update")
     return member
@@ -177,7 +177,7 @@ def update_member(member_id: int, body: dict[str, Any]):
     permission=EDIT,
 )
 def deactivate_member(member_id: int):
-    member = services.deactivate_member(services.member_or_404(member_id))
+    member = members.deactivate_member(members.member_or_404(member_id))
     _disclosed([member], "api.deactivate")
     return member
 
@@ -191,64 +191,15 @@ def deactivate_member(member_id: int):
     permission=IDENTITY_PERMISSION,
 )
 def member_identity(member_id: int):
-    member = services.member_or_404(member_id)
+    member = members.member_or_404(member_id)
     return {
         "id": member.id,
         "name": member.name,
-        "id_number": services.reveal_identity(member, "api"),
+        "id_number": members.reveal_identity(member, "api"),
     }
 
 
 # -- export and import ------------------------------------------------------------------
-
-EXPORT_COLUMNS = [
-    Column("id", "编号", width=8, kind="int"),
-    Column("name", "姓名", width=12),
-    Column("gender", "性别", width=6),
-    Column("birth_date", "出生日期", width=12, kind="date"),
-    Column("id_number", "公民身份号码", width=22),
-    Column("phone", "联系电话", width=15),
-    Column("branch", "所属党组织", width=24),
-    Column("joined_on", "入党日期", width=12, kind="date"),
-    Column("status", "党员类别", width=10),
-    Column("veteran", "建国前老党员", width=12),
-    Column("retired", "离退休", width=8),
-    Column("unemployed", "下岗失业", width=10),
-    Column("floating", "流动党员", width=10),
-    Column("notes", "备注", width=30),
-]
-
-
-def _yes(flag: bool) -> str:
-    return "是" if flag else "否"
-
-
-def export_row(member: Member, full_identity: bool) -> dict[str, Any]:
-    """Labels as people write them, so the file imports back unchanged."""
-    return {
-        "id": member.id,
-        "name": member.name,
-        "gender": GENDERS.get(member.gender, member.gender),
-        "birth_date": member.birth_date,
-        "id_number": member.id_number if full_identity else member.masked_id_number,
-        "phone": member.phone,
-        "branch": member.branch.name if member.branch else None,
-        "joined_on": member.joined_on,
-        "status": MEMBER_STATUSES.get(member.status, member.status),
-        "veteran": _yes(member.is_veteran),
-        "retired": _yes(member.is_retired),
-        "unemployed": _yes(member.is_unemployed),
-        "floating": _yes(member.is_floating),
-        "notes": member.notes,
-    }
-
-
-def members_xlsx(filters: dict[str, Any]) -> bytes:
-    full = current_actor().can(IDENTITY_PERMISSION)
-    services.record_export(filters, full_identity=full)
-    rows = (export_row(m, full) for m in services.iter_members(filters))
-    caption = f"{g.tenant.name} 党员信息（导出于 {clock.today().isoformat()}）"
-    return xlsx_bytes([Sheet("党员信息", EXPORT_COLUMNS, rows, caption=caption)])
 
 
 def export_filename() -> str:
@@ -264,7 +215,9 @@ def export_filename() -> str:
     permission=VIEW,
 )
 def export_members(query: dict[str, Any]):
-    return download_response(members_xlsx(query), export_filename(), "xlsx")
+    full = current_actor().can(IDENTITY_PERMISSION)
+    data = spreadsheets.members_xlsx(query, full_identity=full, tenant_name=g.tenant.name)
+    return download_response(data, export_filename(), "xlsx")
 
 
 @api_route(
@@ -278,7 +231,7 @@ def import_template():
     return download_response(template_xlsx(IMPORT_HEADERS), "党员信息导入模板.xlsx", "xlsx")
 
 
-def _import_upload(importer: Callable[..., services.ImportOutcome], valid_only: bool) -> Any:
+def _import_upload(importer: Callable[..., spreadsheets.ImportOutcome], valid_only: bool) -> Any:
     """The uploaded ``file`` through ``importer``: the report, or a 422 problem carrying
     it when nothing was written."""
     upload = request.files.get("file")
@@ -300,26 +253,10 @@ def _import_upload(importer: Callable[..., services.ImportOutcome], valid_only: 
     permission=EDIT,
 )
 def import_members(query: dict[str, Any]):
-    return _import_upload(services.import_members, query["valid_only"])
+    return _import_upload(spreadsheets.import_members, query["valid_only"])
 
 
 # -- export and import of org units -----------------------------------------------------
-
-UNIT_EXPORT_COLUMNS = [
-    Column("name", "名称", width=28),
-    Column("kind", "类型", width=10),
-    Column("code", "编码", width=14),
-    Column("parent", "上级组织", width=28),
-    Column("sort_order", "排序", width=8, kind="int"),
-    Column("status", "状态", width=8),
-    Column("member_count", "党员数", width=8, kind="int"),
-]
-
-
-def units_xlsx(include_inactive: bool) -> bytes:
-    """No caption line: the header is row 1, so the file imports back as it is."""
-    rows = services.unit_export_rows(include_inactive=include_inactive)
-    return xlsx_bytes([Sheet("组织机构", UNIT_EXPORT_COLUMNS, rows)])
 
 
 @api_route(
@@ -332,7 +269,7 @@ def units_xlsx(include_inactive: bool) -> bytes:
 )
 def export_units(query: dict[str, Any]):
     filename = f"组织机构_{g.tenant.name}_{clock.today():%Y%m%d}.xlsx"
-    return download_response(units_xlsx(query["include_inactive"]), filename, "xlsx")
+    return download_response(spreadsheets.units_xlsx(query["include_inactive"]), filename, "xlsx")
 
 
 @api_route(
@@ -356,4 +293,4 @@ def unit_import_template():
     permission=MANAGE_ORG,
 )
 def import_units(query: dict[str, Any]):
-    return _import_upload(services.import_units, query["valid_only"])
+    return _import_upload(spreadsheets.import_units, query["valid_only"])

@@ -20,7 +20,9 @@ from marshmallow import ValidationError
 from core.api.messages import localize
 from core.api.pagination import BadCursor
 from core.forms import load_form
-from core.orgs import services
+from core.orgs import listing, spreadsheets
+from core.orgs import members as org_members
+from core.orgs import units as org_units
 from core.orgs.models import GENDERS, MEMBER_STATUSES, UNIT_KINDS, Member, OrgUnit
 from core.orgs.schemas import (
     IDENTITY_PERMISSION,
@@ -47,7 +49,7 @@ def _choices(mapping: dict[str, str]) -> list[tuple[str, str, bool]]:
     return [(key, _(title), False) for key, title in mapping.items()]
 
 
-def _unit_options(entries: list[services.TreeEntry], *, for_member: bool) -> list[tuple]:
+def _unit_options(entries: list[org_units.TreeEntry], *, for_member: bool) -> list[tuple]:
     """The tree as select options, indented; sections cannot take members."""
     return [
         (e.id, "\u3000" * e.depth + e.name, for_member and e.kind == "section") for e in entries
@@ -69,15 +71,15 @@ def units():
     export_args = {"include_inactive": "true"} if include_inactive else {}
     return render_template(
         "orgs/units.html",
-        tree=services.unit_tree(include_inactive=include_inactive),
+        tree=org_units.unit_tree(include_inactive=include_inactive),
         include_inactive=include_inactive,
         export_url=url_for("orgs_api.export_units", **export_args),
     )
 
 
 def _unit_form_page(unit: OrgUnit | None, form: dict[str, Any], errors: dict[str, Any]):
-    excluded = services.descendant_ids(unit.id) if unit is not None else set()
-    parents = [e for e in services.unit_tree() if e.id not in excluded]
+    excluded = org_units.descendant_ids(unit.id) if unit is not None else set()
+    parents = [e for e in org_units.unit_tree() if e.id not in excluded]
     status = 422 if errors else 200
     return render_template(
         "orgs/unit_form.html",
@@ -99,7 +101,7 @@ def new_unit():
         data, errors = load_form(OrgUnitForm())
         if not errors:
             try:
-                unit = services.create_unit(data)
+                unit = org_units.create_unit(data)
             except ValidationError as exc:
                 errors = _errors_of(exc)
             else:
@@ -122,16 +124,16 @@ def _unit_values(unit: OrgUnit) -> dict[str, Any]:
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
 def edit_unit(unit_id: int):
     require_permission(MANAGE_ORG)
-    unit = services.unit_or_404(unit_id)
+    unit = org_units.unit_or_404(unit_id)
     form, errors = _unit_values(unit), {}
     if request.method == "POST":
         form = request.form.to_dict()
         data, errors = load_form(OrgUnitForm())
         if not errors:
             # The form shows every field: an emptied one is cleared.
-            changes = {name: data.get(name) for name in services.UNIT_FIELDS}
+            changes = {name: data.get(name) for name in org_units.UNIT_FIELDS}
             try:
-                services.update_unit(unit, changes)
+                org_units.update_unit(unit, changes)
             except ValidationError as exc:
                 errors = _errors_of(exc)
             else:
@@ -143,10 +145,10 @@ def edit_unit(unit_id: int):
 @bp.post("/units/<int:unit_id>/deactivate")
 def deactivate_unit(unit_id: int):
     require_permission(MANAGE_ORG)
-    unit = services.unit_or_404(unit_id)
+    unit = org_units.unit_or_404(unit_id)
     try:
-        services.deactivate_unit(unit)
-    except services.OrgConflict as exc:
+        org_units.deactivate_unit(unit)
+    except org_units.OrgConflict as exc:
         flash(exc.message, "error")
     else:
         flash(_("已撤销“%(name)s”。", name=unit.name), "success")
@@ -164,12 +166,12 @@ def members():
     if errors:
         filters = MemberFilterForm().load({})
     try:
-        page = services.member_page(filters)
+        page = listing.member_page(filters)
     except BadCursor:
         flash(_("翻页链接已失效，已回到第一页。"), "warning")
         filters.pop("cursor", None)
         args.pop("cursor", None)
-        page = services.member_page(filters)
+        page = listing.member_page(filters)
     next_url = None
     if page.next_cursor:
         next_url = url_for(".members", **{**args, "cursor": page.next_cursor})
@@ -184,7 +186,7 @@ def members():
         next_url=next_url,
         first_url=first_url if args.get("cursor") else None,
         export_url=url_for("orgs_api.export_members", **export_args) if not errors else None,
-        branch_options=_unit_options(services.unit_tree(), for_member=False),
+        branch_options=_unit_options(org_units.unit_tree(), for_member=False),
         status_options=_choices(MEMBER_STATUSES),
         genders=GENDERS,
         statuses=MEMBER_STATUSES,
@@ -196,7 +198,7 @@ def member(member_id: int):
     require_permission(VIEW)
     return render_template(
         "orgs/member_detail.html",
-        member=services.member_or_404(member_id),
+        member=org_members.member_or_404(member_id),
         genders=GENDERS,
         statuses=MEMBER_STATUSES,
         can_reveal=g.actor.can(IDENTITY_PERMISSION),
@@ -207,8 +209,8 @@ def member(member_id: int):
 def reveal_identity(member_id: int):
     """An htmx fragment with the full ID number; every call is audited."""
     require_permission(IDENTITY_PERMISSION)
-    found = services.member_or_404(member_id)
-    number = services.reveal_identity(found, "page")
+    found = org_members.member_or_404(member_id)
+    number = org_members.reveal_identity(found, "page")
     return render_template("orgs/_identity.html", member=found, number=number)
 
 
@@ -218,7 +220,7 @@ def _member_form_page(found: Member | None, form: dict[str, Any], errors: dict[s
         member=found,
         form=form,
         errors=errors,
-        branch_options=_unit_options(services.unit_tree(), for_member=True),
+        branch_options=_unit_options(org_units.unit_tree(), for_member=True),
         gender_options=_choices(GENDERS),
         status_options=_choices(MEMBER_STATUSES),
     ), (422 if errors else 200)
@@ -234,7 +236,7 @@ def new_member():
         data, errors = load_form(MemberForm())
         if not errors:
             try:
-                created = services.create_member(data)
+                created = org_members.create_member(data)
             except ValidationError as exc:
                 errors = _errors_of(exc)
             else:
@@ -264,17 +266,17 @@ def _member_values(found: Member) -> dict[str, Any]:
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
 def edit_member(member_id: int):
     require_permission(EDIT)
-    found = services.member_or_404(member_id)
+    found = org_members.member_or_404(member_id)
     form, errors = _member_values(found), {}
     if request.method == "POST":
         form = request.form.to_dict()
         data, errors = load_form(MemberForm())
         if not errors:
-            changes = {name: data.get(name) for name in services.MEMBER_FIELDS}
+            changes = {name: data.get(name) for name in org_members.MEMBER_FIELDS}
             if "id_number" not in data:
                 changes.pop("id_number")  # left empty: unchanged
             try:
-                services.update_member(found, changes)
+                org_members.update_member(found, changes)
             except ValidationError as exc:
                 errors = _errors_of(exc)
             else:
@@ -286,8 +288,8 @@ def edit_member(member_id: int):
 @bp.post("/members/<int:member_id>/deactivate")
 def deactivate_member(member_id: int):
     require_permission(EDIT)
-    found = services.member_or_404(member_id)
-    services.deactivate_member(found)
+    found = org_members.member_or_404(member_id)
+    org_members.deactivate_member(found)
     flash(_("党员 %(name)s 已停用（记录保留）。", name=found.name), "success")
     return redirect(url_for(".member", member_id=found.id))
 
@@ -312,7 +314,7 @@ def _uploaded() -> tuple[bytes | None, str | None]:
 def _import_page(
     template: str,
     headers: dict[str, str],
-    importer: Callable[..., services.ImportOutcome],
+    importer: Callable[..., spreadsheets.ImportOutcome],
     *,
     done: Callable[[int], str],
     done_endpoint: str,
@@ -355,7 +357,7 @@ def import_members():
     return _import_page(
         "orgs/import.html",
         IMPORT_HEADERS,
-        services.import_members,
+        spreadsheets.import_members,
         done=lambda count: _("已导入 %(count)d 名党员。", count=count),
         done_endpoint=".members",
     )
@@ -367,7 +369,7 @@ def import_units():
     return _import_page(
         "orgs/unit_import.html",
         UNIT_IMPORT_HEADERS,
-        services.import_units,
+        spreadsheets.import_units,
         done=lambda count: _("已导入 %(count)d 个组织。", count=count),
         done_endpoint=".units",
     )

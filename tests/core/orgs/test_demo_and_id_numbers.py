@@ -13,7 +13,7 @@ from core.orgs import id_numbers
 from core.orgs.demo import create_demo_data
 from core.orgs.models import Member, OrgUnit
 from core.orgs.schemas import MemberIn
-from core.orgs.services import unit_tree
+from core.orgs.units import unit_tree
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from tests.factories import Factory
