@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -25,6 +26,17 @@ DEFAULT_LIMIT = 50
 
 class BadCursor(ValueError):
     pass
+
+
+class CursorQuery(Schema):
+    """The query string of a paginated route; extend it with the route's filters."""
+
+    cursor = fields.String(validate=validate.Length(max=500), metadata={"description": "游标"})
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": "每页条数"},
+    )
 
 
 @dataclass

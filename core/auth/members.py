@@ -3,8 +3,8 @@
 People: adding a user to the tenant in scope (an existing username, or a new user with an
 initial password), changing a member's roles, title and status, resetting a password.
 Roles: changing a role's permissions. Tokens: which ones the actor may see and revoke.
-Settings: a plugin's settings layer by layer, and changes to this tenant's own layer. Audit:
-the filtered log of the tenant.
+Audit: the filtered log of the tenant. (A plugin's settings as administrators see them
+are in :mod:`core.plugins.settings_view`.)
 
 Everything here runs inside the tenant scope of the request and audits its changes. A
 rule that protects the tenant (an administrator cannot take away their own right to manage
@@ -19,8 +19,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields
-from marshmallow.validate import Range
+from marshmallow import ValidationError
 from sqlalchemy import Select, or_, select
 
 from core.audit.models import AuditEntry
@@ -30,15 +29,8 @@ from core.auth.permissions import grant_roles
 from core.auth.tokens import create_token
 from core.auth.users import Actor
 from core.db import db, utcnow
-from core.plugins.enablement import update_settings
 from core.plugins.manager import CORE, enabled_plugins, host
-from core.plugins.settings import (
-    own_settings,
-    resolved_settings,
-    settings_schema,
-    validate_partial,
-)
-from core.tenancy.models import Tenant, TenantPlugin, platform_tenant
+from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{2,40}$"  # as in tenant manifests
@@ -353,131 +345,6 @@ def token_is_active(token: ApiToken) -> bool:
         return True
     # SQLite hands back naive datetimes; every stored time is UTC.
     return (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) > utcnow()
-
-
-# -- settings ---------------------------------------------------------------------------
-
-
-def settings_plugins(tenant: Tenant) -> list[str]:
-    """Plugins whose settings this tenant may see and edit: core and the enabled ones
-    that declare settings."""
-    names = [CORE, *enabled_plugins(tenant)]
-    return [n for n in names if settings_schema(n) is not None]
-
-
-@dataclass(frozen=True)
-class SettingField:
-    name: str
-    title: str
-    kind: str  # integer | boolean | string | other
-    value: Any  # the resolved value
-    own: Any  # this tenant's own value, or None when inherited
-    source: str  # tenant | ancestor | platform | default
-    source_name: str  # who set it, for people
-    minimum: int | None = None
-    maximum: int | None = None
-
-    @property
-    def inherited(self) -> bool:
-        return self.source != "tenant"
-
-
-def settings_view(tenant: Tenant, plugin: str) -> dict[str, Any]:
-    """Resolved settings, this tenant's own layer, and where each value comes from."""
-    schema = settings_schema(plugin)
-    resolved = resolved_settings(tenant, plugin)
-    own = own_settings(tenant, plugin)
-    layers = _layers_with_sources(tenant, plugin)
-    described = []
-    for name, field in schema.fields.items():
-        source, source_name = "default", _("默认值")
-        for kind, label, layer in reversed(layers):
-            if name in layer:
-                source, source_name = kind, label
-                break
-        minimum, maximum = _range(field)
-        described.append(
-            SettingField(
-                name=name,
-                title=_(field.metadata.get("title", name)),
-                kind=_kind(field),
-                value=resolved.get(name),
-                own=own.get(name),
-                source=source,
-                source_name=source_name,
-                minimum=minimum,
-                maximum=maximum,
-            )
-        )
-    return {"plugin": plugin, "settings": resolved, "own": own, "fields": described}
-
-
-def change_settings(tenant: Tenant, plugin: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Set this tenant's own values; a ``None`` value returns a key to the inherited one.
-
-    Unknown keys and bad values raise ``ValidationError`` before anything is stored.
-    """
-    schema = settings_schema(plugin)
-    unknown = {
-        k: [_("未知字段。")] for k, v in data.items() if v is None and k not in schema.fields
-    }
-    if unknown:
-        raise ValidationError(unknown)
-    own = own_settings(tenant, plugin)
-    updates = {k: v for k, v in data.items() if v is not None}
-    clear = [k for k, v in data.items() if v is None and k in own]
-    if updates:
-        clean = validate_partial(plugin, updates)  # raises before any write
-        changed = {k: v for k, v in clean.items() if own.get(k, _UNSET) != v}
-        if changed:
-            update_settings(tenant, plugin, changed)
-    if clear:
-        row = db.session.get(TenantPlugin, (tenant.id, plugin))
-        before = dict(row.settings or {})
-        row.settings = {k: v for k, v in before.items() if k not in clear}
-        db.session.flush()
-        record(
-            "settings.cleared",
-            object_type="plugin",
-            object_id=plugin,
-            detail={"keys": sorted(clear), "before": before, "after": row.settings},
-        )
-    return settings_view(tenant, plugin)
-
-
-def _layers_with_sources(tenant: Tenant, plugin: str) -> list[tuple[str, str, dict[str, Any]]]:
-    """(kind, label, layer) from the bottom (platform) to the top (this tenant)."""
-    chain = [("platform", platform_tenant())]
-    chain += [("ancestor", t) for t in reversed(tenant.ancestors())]
-    chain.append(("tenant", tenant))
-    rows = {
-        row.tenant_id: row.settings or {}
-        for row in db.session.scalars(
-            select(TenantPlugin).where(
-                TenantPlugin.plugin == plugin,
-                TenantPlugin.tenant_id.in_([t.id for _k, t in chain]),
-            )
-        )
-    }
-    labels = {"platform": _("平台"), "tenant": _("本单位")}
-    return [(kind, labels.get(kind, t.name), rows.get(t.id, {})) for kind, t in chain]
-
-
-def _kind(field: fields.Field) -> str:
-    if isinstance(field, fields.Boolean):
-        return "boolean"
-    if isinstance(field, fields.Integer):
-        return "integer"
-    if isinstance(field, fields.String):
-        return "string"
-    return "other"
-
-
-def _range(field: fields.Field) -> tuple[int | None, int | None]:
-    for validator in field.validators:
-        if isinstance(validator, Range):
-            return validator.min, validator.max
-    return None, None
 
 
 # -- audit ------------------------------------------------------------------------------

@@ -81,6 +81,26 @@ def update_settings(tenant: Tenant, name: str, data: dict[str, Any]) -> dict[str
     return resolved_settings(tenant, name)
 
 
+def clear_settings(tenant: Tenant, name: str, keys: list[str]) -> dict[str, Any]:
+    """Return ``keys`` of this tenant's own layer to the inherited values; returns the
+    resolved settings."""
+    before = own_settings(tenant, name)
+    cleared = [key for key in keys if key in before]
+    if not cleared:
+        return resolved_settings(tenant, name)
+    row = _row(tenant, name)
+    row.settings = {k: v for k, v in before.items() if k not in cleared}
+    db.session.flush()
+    with tenant_scope(tenant.id):
+        record(
+            "settings.cleared",
+            object_type="plugin",
+            object_id=name,
+            detail={"keys": sorted(cleared), "before": before, "after": row.settings},
+        )
+    return resolved_settings(tenant, name)
+
+
 def provision_roles(plugin: str) -> None:
     """Create the plugin's default roles in the tenant in scope, where missing."""
     existing = set(db.session.scalars(select(Role.key)))

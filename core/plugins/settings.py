@@ -4,6 +4,9 @@ A city sets defaults for its counties; a county can still override them. Each la
 stored as given (partial); the merge is validated by the plugin's marshmallow schema,
 whose ``load_default`` values are the bottom layer. Core's own settings (e.g. the
 traffic-light warning window) live here too, under the plugin name ``core``.
+
+Changes to a tenant's layer are stored and audited by :mod:`core.plugins.enablement`;
+:mod:`core.plugins.settings_view` shows each value with the layer it comes from.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ def resolved_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:
     if schema is None:
         return {}
     merged: dict[str, Any] = {}
-    for layer in _layers(tenant, plugin):
+    for _owner, layer in settings_layers(tenant, plugin):
         merged.update(layer)
     return schema.load(merged, unknown="exclude")
 
@@ -48,15 +51,17 @@ def validate_partial(plugin: str, data: dict[str, Any]) -> dict[str, Any]:
     return {key: dumped[key] for key in data if key in dumped}
 
 
-def _layers(tenant: Tenant, plugin: str) -> list[dict[str, Any]]:
+def settings_layers(tenant: Tenant, plugin: str) -> list[tuple[Tenant, dict[str, Any]]]:
+    """``(owner, layer)`` for each stored layer of ``plugin``'s settings, from the bottom
+    (the platform) through ``tenant``'s ancestors to the top (``tenant`` itself); a tenant
+    that stores nothing gives an empty layer."""
     chain = [platform_tenant(), *reversed(tenant.ancestors()), tenant]
-    ids = [t.id for t in chain]
     rows = {
         row.tenant_id: row.settings or {}
         for row in db.session.scalars(
             select(TenantPlugin).where(
-                TenantPlugin.plugin == plugin, TenantPlugin.tenant_id.in_(ids)
+                TenantPlugin.plugin == plugin, TenantPlugin.tenant_id.in_([t.id for t in chain])
             )
         )
     }
-    return [rows.get(i, {}) for i in ids]
+    return [(owner, rows.get(owner.id, {})) for owner in chain]

@@ -3,8 +3,9 @@ settings, API tokens and the audit log.
 
 The pages validate their forms with the API's schemas (through :func:`core.forms.load_form`,
 which drops the CSRF token and buttons) and call the same services as the API
-(:mod:`core.auth.members`, :mod:`core.auth.tokens`, :mod:`core.plugins.enablement`), so
-both enforce the same rules. A page answering 4xx rolls the request's transaction back.
+(:mod:`core.auth.members`, :mod:`core.auth.tokens`, :mod:`core.plugins.enablement`,
+:mod:`core.plugins.settings_view`), so both enforce the same rules. A page answering 4xx
+rolls the request's transaction back.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from marshmallow import ValidationError, fields, validate
 from sqlalchemy import func, select
 
 from core.api.messages import localize
-from core.api.pagination import BadCursor, Page, keyset_page
+from core.api.pagination import BadCursor, CursorQuery, Page, keyset_page
 from core.api.problem import plain
 from core.audit.models import AuditEntry
 from core.auth import members
@@ -32,8 +33,12 @@ from core.forms import FormSchema, load_form
 from core.plugins import enablement
 from core.plugins.manager import CORE, PluginError, enabled_plugins, host
 from core.plugins.settings import settings_schema
+from core.plugins.settings_view import change_settings, settings_plugins, settings_view
 from core.routing import require_permission, tenant_blueprint
-from core.web import api
+from core.web.api.audit import AuditQuery
+from core.web.api.roles import RolePatch
+from core.web.api.tokens import ApiTokenIn
+from core.web.api.users import MembershipIn, MembershipPatch, MembershipQuery, PasswordIn
 
 bp = tenant_blueprint("admin", __name__, kind="pages", prefix="/admin")
 
@@ -50,23 +55,23 @@ ADMIN_PERMISSIONS = (
 # -- forms: the API's schemas, read from HTML forms --------------------------------------
 
 
-class AddUserForm(FormSchema, api.MembershipIn):
+class AddUserForm(FormSchema, MembershipIn):
     pass
 
 
-class EditUserForm(FormSchema, api.MembershipPatch):
+class EditUserForm(FormSchema, MembershipPatch):
     pass
 
 
-class PasswordForm(FormSchema, api.PasswordIn):
+class PasswordForm(FormSchema, PasswordIn):
     pass
 
 
-class RoleForm(FormSchema, api.RolePatch):
+class RoleForm(FormSchema, RolePatch):
     pass
 
 
-class TokenForm(FormSchema, api.ApiTokenIn):
+class TokenForm(FormSchema, ApiTokenIn):
     # A form posts text: accept "30" (the API insists on a JSON integer).
     lifetime_days = fields.Integer(
         load_default=members.TOKEN_DEFAULT_DAYS,
@@ -74,15 +79,15 @@ class TokenForm(FormSchema, api.ApiTokenIn):
     )
 
 
-class CursorForm(FormSchema, api.CursorQuery):
+class CursorForm(FormSchema, CursorQuery):
     pass
 
 
-class UsersFilterForm(FormSchema, api.MembershipQuery):
+class UsersFilterForm(FormSchema, MembershipQuery):
     pass
 
 
-class AuditFilterForm(FormSchema, api.AuditQuery):
+class AuditFilterForm(FormSchema, AuditQuery):
     pass
 
 
@@ -347,7 +352,7 @@ def toggle_plugin(name: str, action: str):
 def _settings_page(
     errors: dict[str, dict] | None = None, raw: dict[str, dict] | None = None, status: int = 200
 ):
-    views = [members.settings_view(g.tenant, name) for name in members.settings_plugins(g.tenant)]
+    views = [settings_view(g.tenant, name) for name in settings_plugins(g.tenant)]
     titles = {CORE: _("基础设置"), **{n: m.title for n, m in host().metas.items()}}
     return render_template(
         "admin/settings.html", views=views, titles=titles, errors=errors or {}, raw=raw or {}
@@ -364,13 +369,13 @@ def settings():
 def save_settings(plugin: str):
     """Blank inputs return a setting to the inherited value; the rest are this tenant's."""
     require_permission("core.manage_settings")
-    if plugin not in members.settings_plugins(g.tenant):
+    if plugin not in settings_plugins(g.tenant):
         abort(404)
-    names = members.settings_view(g.tenant, plugin)["fields"]
+    names = settings_view(g.tenant, plugin)["fields"]
     raw = {f.name: request.form.get(f.name, "").strip() for f in names}
     schema_fields = settings_schema(plugin).fields
     try:
-        members.change_settings(
+        change_settings(
             g.tenant, plugin, {k: _from_form(schema_fields.get(k), v) for k, v in raw.items()}
         )
     except ValidationError as exc:
