@@ -16,6 +16,8 @@ NOW = 6 * HOUR * 83_334.0  # on a 6-hour boundary, so every job's slot starts he
 SCAN = "tests.core.jobs.testjobs.jobs:scan"
 PLATFORM_SCAN = "tests.core.jobs.testjobs.jobs:platform_scan"
 PURGE = "core.auth.login:purge_old_attempts"  # core's own, every 6 hours
+PURGE_OCCASIONS = "core.jobs.maintenance:purge_old_occasions"  # core's own, daily
+CORE_JOBS = {PURGE, PURGE_OCCASIONS}
 
 
 def _tenants(app) -> dict[str, int]:
@@ -46,10 +48,17 @@ def test_each_job_goes_out_once_per_slot_to_the_tenants_enabling_its_plugin(jobs
     first = scheduler.tick(NOW)
 
     assert _sent(first) == sorted(
-        [(SCAN, t["a"]), (SCAN, t["b"]), (PLATFORM_SCAN, None), (PURGE, None)], key=str
+        [
+            (SCAN, t["a"]),
+            (SCAN, t["b"]),
+            (PLATFORM_SCAN, None),
+            (PURGE, None),
+            (PURGE_OCCASIONS, None),
+        ],
+        key=str,
     )
-    assert {c.plugin for c in first if c.path != PURGE} == {"testjobs"}
-    assert [c.user_id for c in first] == [None] * 4
+    assert {c.plugin for c in first if c.path not in CORE_JOBS} == {"testjobs"}
+    assert [c.user_id for c in first] == [None] * 5
     # The inline backend ran them: the tenant scans wrote into their own tenants.
     assert sorted(n["tenant"] for n in tasks.RAN if n["job"] == "scan") == [t["a"], t["b"]]
     assert [n["tenant"] for n in tasks.RAN if n["job"] == "platform_scan"] == [None]
@@ -74,10 +83,10 @@ def test_two_schedulers_sharing_redis_dispatch_a_slot_once(rq_app):
     first = one.tick(NOW)
     second = two.tick(NOW)
 
-    assert len(first) == 4
+    assert len(first) == 5
     assert second == []
     queue = queue_of(rq_app)
-    assert queue.count == 4
+    assert queue.count == 5
     assert {job.args[0]["tenant_id"] for job in queue.jobs} == {t["a"], t["b"], None}
     assert tasks.RAN == []  # queued, not run here
 
@@ -85,4 +94,4 @@ def test_two_schedulers_sharing_redis_dispatch_a_slot_once(rq_app):
         [(SCAN, t["a"]), (SCAN, t["b"]), (PLATFORM_SCAN, None)], key=str
     )
     assert one.tick(NOW + HOUR) == []
-    assert queue.count == 7
+    assert queue.count == 8
