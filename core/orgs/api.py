@@ -36,6 +36,7 @@ from core.orgs.schemas import (
     MemberOut,
     OrgUnitIn,
     OrgUnitOut,
+    UnitExportQuery,
     UnitListQuery,
 )
 from core.routing import tenant_blueprint
@@ -202,22 +203,23 @@ def member_identity(member_id: int):
 # -- export and import ------------------------------------------------------------------
 
 
-def export_filename() -> str:
-    return f"党员信息_{g.tenant.name}_{clock.today():%Y%m%d}.xlsx"
+def export_filename(fmt: str = "xlsx") -> str:
+    return f"党员信息_{g.tenant.name}_{clock.today():%Y%m%d}.{fmt}"
 
 
 @api_route(
     bp,
     "/members/export",
-    summary="导出党员信息（.xlsx；无 core.view_identity 时身份证号打码）",
+    summary="导出党员信息（.xlsx 或 format=csv；无 core.view_identity 时身份证号打码）",
     query=MemberExportQuery,
     raw_response=MIMETYPES["xlsx"],
     permission=VIEW,
 )
 def export_members(query: dict[str, Any]):
     full = current_actor().can(IDENTITY_PERMISSION)
-    data = spreadsheets.members_xlsx(query, full_identity=full, tenant_name=g.tenant.name)
-    return download_response(data, export_filename(), "xlsx")
+    fmt = query.pop("format")
+    data = spreadsheets.members_file(query, fmt=fmt, full_identity=full, tenant_name=g.tenant.name)
+    return download_response(data, export_filename(fmt), fmt)
 
 
 @api_route(
@@ -262,14 +264,15 @@ def import_members(query: dict[str, Any]):
 @api_route(
     bp,
     "/units/export",
-    summary="导出组织机构（.xlsx，先上级后下级；可直接导入另一单位）",
-    query=UnitListQuery,
+    summary="导出组织机构（.xlsx 或 format=csv，先上级后下级；可直接导入另一单位）",
+    query=UnitExportQuery,
     raw_response=MIMETYPES["xlsx"],
     permission=VIEW,
 )
 def export_units(query: dict[str, Any]):
-    filename = f"组织机构_{g.tenant.name}_{clock.today():%Y%m%d}.xlsx"
-    return download_response(spreadsheets.units_xlsx(query["include_inactive"]), filename, "xlsx")
+    fmt = query["format"]
+    filename = f"组织机构_{g.tenant.name}_{clock.today():%Y%m%d}.{fmt}"
+    return download_response(spreadsheets.units_file(query["include_inactive"], fmt), filename, fmt)
 
 
 @api_route(

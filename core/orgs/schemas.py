@@ -274,8 +274,19 @@ class OrgUnitOut(Schema):
     member_count = fields.Integer(metadata={"description": "直接编入的在册党员数（仅列表）"})
 
 
+EXPORT_FORMAT = fields.String(
+    load_default="xlsx",
+    validate=validate.OneOf(["xlsx", "csv"]),
+    metadata={"description": "xlsx（默认，供人阅读）或 csv（UTF-8，供系统对接）"},
+)
+
+
 class UnitListQuery(Schema):
     include_inactive = fields.Boolean(load_default=False)
+
+
+class UnitExportQuery(UnitListQuery):
+    format = EXPORT_FORMAT
 
 
 class UnitImportRow(Schema):
@@ -477,6 +488,8 @@ class MemberFilterForm(MemberListQuery):
 
 
 class MemberExportQuery(MemberListQuery):
+    format = EXPORT_FORMAT
+
     class Meta:
         exclude = ("cursor", "limit", "sort", "order")
 

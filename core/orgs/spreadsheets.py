@@ -19,7 +19,7 @@ from core import clock
 from core.api.messages import localize
 from core.audit.service import record
 from core.db import db
-from core.exports import Column, Sheet, xlsx_bytes
+from core.exports import Column, Sheet, csv_bytes, xlsx_bytes
 from core.imports import ImportRejected, ImportReport, read_xlsx, rows_to_write
 from core.orgs.changes import plain
 from core.orgs.listing import iter_members
@@ -212,10 +212,15 @@ def record_export(filters: Mapping[str, Any], *, full_identity: bool) -> None:
         record("member.identity_viewed", object_type="members", detail={"via": "export", **detail})
 
 
-def members_xlsx(filters: Mapping[str, Any], *, full_identity: bool, tenant_name: str) -> bytes:
-    """The members ``filters`` finds, audited as an export (see :func:`record_export`)."""
+def members_file(
+    filters: Mapping[str, Any], *, fmt: str, full_identity: bool, tenant_name: str
+) -> bytes:
+    """The members ``filters`` finds as .xlsx or .csv, audited as an export (see
+    :func:`record_export`)."""
     record_export(filters, full_identity=full_identity)
     rows = (export_row(m, full_identity) for m in iter_members(filters))
+    if fmt == "csv":
+        return csv_bytes(EXPORT_COLUMNS, rows)
     caption = f"{tenant_name} 党员信息（导出于 {clock.today().isoformat()}）"
     return xlsx_bytes([Sheet("党员信息", EXPORT_COLUMNS, rows, caption=caption)])
 
@@ -266,7 +271,9 @@ UNIT_EXPORT_COLUMNS = [
 ]
 
 
-def units_xlsx(include_inactive: bool) -> bytes:
+def units_file(include_inactive: bool, fmt: str) -> bytes:
     """No caption line: the header is row 1, so the file imports back as it is."""
     rows = unit_export_rows(include_inactive=include_inactive)
+    if fmt == "csv":
+        return csv_bytes(UNIT_EXPORT_COLUMNS, rows)
     return xlsx_bytes([Sheet("组织机构", UNIT_EXPORT_COLUMNS, rows)])
