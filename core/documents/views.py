@@ -47,7 +47,7 @@ def _declared_or_404(name: str) -> services.Declared:
 
 
 def _plugin_titles() -> dict[str, str]:
-    return {CORE: _("平台核心"), **{n: str(m.title) for n, m in host().metas.items()}}
+    return {CORE: _("平台核心"), **{n: m.localized_title() for n, m in host().metas.items()}}
 
 
 def _index_page(errors: dict[str, list[str]] | None = None, status: int = 200):

@@ -19,6 +19,14 @@ class PluginMeta:
     description: str = ""
     depends_on: tuple[str, ...] = ()
 
+    def localized_title(self) -> str:
+        """The title in the language of the request (Chinese outside one)."""
+        from flask import has_request_context
+        from flask_babel import get_locale
+
+        english = has_request_context() and get_locale().language == "en"
+        return self.title_en if english else self.title
+
 
 @dataclass(frozen=True)
 class PermissionDef:

@@ -285,7 +285,7 @@ def _edit_role_page(role: Role, errors: dict | None = None, status: int = 200, c
         role=role,
         permissions=members.declared_permissions(g.tenant),
         chosen=set(role.permissions or ()) if chosen is None else set(chosen),
-        plugin_titles={n: m.title for n, m in host().metas.items()},
+        plugin_titles={n: m.localized_title() for n, m in host().metas.items()},
         errors=errors or {},
     ), status
 
@@ -338,7 +338,7 @@ def toggle_plugin(name: str, action: str):
         (enablement.enable if action == "enable" else enablement.disable)(g.tenant, name)
     except PluginError as exc:
         return _plugins_page(str(exc), 409)
-    title = host().metas[name].title
+    title = host().metas[name].localized_title()
     if action == "enable":
         flash(_("已启用 %(title)s。", title=title), "success")
     else:
@@ -353,7 +353,7 @@ def _settings_page(
     errors: dict[str, dict] | None = None, raw: dict[str, dict] | None = None, status: int = 200
 ):
     views = [settings_view(g.tenant, name) for name in settings_plugins(g.tenant)]
-    titles = {CORE: _("基础设置"), **{n: m.title for n, m in host().metas.items()}}
+    titles = {CORE: _("基础设置"), **{n: m.localized_title() for n, m in host().metas.items()}}
     return render_template(
         "admin/settings.html", views=views, titles=titles, errors=errors or {}, raw=raw or {}
     ), status

@@ -47,7 +47,7 @@ def _role_out(role: Role, declared: dict[str, members.PermissionInfo]) -> dict[s
         "key": role.key,
         "title": role.title,
         "plugin": role.plugin,
-        "plugin_title": meta.title if meta else None,
+        "plugin_title": meta.localized_title() if meta else None,
         "permissions": [declared[p] for p in role.permissions or () if p in declared],
     }
 
