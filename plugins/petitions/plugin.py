@@ -1,4 +1,5 @@
-"""The petitions plugin's declarations (the workflow itself is issue #3)."""
+"""The petitions plugin's declarations: permissions, roles, settings, and its models and
+workflow (imported here so the metadata, Alembic and the workflow registry see them)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from marshmallow import Schema, fields, validate
 from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+from plugins.petitions import models as models  # noqa: F401 - registers the tables
+from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
 
 PERMISSIONS = [
     PermissionDef("petitions.view", _l("查看信访件")),

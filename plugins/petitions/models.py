@@ -1,0 +1,271 @@
+"""信访 records: the petition, its petitioners, the people it reports on, its category
+taxonomy and the handlers' declared conflicts (回避).
+
+Every table is tenant-owned; references between them are composite ``(tenant_id, id)``
+foreign keys, so a petition can never point into another tenant. The one deliberate
+exception is the link to a petition forwarded or assigned *from* another tenant
+(``source_tenant_id`` + ``source_petition_id``): plain columns, because that link crosses
+tenants by design and is followed only inside a cross-tenant scope.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, BigId, TenantOwned, tenant_fk, utcnow
+from core.i18n import N_
+
+#: 来源. ``is_12380`` marks the 12380 hotline or website within phone/online.
+CHANNELS = {
+    "letter": N_("来信"),
+    "visit": N_("来访"),
+    "phone": N_("来电"),
+    "online": N_("网络"),
+    "referred": N_("上级转办"),
+    "assigned": N_("上级交办"),
+    "leader_instruction": N_("领导批示"),
+}
+#: 性质.
+KINDS = {
+    "report": N_("检举控告"),
+    "appeal": N_("申诉"),
+    "suggestion": N_("意见建议"),
+    "request": N_("求决"),
+    "enquiry": N_("咨询"),
+}
+URGENCIES = {"normal": N_("一般"), "urgent": N_("紧急"), "very_urgent": N_("特急")}
+#: 不予受理的理由 (信访工作条例 Art. 22-23 and the final-decision rule).
+NOT_ACCEPTED_REASONS = {
+    "legal_channel": N_("属诉讼、仲裁、行政复议等法定途径解决的事项"),
+    "concluded": N_("已办结且无新的事实和理由"),
+    "outside_remit": N_("不属本部门职责范围"),
+}
+#: 处理意见: the regulation's three for requests and appeals, four for reports, and
+#: mediation or settlement for any kind.
+OUTCOMES_DECISION = {"support": N_("支持"), "explain": N_("解释说明"), "reject": N_("不予支持")}
+OUTCOMES_REPORT = {
+    "substantiated": N_("属实"),
+    "partly_substantiated": N_("部分属实"),
+    "unsubstantiated": N_("不属实"),
+    "no_evidence": N_("查无实据"),
+}
+OUTCOMES_SETTLEMENT = {"mediated": N_("调解（和解）")}
+OUTCOMES = {**OUTCOMES_DECISION, **OUTCOMES_REPORT, **OUTCOMES_SETTLEMENT}
+SATISFACTIONS = {
+    "satisfied": N_("满意"),
+    "basically_satisfied": N_("基本满意"),
+    "dissatisfied": N_("不满意"),
+}
+#: 集体访: five or more people (信访工作条例 Art. 20).
+COLLECTIVE_FROM = 5
+
+
+def outcomes_for(kind: str) -> dict[str, str]:
+    """The outcomes a petition of ``kind`` may end with."""
+    base = OUTCOMES_REPORT if kind == "report" else OUTCOMES_DECISION
+    return {**base, **OUTCOMES_SETTLEMENT}
+
+
+class PetitionCategory(TenantOwned, Base):
+    """问题类别: the tenant's own taxonomy, a tree through ``parent_id``."""
+
+    __tablename__ = "petition_categories"
+    __tenant_args__ = (
+        tenant_fk("parent_id", "petition_categories"),
+        Index("ix_petition_categories_tenant_id_parent_id", "tenant_id", "parent_id", "sort_order"),
+        UniqueConstraint("tenant_id", "parent_id", "name"),
+    )
+
+    name: Mapped[str] = mapped_column(String(50))
+    parent_id: Mapped[int | None] = mapped_column(BigId)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Petition(TenantOwned, Base):
+    __tablename__ = "petitions"
+    __tenant_args__ = (
+        tenant_fk("category_id", "petition_categories"),
+        tenant_fk("handler_unit_id", "org_units"),
+        tenant_fk("repeat_of_id", "petitions"),
+        UniqueConstraint("tenant_id", "serial"),
+        # The register (登记簿) in order of receipt, and the to-do list by deadline.
+        Index("ix_petitions_tenant_id_received_on_id", "tenant_id", "received_on", "id"),
+        Index("ix_petitions_tenant_id_state_close_due", "tenant_id", "state", "close_due"),
+        Index("ix_petitions_tenant_id_state_accept_due", "tenant_id", "state", "accept_due"),
+        Index("ix_petitions_tenant_id_handler", "tenant_id", "handler_user_id", "state"),
+        # Repeat detection and statistics by category.
+        Index("ix_petitions_tenant_id_category_id", "tenant_id", "category_id", "received_on"),
+        Index("ix_petitions_tenant_id_repeat_of_id", "tenant_id", "repeat_of_id"),
+        Index(
+            "ix_petitions_tenant_id_source", "tenant_id", "source_tenant_id", "source_petition_id"
+        ),
+    )
+
+    #: XF-YYYY-NNNNNN (core.serials), unique in the tenant.
+    serial: Mapped[str] = mapped_column(String(20))
+    received_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    #: Came through the 12380 hotline or website (channel phone or online).
+    is_12380: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(BigId)
+    #: 主要问题 (the 12380 sites allow 1,000 characters) and the full account.
+    summary: Mapped[str] = mapped_column(String(1000))
+    details: Mapped[str | None] = mapped_column(Text)
+    urgency: Mapped[str] = mapped_column(String(20), default="normal")
+    people_count: Mapped[int] = mapped_column(Integer, default=1)
+    is_bypassed_level: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    state: Mapped[str] = mapped_column(String(30))
+
+    # -- Screening (受理) ----------------------------------------------------------------
+    accept_due: Mapped[date] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    not_accepted_reason: Mapped[str | None] = mapped_column(String(30))
+    #: 转送/交办 to: the body's name, and the tenant when it is one on this platform.
+    target_name: Mapped[str | None] = mapped_column(String(100))
+    target_tenant_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("tenants.id"))
+    #: 交办: the lower unit reports the result back by this date.
+    report_back_due: Mapped[date | None] = mapped_column(Date)
+
+    # -- Received from another tenant (转送/交办 in) ------------------------------------
+    source_tenant_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("tenants.id"))
+    #: The petition's id in the source tenant: no foreign key, it crosses tenants.
+    source_petition_id: Mapped[int | None] = mapped_column(BigId)
+    #: A forwarded item outside the remit may be sent back (退回) until this date.
+    return_due: Mapped[date | None] = mapped_column(Date)
+
+    # -- Handling ----------------------------------------------------------------------
+    handler_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    handler_unit_id: Mapped[int | None] = mapped_column(BigId)
+    close_due: Mapped[date | None] = mapped_column(Date)
+    extended_days: Mapped[int] = mapped_column(Integer, default=0)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+
+    # -- Outcome and reply ---------------------------------------------------------------
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    outcome_basis: Mapped[str | None] = mapped_column(Text)
+    approved_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    replied_on: Mapped[date | None] = mapped_column(Date)
+    satisfaction: Mapped[str | None] = mapped_column(String(30))
+
+    # -- 复查 and 复核 --------------------------------------------------------------------
+    review_requested_on: Mapped[date | None] = mapped_column(Date)
+    review_due: Mapped[date | None] = mapped_column(Date)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    rereview_requested_on: Mapped[date | None] = mapped_column(Date)
+    rereview_due: Mapped[date | None] = mapped_column(Date)
+    rereviewed_on: Mapped[date | None] = mapped_column(Date)
+
+    #: 重复件: the earlier petition of the same person about the same matter.
+    repeat_of_id: Mapped[int | None] = mapped_column(BigId)
+
+    petitioners: Mapped[list[Petitioner]] = relationship(
+        primaryjoin="and_(Petition.tenant_id == foreign(Petitioner.tenant_id),"
+        " Petition.id == foreign(Petitioner.petition_id))",
+        order_by="Petitioner.id",
+        viewonly=True,
+    )
+    reported_persons: Mapped[list[ReportedPerson]] = relationship(
+        primaryjoin="and_(Petition.tenant_id == foreign(ReportedPerson.tenant_id),"
+        " Petition.id == foreign(ReportedPerson.petition_id))",
+        order_by="ReportedPerson.id",
+        viewonly=True,
+    )
+
+    @hybrid_property
+    def is_collective(self) -> bool:
+        """集体访/集体信: five or more people (derived, never stored)."""
+        return self.people_count >= COLLECTIVE_FROM
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.repeat_of_id is not None
+
+
+class Petitioner(TenantOwned, Base):
+    """信访人 (one or more per petition; none when anonymous)."""
+
+    __tablename__ = "petition_petitioners"
+    __tenant_args__ = (
+        tenant_fk("petition_id", "petitions", ondelete="CASCADE"),
+        Index("ix_petition_petitioners_tenant_id_petition_id", "tenant_id", "petition_id"),
+        Index("ix_petition_petitioners_tenant_id_id_number", "tenant_id", "id_number"),
+        Index("ix_petition_petitioners_tenant_id_phone", "tenant_id", "phone"),
+    )
+
+    petition_id: Mapped[int] = mapped_column(BigId)
+    name: Mapped[str | None] = mapped_column(String(50))
+    #: 公民身份号码 — sensitive: a reporter's identity needs petitions.view_identity.
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(200))
+    #: One of the (at most five) representatives of a collective visit.
+    is_representative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def masked_id_number(self) -> str | None:
+        if not self.id_number:
+            return None
+        return self.id_number[:3] + "*" * (len(self.id_number) - 7) + self.id_number[-4:]
+
+    @property
+    def masked_phone(self) -> str | None:
+        if not self.phone:
+            return None
+        if len(self.phone) <= 7:
+            return "*" * len(self.phone)
+        return self.phone[:3] + "*" * (len(self.phone) - 7) + self.phone[-4:]
+
+
+class ReportedPerson(TenantOwned, Base):
+    """被反映人: name, unit, post and cadre rank (which decides jurisdiction)."""
+
+    __tablename__ = "petition_reported_persons"
+    __tenant_args__ = (
+        tenant_fk("petition_id", "petitions", ondelete="CASCADE"),
+        Index("ix_petition_reported_persons_tenant_id_petition_id", "tenant_id", "petition_id"),
+        Index("ix_petition_reported_persons_tenant_id_name", "tenant_id", "name"),
+        Index("ix_petition_reported_persons_tenant_id_user_id", "tenant_id", "user_id"),
+    )
+
+    petition_id: Mapped[int] = mapped_column(BigId)
+    name: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str | None] = mapped_column(String(100))
+    post: Mapped[str | None] = mapped_column(String(100))
+    cadre_rank: Mapped[str | None] = mapped_column(String(30))
+    #: Set when the reported person is a user of this platform: they may not handle it.
+    user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+
+
+class PetitionConflict(TenantOwned, Base):
+    """A user declared a conflict of interest on a petition (回避, Art. 28)."""
+
+    __tablename__ = "petition_conflicts"
+    __tenant_args__ = (
+        tenant_fk("petition_id", "petitions", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "petition_id", "user_id"),
+    )
+
+    petition_id: Mapped[int] = mapped_column(BigId)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    declared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,460 @@
+"""The petition lifecycle (信访工作条例 2022) declared with :mod:`core.workflow`.
+
+    registered ─ screen ─▶ screening
+    registered|screening ─▶ accepted | not_accepted | forwarded | assigned | filed | returned
+    accepted ─ assign_handler ─▶ in_handling ─ extend (once, ≤ 30 days) ─▶ in_handling
+    in_handling ─ draft ─▶ draft_outcome ─ approve ─▶ approved ─ close ─▶ closed
+    draft_outcome ─ send_back ─▶ in_handling
+    closed ─ rate ─▶ rated
+    closed|rated ─ request_review ─▶ review_requested ─ answer_review ─▶ reviewed
+    reviewed ─ request_rereview ─▶ rereview_requested ─ answer_rereview ─▶ final
+    closed|rated|reviewed ─ finalize (the window passed) ─▶ final
+
+Deadlines come from the tenant's resolved ``petitions`` settings: acceptance within
+``accept_days`` natural days of receipt, closure within ``close_days`` of acceptance
+(a Party member's appeal: ``appeal_months``), plus at most one extension, sending back
+a forwarded item within ``return_working_days`` working days, and 30 days for asking
+for 复查/复核 and for answering it. Natural-day periods ending on a rest day end on the
+next working day (:func:`core.calendar.add_natural_days`).
+"""
+
+from __future__ import annotations
+
+import calendar as _month_calendar
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core import clock
+from core.calendar import add_natural_days, add_working_days
+from core.db import db
+from core.i18n import N_
+from core.plugins.settings import resolved_settings
+from core.tenancy.models import Tenant
+from core.workflow import Transition, Workflow
+from plugins.petitions.models import (
+    NOT_ACCEPTED_REASONS,
+    SATISFACTIONS,
+    Petition,
+    PetitionConflict,
+    ReportedPerson,
+    outcomes_for,
+)
+
+if TYPE_CHECKING:
+    from core.auth.users import Actor
+
+#: 复查 and 复核: asked for within 30 days of the answer, answered within 30 days.
+REVIEW_REQUEST_DAYS = 30
+REVIEW_ANSWER_DAYS = 30
+
+STATES = {
+    "registered": N_("已登记"),
+    "screening": N_("审查中"),
+    "accepted": N_("已受理"),
+    "not_accepted": N_("不予受理"),
+    "forwarded": N_("已转送"),
+    "assigned": N_("已交办"),
+    "filed": N_("存查"),
+    "returned": N_("已退回"),
+    "in_handling": N_("办理中"),
+    "draft_outcome": N_("拟办意见待审批"),
+    "approved": N_("已审批"),
+    "closed": N_("已办结"),
+    "rated": N_("已评价"),
+    "review_requested": N_("复查中"),
+    "reviewed": N_("已复查"),
+    "rereview_requested": N_("复核中"),
+    "final": N_("已终结"),
+}
+UNDECIDED = ("registered", "screening")
+
+
+def settings_of(petition: Petition) -> dict[str, Any]:
+    return resolved_settings(db.session.get(Tenant, petition.tenant_id), "petitions")
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has no such day)."""
+    month0 = start.month - 1 + months
+    year, month = start.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(start.day, _month_calendar.monthrange(year, month)[1]))
+
+
+# -- Deadlines ----------------------------------------------------------------------------
+
+
+def accept_due(received_on: date, settings: Mapping[str, Any]) -> date:
+    """受理期限: ``accept_days`` (15) natural days after receipt (Art. 22-23)."""
+    return add_natural_days(received_on, settings["accept_days"]).date
+
+
+def return_due(received_on: date, settings: Mapping[str, Any]) -> date:
+    """退回期限 of a forwarded item: ``return_working_days`` (5) working days."""
+    return add_working_days(received_on, settings["return_working_days"]).date
+
+
+def close_due(petition: Petition, settings: Mapping[str, Any]) -> date:
+    """办结期限: ``close_days`` (60) days from acceptance plus any extension (Art. 34);
+    a Party member's appeal runs ``appeal_months`` (3) months instead."""
+    start = petition.accepted_on
+    assert start is not None
+    if petition.kind == "appeal":
+        end = add_months(start, settings["appeal_months"])
+        days = (end - start).days + petition.extended_days
+    else:
+        days = settings["close_days"] + petition.extended_days
+    return add_natural_days(start, days).date
+
+
+# -- Guards -------------------------------------------------------------------------------
+
+
+def _reason_code(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> str | None:
+    if data.get("reason") not in NOT_ACCEPTED_REASONS:
+        return _("须选择不予受理的理由")
+    return None
+
+
+def _target_named(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> str | None:
+    if not (data.get("target_name") or "").strip():
+        return _("须填写接收单位")
+    return None
+
+
+def _report_back_due(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> str | None:
+    due = data.get("report_back_due")
+    if not isinstance(due, date) or due <= clock.today():
+        return _("须填写晚于今天的报结期限")
+    return None
+
+
+def _came_from_another_body(petition: Petition, _actor: Actor, _data) -> str | None:
+    if petition.source_tenant_id is None:
+        return _("只有转送、交办来的信访件才能退回")
+    return None
+
+
+def _within_return_window(petition: Petition, _actor: Actor, _data) -> str | None:
+    if petition.return_due is not None and clock.today() > petition.return_due:
+        return _(
+            "收到后超过 %(days)s 个工作日，不能退回",
+            days=settings_of(petition)["return_working_days"],
+        )
+    return None
+
+
+def _no_conflict(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> str | None:
+    """回避 (Art. 28): not the person reported on, nor one who declared a conflict."""
+    user_id = data.get("handler_user_id")
+    if not user_id:
+        return _("须指定承办人")
+    reported = db.session.scalar(
+        select(ReportedPerson.id).where(
+            ReportedPerson.petition_id == petition.id, ReportedPerson.user_id == user_id
+        )
+    )
+    if reported:
+        return _("承办人是被反映人，应当回避")
+    declared = db.session.scalar(
+        select(PetitionConflict.id).where(
+            PetitionConflict.petition_id == petition.id, PetitionConflict.user_id == user_id
+        )
+    )
+    if declared:
+        return _("承办人已声明回避此件")
+    return None
+
+
+def _extension_allowed(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> str | None:
+    if petition.extended_days:
+        return _("已延期过一次，不能再次延期")
+    limit = settings_of(petition)["extension_max_days"]
+    days = data.get("days")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        return _("须填写延期天数")
+    if days > limit:
+        return _("延期天数不能超过 %(days)s 日", days=limit)
+    if petition.close_due is not None and clock.today() > petition.close_due:
+        return _("办理期限已过，不能再延期")
+    return None
+
+
+def _outcome_fits(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> str | None:
+    if data.get("outcome") not in outcomes_for(petition.kind):
+        return _("处理意见不适用于此类信访件")
+    if not (data.get("basis") or "").strip():
+        return _("须写明事实和依据")
+    return None
+
+
+def _reply_given(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> str | None:
+    if not (data.get("reply_text") or "").strip():
+        return _("须填写书面答复意见")
+    return None
+
+
+def _satisfaction_known(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> str | None:
+    if data.get("satisfaction") not in SATISFACTIONS:
+        return _("须选择满意度")
+    return None
+
+
+def _review_window_open(petition: Petition, _actor: Actor, _data) -> str | None:
+    assert petition.replied_on is not None
+    if clock.today() > petition.replied_on + timedelta(days=REVIEW_REQUEST_DAYS):
+        return _("答复后超过 30 日，不能申请复查")
+    return None
+
+
+def _rereview_window_open(petition: Petition, _actor: Actor, _data) -> str | None:
+    assert petition.reviewed_on is not None
+    if clock.today() > petition.reviewed_on + timedelta(days=REVIEW_REQUEST_DAYS):
+        return _("复查意见作出后超过 30 日，不能申请复核")
+    return None
+
+
+def _window_passed(petition: Petition, _actor: Actor, _data) -> str | None:
+    answered = petition.reviewed_on if petition.state == "reviewed" else petition.replied_on
+    if answered and clock.today() <= answered + timedelta(days=REVIEW_REQUEST_DAYS):
+        return _("申请复查、复核的期限未满，不能终结")
+    return None
+
+
+# -- Effects ------------------------------------------------------------------------------
+
+
+def _decided(petition: Petition, _actor: Actor, _data) -> None:
+    petition.decided_on = clock.today()
+
+
+def _accept(petition: Petition, _actor: Actor, _data) -> None:
+    petition.accepted_on = petition.decided_on = clock.today()
+    petition.close_due = close_due(petition, settings_of(petition))
+
+
+def _not_accept(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.not_accepted_reason = data["reason"]
+
+
+def _send_on(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.target_name = data["target_name"].strip()
+    petition.target_tenant_id = data.get("target_tenant_id")
+    petition.report_back_due = data.get("report_back_due")
+
+
+def _assign_handler(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.handler_user_id = data["handler_user_id"]
+    petition.handler_unit_id = data.get("handler_unit_id")
+
+
+def _extend(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.extended_days = data["days"]
+    petition.extension_reason = data.get("reason")
+    petition.close_due = close_due(petition, settings_of(petition))
+
+
+def _draft(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.outcome = data["outcome"]
+    petition.outcome_basis = data["basis"].strip()
+
+
+def _approve(petition: Petition, actor: Actor, _data) -> None:
+    petition.approved_by = actor.user_id
+
+
+def _close(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.reply_text = data["reply_text"].strip()
+    petition.replied_on = clock.today()
+
+
+def _rate(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.satisfaction = data["satisfaction"]
+
+
+def _request_review(petition: Petition, _actor: Actor, _data) -> None:
+    petition.review_requested_on = clock.today()
+    petition.review_due = add_natural_days(clock.today(), REVIEW_ANSWER_DAYS).date
+
+
+def _answer_review(petition: Petition, _actor: Actor, _data) -> None:
+    petition.reviewed_on = clock.today()
+
+
+def _request_rereview(petition: Petition, _actor: Actor, _data) -> None:
+    petition.rereview_requested_on = clock.today()
+    petition.rereview_due = add_natural_days(clock.today(), REVIEW_ANSWER_DAYS).date
+
+
+def _answer_rereview(petition: Petition, _actor: Actor, _data) -> None:
+    petition.rereviewed_on = clock.today()
+
+
+REGISTER, HANDLE, APPROVE = "petitions.register", "petitions.handle", "petitions.approve"
+
+PETITION_FLOW = Workflow(
+    "petition",
+    states=STATES,
+    initial="registered",
+    transitions=[
+        Transition("screen", ("registered",), "screening", N_("审查"), permission=REGISTER),
+        Transition(
+            "accept", UNDECIDED, "accepted", N_("受理"), permission=REGISTER, effects=(_accept,)
+        ),
+        Transition(
+            "not_accept",
+            UNDECIDED,
+            "not_accepted",
+            N_("不予受理"),
+            permission=REGISTER,
+            guards=(_reason_code,),
+            effects=(_decided, _not_accept),
+        ),
+        Transition(
+            "forward",
+            UNDECIDED,
+            "forwarded",
+            N_("转送"),
+            permission=REGISTER,
+            guards=(_target_named,),
+            effects=(_decided, _send_on),
+        ),
+        Transition(
+            "assign",
+            UNDECIDED,
+            "assigned",
+            N_("交办"),
+            permission=APPROVE,
+            guards=(_target_named, _report_back_due),
+            effects=(_decided, _send_on),
+        ),
+        Transition(
+            "file",
+            UNDECIDED,
+            "filed",
+            N_("存查"),
+            permission=REGISTER,
+            comment_required=True,
+            effects=(_decided,),
+        ),
+        Transition(
+            "send_back",
+            UNDECIDED,
+            "returned",
+            N_("退回"),
+            permission=REGISTER,
+            comment_required=True,
+            guards=(_came_from_another_body, _within_return_window),
+            effects=(_decided,),
+        ),
+        Transition(
+            "assign_handler",
+            ("accepted", "in_handling"),
+            "in_handling",
+            N_("指定承办人"),
+            permission=HANDLE,
+            guards=(_no_conflict,),
+            effects=(_assign_handler,),
+        ),
+        Transition(
+            "extend",
+            ("in_handling",),
+            "in_handling",
+            N_("延期"),
+            permission=APPROVE,
+            comment_required=True,
+            guards=(_extension_allowed,),
+            effects=(_extend,),
+        ),
+        Transition(
+            "draft",
+            ("in_handling",),
+            "draft_outcome",
+            N_("拟定处理意见"),
+            permission=HANDLE,
+            guards=(_outcome_fits,),
+            effects=(_draft,),
+        ),
+        Transition(
+            "reject_draft",
+            ("draft_outcome",),
+            "in_handling",
+            N_("退回修改"),
+            permission=APPROVE,
+            comment_required=True,
+        ),
+        Transition(
+            "approve",
+            ("draft_outcome",),
+            "approved",
+            N_("审批"),
+            permission=APPROVE,
+            effects=(_approve,),
+        ),
+        Transition(
+            "close",
+            ("approved",),
+            "closed",
+            N_("办结答复"),
+            permission=HANDLE,
+            guards=(_reply_given,),
+            effects=(_close,),
+        ),
+        Transition(
+            "rate",
+            ("closed",),
+            "rated",
+            N_("记录满意度"),
+            permission=HANDLE,
+            guards=(_satisfaction_known,),
+            effects=(_rate,),
+        ),
+        Transition(
+            "request_review",
+            ("closed", "rated"),
+            "review_requested",
+            N_("申请复查"),
+            permission=REGISTER,
+            guards=(_review_window_open,),
+            effects=(_request_review,),
+        ),
+        Transition(
+            "answer_review",
+            ("review_requested",),
+            "reviewed",
+            N_("复查答复"),
+            permission=APPROVE,
+            comment_required=True,
+            effects=(_answer_review,),
+        ),
+        Transition(
+            "request_rereview",
+            ("reviewed",),
+            "rereview_requested",
+            N_("申请复核"),
+            permission=REGISTER,
+            guards=(_rereview_window_open,),
+            effects=(_request_rereview,),
+        ),
+        Transition(
+            "answer_rereview",
+            ("rereview_requested",),
+            "final",
+            N_("复核答复"),
+            permission=APPROVE,
+            comment_required=True,
+            effects=(_answer_rereview,),
+        ),
+        Transition(
+            "finalize",
+            ("closed", "rated", "reviewed"),
+            "final",
+            N_("终结"),
+            permission=APPROVE,
+            guards=(_window_passed,),
+        ),
+    ],
+)

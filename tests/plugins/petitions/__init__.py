@@ -1,0 +1,1 @@
+"""The petitions plugin (信访)."""
