@@ -11,6 +11,7 @@ a year says so (:attr:`Due.estimated`) so that pages can show it.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import csv
 import time
 from collections.abc import Iterable
@@ -206,6 +207,13 @@ def subtract_working_days(end: date, days: int) -> Due:
     For a working day ``end`` it is the inverse of :func:`add_working_days`.
     """
     return _count_working_days(end, days, -_ONE_DAY)
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has no such day)."""
+    month0 = start.month - 1 + months
+    year, month = start.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(start.day, calendar_module.monthrange(year, month)[1]))
 
 
 def traffic_light(due: date, today: date, warning_days: int) -> Light:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 
+from core.calendar import add_months
 from core.db import db
 from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
@@ -17,7 +18,6 @@ from plugins.petitions.workflow import (
     PETITION_FLOW,
     REGISTER,
     accept_due,
-    add_months,
     return_due,
     settings_of,
 )

@@ -20,7 +20,6 @@ next working day (:func:`core.calendar.add_natural_days`).
 
 from __future__ import annotations
 
-import calendar as _month_calendar
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import clock
-from core.calendar import add_natural_days, add_working_days
+from core.calendar import add_months, add_natural_days, add_working_days
 from core.db import db
 from core.i18n import N_
 from core.plugins.settings import resolved_settings
@@ -75,13 +74,6 @@ UNDECIDED = ("registered", "screening")
 
 def settings_of(petition: Petition) -> dict[str, Any]:
     return resolved_settings(db.session.get(Tenant, petition.tenant_id), "petitions")
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day when it has no such day)."""
-    month0 = start.month - 1 + months
-    year, month = start.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(start.day, _month_calendar.monthrange(year, month)[1]))
 
 
 # -- Deadlines ----------------------------------------------------------------------------

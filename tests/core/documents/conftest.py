@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from core.plugins import hookimpl
 from core.plugins.types import DocumentTemplateDef, PluginMeta
 from tests.core.documents.helpers import docx_bytes
-from tests.core.orgs.helpers import World, ident
+from tests.core.orgs.helpers import World, build_world, ident
 from tests.factories import Factory
 
 
@@ -20,17 +20,7 @@ from tests.factories import Factory
 def world(app: Flask, factory: Factory, client: FlaskClient) -> World:
     """alpha: admin (every permission), registrar (no view_identity), staff (read only);
     beta: its own admin. Each with a bearer token (see tests.core.orgs.helpers.World)."""
-    factory.tenant("alpha", name="甲县委组织部")
-    factory.tenant("beta", name="乙县委组织部")
-    people = {
-        "admin": factory.user("alpha", "alice", roles=["admin"], display_name="管理员甲"),
-        "registrar": factory.user("alpha", "rita", roles=["registrar"], display_name="登记员"),
-        "staff": factory.user("alpha", "sam", roles=["staff"], display_name="工作人员"),
-        "beta": factory.user("beta", "bob", roles=["admin"], display_name="管理员乙"),
-    }
-    world = World(app, client)
-    world.tokens = {key: factory.token(person) for key, person in people.items()}
-    return world
+    return build_world(app, factory, client)
 
 
 NUMBER = ident(sequence=12)  # even: a woman

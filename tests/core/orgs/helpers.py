@@ -109,3 +109,19 @@ class World:
             return entries
 
         return self.in_tenant(slug, read)
+
+
+def build_world(app, factory, client) -> World:
+    """alpha: admin (every permission), registrar (no view_identity), staff (read only);
+    beta: its own admin. Each with a bearer token."""
+    factory.tenant("alpha", name="甲县委组织部")
+    factory.tenant("beta", name="乙县委组织部")
+    people = {
+        "admin": factory.user("alpha", "alice", roles=["admin"], display_name="管理员甲"),
+        "registrar": factory.user("alpha", "rita", roles=["registrar"], display_name="登记员"),
+        "staff": factory.user("alpha", "sam", roles=["staff"], display_name="工作人员"),
+        "beta": factory.user("beta", "bob", roles=["admin"], display_name="管理员乙"),
+    }
+    world = World(app, client)
+    world.tokens = {key: factory.token(person) for key, person in people.items()}
+    return world

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from core.calendar import add_months
 from core.db import db
 from core.plugins import enablement
 from core.tenancy.models import Tenant
-from plugins.petitions.workflow import PETITION_FLOW, add_months
+from plugins.petitions.workflow import PETITION_FLOW
 
 
 def _first_workday_on_or_after(day: date) -> date:
