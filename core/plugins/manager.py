@@ -41,6 +41,10 @@ class PluginHost:
         for name, plugin in self.pm.list_name_plugin():
             if name == CORE:
                 continue
+            # A plugin may declare hooks of its own for other plugins to implement
+            # (pytest's ``pytest_addhooks`` idea): a ``hookspecs`` module attribute.
+            if (specs := getattr(plugin, "hookspecs", None)) is not None:
+                self.pm.add_hookspecs(specs)
             meta = _call(plugin, "zugong_plugin_meta")
             if meta is None or meta.name != name:
                 raise PluginError(f"plugin {name!r} must declare zugong_plugin_meta named {name!r}")
