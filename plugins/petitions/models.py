@@ -105,6 +105,10 @@ class Petition(TenantOwned, Base):
         UniqueConstraint("tenant_id", "serial"),
         # The register (登记簿) in order of receipt, and the to-do list by deadline.
         Index("ix_petitions_tenant_id_received_on_id", "tenant_id", "received_on", "id"),
+        # The list filtered by state, newest first (keyset on received_on, id).
+        Index(
+            "ix_petitions_tenant_id_state_received_on_id", "tenant_id", "state", "received_on", "id"
+        ),
         Index("ix_petitions_tenant_id_state_close_due", "tenant_id", "state", "close_due"),
         Index("ix_petitions_tenant_id_state_accept_due", "tenant_id", "state", "accept_due"),
         Index("ix_petitions_tenant_id_handler", "tenant_id", "handler_user_id", "state"),

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from core.i18n import N_
 from core.plugins import hookimpl
-from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+from core.plugins.types import NavItem, PermissionDef, PluginMeta, RoleDef
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
@@ -20,6 +20,7 @@ PERMISSIONS = [
     PermissionDef("petitions.approve", _l("审批信访件")),
     PermissionDef("petitions.view_identity", _l("查看检举人身份"), sensitive=True),
     PermissionDef("petitions.statistics", _l("查看信访统计")),
+    PermissionDef("petitions.manage_categories", _l("维护信访问题类别")),
 ]
 
 
@@ -96,3 +97,56 @@ def zugong_default_roles() -> list[RoleDef]:
 @hookimpl
 def zugong_settings_schema() -> Schema:
     return PetitionSettings()
+
+
+@hookimpl
+def zugong_blueprints() -> list:
+    from plugins.petitions import api, pages
+
+    return [pages.bp, api.bp]
+
+
+@hookimpl
+def zugong_nav_items(tenant, actor) -> list[NavItem]:
+    items = [
+        NavItem(_l("信访件"), "petitions.index", icon="envelope", order=20, permission="petitions.view"),
+        NavItem(
+            _l("登记信访"), "petitions.new", icon="plus", order=21, permission="petitions.register"
+        ),
+        NavItem(
+            _l("问题类别"),
+            "petitions.category_list",
+            icon="tags",
+            order=29,
+            permission="petitions.manage_categories",
+        ),
+    ]
+    return [i for i in items if i.permission is None or actor.can(i.permission)]
+
+
+@hookimpl
+def zugong_tenant_enabled(tenant, settings) -> None:
+    from plugins.petitions.categories import seed_defaults
+
+    seed_defaults()
+
+
+@hookimpl
+def zugong_audit_actions() -> dict[str, str]:
+    return {
+        "petition.identity_viewed": N_("查看信访人身份信息"),
+        "petition.exported": N_("导出信访台账"),
+        "petition.conflict_declared": N_("声明回避"),
+        "petition_category.seeded": N_("初始化信访问题类别"),
+        "petition_category.created": N_("新增信访问题类别"),
+        "petition_category.updated": N_("修改信访问题类别"),
+        "petition_category.moved": N_("调整信访问题类别顺序"),
+        "petition_category.deleted": N_("删除信访问题类别"),
+    }
+
+
+@hookimpl
+def zugong_demo_data(tenant) -> None:
+    from plugins.petitions.demo import create_demo_data
+
+    create_demo_data(tenant)

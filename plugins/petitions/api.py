@@ -1,0 +1,239 @@
+"""The petitions API: register, list, detail, history, one route per workflow move,
+conflict declarations, the audited identity disclosure, the ledger export, categories.
+
+Every route goes through ``api_route`` (validation, permission, OpenAPI). Another
+tenant's ids are invisible to the scoped session and answer 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask_babel import gettext as _
+
+from core import clock
+from core.api.routes import api_route
+from core.auth.users import current_actor
+from core.exports import MIMETYPES, download_response
+from core.routing import tenant_blueprint
+from plugins.petitions import actions, categories, confidentiality, ledger, queries
+from plugins.petitions.present import history_rows, petition_dict
+from plugins.petitions.schemas import (
+    PetitionCategoryIn,
+    PetitionCategoryListQuery,
+    PetitionCategoryOut,
+    PetitionConflictIn,
+    PetitionConflictOut,
+    PetitionExportQuery,
+    PetitionHistoryOut,
+    PetitionIdentityOut,
+    PetitionIn,
+    PetitionListQuery,
+    PetitionOut,
+    PetitionSummaryOut,
+)
+from plugins.petitions.services import register
+from plugins.petitions.workflow import PETITION_FLOW
+
+bp = tenant_blueprint("petitions_api", __name__, kind="api", plugin="petitions", prefix="/petitions")
+
+VIEW = "petitions.view"
+REGISTER = "petitions.register"
+MANAGE_CATEGORIES = "petitions.manage_categories"
+
+
+@api_route(
+    bp,
+    "",
+    summary="信访件列表（按收件日期倒序，游标分页，可筛选）",
+    query=PetitionListQuery,
+    response=PetitionSummaryOut,
+    paginated=True,
+    permission=VIEW,
+)
+def list_petitions(query: dict[str, Any]):
+    return queries.petition_page(query)
+
+
+@api_route(
+    bp,
+    "",
+    methods=["POST"],
+    summary="登记信访件（信访人可多人，匿名时不填；被反映人可多人）",
+    body=PetitionIn,
+    response=PetitionOut,
+    status=201,
+    permission=REGISTER,
+)
+def create_petition(body: dict[str, Any]):
+    petitioners = body.pop("petitioners")
+    reported = body.pop("reported_persons")
+    petition = register(body, petitioners, reported, current_actor())
+    return petition_dict(_fresh(petition))
+
+
+def _fresh(petition):
+    """Reload the viewonly relationships after registering (they were empty then)."""
+    from core.db import db
+
+    db.session.expire(petition, ["petitioners", "reported_persons"])
+    return petition
+
+
+@api_route(bp, "/<int:petition_id>", summary="信访件详情（信访人身份打码）", response=PetitionOut, permission=VIEW)
+def get_petition(petition_id: int):
+    return petition_dict(queries.petition_or_404(petition_id))
+
+
+@api_route(
+    bp,
+    "/<int:petition_id>/history",
+    summary="办理过程（流转记录）",
+    response=PetitionHistoryOut,
+    many=True,
+    permission=VIEW,
+)
+def petition_history(petition_id: int):
+    return history_rows(queries.petition_or_404(petition_id))
+
+
+@api_route(
+    bp,
+    "/<int:petition_id>/identity",
+    methods=["POST"],
+    summary="查看信访人完整身份信息（每次记入审计）",
+    response=PetitionIdentityOut,
+    permission=confidentiality.VIEW_IDENTITY,
+)
+def petition_identity(petition_id: int):
+    petition = queries.petition_or_404(petition_id)
+    return {
+        "id": petition.id,
+        "serial": petition.serial,
+        "petitioners": confidentiality.reveal(petition, "api"),
+    }
+
+
+def _transition_route(name: str, title: str) -> None:
+    def view(petition_id: int, body: dict[str, Any]):
+        petition = queries.petition_or_404(petition_id)
+        actions.fire(petition, name, current_actor(), body)
+        return petition_dict(petition)
+
+    view.__name__ = f"transition_{name}"
+    api_route(
+        bp,
+        f"/<int:petition_id>/transitions/{name}",
+        methods=["POST"],
+        summary=f"流转：{title}（状态不允许或条件不满足时 409，无权限时 403）",
+        body=actions.schema_for(name),
+        response=PetitionOut,
+        permission=VIEW,
+    )(view)
+
+
+for _transition in PETITION_FLOW.transitions:
+    _transition_route(_transition.name, _transition.title)
+
+
+@api_route(
+    bp,
+    "/<int:petition_id>/conflicts",
+    summary="声明回避的人员",
+    response=PetitionConflictOut,
+    many=True,
+    permission=VIEW,
+)
+def list_conflicts(petition_id: int):
+    return actions.conflicts_of(queries.petition_or_404(petition_id))
+
+
+@api_route(
+    bp,
+    "/<int:petition_id>/conflicts",
+    methods=["POST"],
+    summary="声明回避（本人；替他人声明须有审批权限）",
+    body=PetitionConflictIn,
+    response=PetitionConflictOut,
+    status=201,
+    permission="petitions.handle",
+)
+def declare_conflict(petition_id: int, body: dict[str, Any]):
+    petition = queries.petition_or_404(petition_id)
+    return actions.declare_conflict(petition, current_actor(), body.get("user_id"), body["reason"])
+
+
+@api_route(
+    bp,
+    "/export",
+    summary="导出信访台账（.xlsx 或 format=csv，筛选同列表；无查看身份权限时检举人身份不导出）",
+    query=PetitionExportQuery,
+    raw_response=MIMETYPES["xlsx"],
+    permission=VIEW,
+)
+def export_ledger(query: dict[str, Any]):
+    fmt = query.pop("format")
+    data = ledger.ledger_file(
+        query,
+        fmt=fmt,
+        full_identity=confidentiality.may_view_identity(),
+        tenant_name=g.tenant.name,
+    )
+    filename = _("信访台账_%(tenant)s_%(day)s", tenant=g.tenant.name, day=f"{clock.today():%Y%m%d}")
+    return download_response(data, f"{filename}.{fmt}", fmt)
+
+
+# -- categories -------------------------------------------------------------------------
+
+
+@api_route(
+    bp,
+    "/categories",
+    summary="问题类别（树序，带层级与使用次数）",
+    query=PetitionCategoryListQuery,
+    response=PetitionCategoryOut,
+    many=True,
+    permission=VIEW,
+)
+def list_categories(query: dict[str, Any]):
+    return categories.category_tree(include_inactive=query["include_inactive"])
+
+
+@api_route(
+    bp,
+    "/categories",
+    methods=["POST"],
+    summary="新增问题类别",
+    body=PetitionCategoryIn,
+    response=PetitionCategoryOut,
+    status=201,
+    permission=MANAGE_CATEGORIES,
+)
+def create_category(body: dict[str, Any]):
+    return categories.create_category(body)
+
+
+@api_route(
+    bp,
+    "/categories/<int:category_id>",
+    methods=["PATCH"],
+    summary="修改问题类别（改名、移到其他上级、排序、停用或启用）",
+    body=PetitionCategoryIn(partial=True),
+    response=PetitionCategoryOut,
+    permission=MANAGE_CATEGORIES,
+)
+def update_category(category_id: int, body: dict[str, Any]):
+    return categories.update_category(categories.category_or_404(category_id), body)
+
+
+@api_route(
+    bp,
+    "/categories/<int:category_id>",
+    methods=["DELETE"],
+    summary="删除未使用过的问题类别（已使用的只能停用：409）",
+    permission=MANAGE_CATEGORIES,
+)
+def delete_category(category_id: int):
+    categories.delete_category(categories.category_or_404(category_id))
+    return None

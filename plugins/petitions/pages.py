@@ -1,0 +1,446 @@
+"""Pages for petition clerks and leaders: register, list, detail with the timeline and the
+moves this user may make now, identity disclosure, conflict declarations, categories.
+
+Forms are checked by the API's schemas and changed by the same services, so a page can
+do nothing the API would refuse. Errors of a move (403/409 from the workflow, 422 from
+its schema) come back on the detail page next to its form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from core.api.messages import localize
+from core.api.pagination import BadCursor
+from core.auth.models import Membership
+from core.auth.permissions import permissions_of
+from core.db import db
+from core.exports import to_shanghai
+from core.forms import load_form
+from core.orgs.units import unit_tree
+from core.routing import require_permission, tenant_blueprint
+from core.workflow import WorkflowError
+from plugins.petitions import actions, categories, confidentiality, queries
+from plugins.petitions.models import (
+    CHANNELS,
+    KINDS,
+    NOT_ACCEPTED_REASONS,
+    SATISFACTIONS,
+    URGENCIES,
+    Petition,
+    outcomes_for,
+)
+from plugins.petitions.present import (
+    DATA_LABELS,
+    DATA_TITLES,
+    choices,
+    deadlines,
+    history_rows,
+    title,
+)
+from plugins.petitions.schemas import (
+    PetitionCategoryForm,
+    PetitionConflictForm,
+    PetitionExportQuery,
+    PetitionFilterForm,
+    PetitionIn,
+)
+from plugins.petitions.services import register
+from plugins.petitions.workflow import HANDLE, PETITION_FLOW, STATES
+
+bp = tenant_blueprint("petitions", __name__, kind="pages", plugin="petitions", prefix="/petitions")
+bp.template_folder = "templates"
+
+VIEW = "petitions.view"
+REGISTER = "petitions.register"
+MANAGE_CATEGORIES = "petitions.manage_categories"
+#: Rows of the register form shown before anyone asks for more.
+BLANK_PETITIONER_ROWS = 1
+BLANK_REPORTED_ROWS = 1
+_ROW_KEY = re.compile(r"^(petitioners|reported)-(\d{1,3})-(\w+)$")
+PETITIONER_KEYS = ("name", "id_number", "phone", "address", "is_representative")
+REPORTED_KEYS = ("name", "unit", "post", "cadre_rank")
+FLAG_KEYS = ("is_12380", "is_bypassed_level", "is_anonymous")
+
+
+def _category_options(*, active_only: bool = True) -> list[tuple[int, str, bool]]:
+    return [
+        (e.id, "\u3000" * e.depth + e.name, False)
+        for e in categories.category_tree(include_inactive=not active_only)
+    ]
+
+
+# -- list -------------------------------------------------------------------------------
+
+
+@bp.get("")
+def index():
+    require_permission(VIEW)
+    args = request.args.to_dict()
+    filters, errors = load_form(PetitionFilterForm(), args)
+    if errors:
+        filters = PetitionFilterForm().load({})
+    try:
+        page = queries.petition_page(filters)
+    except BadCursor:
+        flash(_("翻页链接已失效，已回到第一页。"), "warning")
+        filters.pop("cursor", None)
+        args.pop("cursor", None)
+        page = queries.petition_page(filters)
+    next_url = url_for(".index", **{**args, "cursor": page.next_cursor}) if page.next_cursor else None
+    first_url = url_for(".index", **{k: v for k, v in args.items() if k != "cursor"})
+    exportable = PetitionExportQuery().fields
+    export_args = {k: v for k, v in args.items() if k in exportable and v != ""}
+    category_names = {c.id: c.name for c in categories.category_tree()}
+    return render_template(
+        "petitions/list.html",
+        page=page,
+        args=args,
+        errors=errors,
+        next_url=next_url,
+        first_url=first_url if args.get("cursor") else None,
+        export_url=url_for("petitions_api.export_ledger", **export_args) if not errors else None,
+        csv_url=url_for("petitions_api.export_ledger", **export_args, format="csv")
+        if not errors
+        else None,
+        state_options=choices(STATES),
+        channel_options=choices(CHANNELS),
+        kind_options=choices(KINDS),
+        urgency_options=choices(URGENCIES),
+        category_options=_category_options(active_only=False),
+        category_names=category_names,
+        states=STATES,
+        channels=CHANNELS,
+        kinds=KINDS,
+        urgencies=URGENCIES,
+        deadlines_of=deadlines,
+    )
+
+
+# -- register ---------------------------------------------------------------------------
+
+
+def _rows(form: dict[str, Any], prefix: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``petitioners-0-name`` … as a list of rows; blank rows are dropped."""
+    found: dict[int, dict[str, Any]] = {}
+    for key, value in form.items():
+        match = _ROW_KEY.match(key)
+        if match and match.group(1) == prefix and match.group(3) in keys:
+            found.setdefault(int(match.group(2)), {})[match.group(3)] = value
+    rows = []
+    for _index, row in sorted(found.items()):
+        text = {k: v.strip() for k, v in row.items() if k != "is_representative" and v.strip()}
+        if not text:
+            continue
+        if "is_representative" in keys:
+            text["is_representative"] = row.get("is_representative") in ("1", "on", "true")
+        rows.append(text)
+    return rows
+
+
+def _register_payload(form: dict[str, Any]) -> dict[str, Any]:
+    fields = PetitionIn().fields
+    data: dict[str, Any] = {
+        k: v for k, v in form.items() if k in fields and k not in FLAG_KEYS and v.strip() != ""
+    }
+    for flag in FLAG_KEYS:
+        data[flag] = form.get(flag) in ("1", "on", "true")
+    data["petitioners"] = [] if data["is_anonymous"] else _rows(form, "petitioners", PETITIONER_KEYS)
+    data["reported_persons"] = _rows(form, "reported", REPORTED_KEYS)
+    return data
+
+
+def _row_errors(errors: dict[str, Any], name: str) -> tuple[list[str], dict[int, dict]]:
+    """Errors on the list itself, and errors per row (marshmallow keys them by index)."""
+    value = errors.get(name)
+    if isinstance(value, dict):
+        return [], {int(k): v for k, v in value.items() if str(k).isdigit()}
+    return list(value or []), {}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    require_permission(REGISTER)
+    form: dict[str, Any] = {"channel": "letter", "kind": "request", "urgency": "normal"}
+    errors: dict[str, Any] = {}
+    petitioner_rows: list[dict[str, Any]] = [{}] * BLANK_PETITIONER_ROWS
+    reported_rows: list[dict[str, Any]] = [{}] * BLANK_REPORTED_ROWS
+    if request.method == "POST":
+        form = request.form.to_dict()
+        payload = _register_payload(form)
+        petitioner_rows = payload["petitioners"] or [{}]
+        reported_rows = payload["reported_persons"] or [{}]
+        try:
+            data = PetitionIn().load(payload)
+        except ValidationError as exc:
+            messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
+            errors = localize(messages)
+        else:
+            petition = register(
+                data,
+                data.pop("petitioners"),
+                data.pop("reported_persons"),
+                g.actor,
+            )
+            flash(_("已登记信访件 %(serial)s。", serial=petition.serial), "success")
+            return redirect(url_for(".detail", petition_id=petition.id))
+    petitioner_list_errors, petitioner_errors = _row_errors(errors, "petitioners")
+    reported_list_errors, reported_errors = _row_errors(errors, "reported_persons")
+    return render_template(
+        "petitions/register.html",
+        form=form,
+        errors=errors,
+        petitioner_rows=petitioner_rows,
+        reported_rows=reported_rows,
+        petitioner_list_errors=petitioner_list_errors,
+        petitioner_errors=petitioner_errors,
+        reported_list_errors=reported_list_errors,
+        reported_errors=reported_errors,
+        channel_options=choices(CHANNELS),
+        kind_options=choices(KINDS),
+        urgency_options=choices(URGENCIES),
+        category_options=_category_options(),
+    ), (422 if errors else 200)
+
+
+# -- detail -----------------------------------------------------------------------------
+
+
+def handler_options(petition: Petition) -> list[tuple[int, str, bool]]:
+    """Members who may handle petitions. Recused people stay listed: the guard refuses
+    them with its reason, which tells the clerk more than a missing name would."""
+    options = []
+    memberships = db.session.scalars(select(Membership).where(Membership.is_active))
+    for m in memberships:
+        if HANDLE in permissions_of(m, g.tenant):
+            options.append((m.user_id, m.user.display_name, False))
+    return sorted(options, key=lambda o: o[1])
+
+
+def _user_names(ids: set[int | None]) -> dict[int, str]:
+    from core.auth.models import User
+
+    wanted = sorted(i for i in ids if i)
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())
+
+
+def _detail_page(
+    petition: Petition,
+    *,
+    failed: str | None = None,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, Any] | None = None,
+    status: int = 200,
+):
+    actor = g.actor
+    available = PETITION_FLOW.available(petition, actor)
+    # A move whose guard refuses without input (e.g. a reason not chosen yet) is still
+    # offered: the form supplies the input. Only state and permission decide here.
+    offered = [
+        t
+        for t in PETITION_FLOW.transitions
+        if petition.state in t.sources and (t.permission is None or actor.can(t.permission))
+    ]
+    history = history_rows(petition)
+    for row in history:
+        row["at_text"] = to_shanghai(row["at"]).strftime("%Y-%m-%d %H:%M")
+    conflicts = actions.conflicts_of(petition)
+    names = _user_names(
+        {petition.handler_user_id, petition.approved_by}
+        | {c.user_id for c in conflicts}
+        | {h["data"].get("handler_user_id") for h in history if isinstance(h["data"].get("handler_user_id"), int)}
+    )
+    return render_template(
+        "petitions/detail.html",
+        petition=petition,
+        petitioners=confidentiality.petitioner_rows(petition),
+        can_reveal=confidentiality.may_view_identity() and confidentiality.has_identity(petition),
+        is_reporter=confidentiality.is_reporter(petition),
+        category=categories.path_title(categories.find_category(petition.category_id)),
+        deadlines=deadlines(petition),
+        history=history,
+        conflicts=conflicts,
+        names=names,
+        offered=offered,
+        available={t.name for t in available},
+        failed=failed,
+        form=form or {},
+        errors=errors or {},
+        handler_options=handler_options(petition) if any(t.name == "assign_handler" for t in offered) else [],
+        unit_options=[(e.id, "\u3000" * e.depth + e.name, False) for e in unit_tree()]
+        if any(t.name == "assign_handler" for t in offered)
+        else [],
+        reason_options=choices(NOT_ACCEPTED_REASONS),
+        outcome_options=choices(outcomes_for(petition.kind)),
+        satisfaction_options=choices(SATISFACTIONS),
+        state_title=lambda s: title(STATES, s),
+        data_labels=DATA_LABELS,
+        data_titles=DATA_TITLES,
+        channels=CHANNELS,
+        kinds=KINDS,
+        urgencies=URGENCIES,
+        detail_actions=actions.detail_actions_for(petition, actor, "actions"),
+        detail_panels=list(actions.DETAIL_PANELS),
+        document_actions=actions.detail_actions_for(petition, actor, "documents"),
+        may_declare=actions.may_declare_conflict(actor),
+        may_declare_for_others=actor.can("petitions.approve"),
+        member_options=handler_options(petition) if actor.can("petitions.approve") else [],
+    ), status
+
+
+@bp.get("/<int:petition_id>")
+def detail(petition_id: int):
+    require_permission(VIEW)
+    return _detail_page(queries.petition_or_404(petition_id))
+
+
+@bp.post("/<int:petition_id>/transitions/<name>")
+def transition(petition_id: int, name: str):
+    require_permission(VIEW)
+    petition = queries.petition_or_404(petition_id)
+    try:
+        PETITION_FLOW.transition(name)
+    except WorkflowError:
+        abort(404)
+    data, errors = load_form(actions.schema_for(name)(unknown="exclude"))
+    if errors:
+        return _detail_page(petition, failed=name, form=data, errors=errors, status=422)
+    try:
+        actions.fire(petition, name, g.actor, data)
+    except WorkflowError as exc:
+        return _detail_page(
+            petition,
+            failed=name,
+            form=request.form.to_dict(),
+            errors={"_": [exc.message]},
+            status=exc.status,
+        )
+    flash(_("已执行“%(action)s”。", action=_(PETITION_FLOW.transition(name).title)), "success")
+    return redirect(url_for(".detail", petition_id=petition.id))
+
+
+@bp.post("/<int:petition_id>/identity")
+def reveal_identity(petition_id: int):
+    """An htmx fragment with the full identities; every call is audited."""
+    require_permission(confidentiality.VIEW_IDENTITY)
+    petition = queries.petition_or_404(petition_id)
+    people = confidentiality.reveal(petition, "page")
+    return render_template("petitions/_petitioners.html", petitioners=people, revealed=True)
+
+
+@bp.post("/<int:petition_id>/conflicts")
+def declare_conflict(petition_id: int):
+    require_permission(VIEW)
+    petition = queries.petition_or_404(petition_id)
+    if not actions.may_declare_conflict(g.actor):
+        abort(403)
+    data, errors = load_form(PetitionConflictForm())
+    if errors:
+        return _detail_page(petition, failed="conflict", form=data, errors=errors, status=422)
+    try:
+        actions.declare_conflict(petition, g.actor, data.get("user_id"), data["reason"])
+    except WorkflowError as exc:
+        return _detail_page(
+            petition, failed="conflict", form=data, errors={"_": [exc.message]}, status=exc.status
+        )
+    flash(_("已登记回避声明。"), "success")
+    return redirect(url_for(".detail", petition_id=petition.id))
+
+
+# -- categories -------------------------------------------------------------------------
+
+
+def _categories_page(form: dict[str, Any] | None = None, errors: dict[str, Any] | None = None, status: int = 200, editing: int | None = None):
+    return render_template(
+        "petitions/categories.html",
+        tree=categories.category_tree(include_inactive=True),
+        parent_options=_category_options(active_only=False),
+        form=form or {},
+        errors=errors or {},
+        editing=editing,
+        can_manage=g.actor.can(MANAGE_CATEGORIES),
+    ), status
+
+
+@bp.get("/categories")
+def category_list():
+    require_permission(VIEW)
+    return _categories_page()
+
+
+@bp.post("/categories")
+def category_create():
+    require_permission(MANAGE_CATEGORIES)
+    data, errors = load_form(PetitionCategoryForm())
+    if not errors:
+        try:
+            created = categories.create_category(data)
+        except ValidationError as exc:
+            errors = localize(exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages})
+        else:
+            flash(_("已新增类别“%(name)s”。", name=created.name), "success")
+            return redirect(url_for(".category_list"))
+    return _categories_page(request.form.to_dict(), errors, 422)
+
+
+@bp.post("/categories/<int:category_id>")
+def category_update(category_id: int):
+    require_permission(MANAGE_CATEGORIES)
+    found = categories.category_or_404(category_id)
+    data, errors = load_form(PetitionCategoryForm())
+    if not errors:
+        changes = {k: data.get(k) for k in ("name", "parent_id", "sort_order")}
+        try:
+            categories.update_category(found, changes)
+        except ValidationError as exc:
+            errors = localize(exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages})
+        else:
+            flash(_("已保存类别“%(name)s”。", name=found.name), "success")
+            return redirect(url_for(".category_list"))
+    return _categories_page(request.form.to_dict(), errors, 422, editing=category_id)
+
+
+@bp.post("/categories/<int:category_id>/move")
+def category_move(category_id: int):
+    require_permission(MANAGE_CATEGORIES)
+    found = categories.category_or_404(category_id)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        return _categories_page(errors={"_": [_("移动方向无效。")]}, status=422)
+    categories.move_category(found, direction)
+    return redirect(url_for(".category_list"))
+
+
+@bp.post("/categories/<int:category_id>/active")
+def category_active(category_id: int):
+    require_permission(MANAGE_CATEGORIES)
+    found = categories.category_or_404(category_id)
+    active = request.form.get("is_active") == "1"
+    categories.update_category(found, {"is_active": active})
+    if active:
+        flash(_("已启用类别“%(name)s”。", name=found.name), "success")
+    else:
+        flash(_("已停用类别“%(name)s”。", name=found.name), "success")
+    return redirect(url_for(".category_list"))
+
+
+@bp.post("/categories/<int:category_id>/delete")
+def category_delete(category_id: int):
+    require_permission(MANAGE_CATEGORIES)
+    found = categories.category_or_404(category_id)
+    name = found.name
+    try:
+        categories.delete_category(found)
+    except WorkflowError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("已删除类别“%(name)s”。", name=name), "success")
+    return redirect(url_for(".category_list"))

@@ -1,0 +1,171 @@
+"""A petition as the API and the pages show it: titles beside codes, deadlines with
+their traffic lights, petitioners masked (see :mod:`plugins.petitions.confidentiality`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask_babel import gettext as _
+
+from core.auth.users import current_actor
+from core.deadlines import Deadline, deadline
+from core.workflow import StateChange
+from plugins.petitions import categories
+from plugins.petitions.confidentiality import petitioner_rows
+from plugins.petitions.models import (
+    CHANNELS,
+    KINDS,
+    NOT_ACCEPTED_REASONS,
+    OUTCOMES,
+    SATISFACTIONS,
+    URGENCIES,
+    Petition,
+)
+from plugins.petitions.workflow import PETITION_FLOW, STATES, settings_of
+
+SUMMARY_FIELDS = (
+    "id",
+    "serial",
+    "received_on",
+    "channel",
+    "is_12380",
+    "kind",
+    "category_id",
+    "summary",
+    "urgency",
+    "people_count",
+    "is_collective",
+    "is_bypassed_level",
+    "is_anonymous",
+    "is_repeat",
+    "state",
+    "accept_due",
+    "close_due",
+    "handler_user_id",
+)
+DETAIL_FIELDS = (
+    "details",
+    "repeat_of_id",
+    "decided_on",
+    "accepted_on",
+    "not_accepted_reason",
+    "target_name",
+    "report_back_due",
+    "return_due",
+    "handler_unit_id",
+    "extended_days",
+    "extension_reason",
+    "outcome",
+    "outcome_basis",
+    "approved_by",
+    "reply_text",
+    "replied_on",
+    "satisfaction",
+    "review_due",
+    "rereview_due",
+)
+
+
+def title(table: dict[str, str], key: str | None) -> str:
+    return _(table[key]) if key in table else (key or "")
+
+
+def petition_dict(petition: Petition, *, detail: bool = True) -> dict[str, Any]:
+    row = {name: getattr(petition, name) for name in SUMMARY_FIELDS}
+    row["state_title"] = title(STATES, petition.state)
+    if detail:
+        row |= {name: getattr(petition, name) for name in DETAIL_FIELDS}
+        row["category_name"] = categories.path_title(
+            categories.find_category(petition.category_id)
+        )
+        row["petitioners"] = petitioner_rows(petition)
+        row["reported_persons"] = list(petition.reported_persons)
+        row["available_transitions"] = [
+            t.name for t in PETITION_FLOW.available(petition, current_actor())
+        ]
+    return row
+
+
+def history_rows(petition: Petition) -> list[dict[str, Any]]:
+    rows = []
+    for change in PETITION_FLOW.history(petition):
+        rows.append(_history_row(change))
+    return rows
+
+
+def _history_row(change: StateChange) -> dict[str, Any]:
+    if change.transition == "create":
+        name = _("登记")
+    else:
+        try:
+            name = _(PETITION_FLOW.transition(change.transition).title)
+        except Exception:  # a move declared by a newer version, or since removed
+            name = change.transition
+    return {
+        "id": change.id,
+        "transition": change.transition,
+        "title": name,
+        "from_state": change.from_state,
+        "to_state": change.to_state,
+        "actor_id": change.actor_id,
+        "actor_name": change.actor_name,
+        "comment": change.comment,
+        "data": change.data or {},
+        "at": change.at,
+    }
+
+
+#: Codes in a history row's data and the tables that title them.
+DATA_TITLES = {
+    "reason": NOT_ACCEPTED_REASONS,
+    "outcome": OUTCOMES,
+    "satisfaction": SATISFACTIONS,
+}
+DATA_LABELS = {
+    "reason": "理由",
+    "target_name": "接收单位",
+    "report_back_due": "报结期限",
+    "handler_user_id": "承办人",
+    "handler_unit_id": "承办科室",
+    "days": "延期天数",
+    "outcome": "处理意见",
+    "basis": "事实和依据",
+    "reply_text": "答复意见",
+    "satisfaction": "满意度",
+}
+
+
+def deadlines(petition: Petition) -> list[tuple[str, Deadline]]:
+    """The deadlines that still run for this petition, with traffic lights."""
+    tenant = g.tenant
+    window = settings_of(petition)["warning_days"]
+    due: list[tuple[str, Any]] = []
+    if petition.state in ("registered", "screening"):
+        due.append((_("受理期限"), petition.accept_due))
+        if petition.return_due is not None:
+            due.append((_("退回期限"), petition.return_due))
+    if petition.state in ("accepted", "in_handling", "draft_outcome", "approved"):
+        due.append((_("办结期限"), petition.close_due))
+    if petition.state == "assigned" and petition.report_back_due is not None:
+        due.append((_("报结期限"), petition.report_back_due))
+    if petition.state == "review_requested":
+        due.append((_("复查答复期限"), petition.review_due))
+    if petition.state == "rereview_requested":
+        due.append((_("复核答复期限"), petition.rereview_due))
+    return [(label, deadline(day, tenant, window=window)) for label, day in due if day]
+
+
+def choices(table: dict[str, str]) -> list[tuple[str, str, bool]]:
+    return [(key, _(label), False) for key, label in table.items()]
+
+
+CHOICE_TABLES = {
+    "channels": CHANNELS,
+    "kinds": KINDS,
+    "urgencies": URGENCIES,
+    "states": STATES,
+    "reasons": NOT_ACCEPTED_REASONS,
+    "outcomes": OUTCOMES,
+    "satisfactions": SATISFACTIONS,
+}
