@@ -36,7 +36,9 @@ from plugins.petitions.schemas import (
 from plugins.petitions.services import register
 from plugins.petitions.workflow import PETITION_FLOW
 
-bp = tenant_blueprint("petitions_api", __name__, kind="api", plugin="petitions", prefix="/petitions")
+bp = tenant_blueprint(
+    "petitions_api", __name__, kind="api", plugin="petitions", prefix="/petitions"
+)
 
 VIEW = "petitions.view"
 REGISTER = "petitions.register"
@@ -81,7 +83,13 @@ def _fresh(petition):
     return petition
 
 
-@api_route(bp, "/<int:petition_id>", summary="信访件详情（信访人身份打码）", response=PetitionOut, permission=VIEW)
+@api_route(
+    bp,
+    "/<int:petition_id>",
+    summary="信访件详情（信访人身份打码）",
+    response=PetitionOut,
+    permission=VIEW,
+)
 def get_petition(petition_id: int):
     return petition_dict(queries.petition_or_404(petition_id))
 

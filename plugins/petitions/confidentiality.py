@@ -13,7 +13,6 @@ whole exported ledger — leaves an audit entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from core.audit.service import record
@@ -93,8 +92,6 @@ def reveal(petition: Petition, via: str) -> list[dict[str, Any]]:
 
 def ledger_names(petition: Petition, *, full: bool) -> str:
     """The petitioners' names for a ledger row: a reporter's stay out unless ``full``."""
-    if petition.is_anonymous:
-        return "匿名"
     if is_reporter(petition) and not full:
         return HIDDEN if petition.petitioners else ""
     return "、".join(p.name for p in petition.petitioners if p.name)
@@ -110,14 +107,3 @@ def ledger_contacts(petition: Petition, *, full: bool) -> str:
         bits.append(p.id_number if full else (p.masked_id_number or ""))
         parts.append(" ".join(b for b in bits if b))
     return "；".join(x for x in parts if x)
-
-
-def audit_ledger_disclosure(petitions: Iterable[Petition], via: str) -> None:
-    """An export carrying full identities is a view of each of them."""
-    shown = [p.id for p in petitions if p.petitioners]
-    if shown:
-        record(
-            "petition.identity_viewed",
-            object_type="petitions",
-            detail={"via": via, "petition_ids": shown, "count": len(shown)},
-        )

@@ -127,7 +127,9 @@ def ledger_file(
     detail = {"filters": {k: plain(v) for k, v in filters.items()}, "full_identity": full_identity}
     record("petition.exported", object_type="petitions", detail=detail)
     if full_identity:
-        record("petition.identity_viewed", object_type="petitions", detail={"via": "export", **detail})
+        record(
+            "petition.identity_viewed", object_type="petitions", detail={"via": "export", **detail}
+        )
     paths = _category_paths()
     rows: Iterator[dict[str, Any]] = (
         ledger_row(p, paths, full=full_identity) for p in iter_petitions(filters)

@@ -93,7 +93,9 @@ def index():
         filters.pop("cursor", None)
         args.pop("cursor", None)
         page = queries.petition_page(filters)
-    next_url = url_for(".index", **{**args, "cursor": page.next_cursor}) if page.next_cursor else None
+    next_url = (
+        url_for(".index", **{**args, "cursor": page.next_cursor}) if page.next_cursor else None
+    )
     first_url = url_for(".index", **{k: v for k, v in args.items() if k != "cursor"})
     exportable = PetitionExportQuery().fields
     export_args = {k: v for k, v in args.items() if k in exportable and v != ""}
@@ -151,7 +153,9 @@ def _register_payload(form: dict[str, Any]) -> dict[str, Any]:
     }
     for flag in FLAG_KEYS:
         data[flag] = form.get(flag) in ("1", "on", "true")
-    data["petitioners"] = [] if data["is_anonymous"] else _rows(form, "petitioners", PETITIONER_KEYS)
+    data["petitioners"] = (
+        [] if data["is_anonymous"] else _rows(form, "petitioners", PETITIONER_KEYS)
+    )
     data["reported_persons"] = _rows(form, "reported", REPORTED_KEYS)
     return data
 
@@ -229,7 +233,9 @@ def _user_names(ids: set[int | None]) -> dict[int, str]:
     wanted = sorted(i for i in ids if i)
     if not wanted:
         return {}
-    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())
+    return dict(
+        db.session.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all()
+    )
 
 
 def _detail_page(
@@ -256,7 +262,11 @@ def _detail_page(
     names = _user_names(
         {petition.handler_user_id, petition.approved_by}
         | {c.user_id for c in conflicts}
-        | {h["data"].get("handler_user_id") for h in history if isinstance(h["data"].get("handler_user_id"), int)}
+        | {
+            h["data"].get("handler_user_id")
+            for h in history
+            if isinstance(h["data"].get("handler_user_id"), int)
+        }
     )
     return render_template(
         "petitions/detail.html",
@@ -274,7 +284,9 @@ def _detail_page(
         failed=failed,
         form=form or {},
         errors=errors or {},
-        handler_options=handler_options(petition) if any(t.name == "assign_handler" for t in offered) else [],
+        handler_options=handler_options(petition)
+        if any(t.name == "assign_handler" for t in offered)
+        else [],
         unit_options=[(e.id, "\u3000" * e.depth + e.name, False) for e in unit_tree()]
         if any(t.name == "assign_handler" for t in offered)
         else [],
@@ -358,7 +370,12 @@ def declare_conflict(petition_id: int):
 # -- categories -------------------------------------------------------------------------
 
 
-def _categories_page(form: dict[str, Any] | None = None, errors: dict[str, Any] | None = None, status: int = 200, editing: int | None = None):
+def _categories_page(
+    form: dict[str, Any] | None = None,
+    errors: dict[str, Any] | None = None,
+    status: int = 200,
+    editing: int | None = None,
+):
     return render_template(
         "petitions/categories.html",
         tree=categories.category_tree(include_inactive=True),
@@ -384,7 +401,9 @@ def category_create():
         try:
             created = categories.create_category(data)
         except ValidationError as exc:
-            errors = localize(exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages})
+            errors = localize(
+                exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
+            )
         else:
             flash(_("已新增类别“%(name)s”。", name=created.name), "success")
             return redirect(url_for(".category_list"))
@@ -401,7 +420,9 @@ def category_update(category_id: int):
         try:
             categories.update_category(found, changes)
         except ValidationError as exc:
-            errors = localize(exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages})
+            errors = localize(
+                exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
+            )
         else:
             flash(_("已保存类别“%(name)s”。", name=found.name), "success")
             return redirect(url_for(".category_list"))

@@ -109,7 +109,9 @@ def zugong_blueprints() -> list:
 @hookimpl
 def zugong_nav_items(tenant, actor) -> list[NavItem]:
     items = [
-        NavItem(_l("信访件"), "petitions.index", icon="envelope", order=20, permission="petitions.view"),
+        NavItem(
+            _l("信访件"), "petitions.index", icon="envelope", order=20, permission="petitions.view"
+        ),
         NavItem(
             _l("登记信访"), "petitions.new", icon="plus", order=21, permission="petitions.register"
         ),

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from core.auth.users import current_actor
 from core.deadlines import Deadline, deadline
+from core.i18n import N_
 from core.workflow import StateChange
 from plugins.petitions import categories
 from plugins.petitions.confidentiality import petitioner_rows
@@ -76,9 +77,7 @@ def petition_dict(petition: Petition, *, detail: bool = True) -> dict[str, Any]:
     row["state_title"] = title(STATES, petition.state)
     if detail:
         row |= {name: getattr(petition, name) for name in DETAIL_FIELDS}
-        row["category_name"] = categories.path_title(
-            categories.find_category(petition.category_id)
-        )
+        row["category_name"] = categories.path_title(categories.find_category(petition.category_id))
         row["petitioners"] = petitioner_rows(petition)
         row["reported_persons"] = list(petition.reported_persons)
         row["available_transitions"] = [
@@ -123,16 +122,16 @@ DATA_TITLES = {
     "satisfaction": SATISFACTIONS,
 }
 DATA_LABELS = {
-    "reason": "理由",
-    "target_name": "接收单位",
-    "report_back_due": "报结期限",
-    "handler_user_id": "承办人",
-    "handler_unit_id": "承办科室",
-    "days": "延期天数",
-    "outcome": "处理意见",
-    "basis": "事实和依据",
-    "reply_text": "答复意见",
-    "satisfaction": "满意度",
+    "reason": N_("理由"),
+    "target_name": N_("接收单位"),
+    "report_back_due": N_("报结期限"),
+    "handler_user_id": N_("承办人"),
+    "handler_unit_id": N_("承办科室"),
+    "days": N_("延期天数"),
+    "outcome": N_("处理意见"),
+    "basis": N_("事实和依据"),
+    "reply_text": N_("答复意见"),
+    "satisfaction": N_("满意度"),
 }
 
 

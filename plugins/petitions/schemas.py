@@ -51,9 +51,7 @@ PHONE_CHARS = set("0123456789+-() ")
 
 
 def _phone(value: str | None) -> None:
-    if value is not None and (
-        not set(value) <= PHONE_CHARS or sum(c.isdigit() for c in value) < 5
-    ):
+    if value is not None and (not set(value) <= PHONE_CHARS or sum(c.isdigit() for c in value) < 5):
         raise ValidationError(_("电话号码只能包含数字、空格和 + - ( )。"))
 
 
@@ -303,6 +301,7 @@ class PetitionExportQuery(PetitionListQuery):
 
 # -- workflow transitions -------------------------------------------------------------
 
+
 class PetitionTransitionIn(Schema):
     """Any move: an optional comment (说明), required where the move says so."""
 
@@ -389,7 +388,8 @@ class PetitionCategoryListQuery(Schema):
 
 class PetitionConflictIn(Schema):
     user_id = WholeNumber(
-        allow_none=True, metadata={"description": "声明回避的人；不填为本人（替他人登记须有审批权限）"}
+        allow_none=True,
+        metadata={"description": "声明回避的人；不填为本人（替他人登记须有审批权限）"},
     )
     reason = Text(required=True, validate=validate.Length(max=2000))
 
@@ -412,4 +412,3 @@ class PetitionConflictOut(Schema):
     user_id = fields.Integer()
     reason = fields.String(allow_none=True)
     declared_at = UtcDateTime()
-

@@ -68,7 +68,10 @@ def test_register_anonymous_and_a_report_with_reported_persons(world: World):
         ({"is_anonymous": True}, "petitioners"),  # anonymous, yet a petitioner given
         ({"petitioners": [{"name": "甲", "id_number": "330122197003081234"}]}, "petitioners"),
         ({"petitioners": [{"name": "甲", "phone": "call me"}]}, "petitioners"),
-        ({"petitioners": [{"name": f"代表{i}", "is_representative": True} for i in range(6)]}, "petitioners"),
+        (
+            {"petitioners": [{"name": f"代表{i}", "is_representative": True} for i in range(6)]},
+            "petitioners",
+        ),
         ({"is_12380": True}, "is_12380"),  # a letter is not the 12380 line
         ({"kind": "report", "reported_persons": []}, "reported_persons"),
         ({"reported_persons": [{"name": "赵", "user_id": 987654321}]}, "reported_persons"),
@@ -89,7 +92,10 @@ def test_another_tenants_category_is_unknown_and_an_inactive_one_refused(world: 
     assert response.status_code == 422
     assert response.get_json()["errors"]["category_id"] == ["问题类别不存在。"]
     ours = world.category("其他")
-    assert world.call("leader", "PATCH", f"/categories/{ours}", json={"is_active": False}).status_code == 200
+    assert (
+        world.call("leader", "PATCH", f"/categories/{ours}", json={"is_active": False}).status_code
+        == 200
+    )
     response = world.call("clerk", "POST", json=petition_payload(category_id=ours))
     assert response.get_json()["errors"]["category_id"] == ["该问题类别已停用。"]
 
@@ -111,7 +117,9 @@ def test_script_in_text_is_stored_as_text(world: World):
 def test_list_filters_and_keyset_pages(world: World):
     today = date.today()
     ids = [
-        world.register(received_on=(today - timedelta(days=d)).isoformat(), summary=f"事项{d}")["id"]
+        world.register(received_on=(today - timedelta(days=d)).isoformat(), summary=f"事项{d}")[
+            "id"
+        ]
         for d in range(5)
     ]
     report = world.call("clerk", "POST", json=report_payload(summary="举报某某")).get_json()
@@ -142,7 +150,9 @@ def test_list_filters_and_keyset_pages(world: World):
     assert sorted(seen) == sorted([*ids, report["id"]]) and len(seen) == 6
     assert seen[-1] == ids[4]  # the oldest comes last
     assert world.call("clerk", "GET", query_string={"cursor": "garbage"}).status_code == 422
-    bad = world.call("clerk", "GET", query_string={"received_from": "2026-05-02", "received_to": "2026-05-01"})
+    bad = world.call(
+        "clerk", "GET", query_string={"received_from": "2026-05-02", "received_to": "2026-05-01"}
+    )
     assert bad.status_code == 422
 
 
@@ -188,7 +198,15 @@ def test_the_whole_way_from_registration_to_satisfaction(world: World):
     assert rated["state"] == "rated" and rated["satisfaction"] == "satisfied"
     history = world.call("clerk", "GET", f"/{pid}/history").get_json()
     assert [h["transition"] for h in history] == [
-        "create", "screen", "accept", "assign_handler", "extend", "draft", "approve", "close", "rate",
+        "create",
+        "screen",
+        "accept",
+        "assign_handler",
+        "extend",
+        "draft",
+        "approve",
+        "close",
+        "rate",
     ]
     assert history[2]["comment"] == "属本部门职责" and history[2]["title"] == "受理"
     assert history[4]["data"]["days"] == 30 and history[4]["actor_name"] == "王部长"
@@ -196,8 +214,16 @@ def test_the_whole_way_from_registration_to_satisfaction(world: World):
 
 def test_not_accept_forward_assign_and_file(world: World):
     a, b, c, d = (world.register()["id"] for _ in range(4))
-    assert world.fire("clerk", a, "not_accept", reason="legal_channel").get_json()["not_accepted_reason"] == "legal_channel"
-    assert world.fire("clerk", b, "forward", target_name="县纪委").get_json()["target_name"] == "县纪委"
+    assert (
+        world.fire("clerk", a, "not_accept", reason="legal_channel").get_json()[
+            "not_accepted_reason"
+        ]
+        == "legal_channel"
+    )
+    assert (
+        world.fire("clerk", b, "forward", target_name="县纪委").get_json()["target_name"]
+        == "县纪委"
+    )
     due = (date.today() + timedelta(days=20)).isoformat()
     assigned = world.fire("leader", c, "assign", target_name="某镇党委", report_back_due=due)
     assert assigned.get_json()["report_back_due"] == due
@@ -251,11 +277,15 @@ def test_handling_guards_answer_409_with_the_reason(world: World):
     world.fire("clerk", pid, "accept")
     # A reported person who is a user may not handle it.
     reported = world.call(
-        "clerk", "POST", json=report_payload(reported_persons=[{"name": "李干事", "user_id": world.users["li"]}])
+        "clerk",
+        "POST",
+        json=report_payload(reported_persons=[{"name": "李干事", "user_id": world.users["li"]}]),
     ).get_json()["id"]
     world.fire("clerk", reported, "accept")
     refused = world.fire("clerk", reported, "assign_handler", handler_user_id=world.users["li"])
-    assert refused.status_code == 409 and refused.get_json()["detail"] == "承办人是被反映人，应当回避"
+    assert (
+        refused.status_code == 409 and refused.get_json()["detail"] == "承办人是被反映人，应当回避"
+    )
     # A declared conflict too.
     declared = world.call("li", "POST", f"/{pid}/conflicts", json={"reason": "与信访人系亲属"})
     assert declared.status_code == 201 and declared.get_json()["user_id"] == world.users["li"]
@@ -280,12 +310,18 @@ def test_handling_guards_answer_409_with_the_reason(world: World):
 
 def test_conflicts_are_listed_declared_once_and_for_others_only_by_leaders(world: World):
     pid = world.register()["id"]
-    assert world.call("clerk", "POST", f"/{pid}/conflicts", json={"reason": "亲属"}).status_code == 201
+    assert (
+        world.call("clerk", "POST", f"/{pid}/conflicts", json={"reason": "亲属"}).status_code == 201
+    )
     again = world.call("clerk", "POST", f"/{pid}/conflicts", json={"reason": "亲属"})
     assert again.status_code == 201
-    for_li = world.call("clerk", "POST", f"/{pid}/conflicts", json={"reason": "同事", "user_id": world.users["li"]})
+    for_li = world.call(
+        "clerk", "POST", f"/{pid}/conflicts", json={"reason": "同事", "user_id": world.users["li"]}
+    )
     assert for_li.status_code == 403
-    by_leader = world.call("leader", "POST", f"/{pid}/conflicts", json={"reason": "同事", "user_id": world.users["li"]})
+    by_leader = world.call(
+        "leader", "POST", f"/{pid}/conflicts", json={"reason": "同事", "user_id": world.users["li"]}
+    )
     assert by_leader.status_code == 201
     assert world.call("leader", "POST", f"/{pid}/conflicts", json={}).status_code == 422
     listed = world.call("clerk", "GET", f"/{pid}/conflicts").get_json()

@@ -38,7 +38,9 @@ def test_enabling_seeds_the_default_taxonomy_once(world: World):
 
 def test_add_nest_rename_reorder_and_deactivate(world: World):
     parent = world.category("人才工作")
-    created = world.call("leader", "POST", "/categories", json={"name": "人才公寓", "parent_id": parent})
+    created = world.call(
+        "leader", "POST", "/categories", json={"name": "人才公寓", "parent_id": parent}
+    )
     assert created.status_code == 201, created.get_json()
     cid = created.get_json()["id"]
     renamed = world.call("leader", "PATCH", f"/categories/{cid}", json={"name": "人才住房"})
@@ -75,7 +77,10 @@ def test_bad_category_changes_are_refused(world: World):
     assert world.count(PetitionCategory) == DEFAULT_COUNT
     assert world.call("clerk", "POST", "/categories", json={"name": "新"}).status_code == 403
     theirs = world.category("选人用人", "other")
-    assert world.call("leader", "PATCH", f"/categories/{theirs}", json={"name": "改"}).status_code == 404
+    assert (
+        world.call("leader", "PATCH", f"/categories/{theirs}", json={"name": "改"}).status_code
+        == 404
+    )
     assert world.call("leader", "DELETE", f"/categories/{theirs}").status_code == 404
 
 
@@ -97,7 +102,9 @@ def test_the_categories_page(world: World):
     csrf = world.login("leader")
     html = world.page("/categories").get_data(as_text=True)
     assert "问题类别" in html and "拉票贿选" in html and 'id="new-category"' in html
-    added = world.post_page("/categories", csrf, {"name": "人才住房", "parent_id": str(world.category("人才工作"))})
+    added = world.post_page(
+        "/categories", csrf, {"name": "人才住房", "parent_id": str(world.category("人才工作"))}
+    )
     assert added.status_code == 302
     cid = world.category("人才住房")
     bad = world.post_page("/categories", csrf, {"name": ""})
@@ -107,7 +114,9 @@ def test_the_categories_page(world: World):
     assert renamed.status_code == 302
     assert world.category("人才安居") == cid
     cycle = world.post_page(
-        f"/categories/{world.category('人才工作')}", csrf, {"name": "人才工作", "parent_id": str(cid)}
+        f"/categories/{world.category('人才工作')}",
+        csrf,
+        {"name": "人才工作", "parent_id": str(cid)},
     )
     assert cycle.status_code == 422
     # Move the new child above its sibling, then deactivate and delete it.
@@ -119,9 +128,14 @@ def test_the_categories_page(world: World):
     assert siblings()[-1] == "人才安居"
     world.post_page(f"/categories/{cid}/move", csrf, {"direction": "up"})
     assert siblings()[-2] == "人才安居"
-    assert world.post_page(f"/categories/{cid}/move", csrf, {"direction": "sideways"}).status_code == 422
+    assert (
+        world.post_page(f"/categories/{cid}/move", csrf, {"direction": "sideways"}).status_code
+        == 422
+    )
     world.post_page(f"/categories/{cid}/active", csrf, {"is_active": "0"})
-    assert world.in_tenant("county", lambda: db.session.get(PetitionCategory, cid).is_active) is False
+    assert (
+        world.in_tenant("county", lambda: db.session.get(PetitionCategory, cid).is_active) is False
+    )
     register = world.page("/new").get_data(as_text=True)
     assert "人才安居</option>" not in register  # a deactivated category is not offered
     assert world.post_page(f"/categories/{cid}/delete", csrf, {}).status_code == 302

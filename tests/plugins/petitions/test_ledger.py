@@ -41,7 +41,7 @@ def test_the_ledger_follows_the_filters(world: World):
 
 
 def test_csv_for_systems_and_formulas_stay_text(world: World):
-    world.register(summary="=HYPERLINK(\"http://evil\")")
+    world.register(summary='=HYPERLINK("http://evil")')
     world.call("clerk", "POST", json=report_payload())
     response = world.call("clerk", "GET", "/export", query_string={"format": "csv"})
     assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from plugins.petitions.models import Petition, Petitioner, PetitionConflict, ReportedPerson
+from plugins.petitions.models import Petition, PetitionConflict, Petitioner, ReportedPerson
 from tests.plugins.petitions.web import World, ident, report_payload
 from tests.plugins.petitions.web import world as world  # noqa: F401 - the fixture
 
@@ -51,7 +51,9 @@ def test_register_a_collective_visit_on_the_page(world: World):
     assert "登记信访件" in text(world.page("/new"))
     category = world.category("村（社区）“两委”换届")
     response = world.post_page(
-        "/new", csrf, register_form(category_id=str(category), people_count="8", is_bypassed_level="1")
+        "/new",
+        csrf,
+        register_form(category_id=str(category), people_count="8", is_bypassed_level="1"),
     )
     assert response.status_code == 302, text(response)
     detail = world.client.get(response.headers["Location"])
@@ -103,10 +105,14 @@ def test_a_report_with_reported_persons_on_the_page(world: World):
 
 
 def test_script_in_text_renders_inert(world: World):
-    body = world.register(summary="<script>alert(1)</script>", details="<img src=x onerror=alert(1)>")
+    body = world.register(
+        summary="<script>alert(1)</script>", details="<img src=x onerror=alert(1)>"
+    )
     world.login("clerk")
     html = text(world.page(f"/{body['id']}"))
-    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert (
+        "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    )
     assert "<img src=x" not in html
     listing = text(world.page())
     assert "<script>alert(1)</script>" not in listing
@@ -114,7 +120,9 @@ def test_script_in_text_renders_inert(world: World):
 
 def test_list_filters_stay_in_the_query_string_and_pages_follow(world: World):
     for d in range(3):
-        world.register(received_on=(date.today() - timedelta(days=d)).isoformat(), summary=f"退休待遇{d}")
+        world.register(
+            received_on=(date.today() - timedelta(days=d)).isoformat(), summary=f"退休待遇{d}"
+        )
     world.register(summary="别的事")
     world.login("clerk")
     page = world.page("", query_string={"q": "退休待遇", "limit": "2"})
@@ -164,7 +172,9 @@ def test_moves_on_the_page_and_a_guard_refusal_shown_beside_the_form(world: Worl
         f"/{pid}/transitions/assign_handler", csrf, {"handler_user_id": str(world.users["li"])}
     )
     assert refused.status_code == 409
-    assert "承办人已声明回避此件" in text(refused) and 'open id="action-assign_handler"' in text(refused)
+    assert "承办人已声明回避此件" in text(refused) and 'open id="action-assign_handler"' in text(
+        refused
+    )
     assert world.call("clerk", "GET", f"/{pid}").get_json()["state"] == "accepted"
     assert world.post_page(f"/{pid}/transitions/approve", csrf, {}).status_code == 409
     assert world.post_page(f"/{pid}/transitions/nonsense", csrf, {}).status_code == 404

@@ -137,7 +137,9 @@ def build_world(app: Flask, factory: Factory) -> World:
     people = {
         "clerk": factory.user("county", "clerk", roles=["petition_clerk"], display_name="张专干"),
         "li": factory.user("county", "li", roles=["petition_clerk"], display_name="李干事"),
-        "leader": factory.user("county", "leader", roles=["petition_leader"], display_name="王部长"),
+        "leader": factory.user(
+            "county", "leader", roles=["petition_leader"], display_name="王部长"
+        ),
         "staff": factory.user("county", "staff", roles=["staff"], display_name="普通人员"),
         "outsider": factory.user("other", "outsider", roles=["petition_leader"]),
     }
