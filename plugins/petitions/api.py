@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import abort, g, request
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 
 from core import clock
 from core.api.routes import api_route
+from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
+from core.db import db
 from core.exports import MIMETYPES, download_response
 from core.routing import tenant_blueprint
-from plugins.petitions import actions, categories, confidentiality, ledger, queries
+from plugins.petitions import (
+    actions,
+    attachments,
+    categories,
+    confidentiality,
+    ledger,
+    queries,
+)
 from plugins.petitions.present import history_rows, petition_dict
 from plugins.petitions.schemas import (
     PetitionCategoryIn,
@@ -77,8 +87,6 @@ def create_petition(body: dict[str, Any]):
 
 def _fresh(petition):
     """Reload the viewonly relationships after registering (they were empty then)."""
-    from core.db import db
-
     db.session.expire(petition, ["petitioners", "reported_persons"])
     return petition
 
@@ -170,6 +178,42 @@ def list_conflicts(petition_id: int):
 def declare_conflict(petition_id: int, body: dict[str, Any]):
     petition = queries.petition_or_404(petition_id)
     return actions.declare_conflict(petition, current_actor(), body.get("user_id"), body["reason"])
+
+
+@api_route(
+    bp,
+    "/<int:petition_id>/attachments",
+    summary="附件列表（检举件的附件须有查看身份权限）",
+    response=AttachmentOut,
+    many=True,
+    permission=VIEW,
+)
+def list_attachments(petition_id: int):
+    petition = queries.petition_or_404(petition_id)
+    if not attachments.files_visible(petition, current_actor()):
+        abort(403, _("检举件的附件可能暴露检举人身份，仅限有查看身份权限的人员查看。"))
+    return attachments.files_of(petition)
+
+
+@api_route(
+    bp,
+    "/<int:petition_id>/attachments",
+    methods=["POST"],
+    summary="上传附件（multipart 字段 files，可多个；按内容检查类型与大小）",
+    response=AttachmentOut,
+    many=True,
+    status=201,
+    permission=VIEW,
+)
+def upload_attachments(petition_id: int):
+    petition = queries.petition_or_404(petition_id)
+    actor = current_actor()
+    if not attachments.may_upload(actor):
+        abort(403)
+    uploads = request.files.getlist("files")
+    if not any((u.filename or "").strip() for u in uploads):
+        raise ValidationError({"files": [_("请选择要上传的文件。")]})
+    return attachments.attach(petition, uploads, actor)
 
 
 @api_route(

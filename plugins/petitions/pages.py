@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.api.messages import localize
 from core.api.pagination import BadCursor
+from core.attachments.views import download_url
 from core.auth.models import Membership
 from core.auth.permissions import permissions_of
 from core.db import db
@@ -26,7 +27,7 @@ from core.forms import load_form
 from core.orgs.units import unit_tree
 from core.routing import require_permission, tenant_blueprint
 from core.workflow import WorkflowError
-from plugins.petitions import actions, categories, confidentiality, queries
+from plugins.petitions import actions, attachments, categories, confidentiality, queries
 from plugins.petitions.models import (
     CHANNELS,
     KINDS,
@@ -192,8 +193,14 @@ def new():
                 data.pop("reported_persons"),
                 g.actor,
             )
-            flash(_("已登记信访件 %(serial)s。", serial=petition.serial), "success")
-            return redirect(url_for(".detail", petition_id=petition.id))
+            try:
+                # A refused file answers 422, which rolls the registration back too.
+                attachments.attach(petition, request.files.getlist("files"), g.actor)
+            except ValidationError as exc:
+                errors = localize(exc.messages)
+            else:
+                flash(_("已登记信访件 %(serial)s。", serial=petition.serial), "success")
+                return redirect(url_for(".detail", petition_id=petition.id))
     petitioner_list_errors, petitioner_errors = _row_errors(errors, "petitioners")
     reported_list_errors, reported_errors = _row_errors(errors, "reported_persons")
     return render_template(
@@ -301,6 +308,10 @@ def _detail_page(
         urgencies=URGENCIES,
         detail_actions=actions.detail_actions_for(petition, actor, "actions"),
         detail_panels=list(actions.DETAIL_PANELS),
+        files=attachments.files_of(petition),
+        files_visible=attachments.files_visible(petition, actor),
+        may_upload=attachments.may_upload(actor),
+        download_url=download_url,
         document_actions=actions.detail_actions_for(petition, actor, "documents"),
         may_declare=actions.may_declare_conflict(actor),
         may_declare_for_others=actor.can("petitions.approve"),
@@ -346,6 +357,25 @@ def reveal_identity(petition_id: int):
     petition = queries.petition_or_404(petition_id)
     people = confidentiality.reveal(petition, "page")
     return render_template("petitions/_petitioners.html", petitioners=people, revealed=True)
+
+
+@bp.post("/<int:petition_id>/attachments")
+def upload_attachments(petition_id: int):
+    require_permission(VIEW)
+    petition = queries.petition_or_404(petition_id)
+    if not attachments.may_upload(g.actor):
+        abort(403)
+    uploads = request.files.getlist("files")
+    try:
+        if not any((u.filename or "").strip() for u in uploads):
+            raise ValidationError({"files": [_("请选择要上传的文件。")]})
+        saved = attachments.attach(petition, uploads, g.actor)
+    except ValidationError as exc:
+        return _detail_page(
+            petition, failed="attachments", errors=localize(exc.messages), status=422
+        )
+    flash(_("已上传 %(n)s 个附件。", n=len(saved)), "success")
+    return redirect(url_for(".detail", petition_id=petition.id))
 
 
 @bp.post("/<int:petition_id>/conflicts")

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import NavItem, PermissionDef, PluginMeta, RoleDef
+from plugins.petitions import attachments as attachments  # noqa: F401 - its attachment kind
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow

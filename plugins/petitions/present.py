@@ -12,7 +12,7 @@ from core.auth.users import current_actor
 from core.deadlines import Deadline, deadline
 from core.i18n import N_
 from core.workflow import StateChange
-from plugins.petitions import categories
+from plugins.petitions import attachments, categories
 from plugins.petitions.confidentiality import petitioner_rows
 from plugins.petitions.models import (
     CHANNELS,
@@ -80,6 +80,10 @@ def petition_dict(petition: Petition, *, detail: bool = True) -> dict[str, Any]:
         row["category_name"] = categories.path_title(categories.find_category(petition.category_id))
         row["petitioners"] = petitioner_rows(petition)
         row["reported_persons"] = list(petition.reported_persons)
+        files = attachments.files_of(petition)
+        visible = attachments.files_visible(petition, current_actor())
+        row["attachments"] = files if visible else []
+        row["attachment_count"] = len(files)
         row["available_transitions"] = [
             t.name for t in PETITION_FLOW.available(petition, current_actor())
         ]

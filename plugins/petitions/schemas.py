@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from core import clock
 from core.api.fields import UtcDateTime
+from core.attachments.schemas import AttachmentOut
 from core.auth.models import Membership
 from core.db import db
 from core.orgs.schemas import EXPORT_FORMAT, IdNumber, Text, WholeNumber, find_unit
@@ -234,6 +235,11 @@ class PetitionOut(PetitionSummaryOut):
     rereview_due = fields.Date(allow_none=True)
     petitioners = fields.List(fields.Nested(PetitionerOut))
     reported_persons = fields.List(fields.Nested(ReportedPersonOut))
+    attachments = fields.List(
+        fields.Nested(AttachmentOut),
+        metadata={"description": "附件（检举件的附件仅对有查看身份权限的人列出）"},
+    )
+    attachment_count = fields.Integer()
     available_transitions = fields.List(
         fields.String(), metadata={"description": "当前用户此刻可执行的操作"}
     )
