@@ -3,12 +3,21 @@ workflow (imported here so the metadata, Alembic and the workflow registry see t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from core.i18n import N_
 from core.plugins import hookimpl
-from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+from core.plugins.types import (
+    DashboardWidget,
+    PeriodicJob,
+    PermissionDef,
+    PluginMeta,
+    RoleDef,
+    TodoItem,
+)
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
@@ -60,6 +69,30 @@ class PetitionSettings(Schema):
         validate=validate.Range(min=0, max=15),
         metadata={"title": N_("临期预警天数")},
     )
+    longterm_min_petitions = fields.Integer(
+        strict=True,
+        load_default=5,
+        validate=validate.Range(min=2, max=100),
+        metadata={"title": N_("信访老户：期间内信访件数达到")},
+    )
+    longterm_months = fields.Integer(
+        strict=True,
+        load_default=12,
+        validate=validate.Range(min=1, max=60),
+        metadata={"title": N_("信访老户：统计期间（月）")},
+    )
+    longterm_unresolved_days = fields.Integer(
+        strict=True,
+        load_default=365,
+        validate=validate.Range(min=90, max=3650),
+        metadata={"title": N_("信访老户：信访件未办结超过（日）")},
+    )
+    longterm_review_months = fields.Integer(
+        strict=True,
+        load_default=3,
+        validate=validate.Range(min=1, max=12),
+        metadata={"title": N_("信访老户：包案领导复核周期（月）")},
+    )
     portal_enabled = fields.Boolean(load_default=False, metadata={"title": N_("开放网上信访")})
     portal_daily_limit = fields.Integer(
         strict=True,
@@ -96,3 +129,63 @@ def zugong_default_roles() -> list[RoleDef]:
 @hookimpl
 def zugong_settings_schema() -> Schema:
     return PetitionSettings()
+
+
+# -- Back office: cross-tenant moves, long-term petitioners, deadline scan, escalation --------
+
+
+@hookimpl
+def zugong_blueprints() -> list:
+    from plugins.petitions.api_links import bp as links_api
+
+    return [links_api]
+
+
+@hookimpl
+def zugong_periodic_jobs() -> list[PeriodicJob]:
+    return [
+        # Lights change at midnight; hourly keeps them close behind state changes.
+        PeriodicJob(
+            "petitions.deadline_scan", "plugins.petitions.scan:scan_all", timedelta(hours=1)
+        ),
+        PeriodicJob(
+            "petitions.longterm_flagging",
+            "plugins.petitions.longterm:run_flagging",
+            timedelta(days=1),
+            scope="tenant",
+        ),
+    ]
+
+
+@hookimpl
+def zugong_todo_items(tenant, actor) -> list[TodoItem]:
+    from plugins.petitions.todo import todo_items
+
+    return todo_items(tenant, actor)
+
+
+@hookimpl
+def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
+    from plugins.petitions.todo import dashboard_widgets
+
+    return dashboard_widgets(tenant, actor)
+
+
+@hookimpl
+def zugong_audit_actions() -> dict[str, str]:
+    return {
+        "petition.cross_tenant": N_("跨单位传递信访件"),
+        "petition.identity_forwarded": N_("随件报送信访人身份"),
+        "petition.deadline_scan": N_("信访期限扫描"),
+        "petition.escalated": N_("升级督办"),
+        "petition.flagged": N_("标记领导督办"),
+        "petition_longterm.updated": N_("修改信访老户包案信息"),
+        "petition_longterm.reviewed": N_("信访老户定期复核"),
+    }
+
+
+@hookimpl
+def zugong_demo_data(tenant) -> None:
+    from plugins.petitions.demo import create_back_office_demo
+
+    create_back_office_demo(tenant)
