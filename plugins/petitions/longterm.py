@@ -80,7 +80,9 @@ def _insert_flags(select_rows: Any, reason: str, today: date, months: int, updat
         statement = statement.on_conflict_do_nothing(
             index_elements=["tenant_id", "key_type", "key_value"]
         )
-    return db.session.execute(statement.execution_options(**{TENANT_CHECKED: True})).rowcount
+    # RETURNING rather than rowcount: drivers disagree on rowcount of INSERT ... SELECT.
+    statement = statement.returning(LongtermPetitioner.id)
+    return len(db.session.execute(statement.execution_options(**{TENANT_CHECKED: True})).all())
 
 
 def flag_tenant(today: date | None = None) -> int:
