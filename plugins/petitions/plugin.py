@@ -20,6 +20,7 @@ from core.plugins.types import (
 )
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
+from plugins.petitions import scan as scan  # noqa: F401 - lights petitions as they change
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
 
 PERMISSIONS = [
@@ -144,9 +145,15 @@ def zugong_blueprints() -> list:
 @hookimpl
 def zugong_periodic_jobs() -> list[PeriodicJob]:
     return [
-        # Lights change at midnight; hourly keeps them close behind state changes.
+        # State changes light petitions at once; the calendar moves lights at midnight:
+        # an hourly look through the index, and a daily comparison of every row.
         PeriodicJob(
-            "petitions.deadline_scan", "plugins.petitions.scan:scan_all", timedelta(hours=1)
+            "petitions.deadline_thresholds",
+            "plugins.petitions.scan:scan_thresholds",
+            timedelta(hours=1),
+        ),
+        PeriodicJob(
+            "petitions.deadline_scan", "plugins.petitions.scan:scan_all", timedelta(days=1)
         ),
         PeriodicJob(
             "petitions.longterm_flagging",

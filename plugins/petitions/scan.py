@@ -11,6 +11,13 @@ tenant's ``warning_days`` (petitions settings) natural days, else green.
 
 To-do lists and the dashboard widget (:mod:`plugins.petitions.todo`) read the stored
 columns through the index ``(tenant_id, light, current_due)``.
+
+Keeping it cheap at a million petitions: a petition whose state or deadline changes gets
+its light at once, when it is flushed (:func:`_refresh_changed_petitions`), so the only
+changes left to a scan are those the calendar makes — green turning yellow, yellow
+turning red. The hourly job (:func:`scan_thresholds`) looks for exactly those through
+the index; the daily job (:func:`scan_all`) compares every row, catching anything else
+(rows written around the ORM, a changed warning window).
 """
 
 from __future__ import annotations
@@ -18,15 +25,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, literal, or_, select, update
+from sqlalchemy import and_, case, event, literal, or_, select, update
 
 from core import clock
 from core.calendar import Light, traffic_light
 from core.db import db
 from core.plugins.settings import resolved_settings
-from core.tenancy.models import Tenant, TenantPlugin
+from core.tenancy.models import PLATFORM_SLUG, Tenant, TenantPlugin
 from core.tenancy.scope import cross_tenant_scope, tenant_scope
-from core.tenancy.session import TENANT_CHECKED
+from core.tenancy.session import TENANT_CHECKED, TenantSession
 from plugins.petitions.models import Petition
 
 #: Which deadline each state runs against; states not listed have none.
@@ -78,19 +85,34 @@ def light_expression(due: Any, today: date, warning_days: int) -> Any:
     )
 
 
-def scan_tenant(tenant_id: int, warning_days: int, today: date | None = None) -> int:
-    """Refresh ``current_due`` and ``light`` of every petition of ``tenant_id`` (which
-    must be in scope) in one statement; returns the number of rows that changed."""
+def scan_tenant(
+    tenant_id: int, warning_days: int, today: date | None = None, *, full: bool = True
+) -> int:
+    """Refresh ``current_due`` and ``light`` of the petitions of ``tenant_id`` (which
+    must be in scope) in one statement; returns the number of rows that changed.
+
+    ``full=False`` considers only rows the calendar may have moved since their light was
+    set (green due within the window, yellow past due): an index range, not the table.
+    """
     today = today or clock.today()
     table = Petition.__table__
     due = due_expression(table)
     light = light_expression(due, today, warning_days)
+    where = [
+        table.c.tenant_id == tenant_id,
+        or_(table.c.current_due.is_distinct_from(due), table.c.light.is_distinct_from(light)),
+    ]
+    if not full:
+        yellow_from = today + timedelta(days=warning_days)
+        where.append(
+            or_(
+                and_(table.c.light == "green", table.c.current_due <= yellow_from),
+                and_(table.c.light == "yellow", table.c.current_due < today),
+            )
+        )
     statement = (
         update(table)
-        .where(
-            table.c.tenant_id == tenant_id,
-            or_(table.c.current_due.is_distinct_from(due), table.c.light.is_distinct_from(light)),
-        )
+        .where(*where)
         .values(current_due=due, light=light)
         .execution_options(**{TENANT_CHECKED: True})
     )
@@ -109,9 +131,9 @@ def petition_tenants() -> list[Tenant]:
     )
 
 
-def scan_all(today: date | None = None) -> dict[str, int]:
-    """The platform job: every tenant's petitions and long-term petitioners' reviews.
-    Returns counts (tenants scanned, petition rows and review rows changed)."""
+def scan_all(today: date | None = None, *, full: bool = True) -> dict[str, int]:
+    """The daily platform job: every tenant's petitions and long-term petitioners'
+    reviews. Returns counts (tenants scanned, petition rows and review rows changed)."""
     from plugins.petitions.longterm import scan_reviews
 
     today = today or clock.today()
@@ -120,7 +142,48 @@ def scan_all(today: date | None = None) -> dict[str, int]:
         for tenant in petition_tenants():
             with tenant_scope(tenant.id):
                 window = resolved_settings(tenant, "petitions")["warning_days"]
-                totals["petitions"] += scan_tenant(tenant.id, window, today)
+                totals["petitions"] += scan_tenant(tenant.id, window, today, full=full)
                 totals["reviews"] += scan_reviews(tenant.id, window, today)
             totals["tenants"] += 1
     return totals
+
+
+def scan_thresholds(today: date | None = None) -> dict[str, int]:
+    """The hourly platform job: only the lights the calendar has moved (see above)."""
+    return scan_all(today, full=False)
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _refresh_changed_petitions(session: TenantSession, _context: Any, _instances: Any) -> None:
+    """A petition registered or moved gets its deadline and light now, not at the next
+    scan, so to-do lists follow state changes at once."""
+    changed = [
+        obj for obj in (*session.new, *session.dirty) if isinstance(obj, Petition) and obj.state
+    ]
+    if not changed:
+        return
+    windows: dict[int, int | None] = {}
+    today = clock.today()
+    with session.no_autoflush:
+        for petition in changed:
+            if petition.tenant_id not in windows:
+                windows[petition.tenant_id] = _window(session, petition.tenant_id)
+            window = windows[petition.tenant_id]
+            if window is None:
+                continue  # settings cannot be resolved mid-flush: the scan will do it
+            due = due_of(petition)
+            light = None if due is None else traffic_light(due, today, window)
+            if (petition.current_due, petition.light) != (due, light):
+                petition.current_due, petition.light = due, light
+
+
+def _window(session: TenantSession, tenant_id: int | None) -> int | None:
+    # Resolving settings may create the platform's own tenant row, which cannot happen
+    # inside a flush; registration resolves them first, so the row is normally there.
+    if (
+        tenant_id is None
+        or session.scalar(select(Tenant.id).where(Tenant.slug == PLATFORM_SLUG)) is None
+    ):
+        return None
+    tenant = session.get(Tenant, tenant_id)
+    return None if tenant is None else resolved_settings(tenant, "petitions")["warning_days"]

@@ -15,7 +15,7 @@ from core.plugins import enablement
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.petitions.models import Petition
-from plugins.petitions.scan import light_of, scan_all
+from plugins.petitions.scan import light_of, scan_all, scan_thresholds
 from plugins.petitions.todo import dashboard_widgets, todo_items
 from plugins.petitions.workflow import PETITION_FLOW as FLOW
 
@@ -87,7 +87,9 @@ def test_each_tenant_its_own_window_and_only_changed_rows(tenant, factory, new_p
     db.session.commit()
     set_today(date(2026, 9, 30))  # 8 days before 10-08
     first = scan_all()
-    assert first == {"tenants": 2, "petitions": 2, "reviews": 0}
+    # Both were lit green when registered; eight days before, only the ten-day window
+    # of the neighbour turns yellow.
+    assert first == {"tenants": 2, "petitions": 1, "reviews": 0}
     assert scan_all()["petitions"] == 0  # nothing changed: nothing written
     db.session.expire_all()
     assert petition.light == "green"
@@ -126,3 +128,33 @@ def test_red_and_yellow_reach_the_right_to_do_lists(new_petition, clerk, leader,
     (widget,) = dashboard_widgets(county, leader)
     assert (widget.context["red"], widget.context["yellow"]) == (2, 0)
     assert [p["serial"] for p in widget.context["overdue"]] == [waiting.serial, mine.serial]
+
+
+def test_a_state_change_lights_the_petition_at_once(new_petition, clerk, users, set_today):
+    petition = new_petition()
+    db.session.flush()
+    assert (petition.current_due, petition.light) == (date(2026, 10, 8), "green")
+    set_today(date(2026, 10, 9))
+    FLOW.fire(petition, "accept", clerk)
+    db.session.flush()
+    # Accepted on 10-09: 60 days end on 12-08; no scan needed for the new deadline.
+    assert (petition.current_due, petition.light) == (date(2026, 12, 8), "green")
+    FLOW.fire(petition, "assign_handler", clerk, data={"handler_user_id": users["li"].id})
+    FLOW.fire(petition, "draft", clerk, data={"outcome": "support", "basis": "经核实"})
+    db.session.flush()
+    assert petition.light == "green"
+
+
+def test_the_hourly_look_finds_what_the_calendar_moved(new_petition, set_today):
+    soon = new_petition(summary="临期")
+    later = new_petition(date(2026, 9, 30), summary="较晚")  # accept_due 10-15
+    db.session.commit()
+    set_today(date(2026, 10, 6))
+    assert scan_thresholds()["petitions"] == 1  # 10-08 is within three days: yellow
+    db.session.expire_all()
+    assert (soon.light, later.light) == ("yellow", "green")
+    set_today(date(2026, 10, 9))
+    assert scan_thresholds()["petitions"] == 1  # and now red
+    assert scan_thresholds()["petitions"] == 0
+    db.session.expire_all()
+    assert soon.light == "red"
