@@ -165,6 +165,23 @@ class Workflow:
             effect(obj, actor, data)
         return change
 
+    def note(
+        self,
+        obj: Any,
+        event: str,
+        actor: Actor,
+        comment: str | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> StateChange:
+        """Record something that happened to the record without moving it (it was
+        escalated, a linked record changed): a history row from and to its current
+        state, and an audit entry ``<workflow>.<event>`` (title it through
+        ``zugong_audit_actions``). ``event`` must not be a transition's name."""
+        if event in self._by_name or event == "create":
+            raise ValueError(f"{self.name}.{event} is a transition: fire it instead")
+        state = self.state_of(obj)
+        return self._log(obj, actor, event, state, state, comment, dict(data or {}))
+
     def history(self, obj: Any) -> list[StateChange]:
         return list(
             db.session.scalars(

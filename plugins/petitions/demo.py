@@ -15,11 +15,17 @@ from sqlalchemy import select
 from core import clock
 from core.auth.models import Membership
 from core.auth.users import system_actor
+from core.calendar import add_months
 from core.db import db
 from core.orgs import id_numbers
 from core.tenancy.models import Tenant
 from plugins.petitions.categories import seed_defaults
-from plugins.petitions.models import Petition, PetitionCategory, PetitionConflict
+from plugins.petitions.models import (
+    LongtermPetitioner,
+    Petition,
+    PetitionCategory,
+    PetitionConflict,
+)
 from plugins.petitions.services import register
 from plugins.petitions.workflow import PETITION_FLOW
 
@@ -162,4 +168,26 @@ def create_demo_data(tenant: Tenant) -> None:
         db.session.add(
             PetitionConflict(petition_id=screening.id, user_id=handler, reason="与信访人系亲属")
         )
+    db.session.flush()
+    _longterm_demo(today)
+
+
+def _longterm_demo(today: date) -> None:
+    """The retired cadre of petition 1 as a long-term petitioner, a review falling due."""
+    db.session.add(
+        LongtermPetitioner(
+            key_type="phone",
+            key_value="13900000001",
+            name="王振华",
+            reason="frequent",
+            petition_count=6,
+            first_received_on=add_months(today, -11),
+            last_received_on=today - timedelta(days=3),
+            flagged_on=add_months(today, -3),
+            review_months=3,
+            next_review_on=today + timedelta(days=2),
+            light="yellow",
+            is_active=True,
+        )
+    )
     db.session.flush()

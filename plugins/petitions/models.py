@@ -38,6 +38,8 @@ CHANNELS = {
     "referred": N_("上级转办"),
     "assigned": N_("上级交办"),
     "leader_instruction": N_("领导批示"),
+    #: A 复查/复核 request sent up by the body that answered (plugins.petitions.crosstenant).
+    "review_request": N_("复查复核申请"),
 }
 #: 性质.
 KINDS = {
@@ -118,6 +120,8 @@ class Petition(TenantOwned, Base):
         Index(
             "ix_petitions_tenant_id_source", "tenant_id", "source_tenant_id", "source_petition_id"
         ),
+        # The deadline scan's result: to-do lists and the dashboard by light and due date.
+        Index("ix_petitions_tenant_id_light_current_due", "tenant_id", "light", "current_due"),
     )
 
     #: XF-YYYY-NNNNNN (core.serials), unique in the tenant.
@@ -181,6 +185,37 @@ class Petition(TenantOwned, Base):
 
     #: 重复件: the earlier petition of the same person about the same matter.
     repeat_of_id: Mapped[int | None] = mapped_column(BigId)
+
+    # -- Links across tenants (plugins.petitions.crosstenant) ---------------------------
+    #: The copy made in ``target_tenant_id`` by 转送/交办: no foreign key, it crosses tenants.
+    target_petition_id: Mapped[int | None] = mapped_column(BigId)
+    #: 交办: the result the lower unit reported back when it closed its copy.
+    reported_back_on: Mapped[date | None] = mapped_column(Date)
+    report_outcome: Mapped[str | None] = mapped_column(String(30))
+    report_text: Mapped[str | None] = mapped_column(Text)
+    #: This petition *is* a 复查 ("review") or 复核 ("rereview") case opened by a lower
+    #: body for its petition ``source_tenant_id``/``source_petition_id``.
+    case_type: Mapped[str | None] = mapped_column(String(10))
+    #: The current 复查/复核 case of this petition in an upper body, and the answers.
+    review_tenant_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("tenants.id"))
+    review_case_id: Mapped[int | None] = mapped_column(BigId)
+    review_answer: Mapped[str | None] = mapped_column(Text)
+    rereview_answer: Mapped[str | None] = mapped_column(Text)
+
+    # -- Deadline scan (plugins.petitions.scan) ------------------------------------------
+    #: The deadline the current state runs against, and its traffic light, as of the
+    #: last scan (``None`` when the state has no deadline).
+    current_due: Mapped[date | None] = mapped_column(Date)
+    light: Mapped[str | None] = mapped_column(String(10))
+
+    # -- Escalation (督办, plugins.petitions.escalation) ----------------------------------
+    #: A leader flagged the petition for supervision (领导督办) whatever its deadline.
+    leader_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalation_plugin: Mapped[str | None] = mapped_column(String(40))
+    escalation_ref: Mapped[str | None] = mapped_column(String(100))
+    escalation_title: Mapped[str | None] = mapped_column(String(200))
+    escalation_url: Mapped[str | None] = mapped_column(String(500))
 
     petitioners: Mapped[list[Petitioner]] = relationship(
         primaryjoin="and_(Petition.tenant_id == foreign(Petitioner.tenant_id),"
@@ -273,3 +308,43 @@ class PetitionConflict(TenantOwned, Base):
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     declared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+#: Why a person counts as a long-term petitioner (信访老户).
+LONGTERM_REASONS = {
+    "frequent": N_("多次信访"),
+    "unresolved": N_("长期未解决"),
+}
+
+
+class LongtermPetitioner(TenantOwned, Base):
+    """信访老户: a person (by ID number, else phone) with many petitions in a window, or
+    one left unresolved for over a year; a leader in charge (包案领导) reviews the case
+    periodically. Flagged by a set-based job (:mod:`plugins.petitions.longterm`)."""
+
+    __tablename__ = "petition_longterm"
+    __tenant_args__ = (
+        UniqueConstraint("tenant_id", "key_type", "key_value"),
+        Index("ix_petition_longterm_tenant_id_leader", "tenant_id", "leader_user_id", "light"),
+        Index("ix_petition_longterm_tenant_id_next_review_on", "tenant_id", "next_review_on"),
+    )
+
+    #: "id_number" or "phone": what identifies the person across petitions.
+    key_type: Mapped[str] = mapped_column(String(10))
+    key_value: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(50))
+    reason: Mapped[str] = mapped_column(String(20))
+    petition_count: Mapped[int] = mapped_column(Integer, default=0)
+    first_received_on: Mapped[date | None] = mapped_column(Date)
+    last_received_on: Mapped[date | None] = mapped_column(Date)
+    flagged_on: Mapped[date] = mapped_column(Date)
+    #: 包案领导 and the review cycle; the first review falls due one cycle after flagging.
+    leader_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    review_months: Mapped[int] = mapped_column(Integer, default=3)
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    last_reviewed_on: Mapped[date | None] = mapped_column(Date)
+    last_review_note: Mapped[str | None] = mapped_column(Text)
+    #: The review's traffic light as of the last scan.
+    light: Mapped[str | None] = mapped_column(String(10))
+    #: Closed (化解) cases stay on record but leave the lists and to-do lists.
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -3,15 +3,26 @@ workflow (imported here so the metadata, Alembic and the workflow registry see t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from core.i18n import N_
 from core.plugins import hookimpl
-from core.plugins.types import NavItem, PermissionDef, PluginMeta, RoleDef
+from core.plugins.types import (
+    DashboardWidget,
+    NavItem,
+    PeriodicJob,
+    PermissionDef,
+    PluginMeta,
+    RoleDef,
+    TodoItem,
+)
 from plugins.petitions import attachments as attachments  # noqa: F401 - its attachment kind
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
+from plugins.petitions import scan as scan  # noqa: F401 - lights petitions as they change
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
 
 PERMISSIONS = [
@@ -62,6 +73,30 @@ class PetitionSettings(Schema):
         validate=validate.Range(min=0, max=15),
         metadata={"title": N_("临期预警天数")},
     )
+    longterm_min_petitions = fields.Integer(
+        strict=True,
+        load_default=5,
+        validate=validate.Range(min=2, max=100),
+        metadata={"title": N_("信访老户：期间内信访件数达到")},
+    )
+    longterm_months = fields.Integer(
+        strict=True,
+        load_default=12,
+        validate=validate.Range(min=1, max=60),
+        metadata={"title": N_("信访老户：统计期间（月）")},
+    )
+    longterm_unresolved_days = fields.Integer(
+        strict=True,
+        load_default=365,
+        validate=validate.Range(min=90, max=3650),
+        metadata={"title": N_("信访老户：信访件未办结超过（日）")},
+    )
+    longterm_review_months = fields.Integer(
+        strict=True,
+        load_default=3,
+        validate=validate.Range(min=1, max=12),
+        metadata={"title": N_("信访老户：包案领导复核周期（月）")},
+    )
     portal_enabled = fields.Boolean(load_default=False, metadata={"title": N_("开放网上信访")})
     portal_daily_limit = fields.Integer(
         strict=True,
@@ -103,8 +138,9 @@ def zugong_settings_schema() -> Schema:
 @hookimpl
 def zugong_blueprints() -> list:
     from plugins.petitions import api, pages
+    from plugins.petitions.api_links import bp as links_api
 
-    return [pages.bp, api.bp]
+    return [pages.bp, api.bp, links_api]
 
 
 @hookimpl
@@ -134,6 +170,45 @@ def zugong_tenant_enabled(tenant, settings) -> None:
     seed_defaults()
 
 
+# -- Back office: cross-tenant moves, long-term petitioners, deadline scan, escalation --------
+
+
+@hookimpl
+def zugong_periodic_jobs() -> list[PeriodicJob]:
+    return [
+        # State changes light petitions at once; the calendar moves lights at midnight:
+        # an hourly look through the index, and a daily comparison of every row.
+        PeriodicJob(
+            "petitions.deadline_thresholds",
+            "plugins.petitions.scan:scan_thresholds",
+            timedelta(hours=1),
+        ),
+        PeriodicJob(
+            "petitions.deadline_scan", "plugins.petitions.scan:scan_all", timedelta(days=1)
+        ),
+        PeriodicJob(
+            "petitions.longterm_flagging",
+            "plugins.petitions.longterm:run_flagging",
+            timedelta(days=1),
+            scope="tenant",
+        ),
+    ]
+
+
+@hookimpl
+def zugong_todo_items(tenant, actor) -> list[TodoItem]:
+    from plugins.petitions.todo import todo_items
+
+    return todo_items(tenant, actor)
+
+
+@hookimpl
+def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
+    from plugins.petitions.todo import dashboard_widgets
+
+    return dashboard_widgets(tenant, actor)
+
+
 @hookimpl
 def zugong_audit_actions() -> dict[str, str]:
     return {
@@ -145,6 +220,13 @@ def zugong_audit_actions() -> dict[str, str]:
         "petition_category.updated": N_("修改信访问题类别"),
         "petition_category.moved": N_("调整信访问题类别顺序"),
         "petition_category.deleted": N_("删除信访问题类别"),
+        "petition.cross_tenant": N_("跨单位传递信访件"),
+        "petition.identity_forwarded": N_("随件报送信访人身份"),
+        "petition.deadline_scan": N_("信访期限扫描"),
+        "petition.escalated": N_("升级督办"),
+        "petition.flagged": N_("标记领导督办"),
+        "petition_longterm.updated": N_("修改信访老户包案信息"),
+        "petition_longterm.reviewed": N_("信访老户定期复核"),
     }
 
 

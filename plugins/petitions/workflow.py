@@ -10,6 +10,17 @@
     reviewed ─ request_rereview ─▶ rereview_requested ─ answer_rereview ─▶ final
     closed|rated|reviewed ─ finalize (the window passed) ─▶ final
 
+Moves across tenants (:mod:`plugins.petitions.crosstenant`) — the "linked" ones are
+fired only by the other body's action, never by hand:
+
+    assigned ─ report_back (linked: the lower unit closed its copy) ─▶ reported_back
+    reported_back ─ accept_report ─▶ final
+    forwarded|assigned ─ came_back (linked: the receiver sent its copy back) ─▶ screening
+    registered ─ open_case (linked: a 复查/复核 case arrived from below) ─▶ case_open
+    case_open ─ answer_case ─▶ case_answered (the answer flows back down)
+    review_requested ─ review_answered (linked) ─▶ reviewed
+    rereview_requested ─ rereview_answered (linked) ─▶ final
+
 Deadlines come from the tenant's resolved ``petitions`` settings: acceptance within
 ``accept_days`` natural days of receipt, closure within ``close_days`` of acceptance
 (a Party member's appeal: ``appeal_months``), plus at most one extension, sending back
@@ -20,7 +31,9 @@ next working day (:func:`core.calendar.add_natural_days`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +81,9 @@ STATES = {
     "reviewed": N_("已复查"),
     "rereview_requested": N_("复核中"),
     "final": N_("已终结"),
+    "reported_back": N_("已报结"),
+    "case_open": N_("复查复核办理中"),
+    "case_answered": N_("复查复核已答复"),
 }
 UNDECIDED = ("registered", "screening")
 
@@ -216,6 +232,34 @@ def _window_passed(petition: Petition, _actor: Actor, _data) -> str | None:
     return None
 
 
+#: Set while :mod:`plugins.petitions.crosstenant` carries another body's action over.
+_LINKED: ContextVar[bool] = ContextVar("petition_linked_move", default=False)
+
+
+@contextmanager
+def linked_move() -> Iterator[None]:
+    """Allow the linked transitions (report_back, came_back, open_case, *_answered):
+    they record what another tenant did, so nobody may fire them by hand."""
+    token = _LINKED.set(True)
+    try:
+        yield
+    finally:
+        _LINKED.reset(token)
+
+
+def _linked(petition: Petition, _actor: Actor, _data) -> str | None:
+    if not _LINKED.get():
+        return _("此操作随关联单位的办理自动完成，不能手动执行")
+    return None
+
+
+def _answered_here(petition: Petition, _actor: Actor, _data) -> str | None:
+    """A 复查/复核 sent to an upper body on this platform is answered there."""
+    if petition.review_case_id is not None:
+        return _("复查、复核已提交上级机关办理，答复将自动回传")
+    return None
+
+
 # -- Effects ------------------------------------------------------------------------------
 
 
@@ -285,6 +329,53 @@ def _answer_rereview(petition: Petition, _actor: Actor, _data) -> None:
     petition.rereviewed_on = clock.today()
 
 
+def _report_back_to_assigner(petition: Petition, actor: Actor, _data) -> None:
+    from plugins.petitions.crosstenant import report_back_to_source
+
+    report_back_to_source(petition, actor)
+
+
+def _tell_source_returned(petition: Petition, actor: Actor, _data) -> None:
+    from plugins.petitions.crosstenant import return_to_source
+
+    return_to_source(petition, actor)
+
+
+def _record_report(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.reported_back_on = clock.today()
+    petition.report_outcome = data.get("outcome")
+    petition.report_text = data.get("reply_text")
+
+
+def _came_back(petition: Petition, _actor: Actor, _data) -> None:
+    petition.target_petition_id = None
+    petition.report_back_due = None
+
+
+def _open_case(petition: Petition, _actor: Actor, _data) -> None:
+    petition.review_due = add_natural_days(clock.today(), REVIEW_ANSWER_DAYS).date
+
+
+def _answer_case(petition: Petition, actor: Actor, data: Mapping[str, Any]) -> None:
+    from plugins.petitions.crosstenant import answer_to_source
+
+    petition.reviewed_on = petition.replied_on = clock.today()
+    petition.reply_text = (data.get("answer") or "").strip() or None
+    answer_to_source(petition, actor)
+
+
+def _review_answered(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.reviewed_on = clock.today()
+    petition.review_answer = data.get("answer")
+    petition.review_case_id = None
+
+
+def _rereview_answered(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
+    petition.rereviewed_on = clock.today()
+    petition.rereview_answer = data.get("answer")
+    petition.review_case_id = None
+
+
 REGISTER, HANDLE, APPROVE = "petitions.register", "petitions.handle", "petitions.approve"
 
 PETITION_FLOW = Workflow(
@@ -340,7 +431,7 @@ PETITION_FLOW = Workflow(
             permission=REGISTER,
             comment_required=True,
             guards=(_came_from_another_body, _within_return_window),
-            effects=(_decided,),
+            effects=(_decided, _tell_source_returned),
         ),
         Transition(
             "assign_handler",
@@ -393,7 +484,7 @@ PETITION_FLOW = Workflow(
             N_("办结答复"),
             permission=HANDLE,
             guards=(_reply_given,),
-            effects=(_close,),
+            effects=(_close, _report_back_to_assigner),
         ),
         Transition(
             "rate",
@@ -420,6 +511,7 @@ PETITION_FLOW = Workflow(
             N_("复查答复"),
             permission=APPROVE,
             comment_required=True,
+            guards=(_answered_here,),
             effects=(_answer_review,),
         ),
         Transition(
@@ -438,6 +530,7 @@ PETITION_FLOW = Workflow(
             N_("复核答复"),
             permission=APPROVE,
             comment_required=True,
+            guards=(_answered_here,),
             effects=(_answer_rereview,),
         ),
         Transition(
@@ -447,6 +540,63 @@ PETITION_FLOW = Workflow(
             N_("终结"),
             permission=APPROVE,
             guards=(_window_passed,),
+        ),
+        # -- Across tenants (plugins.petitions.crosstenant) --------------------------------
+        Transition(
+            "report_back",
+            ("assigned",),
+            "reported_back",
+            N_("下级报结"),
+            guards=(_linked,),
+            effects=(_record_report,),
+        ),
+        Transition(
+            "accept_report",
+            ("reported_back",),
+            "final",
+            N_("审核报结"),
+            permission=APPROVE,
+        ),
+        Transition(
+            "came_back",
+            ("forwarded", "assigned"),
+            "screening",
+            N_("被退回"),
+            guards=(_linked,),
+            effects=(_came_back,),
+        ),
+        Transition(
+            "open_case",
+            ("registered",),
+            "case_open",
+            N_("受理复查复核申请"),
+            guards=(_linked,),
+            effects=(_open_case,),
+        ),
+        Transition(
+            "answer_case",
+            ("case_open",),
+            "case_answered",
+            N_("作出复查复核意见"),
+            permission=APPROVE,
+            comment_required=True,
+            effects=(_answer_case,),
+        ),
+        Transition(
+            "review_answered",
+            ("review_requested",),
+            "reviewed",
+            N_("上级复查答复"),
+            guards=(_linked,),
+            effects=(_review_answered,),
+        ),
+        Transition(
+            "rereview_answered",
+            ("rereview_requested",),
+            "final",
+            N_("上级复核答复"),
+            guards=(_linked,),
+            effects=(_rereview_answered,),
         ),
     ],
 )

@@ -87,6 +87,23 @@ def test_a_move_changes_state_and_leaves_history_and_audit(tenant):
     assert actions == ["case.create", "case.accept"]
 
 
+def test_a_note_records_history_and_audit_without_moving(tenant):
+    case = Case(id=8, state="accepted")
+    FLOW.note(case, "escalated", CLERK, comment="逾期未办", data={"ref": "DC-1"})
+    assert case.state == "accepted"
+    (row,) = FLOW.history(case)
+    assert (row.transition, row.from_state, row.to_state, row.comment, row.data) == (
+        "escalated",
+        "accepted",
+        "accepted",
+        "逾期未办",
+        {"ref": "DC-1"},
+    )
+    assert db.session.scalars(select(AuditEntry.action)).all() == ["case.escalated"]
+    with pytest.raises(ValueError, match="is a transition"):
+        FLOW.note(case, "accept", CLERK)
+
+
 def test_a_move_from_the_wrong_state_is_illegal_and_says_why(tenant):
     case = Case(id=1, state="registered")
     with pytest.raises(IllegalTransition, match="当前状态为「已登记」，不能执行「办结」"):

@@ -1,0 +1,175 @@
+"""Petitions at national scale: the deadline scan over every tenant, through the app role
+under RLS.
+
+Seeds ``--tenants`` tenants with ``--per-tenant`` petitions each (set-based
+``INSERT … SELECT generate_series`` as the owner; states spread over the lifecycle,
+receipt dates over the last 18 months), then, as the non-owner app role, times the
+platform deadline scan (:func:`plugins.petitions.scan.scan_all`) cold (every row gets
+its light) and warm (nothing changed), and prints ``EXPLAIN ANALYZE`` of one tenant's
+scan statement. Add list and statistics timings as further functions called from
+:func:`main`.
+
+    python bench/petitions.py --owner-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+
+from flask import Flask
+from sqlalchemy import create_engine, pool, text, update
+
+from core import clock
+from core.app import create_app
+from core.db import db
+from core.migrate import upgrade
+from core.tenancy.scope import tenant_scope
+from plugins.petitions.models import Petition
+from plugins.petitions.scan import due_expression, light_expression, scan_all
+
+STATES = (
+    "registered",
+    "screening",
+    "in_handling",
+    "in_handling",
+    "draft_outcome",
+    "approved",
+    "assigned",
+    "closed",
+    "rated",
+    "final",
+)
+
+
+def seed(owner_url: str, tenants: int, per_tenant: int) -> None:
+    engine = create_engine(owner_url, poolclass=pool.NullPool)
+    states = "ARRAY[" + ",".join(f"'{s}'" for s in STATES) + "]"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "TRUNCATE petitions, petition_petitioners, petition_longterm, tenant_plugins, "
+                "serial_counters, tenants RESTART IDENTITY CASCADE"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tenants (slug, name, kind, locality_code, is_active, created_at) "
+                "SELECT 'bench-' || t, '压测单位' || t, 'county_org_dept', "
+                "lpad((330000 + t)::text, 6, '0'), true, now() FROM generate_series(1, :n) t"
+            ),
+            {"n": tenants},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tenant_plugins (tenant_id, plugin, enabled, settings, updated_at) "
+                "SELECT id, 'petitions', true, '{}', now() FROM tenants"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO petitions (tenant_id, serial, received_on, channel, is_12380, kind, "
+                "summary, urgency, people_count, is_bypassed_level, is_anonymous, state, "
+                "accept_due, close_due, report_back_due, accepted_on, extended_days, "
+                "leader_flagged, created_at) "
+                "SELECT t.id, 'XF-' || lpad(n::text, 8, '0'), d.received, 'letter', false, "
+                f"'request', '压测信访件', 'normal', 1, false, false, ({states})[1 + n % 10], "
+                "d.received + 15, d.received + 75, d.received + 45, d.received + 10, 0, false, "
+                "now() "
+                "FROM tenants t, generate_series(1, :m) n, "
+                "LATERAL (SELECT current_date - ((n * 7919) % 540) AS received) d"
+            ),
+            {"m": per_tenant},
+        )
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def bench_app(owner_url: str, app_role: str) -> Flask:
+    app_url = owner_url.replace("postgres@", f"{app_role}@", 1)
+    app = create_app(
+        {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": app_url, "OWNER_DATABASE_URL": owner_url}
+    )
+    upgrade(app)
+    return app
+
+
+def time_scan(app: Flask) -> dict[str, float]:
+    """The platform scan, cold (every light written) then warm (nothing changed)."""
+    figures = {}
+    with app.app_context():
+        for label in ("cold", "warm"):
+            start = time.perf_counter()
+            totals = scan_all()
+            db.session.commit()
+            figures[label] = time.perf_counter() - start
+            print(
+                f"deadline scan ({label}): {figures[label]:7.2f} s, "
+                f"{totals['tenants']} tenants, {totals['petitions']:,} rows changed"
+            )
+    return figures
+
+
+def explain_scan(app: Flask, today: date | None = None) -> None:
+    """EXPLAIN ANALYZE of one tenant's scan statement, as it runs (app role, RLS on)."""
+    today = today or clock.today()
+    with app.app_context():
+        tenant_id = db.session.execute(
+            text(
+                "select id from tenants where slug = 'bench-250' or slug like 'bench-%' "
+                "order by slug = 'bench-250' desc limit 1"
+            ),
+            execution_options={"tenant_checked": True},
+        ).scalar()
+        table = Petition.__table__
+        due = due_expression(table)
+        light = light_expression(due, today + __import__("datetime").timedelta(days=1), 3)
+        statement = (
+            update(table)
+            .where(
+                table.c.tenant_id == tenant_id,
+                (table.c.current_due.is_distinct_from(due))
+                | (table.c.light.is_distinct_from(light)),
+            )
+            .values(current_due=due, light=light)
+        )
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        with tenant_scope(tenant_id):
+            plan = (
+                db.session.execute(
+                    text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}"),
+                    execution_options={"tenant_checked": True},
+                )
+                .scalars()
+                .all()
+            )
+        print("plan of one tenant's scan (tomorrow's lights; app role, RLS on):")
+        for line in plan:
+            print("   ", line)
+        db.session.rollback()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--owner-url", required=True)
+    parser.add_argument("--app-role", default="zugong_app")
+    parser.add_argument("--tenants", type=int, default=500)
+    parser.add_argument("--per-tenant", type=int, default=2000)
+    parser.add_argument("--no-seed", action="store_true")
+    args = parser.parse_args()
+
+    app = bench_app(args.owner_url, args.app_role)
+    if not args.no_seed:
+        start = time.perf_counter()
+        seed(args.owner_url, args.tenants, args.per_tenant)
+        print(
+            f"seeded {args.tenants} tenants x {args.per_tenant} petitions "
+            f"= {args.tenants * args.per_tenant:,} in {time.perf_counter() - start:.1f} s"
+        )
+    time_scan(app)
+    explain_scan(app)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""The deadline scan: every open petition of every tenant gets the deadline its state
+runs against (``current_due``) and that deadline's traffic light (``light``).
+
+It is a scheduled platform job (:func:`scan_all`), set-based: one ``UPDATE`` per tenant
+over all its petitions, writing only the rows whose due date or light changed. Per
+tenant rather than one statement for the platform because PostgreSQL's row-level
+security lets a transaction write only into the tenant in scope (the policy's
+``WITH CHECK``), and because each tenant has its own warning window. The light follows
+:func:`core.calendar.traffic_light`: red once the day is past, yellow within the
+tenant's ``warning_days`` (petitions settings) natural days, else green.
+
+To-do lists and the dashboard widget (:mod:`plugins.petitions.todo`) read the stored
+columns through the index ``(tenant_id, light, current_due)``.
+
+Keeping it cheap at a million petitions: a petition whose state or deadline changes gets
+its light at once, when it is flushed (:func:`_refresh_changed_petitions`), so the only
+changes left to a scan are those the calendar makes — green turning yellow, yellow
+turning red. The hourly job (:func:`scan_thresholds`) looks for exactly those through
+the index; the daily job (:func:`scan_all`) compares every row, catching anything else
+(rows written around the ORM, a changed warning window).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, event, literal, or_, select, update
+
+from core import clock
+from core.calendar import Light, traffic_light
+from core.db import db
+from core.plugins.settings import resolved_settings
+from core.tenancy.models import PLATFORM_SLUG, Tenant, TenantPlugin
+from core.tenancy.scope import cross_tenant_scope, tenant_scope
+from core.tenancy.session import TENANT_CHECKED, TenantSession
+from plugins.petitions.models import Petition
+
+#: Which deadline each state runs against; states not listed have none.
+DUE_COLUMN_BY_STATE = {
+    "registered": "accept_due",
+    "screening": "accept_due",
+    "accepted": "close_due",
+    "in_handling": "close_due",
+    "draft_outcome": "close_due",
+    "approved": "close_due",
+    "assigned": "report_back_due",
+    "review_requested": "review_due",
+    "rereview_requested": "rereview_due",
+    "case_open": "review_due",
+}
+OPEN_STATES = tuple(DUE_COLUMN_BY_STATE)
+
+
+def due_of(petition: Petition) -> date | None:
+    """The deadline ``petition``'s current state runs against (the scan's rule, in Python)."""
+    column = DUE_COLUMN_BY_STATE.get(petition.state)
+    return getattr(petition, column) if column else None
+
+
+def light_of(petition: Petition, warning_days: int, today: date | None = None) -> Light | None:
+    due = due_of(petition)
+    return None if due is None else traffic_light(due, today or clock.today(), warning_days)
+
+
+def due_expression(table: Any = None) -> Any:
+    """``CASE state WHEN … THEN <its deadline column> END`` (NULL for other states)."""
+    table = Petition.__table__ if table is None else table
+    by_column: dict[str, list[str]] = {}
+    for state, column in DUE_COLUMN_BY_STATE.items():
+        by_column.setdefault(column, []).append(state)
+    return case(
+        *((table.c.state.in_(states), table.c[column]) for column, states in by_column.items()),
+        else_=literal(None, type_=table.c.accept_due.type),
+    )
+
+
+def light_expression(due: Any, today: date, warning_days: int) -> Any:
+    """``traffic_light`` as SQL: red after ``today``, yellow up to ``today + warning_days``."""
+    return case(
+        (due.is_(None), literal(None, type_=Petition.__table__.c.light.type)),
+        (due < today, "red"),
+        (due <= today + timedelta(days=warning_days), "yellow"),
+        else_="green",
+    )
+
+
+def scan_tenant(
+    tenant_id: int, warning_days: int, today: date | None = None, *, full: bool = True
+) -> int:
+    """Refresh ``current_due`` and ``light`` of the petitions of ``tenant_id`` (which
+    must be in scope) in one statement; returns the number of rows that changed.
+
+    ``full=False`` considers only rows the calendar may have moved since their light was
+    set (green due within the window, yellow past due): an index range, not the table.
+    """
+    today = today or clock.today()
+    table = Petition.__table__
+    due = due_expression(table)
+    light = light_expression(due, today, warning_days)
+    where = [
+        table.c.tenant_id == tenant_id,
+        or_(table.c.current_due.is_distinct_from(due), table.c.light.is_distinct_from(light)),
+    ]
+    if not full:
+        yellow_from = today + timedelta(days=warning_days)
+        where.append(
+            or_(
+                and_(table.c.light == "green", table.c.current_due <= yellow_from),
+                and_(table.c.light == "yellow", table.c.current_due < today),
+            )
+        )
+    statement = (
+        update(table)
+        .where(*where)
+        .values(current_due=due, light=light)
+        .execution_options(**{TENANT_CHECKED: True})
+    )
+    return db.session.execute(statement).rowcount
+
+
+def petition_tenants() -> list[Tenant]:
+    """Active tenants that enable the petitions plugin."""
+    return list(
+        db.session.scalars(
+            select(Tenant)
+            .join(TenantPlugin, TenantPlugin.tenant_id == Tenant.id)
+            .where(TenantPlugin.plugin == "petitions", TenantPlugin.enabled, Tenant.is_active)
+            .order_by(Tenant.id)
+        )
+    )
+
+
+def scan_all(today: date | None = None, *, full: bool = True) -> dict[str, int]:
+    """The daily platform job: every tenant's petitions and long-term petitioners'
+    reviews. Returns counts (tenants scanned, petition rows and review rows changed)."""
+    from plugins.petitions.longterm import scan_reviews
+
+    today = today or clock.today()
+    totals = {"tenants": 0, "petitions": 0, "reviews": 0}
+    with cross_tenant_scope("petitions: deadline scan", action="petition.deadline_scan"):
+        for tenant in petition_tenants():
+            with tenant_scope(tenant.id):
+                window = resolved_settings(tenant, "petitions")["warning_days"]
+                totals["petitions"] += scan_tenant(tenant.id, window, today, full=full)
+                totals["reviews"] += scan_reviews(tenant.id, window, today)
+            totals["tenants"] += 1
+    return totals
+
+
+def scan_thresholds(today: date | None = None) -> dict[str, int]:
+    """The hourly platform job: only the lights the calendar has moved (see above)."""
+    return scan_all(today, full=False)
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _refresh_changed_petitions(session: TenantSession, _context: Any, _instances: Any) -> None:
+    """A petition registered or moved gets its deadline and light now, not at the next
+    scan, so to-do lists follow state changes at once."""
+    changed = [
+        obj for obj in (*session.new, *session.dirty) if isinstance(obj, Petition) and obj.state
+    ]
+    if not changed:
+        return
+    windows: dict[int, int | None] = {}
+    today = clock.today()
+    with session.no_autoflush:
+        for petition in changed:
+            if petition.tenant_id not in windows:
+                windows[petition.tenant_id] = _window(session, petition.tenant_id)
+            window = windows[petition.tenant_id]
+            if window is None:
+                continue  # settings cannot be resolved mid-flush: the scan will do it
+            due = due_of(petition)
+            light = None if due is None else traffic_light(due, today, window)
+            if (petition.current_due, petition.light) != (due, light):
+                petition.current_due, petition.light = due, light
+
+
+def _window(session: TenantSession, tenant_id: int | None) -> int | None:
+    # Resolving settings may create the platform's own tenant row, which cannot happen
+    # inside a flush; registration resolves them first, so the row is normally there.
+    if (
+        tenant_id is None
+        or session.scalar(select(Tenant.id).where(Tenant.slug == PLATFORM_SLUG)) is None
+    ):
+        return None
+    tenant = session.get(Tenant, tenant_id)
+    return None if tenant is None else resolved_settings(tenant, "petitions")["warning_days"]

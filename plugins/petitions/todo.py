@@ -1,0 +1,193 @@
+"""What the deadline scan feeds: the to-do items of each user and the dashboard widget.
+
+Items come from the stored ``light``/``current_due`` (:mod:`plugins.petitions.scan`)
+through the index ``(tenant_id, light, current_due)``; who sees which depends on the
+state and the user's permissions:
+
+* clerks (``petitions.register``): undecided petitions nearing their acceptance deadline;
+* handlers: their own petitions in handling; ``petitions.handle``: accepted ones with no
+  handler yet;
+* approvers (``petitions.approve``): drafts awaiting approval, report-backs of assigned
+  petitions due or overdue, 复查/复核 cases to answer, results reported back (to review),
+  long-term petitioners with no leader in charge;
+* the leader in charge of a long-term petitioner: its periodic review.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
+
+from core import clock
+from core.db import db
+from core.deadlines import Deadline
+from core.plugins.types import DashboardWidget, TodoItem
+from plugins.petitions.escalation import petition_url
+from plugins.petitions.models import LongtermPetitioner, Petition
+from plugins.petitions.workflow import APPROVE, HANDLE, REGISTER
+
+if TYPE_CHECKING:
+    from core.auth.users import Actor
+    from core.tenancy.models import Tenant
+
+PLUGIN = "petitions"
+LIMIT = 50
+WARNED = ("red", "yellow")
+
+
+def _titles() -> dict[str, str]:
+    return {
+        "registered": _("受理期限"),
+        "screening": _("受理期限"),
+        "accepted": _("待指定承办人"),
+        "in_handling": _("办理期限"),
+        "approved": _("待书面答复"),
+        "draft_outcome": _("处理意见待审批"),
+        "assigned": _("交办报结期限"),
+        "case_open": _("复查复核答复期限"),
+    }
+
+
+def _mine(actor: Actor) -> list:
+    """The conditions under which a warned petition waits on ``actor``."""
+    wanted = []
+    if actor.can(REGISTER):
+        wanted.append(Petition.state.in_(("registered", "screening")))
+    if actor.can(HANDLE):
+        wanted.append(Petition.state == "accepted")
+    if actor.user_id is not None:
+        wanted.append(
+            Petition.state.in_(("in_handling", "approved"))
+            & (Petition.handler_user_id == actor.user_id)
+        )
+    if actor.can(APPROVE):
+        wanted.append(Petition.state.in_(("draft_outcome", "assigned", "case_open")))
+    return wanted
+
+
+def todo_items(tenant: Tenant, actor: Actor) -> list[TodoItem]:
+    items: list[TodoItem] = []
+    titles = _titles()
+    wanted = _mine(actor)
+    if wanted:
+        query = (
+            select(Petition)
+            .where(Petition.light.in_(WARNED), or_(*wanted))
+            .order_by(Petition.current_due, Petition.id)
+            .limit(LIMIT)
+        )
+        for p in _scalars(query):
+            items.append(
+                TodoItem(
+                    f"{titles.get(p.state, p.state)}：{p.serial} {p.summary[:30]}",
+                    petition_url(p),
+                    PLUGIN,
+                    due=p.current_due,
+                    light=p.light,
+                    kind=f"petition.{p.state}",
+                )
+            )
+    if actor.can(APPROVE):
+        for p in _scalars(
+            select(Petition)
+            .where(Petition.state == "reported_back")
+            .order_by(Petition.reported_back_on, Petition.id)
+            .limit(LIMIT)
+        ):
+            items.append(
+                TodoItem(
+                    _("下级已报结，待审核：%(serial)s", serial=p.serial),
+                    petition_url(p),
+                    PLUGIN,
+                    due=p.reported_back_on,
+                    light="yellow",
+                    kind="petition.reported_back",
+                )
+            )
+        for row in _scalars(
+            select(LongtermPetitioner)
+            .where(LongtermPetitioner.is_active, LongtermPetitioner.leader_user_id.is_(None))
+            .order_by(LongtermPetitioner.id)
+            .limit(LIMIT)
+        ):
+            items.append(
+                TodoItem(
+                    _("信访老户待指定包案领导：%(name)s", name=row.name or "—"),
+                    _longterm_url(tenant),
+                    PLUGIN,
+                    kind="petition.longterm_leader",
+                )
+            )
+    if actor.user_id is not None:
+        for row in _scalars(
+            select(LongtermPetitioner)
+            .where(
+                LongtermPetitioner.leader_user_id == actor.user_id,
+                LongtermPetitioner.light.in_(WARNED),
+            )
+            .order_by(LongtermPetitioner.next_review_on, LongtermPetitioner.id)
+            .limit(LIMIT)
+        ):
+            items.append(
+                TodoItem(
+                    _("信访老户定期复核：%(name)s", name=row.name or "—"),
+                    _longterm_url(tenant),
+                    PLUGIN,
+                    due=row.next_review_on,
+                    light=row.light,
+                    kind="petition.longterm_review",
+                )
+            )
+    return items
+
+
+def _scalars(query: Select) -> list:
+    return list(db.session.scalars(query))
+
+
+def _longterm_url(tenant: Tenant) -> str:
+    return f"/api/v1/t/{tenant.slug}/petitions/longterm"
+
+
+def deadline_summary() -> dict:
+    """Counts of open petitions by light and the most overdue ones (the widget's data)."""
+    counts = dict(
+        db.session.execute(
+            select(Petition.light, func.count())
+            .where(Petition.light.is_not(None))
+            .group_by(Petition.light)
+        ).all()
+    )
+    overdue = _scalars(
+        select(Petition)
+        .where(Petition.light == "red")
+        .order_by(Petition.current_due, Petition.id)
+        .limit(10)
+    )
+    today = clock.today()
+    return {
+        "green": counts.get("green", 0),
+        "yellow": counts.get("yellow", 0),
+        "red": counts.get("red", 0),
+        "overdue": [
+            {
+                "serial": p.serial,
+                "summary": p.summary,
+                "url": petition_url(p),
+                "deadline": Deadline(p.current_due, "red", (p.current_due - today).days, False),
+            }
+            for p in overdue
+        ],
+    }
+
+
+def dashboard_widgets(tenant: Tenant, actor: Actor) -> list[DashboardWidget]:
+    if not actor.can("petitions.view"):
+        return []
+    return [
+        DashboardWidget(
+            _("信访期限"), "petitions/_deadline_widget.html", deadline_summary(), order=20
+        )
+    ]
