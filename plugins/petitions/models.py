@@ -269,3 +269,22 @@ class PetitionConflict(TenantOwned, Base):
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     declared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PetitionQueryCode(TenantOwned, Base):
+    """The secret 查询码 of a petition filed on the public portal.
+
+    Only a salted scrypt digest is kept (:mod:`plugins.petitions.querycodes`): the code
+    is shown to the petitioner once, and nobody — staff included — can read it back.
+    One per petition.
+    """
+
+    __tablename__ = "petition_query_codes"
+    __tenant_args__ = (
+        tenant_fk("petition_id", "petitions", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "petition_id"),
+    )
+
+    petition_id: Mapped[int] = mapped_column(BigId)
+    salt: Mapped[str] = mapped_column(String(32))
+    digest: Mapped[str] = mapped_column(String(64))

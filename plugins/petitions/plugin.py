@@ -96,3 +96,50 @@ def zugong_default_roles() -> list[RoleDef]:
 @hookimpl
 def zugong_settings_schema() -> Schema:
     return PetitionSettings()
+
+
+# -- public portal, statistics and notices ------------------------------------------------
+# Implemented under their own function names (pluggy's ``specname``), so these hooks sit
+# beside the other petitions increments' implementations of the same hooks.
+
+
+@hookimpl(specname="zugong_blueprints")
+def portal_statistics_notice_blueprints() -> list:
+    from plugins.petitions import notice_views, portal_views, statistics_views
+
+    return [
+        portal_views.pages,
+        portal_views.api,
+        statistics_views.pages,
+        statistics_views.api,
+        notice_views.pages,
+        notice_views.api,
+    ]
+
+
+@hookimpl(specname="zugong_document_templates")
+def notice_templates() -> list:
+    from plugins.petitions import notices
+
+    return notices.definitions()
+
+
+@hookimpl(specname="zugong_dashboard_widgets")
+def statistics_widget(tenant, actor) -> list:
+    from plugins.petitions import statistics_views
+
+    return statistics_views.dashboard_widget(tenant, actor)
+
+
+@hookimpl(specname="zugong_nav_items")
+def statistics_nav(tenant, actor) -> list:
+    from core.plugins.types import NavItem
+
+    if not actor.can("petitions.statistics"):
+        return []
+    return [NavItem(_l("信访统计"), "petitions_stats.page", icon="bar-chart", order=21)]
+
+
+@hookimpl(specname="zugong_audit_actions")
+def notice_audit_actions() -> dict[str, str]:
+    return {"petition.identity_viewed": N_("查看信访人身份")}
