@@ -118,7 +118,7 @@ class PlainText(Text):
         return text
 
 
-def _length(maximum: int, minimum: int = 0) -> validate.Length:
+def _length(maximum: int, minimum: int | None = None) -> validate.Length:
     return validate.Length(min=minimum, max=maximum)
 
 
@@ -147,7 +147,7 @@ class PortalPetitionIn(Schema):
     reported_unit = PlainText(validate=_length(100), metadata={"title": "被反映人单位"})
     reported_post = PlainText(validate=_length(100), metadata={"title": "被反映人职务"})
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _identity(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if data.get("is_anonymous"):
             return

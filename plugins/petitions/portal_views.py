@@ -53,7 +53,7 @@ def _errors_of(exc: ValidationError) -> dict[str, Any]:
 # -- pages ------------------------------------------------------------------------------
 
 
-def _page(template: str, status: int = 200, **context: Any) -> Response:
+def _page(template: str, http_status: int = 200, **context: Any) -> Response:
     html = render_template(
         f"petitions/portal/{template}",
         kinds=[(key, _(title)) for key, title in KINDS.items()],
@@ -62,7 +62,7 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
         daily_limit=g.portal_settings["portal_daily_limit"],
         **context,
     )
-    return _private(make_response(html, status))
+    return _private(make_response(html, http_status))
 
 
 def _limited_page(exc: portal.RateLimited) -> Response:
@@ -135,7 +135,7 @@ def _not_found_page(form: dict[str, Any]) -> Response:
 def _status_page(petition, credentials: dict[str, Any], **extra: Any) -> Response:
     return _page(
         "status.html",
-        status=portal.status_of(petition),
+        status=portal.status_of(petition),  # the petition's, not HTTP's
         credentials={"serial": credentials["serial"], "code": credentials["code"]},
         **extra,
     )
