@@ -288,3 +288,16 @@ class PetitionQueryCode(TenantOwned, Base):
     petition_id: Mapped[int] = mapped_column(BigId)
     salt: Mapped[str] = mapped_column(String(32))
     digest: Mapped[str] = mapped_column(String(64))
+
+
+def _petition_files_kind():
+    from core.attachments.kinds import AttachmentKind, declare
+
+    # Evidence may point at the petitioner: every download is audited.
+    return declare(
+        AttachmentKind("petitions.petition", "petitions", "petitions.view", audit_downloads=True)
+    )
+
+
+#: Files attached to a petition (by a clerk, or by the petitioner on the public portal).
+PETITION_FILES = _petition_files_kind()

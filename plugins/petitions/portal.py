@@ -31,6 +31,7 @@ from marshmallow import (
 from sqlalchemy import select
 
 from core import clock
+from core.attachments.services import Upload, save_all
 from core.auth.users import system_actor
 from core.db import db
 from core.i18n import N_
@@ -44,6 +45,7 @@ from plugins.petitions import querycodes
 from plugins.petitions.models import (
     KINDS,
     NOT_ACCEPTED_REASONS,
+    PETITION_FILES,
     SATISFACTIONS,
     Petition,
     PetitionCategory,
@@ -60,6 +62,9 @@ DETAILS_MAX = 10_000
 LOOKUPS_PER_HOUR = 20
 LOOKUP_WINDOW = timedelta(hours=1)
 SUBMIT_WINDOW = timedelta(days=1)
+#: Files a petitioner may attach to one submission (each checked by core.attachments).
+MAX_UPLOADS = 5
+UPLOADS_FIELD = "files"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
 
@@ -279,13 +284,16 @@ def _category_problem(category_id: int | None) -> str | None:
     return None
 
 
-def submit(data: dict[str, Any], daily_limit: int) -> Filed:
+def submit(data: dict[str, Any], daily_limit: int, uploads: list[Upload] | None = None) -> Filed:
     """Register a checked submission as an online petition by the system actor, with
-    its query code. Raises ``ValidationError`` (nothing written) or :class:`RateLimited`."""
+    its query code and the files attached. Raises ``ValidationError`` or
+    :class:`RateLimited`; either way the request rolls back and nothing is kept."""
     problem = _category_problem(data.get("category_id"))
     if problem:
         raise ValidationError({"category_id": [problem]})
-    _count_submission(daily_limit)
+    files = [u for u in uploads or [] if (u.filename or "").strip()]
+    if len(files) > MAX_UPLOADS:
+        raise ValidationError({UPLOADS_FIELD: [_("最多上传 %(n)s 个附件。", n=MAX_UPLOADS)]})
     anonymous = bool(data.get("is_anonymous"))
     people = []
     if not anonymous:
@@ -317,6 +325,9 @@ def submit(data: dict[str, Any], daily_limit: int) -> Filed:
         reported,
         system_actor(),
     )
+    save_all(PETITION_FILES.name, petition.id, files, None, field=UPLOADS_FIELD)
+    # Counted last: input refused above (fields or files) uses up no place of the day.
+    _count_submission(daily_limit)
     return Filed(petition, querycodes.issue(petition))
 
 

@@ -20,7 +20,7 @@ from core.api.routes import api_route
 from core.forms import load_form
 from core.routing import check_csrf, tenant_blueprint
 from plugins.petitions import portal
-from plugins.petitions.models import KINDS, SATISFACTIONS
+from plugins.petitions.models import KINDS, PETITION_FILES, SATISFACTIONS
 
 pages = tenant_blueprint("petitions_portal", __name__, kind="portal", plugin="petitions")
 pages.template_folder = "templates"
@@ -88,7 +88,8 @@ def new():
             portal.check_submit_room(daily_limit)
             data, errors = load_form(portal.PortalPetitionForm())
             if not errors:
-                filed = portal.submit(data, daily_limit)
+                uploads = request.files.getlist(portal.UPLOADS_FIELD)
+                filed = portal.submit(data, daily_limit, uploads)
                 return _page("filed.html", 201, filed=filed)
         except ValidationError as exc:
             errors = _errors_of(exc)
@@ -100,7 +101,15 @@ def new():
         form=form,
         errors=errors,
         categories=portal.categories(),
+        max_uploads=portal.MAX_UPLOADS,
+        upload_types=", ".join(sorted(upload_extensions())),
     )
+
+
+def upload_extensions() -> set[str]:
+    from core.attachments.filetypes import TYPES
+
+    return {"." + ext for key in PETITION_FILES.types for ext in TYPES[key].extensions}
 
 
 @pages.route("/lookup", methods=["GET", "POST"])

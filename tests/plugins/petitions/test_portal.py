@@ -4,6 +4,7 @@ that is hostile or wrong changing nothing."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
@@ -462,3 +463,52 @@ def test_another_tenants_serial_is_not_found_on_this_portal(app, client, factory
     assert other.lookup(serial, code).status_code == 404
     assert other.api("/lookup", {"serial": serial, "code": code}).status_code == 404
     assert other.petitions() == []
+
+
+# -- attachments ------------------------------------------------------------------------
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _files(*pairs: tuple[str, bytes]) -> list:
+    return [(io.BytesIO(data), name) for name, data in pairs]
+
+
+def _attachments(portal: PortalWorld) -> list[tuple[str, int, int | None]]:
+    from core.attachments.models import Attachment
+
+    return portal.read(
+        lambda: [
+            (a.filename, a.owner_id, a.uploaded_by)
+            for a in db.session.scalars(select(Attachment).order_by(Attachment.id))
+        ]
+    )
+
+
+def test_files_are_attached_to_the_petition_filed(portal):
+    serial, _code = portal.file_ok(files=_files(("来信.pdf", PDF), ("照片.png", PNG)))
+    [petition] = portal.petitions()
+    assert _attachments(portal) == [
+        ("来信.pdf", petition.id, None),
+        ("照片.png", petition.id, None),
+    ]
+    [entry, _second] = _audit(portal, "attachment.uploaded")
+    assert entry.detail["kind"] == "petitions.petition"
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ([("病毒.exe", b"MZ\x90\x00" + b"\x00" * 60)], "不接受此类文件"),
+        ([("假的.pdf", PNG)], "文件内容不是 .pdf 格式"),
+        ([(f"{n}.pdf", PDF) for n in range(6)], "最多上传 5 个附件"),
+    ],
+)
+def test_refused_files_keep_nothing_and_use_no_place_of_the_day(portal, files, message):
+    portal.settings(portal_daily_limit=1)
+    response = portal.file(files=_files(*files))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert portal.petitions() == [] and _attachments(portal) == []
+    portal.file_ok()  # the day's one place is still free
