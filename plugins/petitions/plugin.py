@@ -143,3 +143,10 @@ def statistics_nav(tenant, actor) -> list:
 @hookimpl(specname="zugong_audit_actions")
 def notice_audit_actions() -> dict[str, str]:
     return {"petition.identity_viewed": N_("查看信访人身份")}
+
+
+@hookimpl(specname="zugong_demo_data")
+def portal_demo_data(tenant) -> None:
+    from plugins.petitions.portal_demo import create_demo_data
+
+    create_demo_data(tenant)

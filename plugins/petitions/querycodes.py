@@ -48,9 +48,10 @@ def digest(code: str, salt: str) -> str:
     return hashlib.scrypt(code.encode(), salt=bytes.fromhex(salt), **_SCRYPT).hex()
 
 
-def issue(petition: Petition) -> str:
-    """Give ``petition`` a fresh code; returns it in clear, the only time it exists so."""
-    code = new_code()
+def issue(petition: Petition, code: str | None = None) -> str:
+    """Give ``petition`` a fresh code; returns it in clear, the only time it exists so.
+    (``code`` is for the embedded demo, whose code the demo instructions print.)"""
+    code = code or new_code()
     salt = secrets.token_hex(16)
     db.session.add(PetitionQueryCode(petition_id=petition.id, salt=salt, digest=digest(code, salt)))
     db.session.flush()
