@@ -21,8 +21,7 @@ through :func:`core.tenancy.scope.cross_tenant_scope`, which audits the read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -156,10 +155,10 @@ class Statistics:
 TOTALS = {
     "total": N_("收到信访件"),
     "decided": N_("已作出受理决定"),
-    "accepted": N_("受理"),
+    "accepted": N_("予以受理"),
     "not_accepted": N_("不予受理"),
-    "forwarded": N_("转送"),
-    "assigned": N_("交办"),
+    "forwarded": N_("转送有关机关"),
+    "assigned": N_("交办下级单位"),
     "closed": N_("办结"),
     "closed_on_time": N_("按期办结"),
     "closed_overdue": N_("超期办结"),
@@ -297,16 +296,11 @@ def lower_levels(tenant: Tenant) -> list[Tenant]:
     return [t for t in tenant.descendants() if t.is_active and is_enabled(t, "petitions")]
 
 
-@contextmanager
-def _scope(tenant: Tenant, children: list[Tenant]) -> Iterator[None]:
+def _scope(children: list[Tenant]) -> AbstractContextManager[Any]:
+    """The tenant's own scope, or one that also reads its lower levels (audited)."""
     if not children:
-        with nullcontext():
-            yield
-        return
-    with cross_tenant_scope(
-        "petitions.statistics: lower levels", [t.id for t in children], action="cross_tenant.read"
-    ):
-        yield
+        return nullcontext()
+    return cross_tenant_scope("petitions.statistics: lower levels", [t.id for t in children])
 
 
 def compute(tenant: Tenant, query: dict[str, Any], today: date | None = None) -> Statistics:
@@ -315,7 +309,7 @@ def compute(tenant: Tenant, query: dict[str, Any], today: date | None = None) ->
     period = resolve_period(query, today)
     children = lower_levels(tenant) if query.get("include_children") else []
     units = [{"id": t.id, "name": t.name} for t in [tenant, *children]]
-    with _scope(tenant, children):
+    with _scope(children):
         totals = _totals(period, today)
         previous = _totals(period.year_before(), today)["total"]
         stats = Statistics(
