@@ -10,6 +10,9 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
 API_PREFIX = "/api/v1"
+#: The public portal's JSON routes live beside its pages (``/p/<tenant>/api/…``), need no
+#: token, and are documented too, with their own server root.
+PORTAL_PREFIX = "/p/"
 _PARAM = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
 
 
@@ -22,18 +25,26 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         info={"description": "每个租户的接口位于 /api/v1/t/{tenant}/ 下，使用 Bearer 令牌认证。"},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    portal_paths = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if not rule.rule.startswith(API_PREFIX):
-            continue
         view = app.view_functions[rule.endpoint]
         api = getattr(view, "zugong_api", None)
-        path, params = _openapi_path(rule.rule[len(API_PREFIX) :])
+        portal = rule.rule.startswith(PORTAL_PREFIX) and api is not None
+        if not (rule.rule.startswith(API_PREFIX) or portal):
+            continue
+        path, params = _openapi_path(rule.rule if portal else rule.rule[len(API_PREFIX) :])
         operations = {}
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             operations[method.lower()] = _operation(api, params, method, rule.endpoint)
+            if portal:
+                operations[method.lower()]["security"] = []  # public: no token
         spec.path(path=path, operations=operations)
+        if portal:
+            portal_paths.append(path)
     document = spec.to_dict()
     document["servers"] = [{"url": API_PREFIX}]
+    for path in portal_paths:
+        document["paths"][path]["servers"] = [{"url": "/"}]
     return document
 
 

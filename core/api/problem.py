@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Response, json, request
@@ -46,5 +47,9 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+#: The public portal's JSON API (``/p/<tenant>/api/…``), which answers like the API.
+_PORTAL_API = re.compile(r"^/p/[^/]+/api/")
+
+
 def wants_problem_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or bool(_PORTAL_API.match(request.path))

@@ -348,3 +348,22 @@ class LongtermPetitioner(TenantOwned, Base):
     light: Mapped[str | None] = mapped_column(String(10))
     #: Closed (化解) cases stay on record but leave the lists and to-do lists.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PetitionQueryCode(TenantOwned, Base):
+    """The secret 查询码 of a petition filed on the public portal.
+
+    Only a salted scrypt digest is kept (:mod:`plugins.petitions.querycodes`): the code
+    is shown to the petitioner once, and nobody — staff included — can read it back.
+    One per petition.
+    """
+
+    __tablename__ = "petition_query_codes"
+    __tenant_args__ = (
+        tenant_fk("petition_id", "petitions", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "petition_id"),
+    )
+
+    petition_id: Mapped[int] = mapped_column(BigId)
+    salt: Mapped[str] = mapped_column(String(32))
+    digest: Mapped[str] = mapped_column(String(64))

@@ -137,10 +137,26 @@ def zugong_settings_schema() -> Schema:
 
 @hookimpl
 def zugong_blueprints() -> list:
-    from plugins.petitions import api, pages
-    from plugins.petitions.api_links import bp as links_api
+    from plugins.petitions import (
+        api,
+        api_links,
+        notice_views,
+        pages,
+        portal_views,
+        statistics_views,
+    )
 
-    return [pages.bp, api.bp, links_api]
+    return [
+        pages.bp,
+        api.bp,
+        api_links.bp,
+        portal_views.pages,
+        portal_views.api,
+        statistics_views.pages,
+        statistics_views.api,
+        notice_views.pages,
+        notice_views.api,
+    ]
 
 
 @hookimpl
@@ -151,6 +167,13 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
         ),
         NavItem(
             _l("登记信访"), "petitions.new", icon="plus", order=21, permission="petitions.register"
+        ),
+        NavItem(
+            _l("信访统计"),
+            "petitions_stats.page",
+            icon="bar-chart",
+            order=22,
+            permission="petitions.statistics",
         ),
         NavItem(
             _l("问题类别"),
@@ -168,9 +191,6 @@ def zugong_tenant_enabled(tenant, settings) -> None:
     from plugins.petitions.categories import seed_defaults
 
     seed_defaults()
-
-
-# -- Back office: cross-tenant moves, long-term petitioners, deadline scan, escalation --------
 
 
 @hookimpl
@@ -204,9 +224,20 @@ def zugong_todo_items(tenant, actor) -> list[TodoItem]:
 
 @hookimpl
 def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
+    from plugins.petitions import statistics_views
     from plugins.petitions.todo import dashboard_widgets
 
-    return dashboard_widgets(tenant, actor)
+    return [
+        *dashboard_widgets(tenant, actor),
+        *statistics_views.dashboard_widget(tenant, actor),
+    ]
+
+
+@hookimpl
+def zugong_document_templates() -> list:
+    from plugins.petitions import notices
+
+    return notices.definitions()
 
 
 @hookimpl
@@ -232,6 +263,7 @@ def zugong_audit_actions() -> dict[str, str]:
 
 @hookimpl
 def zugong_demo_data(tenant) -> None:
-    from plugins.petitions.demo import create_demo_data
+    from plugins.petitions import demo, portal_demo
 
-    create_demo_data(tenant)
+    demo.create_demo_data(tenant)
+    portal_demo.create_demo_data(tenant)

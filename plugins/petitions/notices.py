@@ -1,0 +1,231 @@
+"""The four formal notices of a petition (.docx), from templates a tenant can replace.
+
+受理告知书, 不予受理告知书 (with the reason), 答复意见书 (with the reply) and 交办函 (to
+the assigned unit, with the report-back deadline) are declared through
+``zugong_document_templates`` and printed by :func:`core.documents.services.render`,
+which uses the tenant's replacement when it uploaded one. Each is printable only once
+the petition reached the decision it tells of (else 409).
+
+The petitioner's name is printed only for users holding ``petitions.view_identity``,
+and each such print is audited (``petition.identity_viewed``). The 交办函 of a report
+(检举控告) never names the reporter, whoever prints it: it goes to a lower unit, which
+may be the reported person's own (信访工作条例 Art. 30).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docxtpl import Listing
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from core import clock
+from core.audit.service import record
+from core.auth.users import Actor
+from core.documents import services as documents
+from core.documents.member_form import chinese_date, unit_full_name
+from core.i18n import N_
+from core.plugins.types import DocumentTemplateDef
+from core.tenancy.models import Tenant
+from core.workflow import IllegalTransition
+from plugins.petitions.models import CHANNELS, KINDS, NOT_ACCEPTED_REASONS, OUTCOMES, Petition
+from plugins.petitions.workflow import settings_of
+
+DEFAULTS = Path(__file__).parent / "defaults"
+IDENTITY_PERMISSION = "petitions.view_identity"
+IDENTITY_VIEWED = "petition.identity_viewed"
+#: What the petitioner is told to do next, for each reason of non-acceptance.
+NOT_ACCEPTED_ADVICE = {
+    "legal_channel": N_(
+        "请依照有关法律、行政法规规定的程序，通过诉讼、仲裁、行政复议等法定途径向有关机关提出。"
+    ),
+    "concluded": N_("该事项已依法办结，你（你们）未提出新的事实和理由，本机关不再重复受理。"),
+    "outside_remit": N_("请向依法有权处理的机关提出。"),
+}
+
+_COMMON_SAMPLE = {
+    "serial": "XF-2026-000123",
+    "petitioner_name": "王某某",
+    "received_on": "2026年9月16日",
+    "channel": "来信",
+    "kind": "求决",
+    "summary": "反映退休待遇未落实问题",
+    "unit_full_name": "中共××县委组织部",
+    "tenant_name": "××县委组织部",
+    "printed_on": "2026年9月20日",
+}
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    slug: str  # in the URL: /petitions/<id>/notices/<slug>.docx
+    definition: DocumentTemplateDef
+    #: Whether the petition reached the decision this notice tells of.
+    applies: Callable[[Petition], bool]
+    #: Said (409) when it has not.
+    not_yet: str
+    #: Whether the petitioner may be named in it at all.
+    names_petitioner: Callable[[Petition], bool] = lambda _p: True
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def title(self) -> str:
+        return str(self.definition.title)
+
+
+def _definition(name: str, title: Any, extra: dict[str, str]) -> DocumentTemplateDef:
+    return DocumentTemplateDef(
+        name=f"petitions.{name}",
+        title=title,
+        default_path=DEFAULTS / f"{name}.docx",
+        sample_context={**_COMMON_SAMPLE, **extra},
+    )
+
+
+ACCEPTANCE = NoticeKind(
+    "acceptance",
+    _definition(
+        "acceptance_notice",
+        _l("受理告知书"),
+        {"accepted_on": "2026年9月18日", "close_days": "60", "close_due": "2026年11月17日"},
+    ),
+    lambda p: p.accepted_on is not None,
+    N_("此件尚未受理，不能出具受理告知书。"),
+)
+NON_ACCEPTANCE = NoticeKind(
+    "non_acceptance",
+    _definition(
+        "non_acceptance_notice",
+        _l("不予受理告知书"),
+        {
+            "decided_on": "2026年9月18日",
+            "reason": "属诉讼、仲裁、行政复议等法定途径解决的事项",
+            "advice": "请依照有关法律、行政法规规定的程序，通过诉讼、仲裁、行政复议等法定途径向有关机关提出。",
+        },
+    ),
+    lambda p: p.not_accepted_reason is not None,
+    N_("此件未作出不予受理决定，不能出具不予受理告知书。"),
+)
+REPLY = NoticeKind(
+    "reply",
+    _definition(
+        "reply",
+        _l("答复意见书"),
+        {
+            "accepted_on": "2026年9月18日",
+            "outcome": "支持",
+            "reply_text": "经调查核实，你反映的问题属实，已责成有关单位于10月底前落实。",
+            "replied_on": "2026年11月10日",
+        },
+    ),
+    lambda p: p.replied_on is not None and bool(p.reply_text),
+    N_("此件尚未办结答复，不能出具答复意见书。"),
+)
+ASSIGNMENT = NoticeKind(
+    "assignment",
+    _definition(
+        "assignment_letter",
+        _l("交办函"),
+        {
+            "target_name": "××镇党委",
+            "decided_on": "2026年9月18日",
+            "report_back_due": "2026年10月18日",
+            "details": "详细情况见来信。",
+        },
+    ),
+    lambda p: p.report_back_due is not None and bool(p.target_name),
+    N_("此件未交办下级单位，不能出具交办函。"),
+    names_petitioner=lambda p: p.kind != "report",
+)
+NOTICES = {n.slug: n for n in (ACCEPTANCE, NON_ACCEPTANCE, REPLY, ASSIGNMENT)}
+
+
+def definitions() -> list[DocumentTemplateDef]:
+    return [n.definition for n in NOTICES.values()]
+
+
+def _petitioner_name(petition: Petition, actor: Actor, notice: NoticeKind) -> tuple[str, bool]:
+    """(what to print, whether a real identity is printed)."""
+    if petition.is_anonymous or not petition.petitioners:
+        return _("匿名信访人"), False
+    if not notice.names_petitioner(petition):
+        return _("（检举人身份保密）"), False
+    if not actor.can(IDENTITY_PERMISSION):
+        return _("信访人"), False
+    return "、".join(p.name for p in petition.petitioners if p.name) or _("信访人"), True
+
+
+def context(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind) -> dict[str, Any]:
+    name, identified = _petitioner_name(petition, actor, notice)
+    values: dict[str, Any] = {
+        "serial": petition.serial,
+        "petitioner_name": name,
+        "received_on": chinese_date(petition.received_on),
+        "channel": _(CHANNELS.get(petition.channel, petition.channel)),
+        "kind": _(KINDS.get(petition.kind, petition.kind)),
+        "summary": petition.summary,
+        "unit_full_name": unit_full_name(tenant),
+        "tenant_name": tenant.name,
+        "printed_on": chinese_date(clock.today()),
+    }
+    if notice is ACCEPTANCE:
+        values["accepted_on"] = chinese_date(petition.accepted_on)
+        values["close_due"] = chinese_date(petition.close_due)
+        values["close_days"] = str(_close_days(petition))
+    elif notice is NON_ACCEPTANCE:
+        reason = petition.not_accepted_reason or ""
+        values["decided_on"] = chinese_date(petition.decided_on)
+        values["reason"] = _(NOT_ACCEPTED_REASONS.get(reason, reason))
+        values["advice"] = _(NOT_ACCEPTED_ADVICE[reason]) if reason in NOT_ACCEPTED_ADVICE else ""
+    elif notice is REPLY:
+        values["accepted_on"] = chinese_date(petition.accepted_on)
+        values["outcome"] = _(OUTCOMES.get(petition.outcome or "", petition.outcome or ""))
+        values["reply_text"] = Listing(petition.reply_text or "")
+        values["replied_on"] = chinese_date(petition.replied_on)
+    elif notice is ASSIGNMENT:
+        values["target_name"] = petition.target_name or ""
+        values["decided_on"] = chinese_date(petition.decided_on)
+        values["report_back_due"] = chinese_date(petition.report_back_due)
+        values["details"] = Listing(petition.details or "")
+    values["_identified"] = identified
+    return values
+
+
+def _close_days(petition: Petition) -> int:
+    if petition.accepted_on and petition.close_due:
+        return (petition.close_due - petition.accepted_on).days
+    return settings_of(petition)["close_days"]
+
+
+def render(petition: Petition, tenant: Tenant, actor: Actor, slug: str, via: str) -> bytes:
+    """The notice ``slug`` of ``petition``; ``KeyError`` for an unknown notice,
+    :class:`IllegalTransition` (409) when the petition has not reached it."""
+    notice = NOTICES[slug]
+    if not notice.applies(petition):
+        raise IllegalTransition(_(notice.not_yet))
+    values = context(petition, tenant, actor, notice)
+    identified = values.pop("_identified")
+    data = documents.render(notice.name, values, tenant)
+    if identified:
+        record(
+            IDENTITY_VIEWED,
+            obj=petition,
+            detail={"via": via, "document": notice.name},
+        )
+    return data
+
+
+def filename(petition: Petition, slug: str) -> str:
+    return f"{NOTICES[slug].title}_{petition.serial}.docx"
+
+
+def available(petition: Petition) -> list[NoticeKind]:
+    """The notices this petition can print now (for links on its page)."""
+    return [n for n in NOTICES.values() if n.applies(petition)]

@@ -1,0 +1,122 @@
+"""查询码: unambiguous, random, stored as a salted digest, checked in constant work; and
+the core rate limiter the portal counts lookups and submissions with."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core import clock
+from core.db import db
+from core.ratelimit import MemoryCounter, RateLimiter, RedisCounter
+from plugins.petitions import querycodes
+from plugins.petitions.models import PetitionQueryCode
+
+
+def test_codes_are_long_random_and_from_an_unambiguous_alphabet():
+    assert not set("01OIL") & set(querycodes.ALPHABET)
+    codes = {querycodes.new_code() for _ in range(200)}
+    assert len(codes) == 200
+    for code in codes:
+        assert len(code) == querycodes.LENGTH >= 10
+        assert set(code) <= set(querycodes.ALPHABET)
+
+
+def test_codes_are_shown_in_groups_and_read_back_as_typed():
+    assert querycodes.grouped("ABCDEFGHJKMN") == "ABCD-EFGH-JKMN"
+    assert querycodes.normalize(" abcd-efgh jkmn ") == "ABCDEFGHJKMN"
+    assert querycodes.normalize("abcd－efgh—jkmn") == "ABCDEFGHJKMN"  # full-width dashes
+
+
+def test_the_digest_depends_on_the_salt():
+    code = "ABCDEFGHJKMN"
+    one, two = querycodes.digest(code, "00" * 16), querycodes.digest(code, "11" * 16)
+    assert one != two and len(one) == 64 and code not in one
+
+
+def test_issue_stores_only_the_digest_and_find_checks_it(new_petition):
+    petition = new_petition()
+    code = querycodes.issue(petition)
+    row = db.session.scalar(select(PetitionQueryCode))
+    assert row.petition_id == petition.id
+    assert row.digest == querycodes.digest(code, row.salt) and code not in row.digest
+
+    assert querycodes.find(petition.serial, code) is petition
+    assert querycodes.find(petition.serial.lower(), querycodes.grouped(code).lower()) is petition
+    wrong = code[:-1] + ("2" if code[-1] != "2" else "3")
+    assert querycodes.find(petition.serial, wrong) is None
+    assert querycodes.find("XF-2026-999999", code) is None
+    assert querycodes.find(petition.serial, "") is None
+    assert querycodes.find(petition.serial, "'; DROP TABLE petitions; --") is None
+
+
+def test_a_petition_without_a_code_is_never_found(new_petition):
+    petition = new_petition()
+    assert querycodes.find(petition.serial, "") is None
+    assert querycodes.find(petition.serial, "ABCDEFGHJKMN") is None
+
+
+def test_every_answer_costs_one_digest(new_petition, monkeypatch):
+    """Whether the serial exists or not, one scrypt digest is computed, so the time taken
+    does not tell a wrong serial from a wrong code."""
+    petition = new_petition()
+    code = querycodes.issue(petition)
+    calls: list[str] = []
+    real = querycodes.digest
+    monkeypatch.setattr(querycodes, "digest", lambda c, s: calls.append(s) or real(c, s))
+    for serial, given in [
+        (petition.serial, code),
+        (petition.serial, "ABCDEFGHJKMN"),
+        ("XF-2026-999999", code),
+        ("XF-2026-999999", "short"),
+    ]:
+        calls.clear()
+        querycodes.find(serial, given)
+        assert len(calls) == 1, (serial, given)
+
+
+# -- the core limiter -------------------------------------------------------------------
+
+
+@pytest.fixture
+def frozen():
+    def at(day: date, hour: int = 12) -> None:
+        clock.freeze(datetime.combine(day, time(hour), tzinfo=clock.TZ))
+
+    yield at
+    clock.freeze(None)
+
+
+def _exercise(limiter: RateLimiter, frozen) -> None:
+    frozen(date(2026, 9, 16), 9)
+    day = timedelta(days=1)
+    results = [limiter.hit("t", "client-a", limit=3, window=day).allowed for _ in range(4)]
+    assert results == [True, True, True, False]
+    assert limiter.peek("t", "client-a", limit=3, window=day).allowed is False
+    assert limiter.hit("t", "client-b", limit=3, window=day).allowed  # another client
+    assert limiter.hit("u", "client-a", limit=3, window=day).allowed  # another name
+    refused = limiter.hit("t", "client-a", limit=3, window=day)
+    assert refused.count == 5 and refused.retry_after == 15 * 3600  # until Beijing midnight
+    frozen(date(2026, 9, 16), 23)
+    assert not limiter.peek("t", "client-a", limit=3, window=day).allowed
+    frozen(date(2026, 9, 17), 0)  # a new day in Beijing
+    assert limiter.peek("t", "client-a", limit=3, window=day).allowed
+    assert limiter.hit("t", "client-a", limit=3, window=day).count == 1
+
+
+def test_the_in_process_limiter_counts_per_client_and_window(frozen):
+    _exercise(RateLimiter(MemoryCounter()), frozen)
+
+
+def test_the_redis_limiter_counts_the_same_and_expires_its_keys(redis_url, frozen):
+    limiter = RateLimiter(RedisCounter(redis_url))
+    _exercise(limiter, frozen)
+    keys = limiter.counter.redis.keys("zugong:rate:*")
+    assert keys and all(0 < limiter.counter.redis.ttl(k) <= 2 * 86400 for k in keys)
+    # Two limiters on one Redis (two web processes) share the count.
+    other = RateLimiter(RedisCounter(redis_url))
+    hour = timedelta(hours=1)
+    assert limiter.hit("v", "c", limit=1, window=hour).allowed
+    assert not other.hit("v", "c", limit=1, window=hour).allowed
