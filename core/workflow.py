@@ -165,6 +165,19 @@ class Workflow:
             effect(obj, actor, data)
         return change
 
+    def note(
+        self,
+        obj: Any,
+        name: str,
+        actor: Actor,
+        comment: str | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> StateChange:
+        """Record an event that does not move the record (a reminder sent, an extension
+        decided) in its history and the audit log, like a transition would."""
+        state = self.state_of(obj)
+        return self._log(obj, actor, name, state, state, comment, data or {})
+
     def history(self, obj: Any) -> list[StateChange]:
         return list(
             db.session.scalars(

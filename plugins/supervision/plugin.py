@@ -1,4 +1,5 @@
-"""The supervision plugin's declarations (its features are issue #4)."""
+"""The supervision plugin (督查督办): declarations, and its models and workflow (imported
+here so the metadata, Alembic and the workflow registry see them)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from marshmallow import Schema, fields, validate
 from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+from plugins.supervision import models as models  # noqa: F401 - registers the tables
+from plugins.supervision import workflow as workflow  # noqa: F401 - declares the workflow
 
 PERMISSIONS = [
     PermissionDef("supervision.view", _l("查看督办事项")),

@@ -87,6 +87,21 @@ def test_a_move_changes_state_and_leaves_history_and_audit(tenant):
     assert actions == ["case.create", "case.accept"]
 
 
+def test_a_note_records_an_event_without_moving_the_record(tenant):
+    case = Case(id=3, state="accepted")
+    FLOW.note(case, "remind", CLERK, comment="请加快进度", data={"to": 5})
+    assert case.state == "accepted"
+    (change,) = FLOW.history(case)
+    assert (change.transition, change.from_state, change.to_state, change.comment) == (
+        "remind",
+        "accepted",
+        "accepted",
+        "请加快进度",
+    )
+    actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert actions == ["case.remind"]
+
+
 def test_a_move_from_the_wrong_state_is_illegal_and_says_why(tenant):
     case = Case(id=1, state="registered")
     with pytest.raises(IllegalTransition, match="当前状态为「已登记」，不能执行「办结」"):
