@@ -137,6 +137,21 @@ def create_item(
     workflow's first history row; ``assign`` hands it over at once (交办)."""
     if not actor.can(ASSIGN):
         raise TransitionForbidden(_("您没有立项交办的权限"))
+    return open_item(
+        data, actor, milestones=milestones, co_handler_ids=co_handler_ids, assign=assign
+    )
+
+
+def open_item(
+    data: Mapping[str, Any],
+    actor: Actor,
+    *,
+    milestones: Sequence[Mapping[str, Any]] = (),
+    co_handler_ids: Sequence[int] = (),
+    assign: bool = False,
+) -> SupervisionItem:
+    """:func:`create_item` without the permission check, for items another plugin opens
+    through a hook on its user's behalf (that plugin checked its own permission)."""
     co_handlers = sorted(set(co_handler_ids) - {data.get("person_user_id")})
     check_references(data, co_handlers)
     check_milestones(milestones, data["deadline"])

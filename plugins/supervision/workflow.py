@@ -289,4 +289,5 @@ NOTE_TITLES = {
     "accountability": N_("记录问责"),
     "back_schedule": N_("倒排工期"),
     "milestone_done": N_("节点完成"),
+    "imported": N_("批量导入督办事项"),
 }

@@ -1,0 +1,266 @@
+"""Input and output schemas of the supervision API and pages (the pages load their forms
+through the same schemas, so a page can do nothing the API would refuse)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from core.api.pagination import CursorQuery
+from plugins.supervision.models import (
+    ACCOUNTABILITY_KINDS,
+    CYCLES,
+    LIGHTS,
+    PRIORITIES,
+    RATINGS,
+    SOURCES,
+)
+from plugins.supervision.workflow import STATES
+
+MAX_ID = 2**53
+
+
+def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class MilestoneIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    due = fields.Date(required=True)
+
+
+class StepIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    working_days = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=1, max=250)
+    )
+
+
+class ItemIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    source = fields.String(required=True, validate=validate.OneOf(list(SOURCES)))
+    source_ref = fields.String(allow_none=True, validate=validate.Length(max=200))
+    requirements = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    leader_user_id = Id(allow_none=True)
+    section_id = Id(allow_none=True)
+    person_user_id = Id(allow_none=True)
+    deadline = fields.Date(required=True)
+    feedback_cycle = fields.String(load_default="monthly", validate=validate.OneOf(list(CYCLES)))
+    priority = fields.String(load_default="normal", validate=validate.OneOf(list(PRIORITIES)))
+    parent_id = Id(allow_none=True)
+    co_handler_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=20))
+    milestones = fields.List(
+        fields.Nested(MilestoneIn), load_default=list, validate=validate.Length(max=50)
+    )
+    assign = fields.Boolean(load_default=False, metadata={"description": "立项后立即交办"})
+
+
+class ItemForm(ItemIn):
+    class Meta:
+        unknown = EXCLUDE
+
+    co_handler_ids = fields.List(Id(), load_default=list)
+    milestones = fields.List(fields.Nested(MilestoneIn), load_default=list)
+
+
+class UserOut(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+
+
+class MilestoneOut(Schema):
+    id = fields.Integer()
+    seq = fields.Integer()
+    title = fields.String()
+    due = fields.Date()
+    done_on = fields.Date(allow_none=True)
+
+
+class ItemOut(Schema):
+    id = fields.Integer()
+    serial = fields.String()
+    title = fields.String()
+    source = fields.String()
+    source_ref = fields.String(allow_none=True)
+    requirements = fields.String(allow_none=True)
+    leader_user_id = fields.Integer(allow_none=True)
+    section_id = fields.Integer(allow_none=True)
+    person_user_id = fields.Integer(allow_none=True)
+    deadline = fields.Date()
+    feedback_cycle = fields.String()
+    priority = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    state = fields.String()
+    light = fields.String(allow_none=True)
+    percent = fields.Integer()
+    assigned_on = fields.Date(allow_none=True)
+    acknowledge_due = fields.Date(allow_none=True)
+    acknowledged_on = fields.Date(allow_none=True)
+    report_due = fields.Date(allow_none=True)
+    closed_on = fields.Date(allow_none=True)
+    rating = fields.String(allow_none=True)
+    escalated_on = fields.Date(allow_none=True)
+    origin_plugin = fields.String(allow_none=True)
+    origin_ref = fields.String(allow_none=True)
+    origin_url = fields.String(allow_none=True)
+
+
+class ItemListQuery(CursorQuery):
+    leader_user_id = Id()
+    section_id = Id()
+    person_user_id = Id()
+    source = fields.String(validate=validate.OneOf(list(SOURCES)))
+    state = fields.String(validate=validate.OneOf(list(STATES)))
+    light = fields.String(validate=validate.OneOf(list(LIGHTS)))
+
+
+class BoardQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    leader_user_id = Id()
+    section_id = Id()
+    source = fields.String(validate=validate.OneOf(list(SOURCES)))
+    state = fields.String(validate=validate.OneOf(list(STATES)))
+    light = fields.String(validate=validate.OneOf(list(LIGHTS)))
+    include_closed = fields.Boolean(load_default=False)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
+
+
+class BoardRowOut(ItemOut):
+    leader_name = fields.String(allow_none=True)
+    person_name = fields.String(allow_none=True)
+    section_name = fields.String(allow_none=True)
+
+
+class CommentIn(Schema):
+    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class ReportIn(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    percent = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=100))
+
+
+class ReportForm(ReportIn):
+    class Meta:
+        unknown = EXCLUDE
+
+    percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+
+
+class ReportOut(Schema):
+    id = fields.Integer()
+    author_name = fields.String()
+    text = fields.String()
+    percent = fields.Integer()
+    reported_on = fields.Date()
+
+
+class RateIn(Schema):
+    rating = fields.String(required=True, validate=validate.OneOf(list(RATINGS)))
+    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class MessageIn(Schema):
+    message = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ReminderOut(Schema):
+    id = fields.Integer()
+    item_id = fields.Integer()
+    user_id = fields.Integer()
+    kind = fields.String()
+    occasion = fields.String()
+    message = fields.String(allow_none=True)
+    due = fields.Date(allow_none=True)
+    done_at = fields.DateTime(allow_none=True)
+
+
+class ExtensionIn(Schema):
+    new_deadline = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DecisionIn(Schema):
+    approve = fields.Boolean(required=True)
+    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class ExtensionOut(Schema):
+    id = fields.Integer()
+    old_deadline = fields.Date()
+    new_deadline = fields.Date()
+    reason = fields.String()
+    state = fields.String()
+    decision_comment = fields.String(allow_none=True)
+
+
+class AccountabilityIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(list(ACCOUNTABILITY_KINDS)))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    decided_on = fields.Date(allow_none=True)
+
+
+class AccountabilityOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    subject = fields.String()
+    reason = fields.String()
+    decided_on = fields.Date()
+
+
+class BackScheduleIn(Schema):
+    steps = fields.List(
+        fields.Nested(StepIn), required=True, validate=validate.Length(min=1, max=30)
+    )
+
+
+class BackSchedulePreviewIn(BackScheduleIn):
+    deadline = fields.Date(required=True)
+
+
+class ScheduledStepOut(Schema):
+    title = fields.String()
+    due = fields.Date()
+    estimated = fields.Boolean()
+
+
+class MonthQuery(Schema):
+    month = fields.String(
+        validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
+        metadata={"description": "月份 YYYY-MM（默认本月）"},
+    )
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
+
+
+class FormatQuery(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
+
+
+class ReportRowsOut(Schema):
+    """A view's rows (columns as in its .xlsx)."""
+
+    title = fields.String()
+    columns = fields.List(fields.Dict())
+    rows = fields.List(fields.Dict())
+
+
+class ImportQuery(Schema):
+    valid_only = fields.Boolean(load_default=False)
+
+
+class ImportResultOut(Schema):
+    ok = fields.Boolean()
+    imported = fields.Integer()
+    total_rows = fields.Integer()
+    valid_rows = fields.Integer()
+    error_count = fields.Integer()
+    file_errors = fields.List(fields.String())
+    row_errors = fields.List(fields.Dict())
+
+
+class BulletinQuery(Schema):
+    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
