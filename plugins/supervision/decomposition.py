@@ -21,6 +21,7 @@ from core.audit.service import record
 from core.db import db
 from core.imports import ImportReport, read_xlsx
 from plugins.supervision.models import CYCLES, PRIORITIES, SupervisionItem
+from plugins.supervision.schemas import Day
 from plugins.supervision.services import create_item, sections, tenant_people
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class RowSchema(Schema):
     leader = fields.String(allow_none=True, validate=validate.Length(max=50))
     section = fields.String(allow_none=True, validate=validate.Length(max=100))
     person = fields.String(allow_none=True, validate=validate.Length(max=50))
-    deadline = fields.Date(required=True)
+    deadline = Day(required=True)
     cycle = fields.String(allow_none=True, validate=validate.Length(max=10))
     priority = fields.String(allow_none=True, validate=validate.Length(max=10))
     source_ref = fields.String(allow_none=True, validate=validate.Length(max=200))

@@ -193,8 +193,8 @@ def item_action(item_id: int):
     require_permission(VIEW)
     record = services.item_or_404(item_id)
     action = request.form.get("action", "")
-    comment = (request.form.get("comment") or "").strip() or None
     try:
+        comment = _field("comment") or None
         if action in ACTIONS:
             data: dict[str, Any] = {}
             if action == "report":
@@ -206,9 +206,9 @@ def item_action(item_id: int):
                 data = {"rating": request.form.get("rating")}
             services.fire(record, action, g.actor, comment=comment, data=data)
         elif action == "remind":
-            services.remind(record, request.form.get("message", ""), g.actor)
+            services.remind(record, _field("message"), g.actor)
         elif action == "escalate":
-            services.escalate(record, request.form.get("message", ""), g.actor)
+            services.escalate(record, _field("message"), g.actor)
         elif action == "extension":
             try:
                 new_deadline = date.fromisoformat(request.form.get("new_deadline", ""))
@@ -216,9 +216,7 @@ def item_action(item_id: int):
                 raise ValidationError(
                     {"new_deadline": [_("不是有效的日期（格式 YYYY-MM-DD）。")]}
                 ) from None
-            services.request_extension(
-                record, new_deadline, request.form.get("reason", ""), g.actor
-            )
+            services.request_extension(record, new_deadline, _field("reason"), g.actor)
         elif action in ("approve_extension", "reject_extension"):
             extension_id = request.form.get("extension_id", "")
             if not extension_id.isdigit():
@@ -251,6 +249,14 @@ def item_action(item_id: int):
         return redirect(url_for(".item", item_id=record.id)), 303
     flash(_("操作已完成"), "success")
     return redirect(url_for(".item", item_id=record.id)), 303
+
+
+def _field(name: str, limit: int = 2000) -> str:
+    """A text input, stripped; NUL (which PostgreSQL cannot store) or overlong refused."""
+    value = (request.form.get(name) or "").strip()
+    if "\x00" in value or len(value) > limit:
+        raise ValidationError({name: [_("取值无效。")]})
+    return value
 
 
 def _flat(messages: Any) -> list[str]:

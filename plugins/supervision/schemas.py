@@ -3,6 +3,7 @@ through the same schemas, so a page can do nothing the API would refuse)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -19,6 +20,29 @@ from plugins.supervision.models import (
 from plugins.supervision.workflow import STATES
 
 MAX_ID = 2**53
+#: Dates outside this range are typing errors, and would overflow calendar arithmetic.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+class Text(fields.String):
+    """Surrounding blanks dropped; NUL refused (PostgreSQL text cannot hold it)."""
+
+    default_error_messages = {"nul": "不能包含空字符。"}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("nul")
+        return text.strip()
+
+
+def Day(**kwargs: Any) -> fields.Date:  # noqa: N802 - reads like a field class
+    return fields.Date(
+        validate=validate.Range(
+            min=FIRST_DAY, max=LAST_DAY, error="日期应在 2000-01-01 到 2099-12-31 之间。"
+        ),
+        **kwargs,
+    )
 
 
 def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class
@@ -26,28 +50,28 @@ def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field clas
 
 
 class MilestoneIn(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    due = fields.Date(required=True)
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    due = Day(required=True)
 
 
 class StepIn(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
     working_days = fields.Integer(
         strict=True, required=True, validate=validate.Range(min=1, max=250)
     )
 
 
 class ItemIn(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    source = fields.String(required=True, validate=validate.OneOf(list(SOURCES)))
-    source_ref = fields.String(allow_none=True, validate=validate.Length(max=200))
-    requirements = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    source = Text(required=True, validate=validate.OneOf(list(SOURCES)))
+    source_ref = Text(allow_none=True, validate=validate.Length(max=200))
+    requirements = Text(allow_none=True, validate=validate.Length(max=5000))
     leader_user_id = Id(allow_none=True)
     section_id = Id(allow_none=True)
     person_user_id = Id(allow_none=True)
-    deadline = fields.Date(required=True)
-    feedback_cycle = fields.String(load_default="monthly", validate=validate.OneOf(list(CYCLES)))
-    priority = fields.String(load_default="normal", validate=validate.OneOf(list(PRIORITIES)))
+    deadline = Day(required=True)
+    feedback_cycle = Text(load_default="monthly", validate=validate.OneOf(list(CYCLES)))
+    priority = Text(load_default="normal", validate=validate.OneOf(list(PRIORITIES)))
     parent_id = Id(allow_none=True)
     co_handler_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=20))
     milestones = fields.List(
@@ -135,11 +159,11 @@ class BoardRowOut(ItemOut):
 
 
 class CommentIn(Schema):
-    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    comment = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
 class ReportIn(Schema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    text = Text(required=True, validate=validate.Length(min=1, max=5000))
     percent = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=100))
 
 
@@ -159,12 +183,12 @@ class ReportOut(Schema):
 
 
 class RateIn(Schema):
-    rating = fields.String(required=True, validate=validate.OneOf(list(RATINGS)))
-    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    rating = Text(required=True, validate=validate.OneOf(list(RATINGS)))
+    comment = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
 class MessageIn(Schema):
-    message = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    message = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 class ReminderOut(Schema):
@@ -179,13 +203,13 @@ class ReminderOut(Schema):
 
 
 class ExtensionIn(Schema):
-    new_deadline = fields.Date(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    new_deadline = Day(required=True)
+    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
 
 
 class DecisionIn(Schema):
     approve = fields.Boolean(required=True)
-    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    comment = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
 class ExtensionOut(Schema):
@@ -198,10 +222,10 @@ class ExtensionOut(Schema):
 
 
 class AccountabilityIn(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(list(ACCOUNTABILITY_KINDS)))
-    subject = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    decided_on = fields.Date(allow_none=True)
+    kind = Text(required=True, validate=validate.OneOf(list(ACCOUNTABILITY_KINDS)))
+    subject = Text(required=True, validate=validate.Length(min=1, max=100))
+    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+    decided_on = Day(allow_none=True)
 
 
 class AccountabilityOut(Schema):
@@ -219,7 +243,7 @@ class BackScheduleIn(Schema):
 
 
 class BackSchedulePreviewIn(BackScheduleIn):
-    deadline = fields.Date(required=True)
+    deadline = Day(required=True)
 
 
 class ScheduledStepOut(Schema):
