@@ -17,6 +17,7 @@ from sqlalchemy import select
 from core.api.pagination import keyset_page
 from core.api.problem import problem
 from core.api.routes import api_route
+from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
 from core.documents import services as documents
 from core.exports import MIMETYPES, download_response
@@ -24,7 +25,7 @@ from core.imports import template_xlsx
 from core.routing import tenant_blueprint
 from core.workflow import StateChange
 from plugins.supervision import bulletin, decomposition, services, views
-from plugins.supervision.models import SupervisionItem, SupervisionReminder, SupervisionReport
+from plugins.supervision.models import SupervisionItem, SupervisionReminder
 from plugins.supervision.scan import scan
 from plugins.supervision.schemas import (
     AccountabilityIn,
@@ -200,20 +201,7 @@ def acknowledge(item_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def list_reports(item_id: int):
-    item = _item(item_id)
-    return db_reports(item)
-
-
-def db_reports(item: SupervisionItem) -> list[SupervisionReport]:
-    from core.db import db
-
-    return list(
-        db.session.scalars(
-            select(SupervisionReport)
-            .where(SupervisionReport.item_id == item.id)
-            .order_by(SupervisionReport.id)
-        )
-    )
+    return services.reports_of(_item(item_id))
 
 
 @api_route(
@@ -227,7 +215,25 @@ def db_reports(item: SupervisionItem) -> list[SupervisionReport]:
     permission=REPORT,
 )
 def add_report(item_id: int, body: dict[str, Any]):
-    return _move(item_id, "report", data=body)
+    item = _item(item_id)
+    services.report_progress(item, body["text"], body["percent"], current_actor())
+    return item
+
+
+@api_route(
+    bp,
+    "/items/<int:item_id>/reports/<int:report_id>/attachments",
+    methods=["POST"],
+    summary="为进展反馈上传附件（multipart 字段 files，可多个；反馈人）",
+    response=AttachmentOut,
+    many=True,
+    status=201,
+    permission=REPORT,
+)
+def add_report_files(item_id: int, report_id: int):
+    return services.attach_to_report(
+        _item(item_id), report_id, request.files.getlist("files"), current_actor()
+    )
 
 
 @api_route(

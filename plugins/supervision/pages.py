@@ -13,9 +13,10 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from core.api.messages import localize
+from core.attachments.services import attachments_of
+from core.attachments.views import download_url
 from core.db import db
 from core.documents import services as documents
 from core.exports import download_response
@@ -32,7 +33,6 @@ from plugins.supervision.models import (
     RATINGS,
     REMINDER_KINDS,
     SOURCES,
-    SupervisionReport,
 )
 from plugins.supervision.scan import scan
 from plugins.supervision.schemas import (
@@ -42,7 +42,7 @@ from plugins.supervision.schemas import (
     MonthQuery,
     ReportForm,
 )
-from plugins.supervision.workflow import ASSIGN, ITEM_FLOW, NOTE_TITLES, STATES, VIEW
+from plugins.supervision.workflow import ASSIGN, ITEM_FLOW, NOTE_TITLES, REPORT_FILES, STATES, VIEW
 
 bp = tenant_blueprint(
     "supervision", __name__, kind="pages", plugin="supervision", prefix="/supervision"
@@ -142,11 +142,8 @@ def new_item():
 def item(item_id: int):
     require_permission(VIEW)
     record = services.item_or_404(item_id)
-    reports = db.session.scalars(
-        select(SupervisionReport)
-        .where(SupervisionReport.item_id == record.id)
-        .order_by(SupervisionReport.id.desc())
-    ).all()
+    reports = list(reversed(services.reports_of(record)))
+    files = {r.id: attachments_of(REPORT_FILES.name, r.id) for r in reports}
     people = {u.id: u.display_name for u in services.tenant_people()}
     parent = services.item_or_404(record.parent_id) if record.parent_id else None
     return render_template(
@@ -156,6 +153,8 @@ def item(item_id: int):
         children=services.children_of(record),
         milestones=services.milestones_of(record),
         reports=reports,
+        files=files,
+        download_url=download_url,
         extensions=services.extensions_of(record),
         reminders=services.reminders_of(record),
         accountabilities=services.accountabilities_of(record),
@@ -201,8 +200,16 @@ def item_action(item_id: int):
                 loaded, errors = load_form(ReportForm())
                 if errors:
                     raise ValidationError(errors)
-                data = loaded
-            elif action == "rate":
+                services.report_progress(
+                    record,
+                    loaded["text"],
+                    loaded["percent"],
+                    g.actor,
+                    request.files.getlist("files"),
+                )
+                flash(_("操作已完成"), "success")
+                return redirect(url_for(".item", item_id=record.id)), 303
+            if action == "rate":
                 data = {"rating": request.form.get("rating")}
             services.fire(record, action, g.actor, comment=comment, data=data)
         elif action == "remind":
@@ -242,11 +249,13 @@ def item_action(item_id: int):
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
         text = "；".join(m for ms in localize(messages).values() for m in _flat(ms))
+        db.session.rollback()  # nothing of a refused action is kept (e.g. a report whose file was refused)
         flash(text or _("输入有误"), "danger")
-        return redirect(url_for(".item", item_id=record.id)), 303
+        return redirect(url_for(".item", item_id=item_id)), 303
     except WorkflowError as exc:
+        db.session.rollback()
         flash(exc.message, "danger")
-        return redirect(url_for(".item", item_id=record.id)), 303
+        return redirect(url_for(".item", item_id=item_id)), 303
     flash(_("操作已完成"), "success")
     return redirect(url_for(".item", item_id=record.id)), 303
 

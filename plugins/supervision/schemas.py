@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from core.api.pagination import CursorQuery
+from core.attachments.schemas import AttachmentOut
 from plugins.supervision.models import (
     ACCOUNTABILITY_KINDS,
     CYCLES,
@@ -180,6 +181,12 @@ class ReportOut(Schema):
     text = fields.String()
     percent = fields.Integer()
     reported_on = fields.Date()
+    attachments = fields.Method("_attachments")
+
+    def _attachments(self, report) -> list[dict]:
+        from core.attachments.services import attachments_of
+
+        return AttachmentOut(many=True).dump(attachments_of("supervision.report", report.id))
 
 
 class RateIn(Schema):

@@ -20,6 +20,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from core import clock
+from core.attachments import services as attachments
 from core.auth.models import Membership, User
 from core.calendar import subtract_working_days
 from core.db import db
@@ -35,8 +36,16 @@ from plugins.supervision.models import (
     SupervisionItem,
     SupervisionMilestone,
     SupervisionReminder,
+    SupervisionReport,
 )
-from plugins.supervision.workflow import ASSIGN, ITEM_FLOW, REPORT, VERIFY, close_reminders
+from plugins.supervision.workflow import (
+    ASSIGN,
+    ITEM_FLOW,
+    REPORT,
+    REPORT_FILES,
+    VERIFY,
+    close_reminders,
+)
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -478,6 +487,54 @@ def children_of(item: SupervisionItem) -> list[SupervisionItem]:
             select(SupervisionItem)
             .where(SupervisionItem.parent_id == item.id)
             .order_by(SupervisionItem.id)
+        )
+    )
+
+
+def report_progress(
+    item: SupervisionItem,
+    text: str,
+    percent: int,
+    actor: Actor,
+    uploads: Sequence[Any] = (),
+) -> SupervisionReport:
+    """反馈进展 with files attached (all or nothing: a refused file raises and the
+    caller's transaction rolls back)."""
+    ITEM_FLOW.fire(item, "report", actor, data={"text": text, "percent": percent})
+    db.session.flush()
+    report = db.session.scalar(
+        select(SupervisionReport)
+        .where(SupervisionReport.item_id == item.id)
+        .order_by(SupervisionReport.id.desc())
+        .limit(1)
+    )
+    assert report is not None
+    attachments.save_all(REPORT_FILES.name, report.id, uploads, actor.user_id)
+    return report
+
+
+def attach_to_report(
+    item: SupervisionItem, report_id: int, uploads: Sequence[Any], actor: Actor
+) -> list[Any]:
+    """Add files to one of the item's reports: its author only, while the item is open."""
+    report = db.session.get(SupervisionReport, report_id)
+    if report is None or report.item_id != item.id:
+        abort(404)
+    if actor.user_id is None or actor.user_id != report.author_id:
+        raise TransitionForbidden(_("只有反馈人可以补充附件"))
+    if not item.is_open:
+        raise IllegalTransition(_("事项已办结，不能再补充附件"))
+    if not any((u.filename or "").strip() for u in uploads):
+        raise ValidationError({"files": [_("请选择要上传的文件。")]})
+    return attachments.save_all(REPORT_FILES.name, report.id, uploads, actor.user_id)
+
+
+def reports_of(item: SupervisionItem) -> list[SupervisionReport]:
+    return list(
+        db.session.scalars(
+            select(SupervisionReport)
+            .where(SupervisionReport.item_id == item.id)
+            .order_by(SupervisionReport.id)
         )
     )
 

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from core import clock
+from core.attachments.kinds import AttachmentKind, declare
 from core.calendar import add_months, add_working_days
 from core.db import db
 from core.i18n import N_
@@ -44,6 +45,11 @@ VIEW, ASSIGN, REPORT, VERIFY = (
     "supervision.assign",
     "supervision.report",
     "supervision.verify",
+)
+
+#: Files attached to a progress report (反馈附件: minutes, photos, documents).
+REPORT_FILES = declare(
+    AttachmentKind("supervision.report", plugin=PLUGIN, view_permission="supervision.view")
 )
 
 STATES = {

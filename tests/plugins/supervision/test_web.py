@@ -239,3 +239,52 @@ def test_pages_act_on_an_item(client, world):
     client.post(url, data={"csrf_token": csrf, "action": "report", "text": "进展", "percent": "60"})
     data = client.get(f"{API}/items/{item['id']}", headers=token).get_json()
     assert (data["state"], data["percent"]) == ("in_progress", 60)
+
+
+def test_progress_reports_carry_attachments(client, world):
+    owner_token = bearer(world["owner_token"])
+    item = _new_item(client, world["officer_token"], person_user_id=world["owner"].user_id)
+    login(client, "owner")
+    csrf = csrf_token(client, "/t/county/")
+    url = f"{PAGES}/items/{item['id']}/actions"
+    client.post(url, data={"csrf_token": csrf, "action": "acknowledge"})
+    pdf = (io.BytesIO(b"%PDF-1.4\n% minutes of the meeting\n"), "会议纪要.pdf")
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf,
+            "action": "report",
+            "text": "已召开会议",
+            "percent": "30",
+            "files": pdf,
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    reports = client.get(f"{API}/items/{item['id']}/reports", headers=owner_token).get_json()
+    assert [a["filename"] for a in reports[0]["attachments"]] == ["会议纪要.pdf"]
+    download = client.get(reports[0]["attachments"][0]["url"], headers=owner_token)
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    # A file whose content is not what its name says is refused, and the report with it.
+    fake = (io.BytesIO(b"MZ\x90\x00 not a pdf"), "报告.pdf")
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf,
+            "action": "report",
+            "text": "再次反馈",
+            "percent": "50",
+            "files": fake,
+        },
+        content_type="multipart/form-data",
+    )
+    reports = client.get(f"{API}/items/{item['id']}/reports", headers=owner_token).get_json()
+    assert len(reports) == 1
+    # More files later, through the API, by the report's author.
+    more = client.post(
+        f"{API}/items/{item['id']}/reports/{reports[0]['id']}/attachments",
+        data={"files": (io.BytesIO(b"plain text notes"), "说明.txt")},
+        content_type="multipart/form-data",
+        headers=owner_token,
+    )
+    assert more.status_code == 201, more.get_json()
