@@ -66,8 +66,16 @@ ITEM_FIELDS = {
 }
 
 
+def get(model: type, ident: Any) -> Any:
+    """``db.session.get`` for ids from URLs and forms: one beyond BIGINT is nobody's row
+    (and would overflow the driver)."""
+    if not isinstance(ident, int) or not 0 < ident < 2**63:
+        return None
+    return db.session.get(model, ident)
+
+
 def item_or_404(item_id: int) -> SupervisionItem:
-    item = db.session.get(SupervisionItem, item_id)
+    item = get(SupervisionItem, item_id)
     if item is None:
         abort(404)
     return item
@@ -119,11 +127,11 @@ def check_references(data: Mapping[str, Any], co_handlers: Sequence[int] = ()) -
     if any(c not in people for c in co_handlers):
         errors["co_handler_ids"] = [_("协办人须为本单位的在职人员")]
     if data.get("section_id"):
-        unit = db.session.get(OrgUnit, data["section_id"])
+        unit = get(OrgUnit, data["section_id"])
         if unit is None or not unit.is_active:
             errors["section_id"] = [_("责任科室不存在或已撤销")]
     if data.get("parent_id"):
-        parent = db.session.get(SupervisionItem, data["parent_id"])
+        parent = get(SupervisionItem, data["parent_id"])
         if parent is None:
             errors["parent_id"] = [_("上级事项不存在")]
         elif not parent.is_open:
@@ -255,7 +263,7 @@ def replace_milestones(
 
 
 def complete_milestone(item: SupervisionItem, milestone_id: int, actor: Actor) -> None:
-    milestone = db.session.get(SupervisionMilestone, milestone_id)
+    milestone = get(SupervisionMilestone, milestone_id)
     if milestone is None or milestone.item_id != item.id:
         abort(404)
     is_person = actor.user_id is not None and actor.user_id == item.person_user_id
@@ -324,7 +332,7 @@ def decide_extension(
     item: SupervisionItem, extension_id: int, approve: bool, comment: str | None, actor: Actor
 ) -> SupervisionExtension:
     """The responsible leader approves (the deadline moves) or refuses."""
-    extension = db.session.get(SupervisionExtension, extension_id)
+    extension = get(SupervisionExtension, extension_id)
     if extension is None or extension.item_id != item.id:
         abort(404)
     if actor.user_id is None or actor.user_id != item.leader_user_id:
@@ -423,7 +431,7 @@ def escalate(item: SupervisionItem, message: str, actor: Actor) -> SupervisionRe
 
 
 def dismiss_reminder(reminder_id: int, actor: Actor) -> SupervisionReminder:
-    reminder = db.session.get(SupervisionReminder, reminder_id)
+    reminder = get(SupervisionReminder, reminder_id)
     if reminder is None or reminder.user_id != actor.user_id:
         abort(404)
     if reminder.done_at is None:
@@ -517,7 +525,7 @@ def attach_to_report(
     item: SupervisionItem, report_id: int, uploads: Sequence[Any], actor: Actor
 ) -> list[Any]:
     """Add files to one of the item's reports: its author only, while the item is open."""
-    report = db.session.get(SupervisionReport, report_id)
+    report = get(SupervisionReport, report_id)
     if report is None or report.item_id != item.id:
         abort(404)
     if actor.user_id is None or actor.user_id != report.author_id:

@@ -23,6 +23,7 @@ from core import clock
 from core.auth.models import User
 from core.db import db
 from core.exports import Column, Sheet, xlsx_bytes
+from core.i18n import N_
 from core.orgs.models import OrgUnit
 from core.tenancy.models import Tenant
 from plugins.supervision.models import (
@@ -133,16 +134,16 @@ def board_rows(tenant: Tenant, filters: Mapping[str, Any], limit: int = 1000) ->
 
 
 BOARD_COLUMNS = [
-    Column("serial", "编号", 16),
-    Column("title", "事项", 40),
-    Column("source", "来源", 16),
-    Column("leader_name", "责任领导", 10),
-    Column("section_name", "责任科室", 14),
-    Column("person_name", "责任人", 10),
-    Column("deadline", "办结期限", 12, "date"),
-    Column("state", "状态", 10),
-    Column("percent", "进度%", 8, "int"),
-    Column("light_title", "亮灯", 8),
+    Column("serial", N_("编号"), 16),
+    Column("title", N_("事项"), 40),
+    Column("source", N_("来源"), 16),
+    Column("leader_name", N_("责任领导"), 10),
+    Column("section_name", N_("责任科室"), 14),
+    Column("person_name", N_("责任人"), 10),
+    Column("deadline", N_("办结期限"), 12, "date"),
+    Column("state", N_("状态"), 10),
+    Column("percent", N_("进度%"), 8, "int"),
+    Column("light_title", N_("亮灯"), 8),
 ]
 
 
@@ -169,12 +170,12 @@ def light_counts(rows: list[dict]) -> dict[str, int]:
 
 
 SCHEDULE_COLUMNS = [
-    Column("day", "日期", 12, "date"),
-    Column("what", "节点", 12),
-    Column("serial", "编号", 16),
-    Column("title", "事项", 40),
-    Column("person_name", "责任人", 10),
-    Column("section_name", "责任科室", 14),
+    Column("day", N_("日期"), 12, "date"),
+    Column("what", N_("节点"), 12),
+    Column("serial", N_("编号"), 16),
+    Column("title", N_("事项"), 40),
+    Column("person_name", N_("责任人"), 10),
+    Column("section_name", N_("责任科室"), 14),
 ]
 
 
@@ -230,13 +231,13 @@ def month_plan(month: str | None) -> Table:
 
 
 SUMMARY_COLUMNS = [
-    Column("serial", "编号", 16),
-    Column("title", "事项", 40),
-    Column("person_name", "责任人", 10),
-    Column("deadline", "办结期限", 12, "date"),
-    Column("closed_on", "办结日期", 12, "date"),
-    Column("outcome", "完成情况", 12),
-    Column("rating", "评价", 8),
+    Column("serial", N_("编号"), 16),
+    Column("title", N_("事项"), 40),
+    Column("person_name", N_("责任人"), 10),
+    Column("deadline", N_("办结期限"), 12, "date"),
+    Column("closed_on", N_("办结日期"), 12, "date"),
+    Column("outcome", N_("完成情况"), 12),
+    Column("rating", N_("评价"), 8),
 ]
 
 
@@ -277,13 +278,13 @@ def month_summary(month: str | None) -> Table:
 
 
 PERFORMANCE_COLUMNS = [
-    Column("kind", "类别", 8),
-    Column("name", "科室/责任人", 16),
-    Column("due", "当月到期", 10, "int"),
-    Column("closed", "当月办结", 10, "int"),
-    Column("on_time", "按期办结", 10, "int"),
-    Column("on_time_rate", "按期办结率%", 12),
-    Column("overdue", "逾期未办结", 10, "int"),
+    Column("kind", N_("类别"), 8),
+    Column("name", N_("科室/责任人"), 16),
+    Column("due", N_("当月到期"), 10, "int"),
+    Column("closed", N_("当月办结"), 10, "int"),
+    Column("on_time", N_("按期办结"), 10, "int"),
+    Column("on_time_rate", N_("按期办结率%"), 12),
+    Column("overdue", N_("逾期未办结"), 10, "int"),
 ]
 
 
@@ -358,13 +359,13 @@ def performance(month: str | None) -> Table:
 
 
 OVERDUE_COLUMNS = [
-    Column("leader_name", "责任领导", 10),
-    Column("serial", "编号", 16),
-    Column("title", "事项", 40),
-    Column("person_name", "责任人", 10),
-    Column("deadline", "办结期限", 12, "date"),
-    Column("days_overdue", "逾期天数", 10, "int"),
-    Column("state", "状态", 10),
+    Column("leader_name", N_("责任领导"), 10),
+    Column("serial", N_("编号"), 16),
+    Column("title", N_("事项"), 40),
+    Column("person_name", N_("责任人"), 10),
+    Column("deadline", N_("办结期限"), 12, "date"),
+    Column("days_overdue", N_("逾期天数"), 10, "int"),
+    Column("state", N_("状态"), 10),
 ]
 
 
