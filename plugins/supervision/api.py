@@ -28,32 +28,32 @@ from plugins.supervision import bulletin, decomposition, services, views
 from plugins.supervision.models import SupervisionItem, SupervisionReminder
 from plugins.supervision.scan import scan
 from plugins.supervision.schemas import (
-    AccountabilityIn,
-    AccountabilityOut,
-    BackScheduleIn,
-    BackSchedulePreviewIn,
-    BoardQuery,
-    BoardRowOut,
-    BulletinQuery,
-    CommentIn,
-    DecisionIn,
-    ExtensionIn,
-    ExtensionOut,
-    FormatQuery,
-    ImportQuery,
-    ImportResultOut,
-    ItemIn,
-    ItemListQuery,
-    ItemOut,
-    MessageIn,
-    MilestoneOut,
-    MonthQuery,
-    RateIn,
-    ReminderOut,
-    ReportIn,
-    ReportOut,
-    ReportRowsOut,
-    ScheduledStepOut,
+    SupervisionAccountabilityIn,
+    SupervisionAccountabilityOut,
+    SupervisionBackScheduleIn,
+    SupervisionBackSchedulePreviewIn,
+    SupervisionBoardQuery,
+    SupervisionBoardRowOut,
+    SupervisionBulletinQuery,
+    SupervisionCommentIn,
+    SupervisionDecisionIn,
+    SupervisionExtensionIn,
+    SupervisionExtensionOut,
+    SupervisionFormatQuery,
+    SupervisionImportQuery,
+    SupervisionImportResultOut,
+    SupervisionItemIn,
+    SupervisionItemListQuery,
+    SupervisionItemOut,
+    SupervisionMessageIn,
+    SupervisionMilestoneOut,
+    SupervisionMonthQuery,
+    SupervisionRateIn,
+    SupervisionReminderOut,
+    SupervisionReportIn,
+    SupervisionReportOut,
+    SupervisionReportRowsOut,
+    SupervisionScheduledStepOut,
 )
 from plugins.supervision.workflow import ASSIGN, REPORT, VERIFY, VIEW
 
@@ -62,7 +62,7 @@ bp = tenant_blueprint(
 )
 
 
-class HistoryOut(ReportRowsOut):
+class SupervisionHistoryOut(SupervisionReportRowsOut):
     pass
 
 
@@ -77,8 +77,8 @@ def _item(item_id: int) -> SupervisionItem:
     bp,
     "/items",
     summary="督办事项列表（游标分页，可按责任领导、科室、责任人、来源、状态、亮灯筛选）",
-    query=ItemListQuery,
-    response=ItemOut,
+    query=SupervisionItemListQuery,
+    response=SupervisionItemOut,
     paginated=True,
     permission=VIEW,
 )
@@ -97,8 +97,8 @@ def list_items(query: dict[str, Any]):
     "/items",
     methods=["POST"],
     summary="立项（可带时间节点、协办人；assign=true 时立即交办）",
-    body=ItemIn,
-    response=ItemOut,
+    body=SupervisionItemIn,
+    response=SupervisionItemOut,
     status=201,
     permission=ASSIGN,
 )
@@ -115,7 +115,9 @@ def create_item(body: dict[str, Any]):
     )
 
 
-@api_route(bp, "/items/<int:item_id>", summary="督办事项详情", response=ItemOut, permission=VIEW)
+@api_route(
+    bp, "/items/<int:item_id>", summary="督办事项详情", response=SupervisionItemOut, permission=VIEW
+)
 def get_item(item_id: int):
     return _item(item_id)
 
@@ -124,7 +126,7 @@ def get_item(item_id: int):
     bp,
     "/items/<int:item_id>/children",
     summary="子事项",
-    response=ItemOut,
+    response=SupervisionItemOut,
     many=True,
     permission=VIEW,
 )
@@ -136,7 +138,7 @@ def item_children(item_id: int):
     bp,
     "/items/<int:item_id>/history",
     summary="办理过程（状态变化、催办、延期等）",
-    response=HistoryOut,
+    response=SupervisionHistoryOut,
     permission=VIEW,
 )
 def item_history(item_id: int):
@@ -171,8 +173,8 @@ def _move(item_id: int, name: str, comment: str | None = None, data=None) -> Sup
     "/items/<int:item_id>/assign",
     methods=["POST"],
     summary="交办",
-    body=CommentIn,
-    response=ItemOut,
+    body=SupervisionCommentIn,
+    response=SupervisionItemOut,
     permission=ASSIGN,
 )
 def assign(item_id: int, body: dict[str, Any]):
@@ -184,8 +186,8 @@ def assign(item_id: int, body: dict[str, Any]):
     "/items/<int:item_id>/acknowledge",
     methods=["POST"],
     summary="签收（责任人）",
-    body=CommentIn,
-    response=ItemOut,
+    body=SupervisionCommentIn,
+    response=SupervisionItemOut,
     permission=REPORT,
 )
 def acknowledge(item_id: int, body: dict[str, Any]):
@@ -196,7 +198,7 @@ def acknowledge(item_id: int, body: dict[str, Any]):
     bp,
     "/items/<int:item_id>/reports",
     summary="进展反馈记录",
-    response=ReportOut,
+    response=SupervisionReportOut,
     many=True,
     permission=VIEW,
 )
@@ -209,8 +211,8 @@ def list_reports(item_id: int):
     "/items/<int:item_id>/reports",
     methods=["POST"],
     summary="反馈进展（文字、完成百分比；责任人或协办人）",
-    body=ReportIn,
-    response=ItemOut,
+    body=SupervisionReportIn,
+    response=SupervisionItemOut,
     status=201,
     permission=REPORT,
 )
@@ -241,8 +243,8 @@ def add_report_files(item_id: int, report_id: int):
     "/items/<int:item_id>/request-completion",
     methods=["POST"],
     summary="申请办结（责任人；子事项须已全部办结）",
-    body=CommentIn,
-    response=ItemOut,
+    body=SupervisionCommentIn,
+    response=SupervisionItemOut,
     permission=REPORT,
 )
 def request_completion(item_id: int, body: dict[str, Any]):
@@ -254,8 +256,8 @@ def request_completion(item_id: int, body: dict[str, Any]):
     "/items/<int:item_id>/verify",
     methods=["POST"],
     summary="核验办结",
-    body=CommentIn,
-    response=ItemOut,
+    body=SupervisionCommentIn,
+    response=SupervisionItemOut,
     permission=VERIFY,
 )
 def verify(item_id: int, body: dict[str, Any]):
@@ -267,8 +269,8 @@ def verify(item_id: int, body: dict[str, Any]):
     "/items/<int:item_id>/send-back",
     methods=["POST"],
     summary="退回重办（须写明理由）",
-    body=CommentIn,
-    response=ItemOut,
+    body=SupervisionCommentIn,
+    response=SupervisionItemOut,
     permission=VERIFY,
 )
 def send_back(item_id: int, body: dict[str, Any]):
@@ -280,8 +282,8 @@ def send_back(item_id: int, body: dict[str, Any]):
     "/items/<int:item_id>/rate",
     methods=["POST"],
     summary="评价（优、良、差）",
-    body=RateIn,
-    response=ItemOut,
+    body=SupervisionRateIn,
+    response=SupervisionItemOut,
     permission=VERIFY,
 )
 def rate(item_id: int, body: dict[str, Any]):
@@ -293,8 +295,8 @@ def rate(item_id: int, body: dict[str, Any]):
     "/items/<int:item_id>/archive",
     methods=["POST"],
     summary="归档",
-    body=CommentIn,
-    response=ItemOut,
+    body=SupervisionCommentIn,
+    response=SupervisionItemOut,
     permission=VERIFY,
 )
 def archive(item_id: int, body: dict[str, Any]):
@@ -308,7 +310,7 @@ def archive(item_id: int, body: dict[str, Any]):
     bp,
     "/items/<int:item_id>/milestones",
     summary="时间节点",
-    response=MilestoneOut,
+    response=SupervisionMilestoneOut,
     many=True,
     permission=VIEW,
 )
@@ -321,8 +323,8 @@ def list_milestones(item_id: int):
     "/items/<int:item_id>/milestones/back-schedule",
     methods=["POST"],
     summary="倒排工期：按步骤和工作日数从期限倒推节点（替换原节点）",
-    body=BackScheduleIn,
-    response=MilestoneOut,
+    body=SupervisionBackScheduleIn,
+    response=SupervisionMilestoneOut,
     many=True,
     permission=ASSIGN,
 )
@@ -336,7 +338,7 @@ def back_schedule_item(item_id: int, body: dict[str, Any]):
     "/items/<int:item_id>/milestones/<int:milestone_id>/done",
     methods=["POST"],
     summary="确认节点完成",
-    response=MilestoneOut,
+    response=SupervisionMilestoneOut,
     many=True,
     permission=VIEW,
 )
@@ -351,8 +353,8 @@ def milestone_done(item_id: int, milestone_id: int):
     "/back-schedule",
     methods=["POST"],
     summary="倒排工期试算（不保存）",
-    body=BackSchedulePreviewIn,
-    response=ScheduledStepOut,
+    body=SupervisionBackSchedulePreviewIn,
+    response=SupervisionScheduledStepOut,
     many=True,
     permission=VIEW,
 )
@@ -368,7 +370,7 @@ def back_schedule_preview(body: dict[str, Any]):
     bp,
     "/items/<int:item_id>/extensions",
     summary="延期申请",
-    response=ExtensionOut,
+    response=SupervisionExtensionOut,
     many=True,
     permission=VIEW,
 )
@@ -381,8 +383,8 @@ def list_extensions(item_id: int):
     "/items/<int:item_id>/extensions",
     methods=["POST"],
     summary="申请延期（责任人；由责任领导审批）",
-    body=ExtensionIn,
-    response=ExtensionOut,
+    body=SupervisionExtensionIn,
+    response=SupervisionExtensionOut,
     status=201,
     permission=REPORT,
 )
@@ -397,8 +399,8 @@ def request_extension(item_id: int, body: dict[str, Any]):
     "/items/<int:item_id>/extensions/<int:extension_id>/decision",
     methods=["POST"],
     summary="审批延期（责任领导）",
-    body=DecisionIn,
-    response=ExtensionOut,
+    body=SupervisionDecisionIn,
+    response=SupervisionExtensionOut,
     permission=VIEW,
 )
 def decide_extension(item_id: int, extension_id: int, body: dict[str, Any]):
@@ -411,7 +413,7 @@ def decide_extension(item_id: int, extension_id: int, body: dict[str, Any]):
     bp,
     "/items/<int:item_id>/reminders",
     summary="事项的提醒与催办记录",
-    response=ReminderOut,
+    response=SupervisionReminderOut,
     many=True,
     permission=VIEW,
 )
@@ -424,8 +426,8 @@ def item_reminders(item_id: int):
     "/items/<int:item_id>/reminders",
     methods=["POST"],
     summary="催办（督查专员或责任领导；进入责任人待办）",
-    body=MessageIn,
-    response=ReminderOut,
+    body=SupervisionMessageIn,
+    response=SupervisionReminderOut,
     status=201,
     permission=VIEW,
 )
@@ -438,8 +440,8 @@ def remind(item_id: int, body: dict[str, Any]):
     "/items/<int:item_id>/escalate",
     methods=["POST"],
     summary="提级督办（提交责任领导）",
-    body=MessageIn,
-    response=ReminderOut,
+    body=SupervisionMessageIn,
+    response=SupervisionReminderOut,
     status=201,
     permission=ASSIGN,
 )
@@ -451,7 +453,7 @@ def escalate(item_id: int, body: dict[str, Any]):
     bp,
     "/items/<int:item_id>/accountability",
     summary="问责记录",
-    response=AccountabilityOut,
+    response=SupervisionAccountabilityOut,
     many=True,
     permission=VIEW,
 )
@@ -464,8 +466,8 @@ def list_accountability(item_id: int):
     "/items/<int:item_id>/accountability",
     methods=["POST"],
     summary="记录问责（逾期或评价为差的事项）",
-    body=AccountabilityIn,
-    response=AccountabilityOut,
+    body=SupervisionAccountabilityIn,
+    response=SupervisionAccountabilityOut,
     status=201,
     permission=VERIFY,
 )
@@ -477,7 +479,7 @@ def add_accountability(item_id: int, body: dict[str, Any]):
     bp,
     "/reminders",
     summary="我的未办提醒",
-    response=ReminderOut,
+    response=SupervisionReminderOut,
     many=True,
     permission=VIEW,
 )
@@ -502,7 +504,7 @@ def my_reminders():
     "/reminders/<int:reminder_id>/done",
     methods=["POST"],
     summary="提醒标记为已阅",
-    response=ReminderOut,
+    response=SupervisionReminderOut,
     permission=VIEW,
 )
 def reminder_done(reminder_id: int):
@@ -514,7 +516,7 @@ def reminder_done(reminder_id: int):
     "/scan",
     methods=["POST"],
     summary="立即更新亮灯并发送到期提醒（定时任务每小时自动执行）",
-    response=ReportRowsOut,
+    response=SupervisionReportRowsOut,
     permission=ASSIGN,
 )
 def run_scan():
@@ -535,8 +537,8 @@ def _table(table: views.Table, fmt: str, filename: str):
     bp,
     "/board",
     summary="红黄绿灯看板（format=xlsx 导出）",
-    query=BoardQuery,
-    response=BoardRowOut,
+    query=SupervisionBoardQuery,
+    response=SupervisionBoardRowOut,
     many=True,
     permission=VIEW,
 )
@@ -544,7 +546,7 @@ def board(query: dict[str, Any]):
     table = views.board(g.tenant, query)
     if query["format"] == "xlsx":
         return download_response(table.xlsx(), "督办事项看板.xlsx", "xlsx")
-    fields = ItemOut().fields
+    fields = SupervisionItemOut().fields
     return [
         {**{f: getattr(row["item"], f) for f in fields}, **_names(row), "light": row["light"]}
         for row in table.rows
@@ -559,8 +561,8 @@ def _names(row: dict[str, Any]) -> dict[str, Any]:
     bp,
     "/views/week",
     summary="本周工作安排（format=xlsx 导出）",
-    query=FormatQuery,
-    response=ReportRowsOut,
+    query=SupervisionFormatQuery,
+    response=SupervisionReportRowsOut,
     permission=VIEW,
 )
 def week(query: dict[str, Any]):
@@ -571,8 +573,8 @@ def week(query: dict[str, Any]):
     bp,
     "/views/month-plan",
     summary="月工作计划（month=YYYY-MM；format=xlsx 导出）",
-    query=MonthQuery,
-    response=ReportRowsOut,
+    query=SupervisionMonthQuery,
+    response=SupervisionReportRowsOut,
     permission=VIEW,
 )
 def month_plan(query: dict[str, Any]):
@@ -583,8 +585,8 @@ def month_plan(query: dict[str, Any]):
     bp,
     "/views/month-summary",
     summary="月工作小结（month=YYYY-MM；format=xlsx 导出）",
-    query=MonthQuery,
-    response=ReportRowsOut,
+    query=SupervisionMonthQuery,
+    response=SupervisionReportRowsOut,
     permission=VIEW,
 )
 def month_summary(query: dict[str, Any]):
@@ -595,8 +597,8 @@ def month_summary(query: dict[str, Any]):
     bp,
     "/views/performance",
     summary="月工作实绩公开：按科室、责任人的按期办结率和逾期数（format=xlsx 导出）",
-    query=MonthQuery,
-    response=ReportRowsOut,
+    query=SupervisionMonthQuery,
+    response=SupervisionReportRowsOut,
     permission=VIEW,
 )
 def performance(query: dict[str, Any]):
@@ -607,8 +609,8 @@ def performance(query: dict[str, Any]):
     bp,
     "/views/overdue",
     summary="逾期事项清单（按责任领导；format=xlsx 导出）",
-    query=FormatQuery,
-    response=ReportRowsOut,
+    query=SupervisionFormatQuery,
+    response=SupervisionReportRowsOut,
     permission=VIEW,
 )
 def overdue(query: dict[str, Any]):
@@ -619,7 +621,7 @@ def overdue(query: dict[str, Any]):
     bp,
     "/bulletin",
     summary="督查通报（.docx，本单位可替换模板）",
-    query=BulletinQuery,
+    query=SupervisionBulletinQuery,
     raw_response=MIMETYPES["docx"],
     permission=VIEW,
 )
@@ -649,8 +651,8 @@ def import_template():
     "/import",
     methods=["POST"],
     summary="导入年度工作要点分解表（multipart 字段 file；逐行校验，全部通过才写入）",
-    query=ImportQuery,
-    response=ImportResultOut,
+    query=SupervisionImportQuery,
+    response=SupervisionImportResultOut,
     permission=ASSIGN,
 )
 def import_items(query: dict[str, Any]):

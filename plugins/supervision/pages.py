@@ -36,11 +36,11 @@ from plugins.supervision.models import (
 )
 from plugins.supervision.scan import scan
 from plugins.supervision.schemas import (
-    AccountabilityIn,
-    BoardQuery,
-    ItemForm,
-    MonthQuery,
-    ReportForm,
+    SupervisionAccountabilityIn,
+    SupervisionBoardQuery,
+    SupervisionItemForm,
+    SupervisionMonthQuery,
+    SupervisionReportForm,
 )
 from plugins.supervision.workflow import ASSIGN, ITEM_FLOW, NOTE_TITLES, REPORT_FILES, STATES, VIEW
 
@@ -65,7 +65,7 @@ def _errors(exc: ValidationError) -> dict[str, Any]:
 @bp.get("/")
 def board():
     require_permission(VIEW)
-    filters, errors = load_form(BoardQuery(), request.args.to_dict())
+    filters, errors = load_form(SupervisionBoardQuery(), request.args.to_dict())
     if errors:
         filters = {"format": "json"}
     if filters.get("format") == "xlsx":
@@ -114,7 +114,7 @@ def new_item():
         raw = {**form, "milestones": _milestones_from_form()}
         raw["co_handler_ids"] = [c for c in request.form.getlist("co_handler_ids") if c]
         raw["assign"] = "assign" in request.form
-        data, errors = load_form(ItemForm(), raw)
+        data, errors = load_form(SupervisionItemForm(), raw)
         if not errors:
             try:
                 item = services.create_item(
@@ -197,7 +197,7 @@ def item_action(item_id: int):
         if action in ACTIONS:
             data: dict[str, Any] = {}
             if action == "report":
-                loaded, errors = load_form(ReportForm())
+                loaded, errors = load_form(SupervisionReportForm())
                 if errors:
                     raise ValidationError(errors)
                 services.report_progress(
@@ -240,7 +240,7 @@ def item_action(item_id: int):
                 raise ValidationError({"milestone_id": [_("取值无效。")]})
             services.complete_milestone(record, int(milestone_id), g.actor)
         elif action == "accountability":
-            loaded, errors = load_form(AccountabilityIn(unknown="exclude"))
+            loaded, errors = load_form(SupervisionAccountabilityIn(unknown="exclude"))
             if errors:
                 raise ValidationError(errors)
             services.add_accountability(record, loaded, g.actor)
@@ -322,7 +322,7 @@ def _table_page(table: views.Table, filename: str, month: bool = False):
 
 
 def _month() -> str | None:
-    data, errors = load_form(MonthQuery(), request.args.to_dict())
+    data, errors = load_form(SupervisionMonthQuery(), request.args.to_dict())
     return None if errors else data.get("month")
 
 

@@ -132,7 +132,7 @@ def zugong_audit_actions() -> dict[str, str]:
     return {f"supervision_item.{name}": title for name, title in NOTE_TITLES.items()}
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after core's, so the demo items use its sections and people
 def zugong_demo_data(tenant) -> None:
     from plugins.supervision.demo import create_demo_data
 

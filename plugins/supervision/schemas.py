@@ -50,19 +50,19 @@ def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field clas
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
-class MilestoneIn(Schema):
+class SupervisionMilestoneIn(Schema):
     title = Text(required=True, validate=validate.Length(min=1, max=200))
     due = Day(required=True)
 
 
-class StepIn(Schema):
+class SupervisionStepIn(Schema):
     title = Text(required=True, validate=validate.Length(min=1, max=200))
     working_days = fields.Integer(
         strict=True, required=True, validate=validate.Range(min=1, max=250)
     )
 
 
-class ItemIn(Schema):
+class SupervisionItemIn(Schema):
     title = Text(required=True, validate=validate.Length(min=1, max=200))
     source = Text(required=True, validate=validate.OneOf(list(SOURCES)))
     source_ref = Text(allow_none=True, validate=validate.Length(max=200))
@@ -76,25 +76,25 @@ class ItemIn(Schema):
     parent_id = Id(allow_none=True)
     co_handler_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=20))
     milestones = fields.List(
-        fields.Nested(MilestoneIn), load_default=list, validate=validate.Length(max=50)
+        fields.Nested(SupervisionMilestoneIn), load_default=list, validate=validate.Length(max=50)
     )
     assign = fields.Boolean(load_default=False, metadata={"description": "立项后立即交办"})
 
 
-class ItemForm(ItemIn):
+class SupervisionItemForm(SupervisionItemIn):
     class Meta:
         unknown = EXCLUDE
 
     co_handler_ids = fields.List(Id(), load_default=list)
-    milestones = fields.List(fields.Nested(MilestoneIn), load_default=list)
+    milestones = fields.List(fields.Nested(SupervisionMilestoneIn), load_default=list)
 
 
-class UserOut(Schema):
+class SupervisionUserOut(Schema):
     id = fields.Integer()
     display_name = fields.String()
 
 
-class MilestoneOut(Schema):
+class SupervisionMilestoneOut(Schema):
     id = fields.Integer()
     seq = fields.Integer()
     title = fields.String()
@@ -102,7 +102,7 @@ class MilestoneOut(Schema):
     done_on = fields.Date(allow_none=True)
 
 
-class ItemOut(Schema):
+class SupervisionItemOut(Schema):
     id = fields.Integer()
     serial = fields.String()
     title = fields.String()
@@ -131,7 +131,7 @@ class ItemOut(Schema):
     origin_url = fields.String(allow_none=True)
 
 
-class ItemListQuery(CursorQuery):
+class SupervisionItemListQuery(CursorQuery):
     leader_user_id = Id()
     section_id = Id()
     person_user_id = Id()
@@ -140,7 +140,7 @@ class ItemListQuery(CursorQuery):
     light = fields.String(validate=validate.OneOf(list(LIGHTS)))
 
 
-class BoardQuery(Schema):
+class SupervisionBoardQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
@@ -153,29 +153,29 @@ class BoardQuery(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
 
 
-class BoardRowOut(ItemOut):
+class SupervisionBoardRowOut(SupervisionItemOut):
     leader_name = fields.String(allow_none=True)
     person_name = fields.String(allow_none=True)
     section_name = fields.String(allow_none=True)
 
 
-class CommentIn(Schema):
+class SupervisionCommentIn(Schema):
     comment = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
-class ReportIn(Schema):
+class SupervisionReportIn(Schema):
     text = Text(required=True, validate=validate.Length(min=1, max=5000))
     percent = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=100))
 
 
-class ReportForm(ReportIn):
+class SupervisionReportForm(SupervisionReportIn):
     class Meta:
         unknown = EXCLUDE
 
     percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
 
 
-class ReportOut(Schema):
+class SupervisionReportOut(Schema):
     id = fields.Integer()
     author_name = fields.String()
     text = fields.String()
@@ -189,16 +189,16 @@ class ReportOut(Schema):
         return AttachmentOut(many=True).dump(attachments_of("supervision.report", report.id))
 
 
-class RateIn(Schema):
+class SupervisionRateIn(Schema):
     rating = Text(required=True, validate=validate.OneOf(list(RATINGS)))
     comment = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
-class MessageIn(Schema):
+class SupervisionMessageIn(Schema):
     message = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
-class ReminderOut(Schema):
+class SupervisionReminderOut(Schema):
     id = fields.Integer()
     item_id = fields.Integer()
     user_id = fields.Integer()
@@ -209,17 +209,17 @@ class ReminderOut(Schema):
     done_at = fields.DateTime(allow_none=True)
 
 
-class ExtensionIn(Schema):
+class SupervisionExtensionIn(Schema):
     new_deadline = Day(required=True)
     reason = Text(required=True, validate=validate.Length(min=1, max=2000))
 
 
-class DecisionIn(Schema):
+class SupervisionDecisionIn(Schema):
     approve = fields.Boolean(required=True)
     comment = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
-class ExtensionOut(Schema):
+class SupervisionExtensionOut(Schema):
     id = fields.Integer()
     old_deadline = fields.Date()
     new_deadline = fields.Date()
@@ -228,14 +228,14 @@ class ExtensionOut(Schema):
     decision_comment = fields.String(allow_none=True)
 
 
-class AccountabilityIn(Schema):
+class SupervisionAccountabilityIn(Schema):
     kind = Text(required=True, validate=validate.OneOf(list(ACCOUNTABILITY_KINDS)))
     subject = Text(required=True, validate=validate.Length(min=1, max=100))
     reason = Text(required=True, validate=validate.Length(min=1, max=2000))
     decided_on = Day(allow_none=True)
 
 
-class AccountabilityOut(Schema):
+class SupervisionAccountabilityOut(Schema):
     id = fields.Integer()
     kind = fields.String()
     subject = fields.String()
@@ -243,23 +243,23 @@ class AccountabilityOut(Schema):
     decided_on = fields.Date()
 
 
-class BackScheduleIn(Schema):
+class SupervisionBackScheduleIn(Schema):
     steps = fields.List(
-        fields.Nested(StepIn), required=True, validate=validate.Length(min=1, max=30)
+        fields.Nested(SupervisionStepIn), required=True, validate=validate.Length(min=1, max=30)
     )
 
 
-class BackSchedulePreviewIn(BackScheduleIn):
+class SupervisionBackSchedulePreviewIn(SupervisionBackScheduleIn):
     deadline = Day(required=True)
 
 
-class ScheduledStepOut(Schema):
+class SupervisionScheduledStepOut(Schema):
     title = fields.String()
     due = fields.Date()
     estimated = fields.Boolean()
 
 
-class MonthQuery(Schema):
+class SupervisionMonthQuery(Schema):
     month = fields.String(
         validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
         metadata={"description": "月份 YYYY-MM（默认本月）"},
@@ -267,11 +267,11 @@ class MonthQuery(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
 
 
-class FormatQuery(Schema):
+class SupervisionFormatQuery(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
 
 
-class ReportRowsOut(Schema):
+class SupervisionReportRowsOut(Schema):
     """A view's rows (columns as in its .xlsx)."""
 
     title = fields.String()
@@ -279,11 +279,11 @@ class ReportRowsOut(Schema):
     rows = fields.List(fields.Dict())
 
 
-class ImportQuery(Schema):
+class SupervisionImportQuery(Schema):
     valid_only = fields.Boolean(load_default=False)
 
 
-class ImportResultOut(Schema):
+class SupervisionImportResultOut(Schema):
     ok = fields.Boolean()
     imported = fields.Integer()
     total_rows = fields.Integer()
@@ -293,5 +293,5 @@ class ImportResultOut(Schema):
     row_errors = fields.List(fields.Dict())
 
 
-class BulletinQuery(Schema):
+class SupervisionBulletinQuery(Schema):
     month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
