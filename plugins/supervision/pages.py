@@ -159,7 +159,7 @@ def item(item_id: int):
         reminders=services.reminders_of(record),
         accountabilities=services.accountabilities_of(record),
         history=ITEM_FLOW.history(record),
-        moves={t.name for t in ITEM_FLOW.available(record, g.actor)},
+        moves={t.name for t in ITEM_FLOW.available(record, g.actor, FORM_FILLED)},
         may_urge=services.may_urge(record, g.actor),
         people=people,
         light=views.light_of(g.tenant, record.id),
@@ -174,6 +174,10 @@ def item(item_id: int):
         note_titles=NOTE_TITLES,
     )
 
+
+#: What the action forms will ask for, so that guards on the form's own input do not
+#: hide the form (the identity and state guards still decide).
+FORM_FILLED = {"text": "…", "percent": 0, "rating": "good"}
 
 ACTIONS = {
     "assign",
