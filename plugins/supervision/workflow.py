@@ -162,12 +162,24 @@ def _rating_known(item: SupervisionItem, _actor: Actor, data: Mapping[str, Any])
 # -- Effects ------------------------------------------------------------------------------
 
 
-def _assign(item: SupervisionItem, _actor: Actor, _data) -> None:
+def _assign(item: SupervisionItem, actor: Actor, _data) -> None:
     today = clock.today()
     item.assigned_on = today
     item.acknowledge_due = add_working_days(
         today, settings_of(item)["acknowledge_working_days"]
     ).date
+    # The person's to-do from now on; the same occasion the scan uses when the
+    # acknowledgement is late, so it is never listed twice.
+    db.session.add(
+        SupervisionReminder(
+            item_id=item.id,
+            user_id=item.person_user_id,
+            occasion=f"acknowledge-{item.acknowledge_due.isoformat()}",
+            kind="acknowledge",
+            due=item.acknowledge_due,
+            sender_id=actor.user_id,
+        )
+    )
 
 
 def _acknowledge(item: SupervisionItem, actor: Actor, _data) -> None:

@@ -59,7 +59,8 @@ def test_an_overdue_item_turns_red_and_reaches_person_and_leader(new_item, users
 def test_late_acknowledgement_missing_reports_and_milestones(new_item, owner, users, set_today):
     item = new_item(date(2026, 4, 30), milestones=[{"title": "制定方案", "due": date(2026, 3, 12)}])
     set_today(date(2026, 3, 5))  # acknowledgement was due on 4 March
-    assert scan()["acknowledge"] == 1
+    assert scan()["acknowledge"] == 0  # in the to-do list since the assignment
+    assert ("acknowledge", users["owner"].id) in _reminders()
     FLOW.fire(item, "acknowledge", owner)  # weekly reports: the first due 12 March
     set_today(date(2026, 3, 10))
     assert scan()["milestone"] == 1

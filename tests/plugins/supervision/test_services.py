@@ -125,7 +125,9 @@ def test_a_manual_reminder_reaches_the_person_each_time(new_item, officer, leade
     services.remind(item, "请本周内报送方案", officer)
     services.remind(item, "再次催办", leader)
     rows = db.session.scalars(
-        select(SupervisionReminder).where(SupervisionReminder.user_id == owner.user_id)
+        select(SupervisionReminder).where(
+            SupervisionReminder.user_id == owner.user_id, SupervisionReminder.kind == "manual"
+        )
     ).all()
     assert [(r.kind, r.message) for r in rows] == [
         ("manual", "请本周内报送方案"),

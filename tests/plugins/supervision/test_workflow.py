@@ -65,10 +65,16 @@ def test_people_and_section_must_belong_to_the_tenant(stranger, new_item, sectio
     assert set(caught.value.messages) == {"person_user_id", "section_id"}
 
 
-def test_assigning_sets_the_acknowledgement_due_in_working_days(new_item):
+def test_assigning_sets_the_acknowledgement_due_and_tells_the_person(new_item, users):
     item = new_item()
     assert (item.state, item.assigned_on) == ("assigned", TODAY)
     assert item.acknowledge_due == date(2026, 3, 4)  # default: 2 working days
+    (todo,) = db.session.scalars(select(SupervisionReminder)).all()
+    assert (todo.user_id, todo.kind, todo.due) == (
+        users["owner"].id,
+        "acknowledge",
+        date(2026, 3, 4),
+    )
 
 
 def test_assigning_needs_a_responsible_person(new_item, officer):
