@@ -94,9 +94,12 @@ def _insert(select_statement: Any) -> int:
         upsert_insert(SupervisionReminder)
         .from_select(columns, select_statement)
         .on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "occasion"])
+        # Counted by RETURNING: psycopg reports no rowcount for INSERT … SELECT here, and
+        # RETURNING lists only the rows actually inserted (not the conflicts).
+        .returning(SupervisionReminder.id)
     )
     result = db.session.execute(statement.execution_options(**{TENANT_CHECKED: True}))
-    return max(result.rowcount or 0, 0)
+    return len(result.all())
 
 
 def _item_reminders(tenant_id: int, now: Any, recipient: Any, occasion: Any, kind: str, *where):
