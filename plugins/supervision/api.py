@@ -45,6 +45,7 @@ from plugins.supervision.schemas import (
     SupervisionItemIn,
     SupervisionItemListQuery,
     SupervisionItemOut,
+    SupervisionItemPatch,
     SupervisionMessageIn,
     SupervisionMilestoneOut,
     SupervisionMonthQuery,
@@ -120,6 +121,19 @@ def create_item(body: dict[str, Any]):
 )
 def get_item(item_id: int):
     return _item(item_id)
+
+
+@api_route(
+    bp,
+    "/items/<int:item_id>",
+    methods=["PATCH"],
+    summary="修改未办结事项的信息（只改提交的字段；期限经延期审批才能改，交办后不能换责任人）",
+    body=SupervisionItemPatch,
+    response=SupervisionItemOut,
+    permission=ASSIGN,
+)
+def update_item(item_id: int, body: dict[str, Any]):
+    return services.update_item(_item(item_id), body, current_actor())
 
 
 @api_route(

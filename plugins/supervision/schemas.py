@@ -81,6 +81,19 @@ class SupervisionItemIn(Schema):
     assign = fields.Boolean(load_default=False, metadata={"description": "立项后立即交办"})
 
 
+class SupervisionItemPatch(Schema):
+    """What may be corrected on an open item (only the fields sent)."""
+
+    title = Text(validate=validate.Length(min=1, max=200))
+    source_ref = Text(allow_none=True, validate=validate.Length(max=200))
+    requirements = Text(allow_none=True, validate=validate.Length(max=5000))
+    leader_user_id = Id(allow_none=True)
+    section_id = Id(allow_none=True)
+    person_user_id = Id(allow_none=True)
+    feedback_cycle = Text(validate=validate.OneOf(list(CYCLES)))
+    priority = Text(validate=validate.OneOf(list(PRIORITIES)))
+
+
 class SupervisionItemForm(SupervisionItemIn):
     class Meta:
         unknown = EXCLUDE

@@ -191,6 +191,40 @@ def open_item(
     return item
 
 
+EDITABLE = {
+    "title",
+    "source_ref",
+    "requirements",
+    "leader_user_id",
+    "section_id",
+    "person_user_id",
+    "feedback_cycle",
+    "priority",
+}
+
+
+def update_item(item: SupervisionItem, data: Mapping[str, Any], actor: Actor) -> SupervisionItem:
+    """Correct an open item's particulars. The deadline moves only by an approved
+    extension, and the responsible person changes only before the item is assigned."""
+    if not actor.can(ASSIGN):
+        raise TransitionForbidden(_("您没有立项交办的权限"))
+    if not item.is_open:
+        raise IllegalTransition(_("事项已办结，不能修改"))
+    unknown = set(data) - EDITABLE
+    if unknown:
+        raise ValidationError({key: [_("此项不能修改")] for key in sorted(unknown)})
+    new_person = "person_user_id" in data and data["person_user_id"] != item.person_user_id
+    if new_person and item.state != "created":
+        raise ValidationError({"person_user_id": [_("事项已交办，不能更换责任人")]})
+    check_references({k: v for k, v in data.items() if k != "parent_id"})
+    changed = {k: v for k, v in data.items() if getattr(item, k) != v}
+    for key, value in changed.items():
+        setattr(item, key, value)
+    if changed:
+        ITEM_FLOW.note(item, "edit", actor, data={k: str(v) for k, v in changed.items()})
+    return item
+
+
 def check_milestones(milestones: Sequence[Mapping[str, Any]], deadline: date) -> None:
     for number, milestone in enumerate(milestones, start=1):
         if milestone["due"] > deadline:

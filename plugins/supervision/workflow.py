@@ -308,4 +308,5 @@ NOTE_TITLES = {
     "back_schedule": N_("倒排工期"),
     "milestone_done": N_("节点完成"),
     "imported": N_("批量导入督办事项"),
+    "edit": N_("修改事项信息"),
 }

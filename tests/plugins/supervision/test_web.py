@@ -288,3 +288,16 @@ def test_progress_reports_carry_attachments(client, world):
         headers=owner_token,
     )
     assert more.status_code == 201, more.get_json()
+
+
+def test_an_open_item_can_be_corrected_but_not_its_deadline(client, world):
+    officer = bearer(world["officer_token"])
+    item = _new_item(client, world["officer_token"], person_user_id=world["owner"].user_id)
+    url = f"{API}/items/{item['id']}"
+    fixed = client.patch(url, json={"title": "完成换届选举", "priority": "urgent"}, headers=officer)
+    assert (fixed.status_code, fixed.get_json()["title"]) == (200, "完成换届选举")
+    assert client.patch(url, json={"deadline": "2026-12-31"}, headers=officer).status_code == 422
+    moved = client.patch(url, json={"person_user_id": world["officer"].user_id}, headers=officer)
+    assert moved.status_code == 422  # assigned: the person stays
+    owner = bearer(world["owner_token"])
+    assert client.patch(url, json={"title": "x"}, headers=owner).status_code == 403
