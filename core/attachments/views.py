@@ -49,7 +49,9 @@ def api_download(attachment_id: int) -> Response:
 
 
 def _serve(attachment_id: int) -> Response:
-    attachment = db.session.get(Attachment, attachment_id)
+    # A path id beyond BIGINT is nobody's attachment (and would overflow the driver).
+    in_range = 0 < attachment_id < 2**63
+    attachment = db.session.get(Attachment, attachment_id) if in_range else None
     kind = DECLARED.get(attachment.owner_kind) if attachment else None
     if attachment is None or kind is None or not is_enabled(g.tenant, kind.plugin):
         abort(404)

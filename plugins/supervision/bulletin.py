@@ -1,0 +1,100 @@
+"""督查通报: the monthly supervision bulletin (.docx) from a template each tenant may
+replace (core.documents). The values are the texts printed on paper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from core import clock
+from core.db import db
+from core.documents.member_form import chinese_date, unit_full_name
+from core.plugins.types import DocumentTemplateDef
+from core.tenancy.models import Tenant
+from plugins.supervision.models import SupervisionItem
+from plugins.supervision.views import month_bounds, month_totals, overdue_by_leader
+
+NAME = "supervision.bulletin"
+
+SAMPLE_CONTEXT: dict[str, Any] = {
+    "issue": "2026年第3期",
+    "period": "2026年3月",
+    "unit_full_name": "中共××县委组织部",
+    "tenant_name": "××县委组织部",
+    "printed_on": "2026年4月1日",
+    "total": 42,
+    "due": 10,
+    "closed": 9,
+    "on_time": 8,
+    "on_time_rate": "88.9%",
+    "overdue_count": 2,
+    "overdue": [
+        {
+            "serial": "DC-2026-0007",
+            "title": "完成软弱涣散党组织整顿",
+            "leader": "张三",
+            "person": "李四",
+            "days": 5,
+        },
+    ],
+    "excellent": [{"serial": "DC-2026-0003", "title": "组织部务会议定事项落实", "person": "王五"}],
+}
+
+DEFINITION = DocumentTemplateDef(
+    name=NAME,
+    title=_l("督查通报"),
+    default_path=Path(__file__).parent / "defaults" / "bulletin.docx",
+    sample_context=SAMPLE_CONTEXT,
+)
+
+
+def context(tenant: Tenant, month: str | None) -> dict[str, Any]:
+    """Every key of :data:`SAMPLE_CONTEXT` for ``month`` (YYYY-MM, default this month)."""
+    start, end = month_bounds(month)
+    totals = month_totals(month)
+    due, closed, on_time = totals["due"], totals["closed"], totals["on_time"]
+    overdue = overdue_by_leader(min(clock.today(), end)).rows
+    excellent = db.session.execute(
+        select(SupervisionItem.serial, SupervisionItem.title, SupervisionItem.person_user_id)
+        .where(SupervisionItem.rating == "excellent", SupervisionItem.closed_on.between(start, end))
+        .order_by(SupervisionItem.id)
+    ).all()
+    from plugins.supervision.services import members_by_id
+
+    people = members_by_id([p for _s, _t, p in excellent if p])
+    total = db.session.scalar(select(func.count()).select_from(SupervisionItem)) or 0
+    return {
+        "issue": f"{start.year}年第{start.month}期",
+        "period": f"{start.year}年{start.month}月",
+        "unit_full_name": unit_full_name(tenant),
+        "tenant_name": tenant.name,
+        "printed_on": chinese_date(clock.today()),
+        "total": total,
+        "due": due,
+        "closed": closed,
+        "on_time": on_time,
+        "on_time_rate": f"{100 * on_time / closed:.1f}%" if closed else "—",
+        "overdue_count": len(overdue),
+        "overdue": [
+            {
+                "serial": r["serial"],
+                "title": r["title"],
+                "leader": r["leader_name"],
+                "person": r["person_name"],
+                "days": r["days_overdue"],
+            }
+            for r in overdue
+        ],
+        "excellent": [
+            {"serial": s, "title": t, "person": people[p].display_name if p in people else ""}
+            for s, t, p in excellent
+        ],
+    }
+
+
+def filename(month: str | None) -> str:
+    start, _end = month_bounds(month)
+    return f"督查通报_{start.year}年{start.month}月.docx"

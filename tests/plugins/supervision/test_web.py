@@ -1,0 +1,303 @@
+"""Pages and API of the supervision plugin: every view answers, the workflow over HTTP,
+exports and the bulletin, and bad input answered with 422 and nothing changed."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from core import clock
+from core.db import db
+from core.plugins.manager import hook_for
+from core.tenancy.models import Tenant
+from core.tenancy.scope import tenant_scope
+from tests.factories import bearer, csrf_token, login
+
+API = "/api/v1/t/county/supervision"
+PAGES = "/t/county/supervision"
+
+
+@pytest.fixture
+def world(app, factory):
+    factory.tenant("county", plugins=["supervision"])
+    officer = factory.user(
+        "county", "officer", roles=["admin", "supervisor"], display_name="督查员"
+    )
+    owner = factory.user("county", "owner", roles=["task_owner"], display_name="李科长")
+    with app.app_context():
+        tenant = db.session.query(Tenant).filter_by(slug="county").one()
+        with tenant_scope(tenant.id):
+            hook_for(tenant).zugong_demo_data(tenant=tenant)
+        db.session.commit()
+    return {
+        "officer": officer,
+        "owner": owner,
+        "officer_token": factory.token(officer),
+        "owner_token": factory.token(owner),
+    }
+
+
+def _new_item(client, token, **extra):
+    body = {
+        "title": "完成换届",
+        "source": "meeting",
+        "deadline": (clock.today() + timedelta(days=30)).isoformat(),
+        "assign": True,
+        **extra,
+    }
+    response = client.post(f"{API}/items", json=body, headers=bearer(token))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_every_page_answers_with_demo_data(client, world):
+    login(client, "officer")
+    for path in (
+        "/",
+        "/items/new",
+        "/week",
+        "/month-plan",
+        "/month-summary",
+        "/performance",
+        "/overdue",
+        "/import",
+        "/month-plan?month=2026-02",
+        "/?light=red",
+    ):
+        response = client.get(PAGES + path)
+        assert response.status_code == 200, path
+    board = client.get(PAGES + "/").get_data(as_text=True)
+    assert "基层党组织标准化规范化建设" in board
+    item_id = client.get(f"{API}/items", headers=bearer(world["officer_token"])).get_json()[
+        "items"
+    ][0]["id"]
+    page = client.get(f"{PAGES}/items/{item_id}")
+    assert page.status_code == 200
+    dashboard = client.get("/t/county/").get_data(as_text=True)
+    assert "supervision-chart" in dashboard
+
+
+def test_the_workflow_over_the_api(client, world):
+    officer, owner = bearer(world["officer_token"]), bearer(world["owner_token"])
+    item = _new_item(
+        client,
+        world["officer_token"],
+        person_user_id=world["owner"].user_id,
+        leader_user_id=world["officer"].user_id,
+    )
+    url = f"{API}/items/{item['id']}"
+    assert item["state"] == "assigned"
+    assert client.post(f"{url}/acknowledge", json={}, headers=owner).get_json()["state"] == (
+        "acknowledged"
+    )
+    report = client.post(
+        f"{url}/reports", json={"text": "已完成摸底", "percent": 40}, headers=owner
+    )
+    assert (report.status_code, report.get_json()["percent"]) == (201, 40)
+    assert client.post(f"{url}/verify", json={}, headers=officer).status_code == 409
+    assert client.post(f"{url}/verify", json={}, headers=owner).status_code == 403
+    reminder = client.post(f"{url}/reminders", json={"message": "请加快"}, headers=officer)
+    assert reminder.status_code == 201
+    mine = client.get(f"{API}/reminders", headers=owner).get_json()
+    assert [r["message"] for r in mine] == ["请加快"]
+    client.post(f"{url}/request-completion", json={}, headers=owner)
+    assert client.post(f"{url}/verify", json={}, headers=officer).get_json()["state"] == "closed"
+    rated = client.post(f"{url}/rate", json={"rating": "good"}, headers=officer)
+    assert rated.get_json()["rating"] == "good"
+    history = client.get(f"{url}/history", headers=owner).get_json()["rows"]
+    assert [h["transition"] for h in history][-3:] == ["request_completion", "verify", "rate"]
+
+
+def test_extension_and_back_schedule_over_the_api(client, world):
+    officer, owner = bearer(world["officer_token"]), bearer(world["owner_token"])
+    item = _new_item(
+        client,
+        world["officer_token"],
+        person_user_id=world["owner"].user_id,
+        leader_user_id=world["officer"].user_id,
+    )
+    url = f"{API}/items/{item['id']}"
+    plan = client.post(
+        f"{url}/milestones/back-schedule",
+        json={
+            "steps": [{"title": "方案", "working_days": 3}, {"title": "实施", "working_days": 5}]
+        },
+        headers=officer,
+    )
+    assert plan.status_code == 200 and len(plan.get_json()) == 2
+    new_deadline = (date.fromisoformat(item["deadline"]) + timedelta(days=10)).isoformat()
+    extension = client.post(
+        f"{url}/extensions",
+        json={"new_deadline": new_deadline, "reason": "等待批复"},
+        headers=owner,
+    ).get_json()
+    decided = client.post(
+        f"{url}/extensions/{extension['id']}/decision", json={"approve": True}, headers=officer
+    )
+    assert decided.get_json()["state"] == "approved"
+    assert client.get(url, headers=owner).get_json()["deadline"] == new_deadline
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"title": "x", "source": "不存在", "deadline": "2026-13-01"},
+        {"title": "", "source": "meeting", "deadline": "2026-01-01"},
+        {"title": "x" * 201, "source": "meeting", "deadline": "2026-01-01"},
+        {"title": "x", "source": "meeting", "deadline": "2026-01-01", "person_user_id": 2**62},
+        {"title": "x", "source": "meeting", "deadline": "2026-01-01", "section_id": "1; drop"},
+        {"title": "x", "source": "meeting", "deadline": "2026-01-01", "unknown": 1},
+        {"title": "x", "source": "meeting", "deadline": "2026-01-01", "person_user_id": 999999},
+        {
+            "title": "x",
+            "source": "meeting",
+            "deadline": "2026-01-01",
+            "milestones": [{"title": "m", "due": "2026-02-01"}],
+        },
+    ],
+)
+def test_bad_items_are_refused_with_422_and_nothing_written(client, world, body):
+    token = bearer(world["officer_token"])
+    before = len(client.get(f"{API}/items?limit=200", headers=token).get_json()["items"])
+    response = client.post(f"{API}/items", json=body, headers=token)
+    assert response.status_code == 422
+    assert response.content_type.startswith("application/problem+json")
+    assert len(client.get(f"{API}/items?limit=200", headers=token).get_json()["items"]) == before
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("reports", {"text": "x", "percent": 101}),
+        ("reports", {"text": "", "percent": 1}),
+        ("reports", {"text": "x", "percent": "50"}),
+        ("rate", {"rating": "满分"}),
+        ("reminders", {"message": ""}),
+        ("reminders", {"message": "x" * 501}),
+        ("extensions", {"new_deadline": "not a date", "reason": "x"}),
+        ("accountability", {"kind": "x", "subject": "s", "reason": "r"}),
+        ("milestones/back-schedule", {"steps": []}),
+        ("milestones/back-schedule", {"steps": [{"title": "a", "working_days": 0}]}),
+    ],
+)
+def test_bad_action_bodies_are_422(client, world, path, body):
+    item = _new_item(client, world["officer_token"], person_user_id=world["owner"].user_id)
+    response = client.post(
+        f"{API}/items/{item['id']}/{path}", json=body, headers=bearer(world["officer_token"])
+    )
+    assert response.status_code == 422, response.get_json()
+
+
+def test_bad_query_strings_are_422(client, world):
+    token = bearer(world["officer_token"])
+    for query in ("month=2026-13", "month=abc", "format=pdf"):
+        assert client.get(f"{API}/views/performance?{query}", headers=token).status_code == 422
+    assert client.get(f"{API}/board?light=purple", headers=token).status_code == 422
+    assert client.get(f"{API}/items?cursor=%%%", headers=token).status_code in (400, 422)
+
+
+def test_views_export_as_xlsx_and_the_bulletin_as_docx(client, world):
+    token = bearer(world["officer_token"])
+    for path in (
+        "board",
+        "views/week",
+        "views/month-plan",
+        "views/month-summary",
+        "views/performance",
+        "views/overdue",
+    ):
+        response = client.get(f"{API}/{path}?format=xlsx", headers=token)
+        assert response.status_code == 200, path
+        load_workbook(io.BytesIO(response.data))
+    overdue = client.get(f"{API}/views/overdue", headers=token).get_json()
+    assert [r["title"] for r in overdue["rows"]] == ["干部教育培训年度计划"]
+    bulletin = client.get(f"{API}/bulletin", headers=token)
+    assert bulletin.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(bulletin.data)).paragraphs)
+    assert "干部教育培训年度计划" in text and "逾期" in text
+
+
+def test_pages_act_on_an_item(client, world):
+    login(client, "owner")
+    token = bearer(world["officer_token"])
+    item = _new_item(client, world["officer_token"], person_user_id=world["owner"].user_id)
+    csrf = csrf_token(client, "/t/county/")
+    url = f"{PAGES}/items/{item['id']}/actions"
+    client.post(url, data={"csrf_token": csrf, "action": "acknowledge"})
+    response = client.post(
+        url, data={"csrf_token": csrf, "action": "report", "text": "进展", "percent": "150"}
+    )
+    assert response.status_code == 303
+    assert client.get(f"{API}/items/{item['id']}", headers=token).get_json()["state"] == (
+        "acknowledged"
+    )
+    client.post(url, data={"csrf_token": csrf, "action": "report", "text": "进展", "percent": "60"})
+    data = client.get(f"{API}/items/{item['id']}", headers=token).get_json()
+    assert (data["state"], data["percent"]) == ("in_progress", 60)
+
+
+def test_progress_reports_carry_attachments(client, world):
+    owner_token = bearer(world["owner_token"])
+    item = _new_item(client, world["officer_token"], person_user_id=world["owner"].user_id)
+    login(client, "owner")
+    csrf = csrf_token(client, "/t/county/")
+    url = f"{PAGES}/items/{item['id']}/actions"
+    client.post(url, data={"csrf_token": csrf, "action": "acknowledge"})
+    pdf = (io.BytesIO(b"%PDF-1.4\n% minutes of the meeting\n"), "会议纪要.pdf")
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf,
+            "action": "report",
+            "text": "已召开会议",
+            "percent": "30",
+            "files": pdf,
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    reports = client.get(f"{API}/items/{item['id']}/reports", headers=owner_token).get_json()
+    assert [a["filename"] for a in reports[0]["attachments"]] == ["会议纪要.pdf"]
+    download = client.get(reports[0]["attachments"][0]["url"], headers=owner_token)
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    # A file whose content is not what its name says is refused, and the report with it.
+    fake = (io.BytesIO(b"MZ\x90\x00 not a pdf"), "报告.pdf")
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf,
+            "action": "report",
+            "text": "再次反馈",
+            "percent": "50",
+            "files": fake,
+        },
+        content_type="multipart/form-data",
+    )
+    reports = client.get(f"{API}/items/{item['id']}/reports", headers=owner_token).get_json()
+    assert len(reports) == 1
+    # More files later, through the API, by the report's author.
+    more = client.post(
+        f"{API}/items/{item['id']}/reports/{reports[0]['id']}/attachments",
+        data={"files": (io.BytesIO(b"plain text notes"), "说明.txt")},
+        content_type="multipart/form-data",
+        headers=owner_token,
+    )
+    assert more.status_code == 201, more.get_json()
+
+
+def test_an_open_item_can_be_corrected_but_not_its_deadline(client, world):
+    officer = bearer(world["officer_token"])
+    item = _new_item(client, world["officer_token"], person_user_id=world["owner"].user_id)
+    url = f"{API}/items/{item['id']}"
+    fixed = client.patch(url, json={"title": "完成换届选举", "priority": "urgent"}, headers=officer)
+    assert (fixed.status_code, fixed.get_json()["title"]) == (200, "完成换届选举")
+    assert client.patch(url, json={"deadline": "2026-12-31"}, headers=officer).status_code == 422
+    moved = client.patch(url, json={"person_user_id": world["officer"].user_id}, headers=officer)
+    assert moved.status_code == 422  # assigned: the person stays
+    owner = bearer(world["owner_token"])
+    assert client.patch(url, json={"title": "x"}, headers=owner).status_code == 403
