@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+from plugins.assistance import models as models  # noqa: F401 - registers the tables
 
 PERMISSIONS = [
     PermissionDef("assistance.view", _l("查看困难党员台账")),
