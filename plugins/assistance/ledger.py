@@ -38,6 +38,7 @@ from core.i18n import N_
 from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED
+from core.workflow import WorkflowError
 from plugins.assistance.models import GRANT_KINDS, Approval, FundAccount, Posting
 
 if TYPE_CHECKING:
@@ -70,14 +71,8 @@ DUES_MAY_PAY = {code for code in SPENDING if code != "expense_writeoff"} | {"sou
 Funding = Literal["auto", "dues", "general"]
 
 
-class LedgerError(Exception):
+class LedgerError(WorkflowError):
     """A posting the ledger refuses (HTTP 409 through the API); nothing was written."""
-
-    status = 409
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class InsufficientFunds(LedgerError):

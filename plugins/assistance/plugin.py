@@ -15,6 +15,7 @@ PERMISSIONS = [
     PermissionDef("assistance.register", _l("建档与认定")),
     PermissionDef("assistance.approve", _l("审批救助与借款")),
     PermissionDef("assistance.pay", _l("资金支付记账")),
+    PermissionDef("assistance.approve_major", _l("审批超限额救助（部务会）")),
     PermissionDef("assistance.view_income", _l("查看家庭收入等敏感信息"), sensitive=True),
 ]
 
@@ -37,6 +38,29 @@ class AssistanceSettings(Schema):
         load_default=50,
         validate=validate.Range(min=0),
         metadata={"title": N_("年度借款户数上限")},
+    )
+    required_documents = fields.String(
+        load_default="困难党员帮扶申请表、家庭收入证明、支部大会初审意见",
+        validate=validate.Length(max=500),
+        metadata={"title": N_("认定须提交的材料（以顿号分隔）")},
+    )
+    grant_approval_limit_fen = fields.Integer(
+        strict=True,
+        load_default=200_000,
+        validate=validate.Range(min=0),
+        metadata={"title": N_("分管领导救助审批限额（分），超出须部务会审批")},
+    )
+    review_months = fields.Integer(
+        strict=True,
+        load_default=12,
+        validate=validate.Range(min=1, max=24),
+        metadata={"title": N_("复核周期（月）")},
+    )
+    review_warning_days = fields.Integer(
+        strict=True,
+        load_default=30,
+        validate=validate.Range(min=0, max=90),
+        metadata={"title": N_("年度复核提前提醒天数")},
     )
     notice_working_days = fields.Integer(
         strict=True,
