@@ -278,7 +278,10 @@ def apply_loan(data: Mapping[str, Any], actor: Actor) -> Loan:
     errors = {}
     if record is None:
         errors["record_id"] = [_("台账记录不存在")]
-    for field, message in (("project", _("须填写帮扶项目")), ("guarantor_name", _("须填写担保单位"))):
+    for field, message in (
+        ("project", _("须填写帮扶项目")),
+        ("guarantor_name", _("须填写担保单位")),
+    ):
         if not (data.get(field) or "").strip():
             errors[field] = [message]
     if data.get("guarantor_kind") not in ("branch", "township"):

@@ -78,7 +78,8 @@ def fund(leader) -> Callable[..., None]:
 
 
 @pytest.fixture
-def branch(tenant) -> OrgUnit:
+def branch(tenant, users) -> OrgUnit:
+    # After the users: the factory writes them through its own session (SQLite locks).
     unit = OrgUnit(name="东村党支部", kind="branch")
     db.session.add(unit)
     db.session.flush()

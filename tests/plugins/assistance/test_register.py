@@ -189,6 +189,9 @@ def test_annual_review_is_opened_by_the_job_and_ends_three_ways(
     assert (kept.state, kept.review_due) == ("registered", date(2028, 3, 1))
     assert (changed.state, changed.level) == ("registered", "general")
     assert (exited.state, exited.exited_on) == ("exited", date(2027, 3, 1))
-    assert db.session.scalar(
-        select(func.count(StateChange.id)).where(StateChange.transition == "open_review")
-    ) == 3
+    assert (
+        db.session.scalar(
+            select(func.count(StateChange.id)).where(StateChange.transition == "open_review")
+        )
+        == 3
+    )
