@@ -78,6 +78,11 @@ def _amount(value: Any, field: str, maximum: int = MAX_AMOUNT_FEN) -> int:
     return value
 
 
+def check_period(start: date | None, end: date | None) -> None:
+    if start and end and end < start:
+        raise ValidationError({"end": [_("结束日期不能早于开始日期")]})
+
+
 def get_or_404(model: type, object_id: int) -> Any:
     obj = db.session.get(model, object_id)
     if obj is None:
