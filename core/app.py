@@ -92,6 +92,7 @@ def select_locale() -> str:
 
 def _register_blueprints(app: Flask, host: PluginHost) -> None:
     from core.api.blueprint import bp as api_meta
+    from core.attachments import views as attachments
     from core.auth.views import bp as auth_pages
     from core.documents.api import bp as documents_api
     from core.documents.views import bp as documents_pages
@@ -115,6 +116,8 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
         orgs_api,
         documents_pages,
         documents_api,
+        attachments.pages,
+        attachments.api,
         core_api,
         api_meta,
     ):

@@ -48,6 +48,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
     config.update(overrides or {})
+    config.setdefault(
+        "ATTACHMENTS_PATH",
+        _env("ATTACHMENTS_PATH", str(Path(config["INSTANCE_PATH"]) / "attachments")),
+    )
     if not config["SECRET_KEY"]:
         if config["ENV_NAME"] == "production":
             raise RuntimeError("ZUGONG_SECRET_KEY must be set in production")

@@ -1,5 +1,6 @@
 """Every core model, imported at start-up so the metadata (and Alembic) sees them all."""
 
+from core.attachments.models import Attachment
 from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, Membership, MembershipRole, Role, User
 from core.calendar import CalendarDay, CalendarYear
@@ -11,6 +12,7 @@ from core.tenancy.models import Tenant, TenantPlugin
 from core.workflow import StateChange
 
 __all__ = [
+    "Attachment",
     "ApiToken",
     "AuditEntry",
     "AuditHead",

@@ -14,6 +14,8 @@ from core.i18n import N_
 from core.workflow import DECLARED
 
 CORE_ACTIONS = {
+    "attachment.uploaded": N_("上传附件"),
+    "attachment.downloaded": N_("下载附件"),
     "auth.login": N_("登录"),
     "audit.verify": N_("校验审计日志"),
     "cross_tenant.read": N_("跨单位查阅"),
