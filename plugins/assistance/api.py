@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from core.api.pagination import CursorQuery, Page, keyset_page
 from core.api.routes import api_route
+from core.attachments.services import save_all
 from core.auth.users import current_actor
 from core.db import db
 from core.routing import tenant_blueprint
@@ -68,6 +71,7 @@ from plugins.assistance.workflow import (
     GRANT_FLOW,
     LOAN_FLOW,
     PAY,
+    RECORD_FILES,
     RECORD_FLOW,
     REGISTER,
     VIEW,
@@ -187,6 +191,24 @@ def resolve_objection(objection_id: int, body: dict[str, Any]):
     objection = get_or_404(Objection, objection_id)
     services.resolve_objection(objection, body["resolution"], body["upheld"], current_actor())
     return objection
+
+
+@api_route(
+    bp,
+    "/records/<int:record_id>/attachments",
+    methods=["POST"],
+    summary="上传证明材料（multipart 字段 files，可多个；按内容校验类型和大小）",
+    response=RecordOut,
+    status=201,
+    permission=REGISTER,
+)
+def record_attachments(record_id: int):
+    record = get_or_404(HardshipRecord, record_id)
+    uploads = request.files.getlist("files")
+    if not [u for u in uploads if (u.filename or "").strip()]:
+        raise ValidationError({"files": [_("请选择要上传的文件。")]})
+    save_all(RECORD_FILES.name, record.id, uploads, current_actor().user_id)
+    return record_out(record, "api.attachments")
 
 
 # -- Fund -----------------------------------------------------------------------------------

@@ -3,11 +3,14 @@ suite has an id of every kind to probe."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from core import clock
+from core.attachments.services import save
 from core.auth.users import system_actor
 from core.db import db
 from core.orgs import id_numbers
@@ -17,6 +20,7 @@ from plugins.assistance.workflow import (
     CAMPAIGN_FLOW,
     GRANT_FLOW,
     LOAN_FLOW,
+    RECORD_FILES,
     RECORD_FLOW,
     required_documents,
 )
@@ -93,6 +97,12 @@ def create_demo_data(tenant) -> None:
         RECORD_FLOW.fire(record, "file", actor, data={"filed_with_name": "县委组织部"})
         records.append(record)
     first = records[0]
+    save(
+        RECORD_FILES.name,
+        first.id,
+        FileStorage(io.BytesIO("家庭收入证明：2025年家庭年收入400元。".encode()), "收入证明.txt"),
+        None,
+    )
 
     grant = services.apply_grant(
         {"record_id": first.id, "kind": "medical", "amount_fen": 150_000, "reason": "住院医疗费用"},

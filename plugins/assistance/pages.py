@@ -21,6 +21,8 @@ from sqlalchemy import select
 
 from core import clock
 from core.api.messages import localize
+from core.attachments.services import save_all
+from core.attachments.views import download_url
 from core.auth.users import current_actor
 from core.db import db
 from core.documents.services import render as render_document
@@ -56,6 +58,7 @@ from plugins.assistance.workflow import (
     GRANT_FLOW,
     LOAN_FLOW,
     PAY,
+    RECORD_FILES,
     RECORD_FLOW,
     REGISTER,
     VIEW,
@@ -81,7 +84,7 @@ LABELS = {
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {"labels": LABELS, "yuan": ledger.yuan}
+    return {"labels": LABELS, "yuan": ledger.yuan, "download_url": download_url}
 
 
 # -- Helpers --------------------------------------------------------------------------------
@@ -268,6 +271,20 @@ def record_documents(record_id: int):
         url_for(".record", record_id=row.id),
         _("已更新认定材料。"),
     )
+
+
+@bp.post("/records/<int:record_id>/attachments")
+def record_attachments(record_id: int):
+    require_permission(REGISTER)
+    row = get_or_404(HardshipRecord, record_id)
+
+    def upload() -> None:
+        uploads = request.files.getlist("files")
+        if not [u for u in uploads if (u.filename or "").strip()]:
+            raise ValidationError({"files": [_("请选择要上传的文件。")]})
+        save_all(RECORD_FILES.name, row.id, uploads, current_actor().user_id)
+
+    return _attempt(upload, url_for(".record", record_id=row.id), _("已上传证明材料。"))
 
 
 @bp.post("/records/<int:record_id>/objections")

@@ -8,12 +8,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.attachments.services import attachments_of
 from core.auth.users import current_actor
 from core.db import db
 from core.orgs.models import Member
 from plugins.assistance import services
 from plugins.assistance.models import Campaign, CampaignTarget, HardshipRecord
-from plugins.assistance.workflow import CAMPAIGN_FLOW, RECORD_FLOW, RECORD_STATES
+from plugins.assistance.workflow import CAMPAIGN_FLOW, RECORD_FILES, RECORD_FLOW, RECORD_STATES
 
 INCOME_PERMISSION = "assistance.view_income"
 
@@ -66,6 +67,7 @@ def record_out(record: HardshipRecord, via: str) -> dict[str, Any]:
             for h in record.household
         ],
         "objections": list(record.objections),
+        "attachments": attachments_of(RECORD_FILES.name, record.id),
         "actions": [t.name for t in RECORD_FLOW.available(record, actor)],
     }
 

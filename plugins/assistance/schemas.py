@@ -9,6 +9,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core.api.pagination import CursorQuery
+from core.attachments.schemas import AttachmentOut
 from core.orgs.schemas import MAX_DB_ID
 from plugins.assistance.ledger import SOURCES
 from plugins.assistance.models import CATEGORIES, CAUSES, GRANT_KINDS, GUARANTORS, LEVELS, RELATIONS
@@ -105,6 +106,7 @@ class RecordOut(Schema):
     notes = fields.String(allow_none=True)
     household = fields.List(fields.Nested(HouseholdOut))
     objections = fields.List(fields.Nested(ObjectionOut))
+    attachments = fields.List(fields.Nested(AttachmentOut))
     actions = fields.List(fields.String(), metadata={"description": "当前用户可执行的操作"})
 
 

@@ -21,6 +21,7 @@ from core import clock
 from core.audit.service import record as audit
 from core.db import db
 from core.orgs.models import Member
+from core.orgs.schemas import MAX_DB_ID
 from core.serials import next_serial
 from core.workflow import TransitionForbidden
 from plugins.assistance import ledger
@@ -83,7 +84,18 @@ def check_period(start: date | None, end: date | None) -> None:
         raise ValidationError({"end": [_("结束日期不能早于开始日期")]})
 
 
+def _find(model: type, object_id: Any) -> Any:
+    """The row with this id in the tenant in scope, or None (also for ids no row can have)."""
+    if isinstance(object_id, bool) or not isinstance(object_id, int):
+        return None
+    if not 0 < object_id <= MAX_DB_ID:
+        return None
+    return db.session.get(model, object_id)
+
+
 def get_or_404(model: type, object_id: int) -> Any:
+    if not 0 < object_id <= MAX_DB_ID:  # a URL id past BIGINT is simply not there
+        abort(404)
     obj = db.session.get(model, object_id)
     if obj is None:
         abort(404)
@@ -100,7 +112,7 @@ def apply(
     starts the identification workflow."""
     _require(actor, REGISTER)
     errors: dict[str, list[str]] = {}
-    member = db.session.get(Member, data.get("member_id") or 0)
+    member = _find(Member, data.get("member_id"))
     if member is None or not member.is_active:
         errors["member_id"] = [_("党员不存在或已停用")]
     if data.get("category") not in CATEGORIES:
@@ -248,7 +260,7 @@ def reveal_income(record: HardshipRecord, via: str) -> None:
 
 def apply_grant(data: Mapping[str, Any], actor: Actor) -> Grant:
     _require(actor, REGISTER)
-    record = db.session.get(HardshipRecord, data.get("record_id") or 0)
+    record = _find(HardshipRecord, data.get("record_id"))
     errors = {}
     if record is None:
         errors["record_id"] = [_("台账记录不存在")]
@@ -279,7 +291,7 @@ def apply_grant(data: Mapping[str, Any], actor: Actor) -> Grant:
 
 def apply_loan(data: Mapping[str, Any], actor: Actor) -> Loan:
     _require(actor, REGISTER)
-    record = db.session.get(HardshipRecord, data.get("record_id") or 0)
+    record = _find(HardshipRecord, data.get("record_id"))
     errors = {}
     if record is None:
         errors["record_id"] = [_("台账记录不存在")]
@@ -375,7 +387,7 @@ def instalments(loan: Loan) -> list[Instalment]:
 
 def create_pairing(data: Mapping[str, Any], actor: Actor) -> Pairing:
     _require(actor, REGISTER)
-    record = db.session.get(HardshipRecord, data.get("record_id") or 0)
+    record = _find(HardshipRecord, data.get("record_id"))
     errors = {}
     if record is None or record.state not in ON_REGISTER:
         errors["record_id"] = [_("该党员不在困难党员台账内")]

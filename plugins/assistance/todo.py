@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from core import clock
 from core.db import db
 from core.deadlines import deadline
+from core.i18n import N_
 from core.orgs.models import Member
 from core.plugins.types import TodoItem
 from plugins.assistance.models import Grant, HardshipRecord, Instalment, Loan
@@ -21,12 +22,12 @@ LIMIT = 50
 
 #: state → (permission that acts on it, what to do)
 RECORD_STEPS = {
-    "applied": (REGISTER, "召开支部大会初审"),
-    "branch_reviewed": (REGISTER, "张榜公示"),
-    "in_notice": (REGISTER, "公示期满后结束公示"),
-    "noticed": (APPROVE, "党委审批困难党员认定"),
-    "approved": (REGISTER, "报组织部备案"),
-    "under_review": (APPROVE, "困难党员年度复核"),
+    "applied": (REGISTER, N_("召开支部大会初审")),
+    "branch_reviewed": (REGISTER, N_("张榜公示")),
+    "in_notice": (REGISTER, N_("公示期满后结束公示")),
+    "noticed": (APPROVE, N_("党委审批困难党员认定")),
+    "approved": (REGISTER, N_("报组织部备案")),
+    "under_review": (APPROVE, N_("困难党员年度复核")),
 }
 
 

@@ -37,6 +37,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core import clock
+from core.attachments.kinds import AttachmentKind, declare
 from core.calendar import add_months, add_working_days
 from core.db import db
 from core.i18n import N_
@@ -60,6 +61,11 @@ if TYPE_CHECKING:
 
 VIEW, REGISTER, APPROVE = "assistance.view", "assistance.register", "assistance.approve"
 PAY, APPROVE_MAJOR = "assistance.pay", "assistance.approve_major"
+
+#: Proofs of hardship (申请书, 收入证明, 病历…): sensitive, so every download is audited.
+RECORD_FILES = declare(
+    AttachmentKind("assistance.record", "assistance", VIEW, audit_downloads=True, max_files=30)
+)
 
 
 def settings() -> dict[str, Any]:
