@@ -138,6 +138,23 @@ def _attempt(change: Callable[[], Any], back: str, done: str | None = None) -> A
     return result if result is not None and not isinstance(result, db.Model) else redirect(back)
 
 
+#: Moves whose guards check what the user types in: offered by state and permission, so
+#: the form can ask for it (the guard then speaks if the input is missing).
+NEEDS_INPUT = {"assess", "change_level", "sign_receipt", "file"}
+
+
+def _moves(flow: Any, obj: Any) -> list[Any]:
+    actor = current_actor()
+    ready = {t.name for t in flow.available(obj, actor)}
+    return [
+        t
+        for t in flow.transitions
+        if flow.state_of(obj) in t.sources
+        and (t.permission is None or actor.can(t.permission))
+        and (t.name in ready or t.name in NEEDS_INPUT)
+    ]
+
+
 def _action_data() -> tuple[str, str | None, dict[str, Any]]:
     form = request.form
     data = {
@@ -242,7 +259,7 @@ def record(record_id: int):
         record=row,
         view=record_out(row, "page"),
         full_income=may_see_income(),
-        actions=RECORD_FLOW.available(row, current_actor()),
+        actions=_moves(RECORD_FLOW, row),
         history=RECORD_FLOW.history(row),
         documents=required_documents(),
         grants=db.session.scalars(select(Grant).where(Grant.record_id == row.id)).all(),
@@ -439,7 +456,7 @@ def grant(grant_id: int):
         "assistance/grant.html",
         grant=row,
         member=reports._member_name(row.record_id),
-        actions=GRANT_FLOW.available(row, current_actor()),
+        actions=_moves(GRANT_FLOW, row),
         history=GRANT_FLOW.history(row),
         state_title=GRANT_FLOW.state_title(row.state),
     )
@@ -507,7 +524,7 @@ def loan(loan_id: int):
         notes=db.session.scalars(
             select(LoanNote).where(LoanNote.loan_id == row.id).order_by(LoanNote.id)
         ).all(),
-        actions=LOAN_FLOW.available(row, current_actor()),
+        actions=_moves(LOAN_FLOW, row),
         history=LOAN_FLOW.history(row),
         state_title=LOAN_FLOW.state_title(row.state),
         today=clock.today(),
@@ -660,7 +677,7 @@ def campaign(campaign_id: int):
         campaign=row,
         detail=campaign_detail(row),
         roster=reports.roster_rows(row),
-        actions=CAMPAIGN_FLOW.available(row, current_actor()),
+        actions=_moves(CAMPAIGN_FLOW, row),
     )
 
 
