@@ -21,7 +21,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 
 from sqlalchemy import create_engine, pool, text
 
