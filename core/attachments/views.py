@@ -18,6 +18,7 @@ from core.attachments.models import Attachment
 from core.audit.service import record
 from core.db import db
 from core.exports import content_disposition
+from core.orgs.schemas import MAX_DB_ID
 from core.plugins.manager import is_enabled
 from core.routing import tenant_blueprint
 
@@ -49,9 +50,9 @@ def api_download(attachment_id: int) -> Response:
 
 
 def _serve(attachment_id: int) -> Response:
-    # A path id beyond BIGINT is nobody's attachment (and would overflow the driver).
-    in_range = 0 < attachment_id < 2**63
-    attachment = db.session.get(Attachment, attachment_id) if in_range else None
+    if not 0 < attachment_id <= MAX_DB_ID:  # past BIGINT: no such row (not a 500)
+        abort(404)
+    attachment = db.session.get(Attachment, attachment_id)
     kind = DECLARED.get(attachment.owner_kind) if attachment else None
     if attachment is None or kind is None or not is_enabled(g.tenant, kind.plugin):
         abort(404)

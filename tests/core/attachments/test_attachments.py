@@ -182,6 +182,7 @@ def test_a_download_needs_the_kinds_permission_and_stays_in_its_tenant(world: Wo
     assert get("beta", "beta", attachment.id) == 404  # another tenant's file
     assert get("admin", "alpha", hidden.id) == 404  # its plugin is not enabled here
     assert get("admin", "alpha", 987654321) == 404
+    assert get("admin", "alpha", 2**70) == 404  # past BIGINT: absent, not a 500
 
 
 def test_downloads_of_a_sensitive_kind_are_audited(world: World) -> None:

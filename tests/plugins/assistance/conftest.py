@@ -1,0 +1,107 @@
+"""A tenant with the assistance plugin, its people, a settable clock and helpers that put
+money in the fund and members on the register."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from core import clock
+from core.auth.models import User
+from core.auth.users import Actor
+from core.db import db
+from core.orgs.models import Member, OrgUnit
+from core.tenancy.scope import tenant_scope
+from plugins.assistance import ledger
+
+CLERK_PERMISSIONS = frozenset({"assistance.view", "assistance.register"})
+LEADER_PERMISSIONS = CLERK_PERMISSIONS | {
+    "assistance.approve",
+    "assistance.pay",
+    "assistance.view_income",
+}
+CHIEF_PERMISSIONS = LEADER_PERMISSIONS | {"assistance.approve_major"}
+
+
+@pytest.fixture
+def set_today() -> Iterator[Callable[[date], None]]:
+    """``set_today(date(2026, 9, 16))`` stops the clock on that day (noon, Shanghai)."""
+
+    def move(day: date) -> None:
+        clock.freeze(datetime.combine(day, time(12), tzinfo=clock.TZ))
+
+    yield move
+    clock.freeze(None)
+    clock.set_offset(timedelta(0))
+
+
+@pytest.fixture
+def tenant(app_context, factory) -> Iterator[int]:
+    factory.tenant("city", plugins=["assistance"])
+    tenant_id = factory.tenant("county", parent="city", plugins=["assistance"])
+    with tenant_scope(tenant_id):
+        yield tenant_id
+
+
+@pytest.fixture
+def users(tenant, factory) -> dict[str, User]:
+    people = {name: factory.user("county", name, roles=()) for name in ("clerk", "leader", "chief")}
+    return {name: db.session.get(User, p.user_id) for name, p in people.items()}
+
+
+@pytest.fixture
+def clerk(users) -> Actor:
+    return Actor(user=users["clerk"], permissions=CLERK_PERMISSIONS)
+
+
+@pytest.fixture
+def leader(users) -> Actor:
+    return Actor(user=users["leader"], permissions=LEADER_PERMISSIONS)
+
+
+@pytest.fixture
+def chief(users) -> Actor:
+    return Actor(user=users["chief"], permissions=CHIEF_PERMISSIONS)
+
+
+@pytest.fixture
+def fund(leader) -> Callable[..., None]:
+    """``fund(100_000, source="fiscal")`` puts money into the fund with an approval."""
+
+    def give(amount_fen: int, source: str = "fiscal") -> None:
+        approval = ledger.approve("receipt", amount_fen, leader, document_no="县财〔2026〕1号")
+        ledger.receive(source, amount_fen, approval, leader)
+
+    return give
+
+
+@pytest.fixture
+def branch(tenant, users) -> OrgUnit:
+    # After the users: the factory writes them through its own session (SQLite locks).
+    unit = OrgUnit(name="东村党支部", kind="branch")
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+@pytest.fixture
+def new_member(branch) -> Callable[..., Member]:
+    counter = iter(range(1, 10_000))
+
+    def make(name: str = "王大山", **data) -> Member:
+        n = next(counter)
+        member = Member(
+            name=name,
+            gender="male",
+            id_number=f"3301221950010{n:04d}"[:17] + "X",
+            branch_id=branch.id,
+            joined_on=date(1970, 7, 1),
+            **data,
+        )
+        db.session.add(member)
+        db.session.flush()
+        return member
+
+    return make
