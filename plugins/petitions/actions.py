@@ -22,6 +22,7 @@ from core.audit.service import record
 from core.auth.users import Actor
 from core.db import db
 from core.workflow import StateChange, TransitionForbidden
+from plugins.petitions import crosstenant
 from plugins.petitions.models import Petition, PetitionConflict
 from plugins.petitions.schemas import (
     PetitionAssignHandlerIn,
@@ -32,6 +33,7 @@ from plugins.petitions.schemas import (
     PetitionForwardIn,
     PetitionNotAcceptIn,
     PetitionRateIn,
+    PetitionReviewRequestIn,
     PetitionTransitionIn,
 )
 from plugins.petitions.workflow import APPROVE, HANDLE, PETITION_FLOW
@@ -45,6 +47,8 @@ TRANSITION_SCHEMAS: dict[str, type[Schema]] = {
     "draft": PetitionDraftIn,
     "close": PetitionCloseIn,
     "rate": PetitionRateIn,
+    "request_review": PetitionReviewRequestIn,
+    "request_rereview": PetitionReviewRequestIn,
 }
 
 
@@ -54,10 +58,37 @@ def schema_for(name: str) -> type[Schema]:
 
 def fire(petition: Petition, name: str, actor: Actor, body: Mapping[str, Any]) -> StateChange:
     """Run transition ``name`` with a loaded body: the comment goes to the history, the
-    rest is the transition's data (an extension's reason doubles as its comment)."""
+    rest is the transition's data (an extension's reason doubles as its comment).
+
+    转送, 交办 and 复查/复核 requests go through :mod:`plugins.petitions.crosstenant`,
+    which fires the move and makes the linked copy in the receiving tenant — so the page,
+    this API and the links API are one path, and no move skips the copy."""
     data = {k: v for k, v in body.items() if k != "comment" and v is not None}
     comment = body.get("comment") or (body.get("reason") if name == "extend" else None)
-    return PETITION_FLOW.fire(petition, name, actor, comment=comment, data=data)
+    identity = bool(data.pop("include_identity", False))
+    if name == "forward":
+        crosstenant.forward(
+            petition,
+            actor,
+            target_tenant_id=data.get("target_tenant_id"),
+            target_name=(data.get("target_name") or "").strip() or None,
+            include_identity=identity,
+            comment=comment,
+        )
+    elif name == "assign":
+        crosstenant.assign(
+            petition,
+            actor,
+            target_tenant_id=data["target_tenant_id"],
+            report_back_due=data["report_back_due"],
+            include_identity=identity,
+            comment=comment,
+        )
+    elif name in ("request_review", "request_rereview") and crosstenant.reviewing_body(petition)[1]:
+        crosstenant.request_review(petition, actor, comment=comment, include_identity=identity)
+    else:
+        return PETITION_FLOW.fire(petition, name, actor, comment=comment, data=data)
+    return PETITION_FLOW.history(petition)[-1]
 
 
 # -- conflicts (回避) ---------------------------------------------------------------------

@@ -44,7 +44,7 @@ from plugins.petitions.schemas import (
     PetitionSummaryOut,
 )
 from plugins.petitions.services import register
-from plugins.petitions.workflow import PETITION_FLOW
+from plugins.petitions.workflow import PETITION_FLOW, is_linked
 
 bp = tenant_blueprint(
     "petitions_api", __name__, kind="api", plugin="petitions", prefix="/petitions"
@@ -150,7 +150,8 @@ def _transition_route(name: str, title: str) -> None:
 
 
 for _transition in PETITION_FLOW.transitions:
-    _transition_route(_transition.name, _transition.title)
+    if not is_linked(_transition):  # another tenant's action carried over: no route
+        _transition_route(_transition.name, _transition.title)
 
 
 @api_route(

@@ -27,7 +27,14 @@ from core.forms import load_form
 from core.orgs.units import unit_tree
 from core.routing import require_permission, tenant_blueprint
 from core.workflow import WorkflowError
-from plugins.petitions import actions, attachments, categories, confidentiality, queries
+from plugins.petitions import (
+    actions,
+    attachments,
+    categories,
+    confidentiality,
+    crosstenant,
+    queries,
+)
 from plugins.petitions.models import (
     CHANNELS,
     KINDS,
@@ -53,7 +60,7 @@ from plugins.petitions.schemas import (
     PetitionIn,
 )
 from plugins.petitions.services import register
-from plugins.petitions.workflow import HANDLE, PETITION_FLOW, STATES
+from plugins.petitions.workflow import HANDLE, PETITION_FLOW, STATES, is_linked
 
 bp = tenant_blueprint("petitions", __name__, kind="pages", plugin="petitions", prefix="/petitions")
 bp.template_folder = "templates"
@@ -260,8 +267,11 @@ def _detail_page(
     offered = [
         t
         for t in PETITION_FLOW.transitions
-        if petition.state in t.sources and (t.permission is None or actor.can(t.permission))
+        if petition.state in t.sources
+        and (t.permission is None or actor.can(t.permission))
+        and not is_linked(t)
     ]
+    offered_names = {t.name for t in offered}
     history = history_rows(petition)
     for row in history:
         row["at_text"] = to_shanghai(row["at"]).strftime("%Y-%m-%d %H:%M")
@@ -297,6 +307,13 @@ def _detail_page(
         unit_options=[(e.id, "\u3000" * e.depth + e.name, False) for e in unit_tree()]
         if any(t.name == "assign_handler" for t in offered)
         else [],
+        forward_options=[(t.id, t.name, False) for t in crosstenant.forward_targets(g.tenant)]
+        if "forward" in offered_names
+        else [],
+        assign_options=[(t.id, t.name, False) for t in crosstenant.assign_targets(g.tenant)]
+        if "assign" in offered_names
+        else [],
+        may_send_identity=confidentiality.may_view_identity(),
         reason_options=choices(NOT_ACCEPTED_REASONS),
         outcome_options=choices(outcomes_for(petition.kind)),
         satisfaction_options=choices(SATISFACTIONS),
@@ -330,7 +347,8 @@ def transition(petition_id: int, name: str):
     require_permission(VIEW)
     petition = queries.petition_or_404(petition_id)
     try:
-        PETITION_FLOW.transition(name)
+        if is_linked(PETITION_FLOW.transition(name)):
+            abort(404)
     except WorkflowError:
         abort(404)
     data, errors = load_form(actions.schema_for(name)(unknown="exclude"))
@@ -338,6 +356,11 @@ def transition(petition_id: int, name: str):
         return _detail_page(petition, failed=name, form=data, errors=errors, status=422)
     try:
         actions.fire(petition, name, g.actor, data)
+    except ValidationError as exc:  # e.g. a receiving tenant this one may not send to
+        db.session.rollback()
+        return _detail_page(
+            petition, failed=name, form=request.form.to_dict(), errors=exc.messages, status=422
+        )
     except WorkflowError as exc:
         return _detail_page(
             petition,

@@ -318,12 +318,37 @@ class PetitionNotAcceptIn(PetitionTransitionIn):
     reason = fields.String(required=True, validate=validate.OneOf(list(NOT_ACCEPTED_REASONS)))
 
 
-class PetitionForwardIn(PetitionTransitionIn):
-    target_name = Text(required=True, validate=validate.Length(max=100))
+class _SendingIn(PetitionTransitionIn):
+    """Forward and assign: a copy in a tenant of this platform carries the petitioners
+    only when the sender holds the identity permission and asks for it (audited)."""
+
+    include_identity = fields.Boolean(load_default=False)
 
 
-class PetitionAssignIn(PetitionForwardIn):
+class PetitionForwardIn(_SendingIn):
+    """转送 to a tenant of this platform (a copy is made there), or to a body named in
+    free text."""
+
+    target_tenant_id = WholeNumber(
+        allow_none=True, load_default=None, validate=validate.Range(min=1, max=MAX_DB_ID)
+    )
+    target_name = Text(allow_none=True, validate=validate.Length(max=100))
+
+    @validates_schema
+    def _some_target(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("target_tenant_id") is None and not (data.get("target_name") or "").strip():
+            raise ValidationError(_("须选择或填写接收单位"), "target_name")
+
+
+class PetitionAssignIn(_SendingIn):
+    """交办 to one of this tenant's children, with the date to report back by."""
+
+    target_tenant_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_DB_ID))
     report_back_due = fields.Date(required=True)
+
+
+class PetitionReviewRequestIn(_SendingIn):
+    """复查/复核 asked of the upper body (a case opens there)."""
 
 
 class PetitionAssignHandlerIn(PetitionTransitionIn):

@@ -253,6 +253,11 @@ def _linked(petition: Petition, _actor: Actor, _data) -> str | None:
     return None
 
 
+def is_linked(transition: Transition) -> bool:
+    """Moves that record another tenant's action: never offered, never routed."""
+    return _linked in transition.guards
+
+
 def _answered_here(petition: Petition, _actor: Actor, _data) -> str | None:
     """A 复查/复核 sent to an upper body on this platform is answered there."""
     if petition.review_case_id is not None:

@@ -9,6 +9,7 @@ import pytest
 
 from core.workflow import StateChange
 from plugins.petitions.models import Petition, PetitionConflict, Petitioner, ReportedPerson
+from tests.factories import Factory
 from tests.plugins.petitions.web import World, ident, petition_payload, report_payload
 from tests.plugins.petitions.web import world as world  # noqa: F401 - the fixture
 
@@ -213,6 +214,7 @@ def test_the_whole_way_from_registration_to_satisfaction(world: World):
 
 
 def test_not_accept_forward_assign_and_file(world: World):
+    town = Factory(world.app).tenant_id("town")
     a, b, c, d = (world.register()["id"] for _ in range(4))
     assert (
         world.fire("clerk", a, "not_accept", reason="legal_channel").get_json()[
@@ -225,8 +227,11 @@ def test_not_accept_forward_assign_and_file(world: World):
         == "县纪委"
     )
     due = (date.today() + timedelta(days=20)).isoformat()
-    assigned = world.fire("leader", c, "assign", target_name="某镇党委", report_back_due=due)
+    refused = world.fire("leader", c, "assign", target_name="某镇党委", report_back_due=due)
+    assert refused.status_code == 422  # 交办 only to a child tenant of the platform
+    assigned = world.fire("leader", c, "assign", target_tenant_id=town, report_back_due=due)
     assert assigned.get_json()["report_back_due"] == due
+    assert assigned.get_json()["target_name"] == "town单位"
     assert world.fire("clerk", d, "file", comment="无可查线索").get_json()["state"] == "filed"
 
 
@@ -245,16 +250,20 @@ def _state_and_history(world: World, pid: int) -> tuple[str, int]:
     return world.in_tenant("county", read)
 
 
+TOWN, OTHER = "<town>", "<other>"  # a child of county; a tenant beside it
+
+
 @pytest.mark.parametrize(
     ("who", "name", "body", "status"),
     [
         ("clerk", "approve", {}, 409),  # wrong state (and no permission either)
-        ("clerk", "assign", {"target_name": "某镇", "report_back_due": "2099-01-01"}, 403),
+        ("clerk", "assign", {"target_tenant_id": TOWN, "report_back_due": "2099-01-01"}, 403),
         ("clerk", "not_accept", {}, 422),
         ("clerk", "not_accept", {"reason": "because"}, 422),
         ("clerk", "file", {}, 409),  # a comment is required
         ("clerk", "assign", {"target_name": "某镇"}, 422),
-        ("leader", "assign", {"target_name": "某镇", "report_back_due": "2020-01-01"}, 409),
+        ("leader", "assign", {"target_tenant_id": TOWN, "report_back_due": "2020-01-01"}, 409),
+        ("leader", "assign", {"target_tenant_id": OTHER, "report_back_due": "2099-01-01"}, 422),
         ("clerk", "forward", {"target_name": "   "}, 422),
         ("clerk", "forward", {"target_name": "x" * 101}, 422),
         ("clerk", "send_back", {"comment": "不属本机关"}, 409),  # not received from another body
@@ -262,6 +271,10 @@ def _state_and_history(world: World, pid: int) -> tuple[str, int]:
     ],
 )
 def test_refused_moves_change_nothing(world: World, who, name, body, status):
+    tenants = {TOWN: "town", OTHER: "other"}  # placeholders for ids known only at run time
+    body = {
+        k: Factory(world.app).tenant_id(tenants[v]) if v in tenants else v for k, v in body.items()
+    }
     pid = world.register()["id"]
     before = _state_and_history(world, pid)
     response = world.fire(who, pid, name, **body)

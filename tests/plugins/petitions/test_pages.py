@@ -7,7 +7,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
+from core.db import db
 from plugins.petitions.models import Petition, PetitionConflict, Petitioner, ReportedPerson
+from tests.factories import Factory
 from tests.plugins.petitions.web import World, ident, report_payload
 from tests.plugins.petitions.web import world as world  # noqa: F401 - the fixture
 
@@ -198,3 +202,31 @@ def test_declare_a_conflict_on_the_page(world: World):
     theirs = world.register("outsider")["id"]
     assert world.post_page(f"/{theirs}/conflicts", csrf, {"reason": "x"}).status_code == 404
     assert world.page(f"/{theirs}").status_code == 404
+
+
+def test_forward_and_assign_on_the_page_offer_this_platforms_tenants(world: World):
+    pid = world.register()["id"]
+    csrf = world.login("leader")
+    detail = text(world.page(f"/{pid}"))
+    assert "other单位" in detail and "town单位" in detail  # forward: any; assign: children
+
+    other = Factory(world.app).tenant_id("other")
+    wrong = world.post_page(
+        f"/{pid}/transitions/assign",
+        csrf,
+        {"target_tenant_id": str(other), "report_back_due": "2099-01-01"},
+    )
+    assert wrong.status_code == 422 and "只能交办给本单位的下级单位" in text(wrong)
+    assert world.count(Petition, "other") == 0
+
+    done = world.post_page(
+        f"/{pid}/transitions/forward",
+        csrf,
+        {"target_tenant_id": str(other), "comment": "属纪检职责"},
+    )
+    assert done.status_code == 302
+    copies = world.in_tenant(
+        "other",
+        lambda: [(p.source_petition_id, p.channel) for p in db.session.scalars(select(Petition))],
+    )
+    assert copies == [(pid, "referred")]

@@ -133,6 +133,7 @@ class World:
 def build_world(app: Flask, factory: Factory) -> World:
     factory.tenant("county", plugins=["petitions"])
     factory.tenant("other", plugins=["petitions"])
+    factory.tenant("town", parent="county", kind="township_committee", plugins=["petitions"])
     world = World(app, app.test_client())
     people = {
         "clerk": factory.user("county", "clerk", roles=["petition_clerk"], display_name="张专干"),
