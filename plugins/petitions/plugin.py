@@ -140,6 +140,7 @@ def zugong_blueprints() -> list:
     from plugins.petitions import (
         api,
         api_links,
+        detail_links,
         notice_views,
         pages,
         portal_views,
@@ -156,6 +157,8 @@ def zugong_blueprints() -> list:
         statistics_views.api,
         notice_views.pages,
         notice_views.api,
+        detail_links.pages,
+        detail_links.api,
     ]
 
 
@@ -246,6 +249,7 @@ def zugong_audit_actions() -> dict[str, str]:
         "petition.identity_viewed": N_("查看信访人身份信息"),
         "petition.exported": N_("导出信访台账"),
         "petition.conflict_declared": N_("声明回避"),
+        "petition.query_code_issued": N_("生成网上查询码"),
         "petition_category.seeded": N_("初始化信访问题类别"),
         "petition_category.created": N_("新增信访问题类别"),
         "petition_category.updated": N_("修改信访问题类别"),

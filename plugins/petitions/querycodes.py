@@ -15,7 +15,7 @@ import hmac
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.db import db
 from plugins.petitions.models import Petition, PetitionQueryCode
@@ -56,6 +56,15 @@ def issue(petition: Petition, code: str | None = None) -> str:
     db.session.add(PetitionQueryCode(petition_id=petition.id, salt=salt, digest=digest(code, salt)))
     db.session.flush()
     return code
+
+
+def reissue(petition: Petition) -> str:
+    """A new code for a petition registered by staff (a letter, a visit): any earlier
+    code stops working. Returns it in clear, once."""
+    db.session.execute(
+        delete(PetitionQueryCode).where(PetitionQueryCode.petition_id == petition.id)
+    )
+    return issue(petition)
 
 
 def find(serial: str, code: str) -> Petition | None:
