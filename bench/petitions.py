@@ -6,8 +6,8 @@ Seeds ``--tenants`` tenants with ``--per-tenant`` petitions each (set-based
 receipt dates over the last 18 months), then, as the non-owner app role, times the
 platform deadline scan (:func:`plugins.petitions.scan.scan_all`) cold (every row gets
 its light) and warm (nothing changed), and prints ``EXPLAIN ANALYZE`` of one tenant's
-scan statement. Add list and statistics timings as further functions called from
-:func:`main`.
+scan statement; then, for one tenant, times the list (first page, and a deep keyset page
+at the end of the tenant's rows), the year's statistics, and prints the list's plan.
 
     python bench/petitions.py --owner-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 """
@@ -16,18 +16,23 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from datetime import date
 
 from flask import Flask
-from sqlalchemy import create_engine, pool, text, update
+from sqlalchemy import create_engine, pool, select, text, tuple_, update
 
 from core import clock
+from core.api.pagination import decode_cursor
 from core.app import create_app
 from core.db import db
 from core.migrate import upgrade
+from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.petitions.models import Petition
+from plugins.petitions.queries import KEYS, petition_page, petition_statement
 from plugins.petitions.scan import due_expression, light_expression, scan_all
+from plugins.petitions.statistics import compute
 
 STATES = (
     "registered",
@@ -150,6 +155,75 @@ def explain_scan(app: Flask, today: date | None = None) -> None:
         db.session.rollback()
 
 
+def _bench_tenant(app: Flask) -> Tenant:
+    return db.session.execute(
+        select(Tenant).where(Tenant.slug.like("bench-%")).order_by(Tenant.id).limit(1)
+    ).scalar_one()
+
+
+def _best_of(runs: int, fn: Callable[[], object]) -> float:
+    """The fastest of ``runs`` calls, in milliseconds (warm cache: what a user sees)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return min(times)
+
+
+def time_list_and_statistics(app: Flask) -> dict[str, float]:
+    """One tenant's list (first page; the last keyset page) and the year's statistics,
+    through the same functions the API calls, as the app role under RLS."""
+    figures: dict[str, float] = {}
+    with app.test_request_context():
+        tenant = _bench_tenant(app)
+        with tenant_scope(tenant.id):
+            first = petition_page({"limit": 50})
+            cursor, pages = first.next_cursor, 1
+            while cursor:  # walk to the deepest page once, untimed
+                deep_cursor = cursor
+                cursor = petition_page({"limit": 50, "cursor": cursor}).next_cursor
+                pages += 1
+            figures["list_first_ms"] = _best_of(5, lambda: petition_page({"limit": 50}))
+            figures["list_deep_ms"] = _best_of(
+                5, lambda: petition_page({"limit": 50, "cursor": deep_cursor})
+            )
+            figures["list_state_ms"] = _best_of(
+                5, lambda: petition_page({"limit": 50, "state": "in_handling"})
+            )
+            year = {"period": "year", "year": clock.today().year}
+            figures["statistics_year_ms"] = _best_of(3, lambda: compute(tenant, year))
+            print(f"list, first page (50):         {figures['list_first_ms']:8.1f} ms")
+            print(f"list, page {pages} (deepest):      {figures['list_deep_ms']:8.1f} ms")
+            print(f"list, state=in_handling:       {figures['list_state_ms']:8.1f} ms")
+            print(f"statistics, this year:         {figures['statistics_year_ms']:8.1f} ms")
+            _print_plan(
+                "list, deepest page",
+                petition_statement({})
+                .where(
+                    tuple_(Petition.received_on, Petition.id) < tuple_(*_cursor_values(deep_cursor))
+                )
+                .order_by(Petition.received_on.desc(), Petition.id.desc())
+                .limit(51),
+            )
+        db.session.rollback()
+    return figures
+
+
+def _cursor_values(cursor: str) -> list[object]:
+    return list(decode_cursor(cursor, KEYS))
+
+
+def _print_plan(title: str, statement) -> None:
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = db.session.execute(
+        text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}"), execution_options={"tenant_checked": True}
+    ).scalars()
+    print(f"plan of {title} (app role, RLS on):")
+    for line in plan:
+        print("   ", line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--owner-url", required=True)
@@ -169,6 +243,7 @@ def main() -> None:
         )
     time_scan(app)
     explain_scan(app)
+    time_list_and_statistics(app)
 
 
 if __name__ == "__main__":
