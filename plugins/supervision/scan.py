@@ -6,8 +6,8 @@ tenant's warning window, when the progress report is late or the item is not yet
 acknowledged in time, else green. The board evaluates it live; the scan stores it.
 
 The scan (:func:`scan`) runs for each tenant that enables the plugin: one UPDATE for the
-lights and one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per kind of reminder. Each
-reminder's ``occasion`` names what it is about (``deadline-2026-03-31-before``), and
+lights, and one ``INSERT … SELECT … UNION ALL … ON CONFLICT DO NOTHING`` for every kind of
+reminder at once. Each reminder's ``occasion`` names what it is about (``deadline-2026-03-31-before``), and
 ``(tenant_id, item_id, occasion)`` is unique, so running the scan again — or two workers
 at once — never sends the same reminder twice.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, literal, or_, select, update
+from sqlalchemy import String, and_, case, cast, exists, literal, or_, select, union_all, update
 from sqlalchemy.orm import aliased
 
 from core import clock
@@ -36,6 +36,8 @@ from plugins.supervision.models import (
 )
 
 Item = SupervisionItem
+#: The kinds of reminder the scan sends (counted in its result).
+SCANNED_KINDS = ("acknowledge", "milestone", "milestone_overdue", "deadline", "overdue", "report")
 #: States in which the responsible person is still working (reminders make sense).
 WORKING_STATES = ("assigned", "acknowledged", "in_progress")
 
@@ -88,18 +90,20 @@ def _text(*parts: Any) -> Any:
     return expression
 
 
-def _insert(select_statement: Any) -> int:
+def _insert(selects: list[Any]) -> list[str]:
+    """One INSERT … SELECT … UNION ALL … ON CONFLICT DO NOTHING for every kind of
+    reminder (one round trip); returns the kind of each reminder actually inserted."""
     columns = ["tenant_id", "item_id", "user_id", "occasion", "kind", "due", "created_at"]
     statement = (
         upsert_insert(SupervisionReminder)
-        .from_select(columns, select_statement)
+        .from_select(columns, union_all(*selects))
         .on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "occasion"])
         # Counted by RETURNING: psycopg reports no rowcount for INSERT … SELECT here, and
         # RETURNING lists only the rows actually inserted (not the conflicts).
-        .returning(SupervisionReminder.id)
+        .returning(SupervisionReminder.kind)
     )
     result = db.session.execute(statement.execution_options(**{TENANT_CHECKED: True}))
-    return len(result.all())
+    return list(result.scalars())
 
 
 def _item_reminders(tenant_id: int, now: Any, recipient: Any, occasion: Any, kind: str, *where):
@@ -217,8 +221,9 @@ def scan(today: date | None = None) -> dict[str, int]:
     tenant = db.session.get(Tenant, tenant_id)
     window = window_for(tenant, today)
     counts = {"lights": max(db.session.execute(light_update(tenant_id, window)).rowcount or 0, 0)}
-    for kind, statement in reminder_selects(tenant_id, window).items():
-        counts[kind] = _insert(statement)
+    counts.update(dict.fromkeys(SCANNED_KINDS, 0))
+    for kind in _insert(list(reminder_selects(tenant_id, window).values())):
+        counts[kind] += 1
     return counts
 
 
