@@ -15,11 +15,12 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from core.api.pagination import CursorQuery, Page, keyset_page
+from core.api.pagination import BadCursor, CursorQuery, Page, decode_cursor, keyset_page
 from core.api.routes import api_route
 from core.attachments.services import save_all
 from core.auth.users import current_actor
 from core.db import db
+from core.orgs.schemas import MAX_DB_ID
 from core.routing import tenant_blueprint
 from core.workflow import TransitionForbidden, Workflow
 from plugins.assistance import ledger, services
@@ -84,6 +85,16 @@ bp = tenant_blueprint(
 get_or_404 = services.get_or_404
 
 
+def _page(statement: Any, key: Any, query: dict[str, Any]) -> Page:
+    """Newest first by id; a forged cursor is a 422, never a database overflow."""
+    cursor = query.get("cursor")
+    if cursor:
+        [value] = decode_cursor(cursor, [key])
+        if not isinstance(value, int) or not 0 <= value <= MAX_DB_ID:
+            raise BadCursor(cursor)
+    return keyset_page(statement, [key], cursor=cursor, limit=query["limit"])
+
+
 def _fire(flow: Workflow, obj: Any, body: dict[str, Any]) -> Any:
     data = {k: v for k, v in body.items() if k not in ("action", "comment")}
     flow.fire(obj, body["action"], current_actor(), comment=body.get("comment"), data=data)
@@ -108,9 +119,7 @@ def list_records(query: dict[str, Any]):
     for field in ("state", "level", "category"):
         if query.get(field):
             statement = statement.where(getattr(HardshipRecord, field) == query[field])
-    page = keyset_page(
-        statement, [HardshipRecord.id], cursor=query.get("cursor"), limit=query["limit"]
-    )
+    page = _page(statement, HardshipRecord.id, query)
     return Page([record_out(r, "api.list") for r in page.items], page.next_cursor)
 
 
@@ -249,9 +258,7 @@ def fund_statement(query: dict[str, Any]):
     permission=VIEW,
 )
 def list_postings(query: dict[str, Any]):
-    return keyset_page(
-        select(Posting), [Posting.id], cursor=query.get("cursor"), limit=query["limit"]
-    )
+    return _page(select(Posting), Posting.id, query)
 
 
 @api_route(
@@ -312,7 +319,7 @@ def reverse_posting(posting_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def list_grants(query: dict[str, Any]):
-    return keyset_page(select(Grant), [Grant.id], cursor=query.get("cursor"), limit=query["limit"])
+    return _page(select(Grant), Grant.id, query)
 
 
 @api_route(
@@ -360,7 +367,7 @@ def grant_action(grant_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def list_loans(query: dict[str, Any]):
-    return keyset_page(select(Loan), [Loan.id], cursor=query.get("cursor"), limit=query["limit"])
+    return _page(select(Loan), Loan.id, query)
 
 
 @api_route(
@@ -438,9 +445,7 @@ def loan_note(loan_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def list_pairings(query: dict[str, Any]):
-    return keyset_page(
-        select(Pairing), [Pairing.id], cursor=query.get("cursor"), limit=query["limit"]
-    )
+    return _page(select(Pairing), Pairing.id, query)
 
 
 @api_route(
@@ -484,9 +489,7 @@ def pairing_log(pairing_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def list_campaigns(query: dict[str, Any]):
-    return keyset_page(
-        select(Campaign), [Campaign.id], cursor=query.get("cursor"), limit=query["limit"]
-    )
+    return _page(select(Campaign), Campaign.id, query)
 
 
 @api_route(

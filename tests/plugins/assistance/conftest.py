@@ -92,14 +92,14 @@ def new_member(branch) -> Callable[..., Member]:
 
     def make(name: str = "王大山", **data) -> Member:
         n = next(counter)
-        member = Member(
-            name=name,
-            gender="male",
-            id_number=f"3301221950010{n:04d}"[:17] + "X",
-            branch_id=branch.id,
-            joined_on=date(1970, 7, 1),
+        values = {
+            "gender": "male",
+            "id_number": f"3301221950010{n:04d}"[:17] + "X",
+            "branch_id": branch.id,
+            "joined_on": date(1970, 7, 1),
             **data,
-        )
+        }
+        member = Member(name=name, **values)
         db.session.add(member)
         db.session.flush()
         return member

@@ -222,3 +222,17 @@ def test_page_forms_take_yuan_and_refuse_fractions_of_a_fen(app, client, world):
     with app.app_context(), tenant_scope(tid):
         last = db.session.scalar(select(Posting).order_by(Posting.id.desc()).limit(1))
         assert last.amount_fen == 100_050
+
+
+def test_lists_page_by_cursor_and_refuse_a_forged_one(client, world):
+    headers = bearer(world["leader"])
+    first = client.get(f"{API}/records?limit=1", headers=headers).get_json()
+    second = client.get(
+        f"{API}/records?limit=1&cursor={first['next_cursor']}", headers=headers
+    ).get_json()
+    assert first["items"][0]["id"] > second["items"][0]["id"]
+    from core.api.pagination import encode_cursor
+
+    for path in ("/records", "/grants", "/fund/postings"):
+        forged = client.get(f"{API}{path}?cursor={encode_cursor([2**70])}", headers=headers)
+        assert forged.status_code == 422, path
