@@ -48,8 +48,13 @@ def api_download(attachment_id: int) -> Response:
     return _serve(attachment_id)
 
 
+#: The largest id a BIGINT column holds: a larger one is simply not found (not a 500).
+MAX_DB_ID = 2**63 - 1
+
+
 def _serve(attachment_id: int) -> Response:
-    attachment = db.session.get(Attachment, attachment_id)
+    found = 0 < attachment_id <= MAX_DB_ID
+    attachment = db.session.get(Attachment, attachment_id) if found else None
     kind = DECLARED.get(attachment.owner_kind) if attachment else None
     if attachment is None or kind is None or not is_enabled(g.tenant, kind.plugin):
         abort(404)
