@@ -21,7 +21,7 @@ from sqlalchemy import select
 from core.audit.service import record
 from core.auth.users import Actor
 from core.db import db
-from core.workflow import StateChange, TransitionForbidden
+from core.workflow import StateChange, Transition, TransitionForbidden
 from plugins.petitions import crosstenant
 from plugins.petitions.models import Petition, PetitionConflict
 from plugins.petitions.schemas import (
@@ -89,6 +89,26 @@ def fire(petition: Petition, name: str, actor: Actor, body: Mapping[str, Any]) -
     else:
         return PETITION_FLOW.fire(petition, name, actor, comment=comment, data=data)
     return PETITION_FLOW.history(petition)[-1]
+
+
+def offered_transitions(petition: Petition, actor: Actor) -> list[Transition]:
+    """The moves to offer this actor now: the state and the permission allow it, and —
+    for a move without input of its own — its guards pass already. A move that takes
+    input (a reason, a handler…) is offered on state and permission alone: its guards
+    judge the input when it is submitted. An extension is not offered a second time."""
+    offered = []
+    passing = {t.name for t in PETITION_FLOW.available(petition, actor)}
+    for t in PETITION_FLOW.transitions:
+        if petition.state not in t.sources:
+            continue
+        if t.permission is not None and not actor.can(t.permission):
+            continue
+        if t.name not in TRANSITION_SCHEMAS and t.name not in passing:
+            continue
+        if t.name == "extend" and petition.extended_days:
+            continue
+        offered.append(t)
+    return offered
 
 
 # -- conflicts (回避) ---------------------------------------------------------------------

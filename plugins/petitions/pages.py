@@ -8,6 +8,7 @@ its schema) come back on the detail page next to its form.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -25,6 +26,7 @@ from core.db import db
 from core.exports import to_shanghai
 from core.forms import load_form
 from core.orgs.units import unit_tree
+from core.plugins.settings import resolved_settings
 from core.routing import require_permission, tenant_blueprint
 from core.workflow import WorkflowError
 from plugins.petitions import (
@@ -129,7 +131,9 @@ def index():
         channels=CHANNELS,
         kinds=KINDS,
         urgencies=URGENCIES,
-        deadlines_of=deadlines,
+        deadlines_of=functools.partial(
+            deadlines, window=resolved_settings(g.tenant, "petitions")["warning_days"]
+        ),
     )
 
 
@@ -261,16 +265,7 @@ def _detail_page(
     status: int = 200,
 ):
     actor = g.actor
-    available = PETITION_FLOW.available(petition, actor)
-    # A move whose guard refuses without input (e.g. a reason not chosen yet) is still
-    # offered: the form supplies the input. Only state and permission decide here.
-    offered = [
-        t
-        for t in PETITION_FLOW.transitions
-        if petition.state in t.sources
-        and (t.permission is None or actor.can(t.permission))
-        and not is_linked(t)
-    ]
+    offered = actions.offered_transitions(petition, actor)
     offered_names = {t.name for t in offered}
     history = history_rows(petition)
     for row in history:
@@ -297,7 +292,6 @@ def _detail_page(
         conflicts=conflicts,
         names=names,
         offered=offered,
-        available={t.name for t in available},
         failed=failed,
         form=form or {},
         errors=errors or {},

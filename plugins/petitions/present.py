@@ -13,6 +13,7 @@ from core.deadlines import Deadline, deadline
 from core.i18n import N_
 from core.workflow import StateChange
 from plugins.petitions import attachments, categories
+from plugins.petitions.actions import offered_transitions
 from plugins.petitions.confidentiality import petitioner_rows
 from plugins.petitions.models import (
     CHANNELS,
@@ -85,7 +86,7 @@ def petition_dict(petition: Petition, *, detail: bool = True) -> dict[str, Any]:
         row["attachments"] = files if visible else []
         row["attachment_count"] = len(files)
         row["available_transitions"] = [
-            t.name for t in PETITION_FLOW.available(petition, current_actor())
+            t.name for t in offered_transitions(petition, current_actor())
         ]
     return row
 
@@ -139,10 +140,12 @@ DATA_LABELS = {
 }
 
 
-def deadlines(petition: Petition) -> list[tuple[str, Deadline]]:
-    """The deadlines that still run for this petition, with traffic lights."""
+def deadlines(petition: Petition, window: int | None = None) -> list[tuple[str, Deadline]]:
+    """The deadlines that still run for this petition, with traffic lights under the
+    tenant's ``warning_days`` (pass ``window`` to skip resolving it for each row)."""
     tenant = g.tenant
-    window = settings_of(petition)["warning_days"]
+    if window is None:
+        window = settings_of(petition)["warning_days"]
     due: list[tuple[str, Any]] = []
     if petition.state in ("registered", "screening"):
         due.append((_("受理期限"), petition.accept_due))

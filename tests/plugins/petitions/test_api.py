@@ -27,7 +27,11 @@ def test_register_a_named_petition(world: World):
     assert person["id_number"] != ident() and person["id_number"].startswith("330")
     assert "*" in person["id_number"]
     assert body["accept_due"] >= (date.today() + timedelta(days=15)).isoformat()
-    assert "accept" in body["available_transitions"]
+    # Offered: moves this clerk may make now; send_back needs a petition from elsewhere,
+    # assign needs the approval permission.
+    offered = set(body["available_transitions"])
+    assert {"screen", "accept", "not_accept", "forward", "file"} <= offered
+    assert not offered & {"send_back", "assign", "approve"}
     history = world.call("clerk", "GET", f"/{body['id']}/history").get_json()
     assert [h["transition"] for h in history] == ["create"]
 

@@ -140,3 +140,10 @@ def test_upload_on_the_detail_page(world: World):
     )
     assert refused.status_code == 403
     assert world.count(Attachment) == 1
+
+
+def test_an_id_beyond_bigint_is_simply_not_found(world: World):
+    """(core.attachments.views) The fuzz suite's huge ids must be a 404, not a 500."""
+    token = {"Authorization": f"Bearer {world.tokens['clerk']}"}
+    response = world.client.get(f"/api/v1/t/county/attachments/{2**70}", headers=token)
+    assert response.status_code == 404

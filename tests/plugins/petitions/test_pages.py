@@ -161,6 +161,8 @@ def test_detail_offers_only_this_users_moves(world: World):
     html = text(world.page(f"/{pid}"))
     assert 'id="action-extend"' in html and 'id="action-draft"' in html
     assert "支持" in html and "属实" not in html  # outcomes for a request, not a report
+    world.fire("leader", pid, "extend", days=5, reason="调查")
+    assert 'id="action-extend"' not in text(world.page(f"/{pid}"))  # only once
 
 
 def test_moves_on_the_page_and_a_guard_refusal_shown_beside_the_form(world: World):
