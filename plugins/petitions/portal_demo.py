@@ -7,12 +7,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from core import clock
 from core.auth.users import system_actor
 from core.db import db
 from core.tenancy.models import Tenant
 from plugins.petitions import querycodes
-from plugins.petitions.models import Petition
+from plugins.petitions.models import Petition, PetitionQueryCode
 from plugins.petitions.services import register
 from plugins.petitions.workflow import PETITION_FLOW
 
@@ -21,7 +23,9 @@ log = logging.getLogger(__name__)
 DEMO_CODE = "ZUGDEM234567"
 
 
-def create_demo_data(tenant: Tenant) -> Petition:
+def create_demo_data(tenant: Tenant) -> Petition | None:
+    if db.session.scalar(select(PetitionQueryCode.id).limit(1)) is not None:
+        return None  # demo data once
     actor = system_actor()
     received = clock.today() - timedelta(days=20)
     petition = register(
