@@ -74,3 +74,15 @@ for _slug in notices.NOTICES:
         permission=VIEW,
         raw_response=MIMETYPES["docx"],
     )(_api_view(_slug))
+
+
+def notice_links(petition: Petition) -> list[tuple[str, str]]:
+    """(title, page URL) of each notice ``petition`` can print now, for its detail page
+    (inside a request of its tenant)."""
+    from flask import url_for
+
+    return [
+        (n.title, url_for(f"petitions_notices.{slug}_notice", petition_id=petition.id))
+        for slug, n in notices.NOTICES.items()
+        if n.applies(petition)
+    ]

@@ -290,3 +290,25 @@ def test_a_tenants_own_template_is_used(app, county, client, factory):
     assert upload.status_code == 200, upload.get_data(as_text=True)
     text = docx_text(_get(client, county, "clerk", "accepted", "acceptance").data)
     assert text.strip() == "本县自定义受理告知书 XF-2026-000002 信访人"
+
+
+def test_the_detail_page_can_link_the_notices_a_petition_reached(app, county):
+    from plugins.petitions.models import Petition
+    from plugins.petitions.notice_views import notice_links
+
+    with app.test_request_context(), tenant_scope(county["id"]):
+        from flask import g
+
+        g.tenant = db.session.get(Tenant, county["id"])
+        links = {
+            name: notice_links(db.session.get(Petition, county["ids"][name]))
+            for name in ("fresh", "accepted", "replied", "assigned")
+        }
+    replied = county["ids"]["replied"]
+    assert links["fresh"] == []
+    assert [t for t, _u in links["accepted"]] == ["受理告知书"]
+    assert links["replied"] == [
+        ("受理告知书", f"/t/county/petitions/{replied}/notices/acceptance.docx"),
+        ("答复意见书", f"/t/county/petitions/{replied}/notices/reply.docx"),
+    ]
+    assert [t for t, _u in links["assigned"]] == ["交办函"]
