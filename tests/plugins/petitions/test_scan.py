@@ -158,3 +158,19 @@ def test_the_hourly_look_finds_what_the_calendar_moved(new_petition, set_today):
     assert scan_thresholds()["petitions"] == 0
     db.session.expire_all()
     assert soon.light == "red"
+
+
+def test_the_dashboard_shows_the_lights_and_the_overdue(app, new_petition, factory, set_today):
+    from tests.factories import login
+
+    late = new_petition(summary="逾期未受理")
+    db.session.commit()
+    set_today(date(2026, 10, 9))
+    scan_all()
+    db.session.commit()
+    factory.user("county", "boss", roles=("admin", "petition_leader"))
+    client = app.test_client()
+    login(client, "boss")
+    html = client.get("/t/county/").get_data(as_text=True)
+    assert 'id="petition-lights"' in html and late.serial in html
+    assert "逾期 1 天" in html
