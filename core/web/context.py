@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
 from core.audit.labels import action_title
-from core.plugins.manager import hook_for
+from core.plugins.manager import hook_for, host
 
 
 def register_template_context(app: Flask) -> None:
@@ -36,7 +36,14 @@ def register_template_context(app: Flask) -> None:
             "nav_url": _nav_url,
             "get_locale": get_locale,
             "action_title": action_title,
+            "plugin_title": _plugin_title,
         }
+
+
+def _plugin_title(name: str) -> str:
+    """A plugin's title in the request's language (its key if it is not installed)."""
+    meta = host().metas.get(name)
+    return meta.localized_title() if meta else name
 
 
 def _nav_url(endpoint: str) -> str:
