@@ -19,12 +19,12 @@ in turn. Figures only: nothing is asserted about time.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from datetime import date, datetime
 from datetime import time as dtime
 
 from sqlalchemy import create_engine, pool, text
+from timing import timed
 
 from core import clock
 from core.app import create_app
@@ -154,15 +154,6 @@ def seed(owner_url: str, tenants: int, records: int, postings: int, loans: int) 
     engine.dispose()
 
 
-def timed(fn, repeat: int = 10) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), max(samples)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--owner-url", required=True)
@@ -219,14 +210,14 @@ def main() -> None:
                     lambda: ledger.statement(date(2025, 1, 1), date(2025, 12, 31)),
                 ),
             ):
-                median, worst = timed(fn)
+                median, worst = timed(fn, repeat=10)
                 print(f"{label:<28}: median {median:7.2f} ms, max {worst:7.2f} ms")
 
             def scan() -> None:
                 jobs.scan_arrears()
                 db.session.rollback()  # measure the same work every time
 
-            median, worst = timed(scan)
+            median, worst = timed(scan, repeat=10)
             print(f"{'arrears scan, one tenant':<28}: median {median:7.2f} ms, max {worst:7.2f} ms")
             plan = db.session.execute(
                 text(

@@ -9,10 +9,10 @@ prints the query plans, which must use the tenant-leading indexes.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 from sqlalchemy import create_engine, pool, select, text
+from timing import timed
 
 from core.api.pagination import keyset_page
 from core.app import create_app
@@ -54,15 +54,6 @@ def seed(owner_url: str, tenants: int, members: int) -> None:
         )
         conn.execute(text("ANALYZE"))
     engine.dispose()
-
-
-def timed(fn, repeat: int = 20) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), max(samples)
 
 
 def main() -> None:

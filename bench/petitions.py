@@ -17,11 +17,11 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask import Flask
 from sqlalchemy import create_engine, pool, select, text, tuple_
+from timing import best_of
 
 from core import clock
 from core.api.pagination import decode_cursor
@@ -174,16 +174,6 @@ def _bench_tenant(app: Flask) -> Tenant:
     ).scalar_one()
 
 
-def _best_of(runs: int, fn: Callable[[], object]) -> float:
-    """The fastest of ``runs`` calls, in milliseconds (warm cache: what a user sees)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return min(times)
-
-
 def time_list_and_statistics(app: Flask) -> dict[str, float]:
     """One tenant's list (first page; the last keyset page) and the year's statistics,
     through the same functions the API calls, as the app role under RLS."""
@@ -197,15 +187,15 @@ def time_list_and_statistics(app: Flask) -> dict[str, float]:
                 deep_cursor = cursor
                 cursor = petition_page({"limit": 50, "cursor": cursor}).next_cursor
                 pages += 1
-            figures["list_first_ms"] = _best_of(5, lambda: petition_page({"limit": 50}))
-            figures["list_deep_ms"] = _best_of(
+            figures["list_first_ms"] = best_of(5, lambda: petition_page({"limit": 50}))
+            figures["list_deep_ms"] = best_of(
                 5, lambda: petition_page({"limit": 50, "cursor": deep_cursor})
             )
-            figures["list_state_ms"] = _best_of(
+            figures["list_state_ms"] = best_of(
                 5, lambda: petition_page({"limit": 50, "state": "in_handling"})
             )
             year = {"period": "year", "year": clock.today().year}
-            figures["statistics_year_ms"] = _best_of(3, lambda: compute(tenant, year))
+            figures["statistics_year_ms"] = best_of(3, lambda: compute(tenant, year))
             print(f"list, first page (50):         {figures['list_first_ms']:8.1f} ms")
             print(f"list, page {pages} (deepest):      {figures['list_deep_ms']:8.1f} ms")
             print(f"list, state=in_handling:       {figures['list_state_ms']:8.1f} ms")

@@ -19,11 +19,11 @@ Then, as the non-owner app role under row-level security:
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 from sqlalchemy import create_engine, pool, text
 from sqlalchemy.dialects import postgresql
+from timing import timed
 
 from core import clock
 from core.app import create_app
@@ -132,15 +132,6 @@ def seed(owner_url: str, tenants: int, items: int) -> None:
         )
         conn.execute(text("ANALYZE"))
     engine.dispose()
-
-
-def timed(fn, repeat: int = 20) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), max(samples)
 
 
 def explain(statement, tenant_id: int) -> list[str]:

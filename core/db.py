@@ -33,6 +33,9 @@ NAMING_CONVENTION = {
 
 #: 64-bit ids on PostgreSQL; SQLite only auto-increments a column typed INTEGER.
 BigId = BigInteger().with_variant(Integer, "sqlite")
+#: The largest id a BIGINT column holds: an id from a URL or a form above it is simply
+#: "not found" (asking the database would overflow the driver).
+MAX_DB_ID = 2**63 - 1
 
 #: Tables that belong to the platform rather than to one tenant.
 GLOBAL_TABLES: set[str] = {

@@ -16,9 +16,8 @@ from core.attachments.filetypes import TYPES
 from core.attachments.kinds import DECLARED
 from core.attachments.models import Attachment
 from core.audit.service import record
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.exports import content_disposition
-from core.orgs.schemas import MAX_DB_ID
 from core.plugins.manager import is_enabled
 from core.routing import tenant_blueprint
 

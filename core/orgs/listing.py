@@ -9,9 +9,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from core.api.pagination import BadCursor, Page, decode_cursor, keyset_page
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.orgs.models import VETERAN_BEFORE, Member
-from core.orgs.schemas import MAX_DB_ID
 from core.orgs.units import descendant_ids
 
 

@@ -17,11 +17,11 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from core.audit.service import record
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.orgs import id_numbers
 from core.orgs.changes import apply_changes, snapshot
 from core.orgs.models import Member
-from core.orgs.schemas import MAX_DB_ID, member_problems
+from core.orgs.schemas import member_problems
 
 MEMBER_FIELDS = (
     "name",

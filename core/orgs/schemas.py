@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from core import clock
 from core.auth.users import current_actor
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.orgs import id_numbers
 from core.orgs.models import (
     GENDERS,
@@ -39,8 +39,6 @@ from core.orgs.models import (
     OrgUnit,
 )
 
-#: The largest id a BIGINT column holds: anything above is simply "not found".
-MAX_DB_ID = 2**63 - 1
 #: The earliest plausible date of joining the Party (it was founded in 1921).
 EARLIEST_JOINING = date(1921, 1, 1)
 ADULT_AGE = 18

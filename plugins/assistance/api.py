@@ -19,8 +19,7 @@ from core.api.pagination import BadCursor, CursorQuery, Page, decode_cursor, key
 from core.api.routes import api_route
 from core.attachments.services import save_all
 from core.auth.users import current_actor
-from core.db import db
-from core.orgs.schemas import MAX_DB_ID
+from core.db import MAX_DB_ID, db
 from core.routing import tenant_blueprint
 from core.workflow import TransitionForbidden, Workflow
 from plugins.assistance import ledger, services

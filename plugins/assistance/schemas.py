@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from core.api.pagination import CursorQuery
 from core.attachments.schemas import AttachmentOut
-from core.orgs.schemas import MAX_DB_ID
+from core.db import MAX_DB_ID
 from plugins.assistance.ledger import SOURCES
 from plugins.assistance.models import CATEGORIES, CAUSES, GRANT_KINDS, GUARANTORS, LEVELS, RELATIONS
 from plugins.assistance.services import MAX_AMOUNT_FEN, MAX_INCOME_FEN

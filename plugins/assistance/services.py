@@ -19,9 +19,8 @@ from sqlalchemy import func, select
 
 from core import clock
 from core.audit.service import record as audit
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.orgs.models import Member
-from core.orgs.schemas import MAX_DB_ID
 from core.serials import next_serial
 from core.workflow import TransitionForbidden
 from plugins.assistance import ledger

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
 from core.auth.users import current_actor
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.routing import tenant_blueprint
 from plugins.petitions import crosstenant, escalation, longterm
 from plugins.petitions.models import LongtermPetitioner, Petition
@@ -33,7 +33,6 @@ bp = tenant_blueprint(
 bp.template_folder = "templates"
 
 VIEW, REGISTER, APPROVE = "petitions.view", "petitions.register", "petitions.approve"
-MAX_DB_ID = 2**63 - 1
 
 
 def _petition_or_404(petition_id: int) -> Petition:

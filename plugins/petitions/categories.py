@@ -19,11 +19,10 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from core.audit.service import record
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.workflow import WorkflowError
 from plugins.petitions.models import Petition, PetitionCategory
 
-MAX_DB_ID = 2**63 - 1
 CATEGORY_FIELDS = ("name", "parent_id", "sort_order", "is_active")
 
 #: The default taxonomy, from the organization departments' usual petition categories

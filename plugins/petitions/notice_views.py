@@ -13,9 +13,8 @@ from __future__ import annotations
 from flask import abort, g
 
 from core.api.routes import api_route
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.exports import MIMETYPES, download_response
-from core.orgs.schemas import MAX_DB_ID
 from core.routing import require_permission, tenant_blueprint
 from plugins.petitions import notices
 from plugins.petitions.models import Petition

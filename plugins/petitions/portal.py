@@ -33,9 +33,9 @@ from sqlalchemy import select
 from core import clock
 from core.attachments.services import Upload, save_all
 from core.auth.users import system_actor
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.i18n import N_
-from core.orgs.schemas import MAX_DB_ID, IdNumber, Text
+from core.orgs.schemas import IdNumber, Text
 from core.plugins.manager import is_enabled
 from core.plugins.settings import resolved_settings
 from core.ratelimit import Decision, client_key, limiter

@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 from core import clock
 from core.api.pagination import BadCursor, Page, decode_cursor, keyset_page
 from core.auth.users import current_actor
-from core.db import db
-from plugins.petitions.categories import MAX_DB_ID, descendant_ids
+from core.db import MAX_DB_ID, db
+from plugins.petitions.categories import descendant_ids
 from plugins.petitions.models import COLLECTIVE_FROM, Petition
 from plugins.petitions.workflow import UNDECIDED
 

@@ -30,9 +30,9 @@ from core import clock
 from core.api.fields import UtcDateTime
 from core.attachments.schemas import AttachmentOut
 from core.auth.models import Membership
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.orgs.schemas import EXPORT_FORMAT, IdNumber, Text, WholeNumber, find_unit
-from plugins.petitions.categories import MAX_DB_ID, category_problem
+from plugins.petitions.categories import category_problem
 from plugins.petitions.models import (
     CHANNELS,
     KINDS,

@@ -23,7 +23,7 @@ from core import clock
 from core.attachments import services as attachments
 from core.auth.models import Membership, User
 from core.calendar import subtract_working_days
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.orgs.models import OrgUnit
 from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
@@ -69,7 +69,7 @@ ITEM_FIELDS = {
 def get(model: type, ident: Any) -> Any:
     """``db.session.get`` for ids from URLs and forms: one beyond BIGINT is nobody's row
     (and would overflow the driver)."""
-    if not isinstance(ident, int) or not 0 < ident < 2**63:
+    if not isinstance(ident, int) or not 0 < ident <= MAX_DB_ID:
         return None
     return db.session.get(model, ident)
 
