@@ -337,21 +337,13 @@ def serve(host: str, port: int, demo: bool) -> None:
 @with_appcontext
 def worker(burst: bool, no_scheduler: bool, maintenance_interval: int) -> None:
     """Run an RQ worker (with RQ's scheduler) and Zugong's periodic-job scheduler."""
-    from redis import Redis
-    from rq import Queue, Worker
-
-    from core.jobs.runner import set_worker_app
-    from core.jobs.scheduler import start_scheduler_thread
+    from core.jobs import worker as rq_worker
 
     app = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
         raise click.ClickException(
             "ZUGONG_REDIS_URL is not set (embedded mode runs jobs inside `zugong serve`)"
         )
-    set_worker_app(app)
-    if not no_scheduler and not burst:
-        start_scheduler_thread(app)
-    connection = Redis.from_url(app.config["REDIS_URL"])
-    queue = Queue(app.config["RQ_QUEUE"], connection=connection)
-    rq_worker = Worker([queue], connection=connection, maintenance_interval=maintenance_interval)
-    rq_worker.work(with_scheduler=True, burst=burst, logging_level=app.config["LOG_LEVEL"])
+    rq_worker.run(
+        app, burst=burst, periodic=not no_scheduler, maintenance_interval=maintenance_interval
+    )

@@ -118,6 +118,11 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
             "core.jobs.maintenance:purge_old_occasions",
             timedelta(days=1),
         ),
+        PeriodicJob(
+            "core.purge_job_outbox",
+            "core.jobs.outbox:purge_sent",
+            timedelta(days=1),
+        ),
     ]
 
 

@@ -45,6 +45,7 @@ GLOBAL_TABLES: set[str] = {
     "login_attempts",
     "calendar_days",
     "calendar_years",
+    "job_outbox",
     "alembic_version",
 }
 

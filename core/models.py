@@ -5,7 +5,7 @@ from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, Membership, MembershipRole, Role, User
 from core.calendar import CalendarDay, CalendarYear
 from core.documents.models import DocumentTemplate
-from core.jobs.models import Occasion
+from core.jobs.models import Occasion, OutboxJob
 from core.orgs.models import Member, OrgUnit
 from core.serials import SerialCounter
 from core.tenancy.models import Tenant, TenantPlugin
@@ -24,6 +24,7 @@ __all__ = [
     "Membership",
     "MembershipRole",
     "Occasion",
+    "OutboxJob",
     "OrgUnit",
     "Role",
     "SerialCounter",

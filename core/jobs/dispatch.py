@@ -5,6 +5,10 @@ transaction (or the savepoint it was enqueued in) rolls back. Inside a request o
 there is always such a transaction: the request's (``core.app`` commits it when the
 response is a success) or the job's (:mod:`core.jobs.runner`). Elsewhere (a CLI command
 between transactions) a job is queued at once.
+
+On RQ the job is written to the outbox table inside that transaction
+(:mod:`core.jobs.outbox`), so a commit while Redis is down loses nothing; in-process
+(embedded) it is held in the session until the commit.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ IN_PROCESS_MAX_WAIT = 5
 #: RQ allows these characters in a job id; ours adds the tenant in front.
 _JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,150}")
 _PENDING = "zugong_pending_jobs"
+_OUTBOX = "zugong_outbox_ids"
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,12 @@ def _defer(call: JobCall) -> None:
             return
         # The request (or job) will commit or roll back: make that the job's transaction.
         session.begin()
+    if isinstance(backend(), RQBackend):
+        from core.jobs import outbox
+
+        # The row rolls back with its transaction or savepoint: nothing to track here.
+        session.info.setdefault(_OUTBOX, []).append(outbox.write(call))
+        return
     owner = session.get_nested_transaction() or session.get_transaction()
     session.info.setdefault(_PENDING, []).append((call, owner))
 
@@ -157,6 +168,13 @@ def _defer(call: JobCall) -> None:
 def _dispatch_pending(session: TenantSession) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released: its jobs wait for the outer transaction
+    sent = session.info.pop(_OUTBOX, None)
+    if sent:
+        from core.jobs import outbox
+
+        # Rows a savepoint rolled back are simply not found. Whatever is not sent now
+        # (Redis down) the worker's drain sends later.
+        outbox.drain(current_app._get_current_object(), sent)
     for call, _owner in session.info.pop(_PENDING, []):
         try:
             submit(call)
@@ -177,6 +195,7 @@ def _drop_rolled_back(session: TenantSession, previous: Any) -> None:
 def _forget_unfinished(session: TenantSession, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)  # closed without commit: nothing to queue
+        session.info.pop(_OUTBOX, None)
 
 
 def _inside(transaction: Any, ancestor: Any) -> bool:
@@ -226,7 +245,7 @@ class RQBackend:
         self.intervals = retry_intervals(app)
         self.timeout = app.config.get("JOB_TIMEOUT")  # None: RQ's default, 180 s
 
-    def submit(self, call: JobCall) -> bool:
+    def submit(self, call: JobCall, outbox_id: int | None = None) -> bool:
         """Queue ``call``; ``False`` if a job with its key is still pending."""
         from rq.exceptions import DuplicateJobError
 
@@ -234,21 +253,41 @@ class RQBackend:
             self._enqueue(call, unique=False)
             return True
         try:
-            self._enqueue(call, unique=True)
+            self._enqueue(call, unique=True, outbox_id=outbox_id)
             return True
         except DuplicateJobError:
-            if self._pending(call.key):
+            if self._pending(call.key, outbox_id):
                 log.info("job %s is already queued or running", call.key)
                 return False
         # The earlier job with this id is finished or failed: replace it.
         try:
-            self._enqueue(call, unique=True)
+            self._enqueue(call, unique=True, outbox_id=outbox_id)
             return True
         except DuplicateJobError:
             log.info("job %s was queued concurrently", call.key)
             return False
 
-    def _enqueue(self, call: JobCall, unique: bool) -> Any:
+    def send(self, outbox_id: int, call: JobCall) -> bool:
+        """Queue the outbox row ``outbox_id``; ``False`` if it (or a pending job with
+        its key) is already on RQ, e.g. when a drain died before marking it sent."""
+        from rq.exceptions import DuplicateJobError
+
+        if call.key is not None:
+            return self.submit(call, outbox_id)
+        try:
+            self._enqueue(call, unique=True, job_id=f"outbox-{outbox_id}")
+            return True
+        except DuplicateJobError:
+            log.info("outbox job %s is already on RQ", outbox_id)
+            return False
+
+    def _enqueue(
+        self,
+        call: JobCall,
+        unique: bool,
+        job_id: str | None = None,
+        outbox_id: int | None = None,
+    ) -> Any:
         from rq import Retry
 
         retry = (
@@ -259,14 +298,15 @@ class RQBackend:
         return self.queue.enqueue_call(
             self.RUN,
             args=(asdict(call),),
-            job_id=call.key,
+            job_id=job_id or call.key,
             unique=unique,
+            meta=None if outbox_id is None else {"outbox": outbox_id},
             retry=retry,
             timeout=self.timeout,
             description=f"{call.path} tenant={call.tenant_id} plugin={call.plugin}",
         )
 
-    def _pending(self, key: str) -> bool:
+    def _pending(self, key: str, outbox_id: int | None = None) -> bool:
         from rq.exceptions import NoSuchJobError
         from rq.job import Job, JobStatus
 
@@ -274,6 +314,8 @@ class RQBackend:
             job = Job.fetch(key, connection=self.redis)
         except NoSuchJobError:
             return False
+        if outbox_id is not None and job.meta.get("outbox") == outbox_id:
+            return True  # this very row was sent before: it must not run again
         done = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
         if job.get_status(refresh=False) not in done:
             return True

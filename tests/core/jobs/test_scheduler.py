@@ -17,7 +17,8 @@ SCAN = "tests.core.jobs.testjobs.jobs:scan"
 PLATFORM_SCAN = "tests.core.jobs.testjobs.jobs:platform_scan"
 PURGE = "core.auth.login:purge_old_attempts"  # core's own, every 6 hours
 PURGE_OCCASIONS = "core.jobs.maintenance:purge_old_occasions"  # core's own, daily
-CORE_JOBS = {PURGE, PURGE_OCCASIONS}
+PURGE_OUTBOX = "core.jobs.outbox:purge_sent"  # core's own, daily
+CORE_JOBS = {PURGE, PURGE_OCCASIONS, PURGE_OUTBOX}
 
 
 def _tenants(app) -> dict[str, int]:
@@ -63,11 +64,12 @@ def test_each_job_goes_out_once_per_slot_to_the_tenants_enabling_its_plugin(jobs
             (PLATFORM_SCAN, None),
             (PURGE, None),
             (PURGE_OCCASIONS, None),
+            (PURGE_OUTBOX, None),
         ],
         key=str,
     )
     assert {c.plugin for c in _ours(first) if c.path not in CORE_JOBS} == {"testjobs"}
-    assert [c.user_id for c in _ours(first)] == [None] * 5
+    assert [c.user_id for c in _ours(first)] == [None] * 6
     # The inline backend ran them: the tenant scans wrote into their own tenants.
     assert sorted(n["tenant"] for n in tasks.RAN if n["job"] == "scan") == [t["a"], t["b"]]
     assert [n["tenant"] for n in tasks.RAN if n["job"] == "platform_scan"] == [None]
@@ -92,10 +94,10 @@ def test_two_schedulers_sharing_redis_dispatch_a_slot_once(rq_app):
     first = one.tick(NOW)
     second = two.tick(NOW)
 
-    assert len(_ours(first)) == 5
+    assert len(_ours(first)) == 6
     assert second == []
     queue = queue_of(rq_app)
-    assert len(_queued(queue)) == 5
+    assert len(_queued(queue)) == 6
     assert {job.args[0]["tenant_id"] for job in _queued(queue)} == {t["a"], t["b"], None}
     assert tasks.RAN == []  # queued, not run here
 
@@ -103,4 +105,4 @@ def test_two_schedulers_sharing_redis_dispatch_a_slot_once(rq_app):
         [(SCAN, t["a"]), (SCAN, t["b"]), (PLATFORM_SCAN, None)], key=str
     )
     assert one.tick(NOW + HOUR) == []
-    assert len(_queued(queue)) == 8
+    assert len(_queued(queue)) == 9
