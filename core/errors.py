@@ -5,20 +5,26 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, NotFound
 
 from core.api.messages import localize
 from core.api.pagination import BadCursor
 from core.api.problem import plain, problem, wants_problem_json
 from core.api.routes import RequestBodyError
+from core.db import db
 from core.routing import TokenRejected, Unauthenticated, login_redirect
 from core.workflow import WorkflowError
 
 log = logging.getLogger(__name__)
+#: Seconds a client is asked to wait when a backing service is unreachable.
+UNAVAILABLE_RETRY_AFTER = 30
 _TENANT_PATH = re.compile(r"^/(t|p|api/v1/t)/[^/]+/")
 
 
@@ -81,9 +87,36 @@ def register_error_handlers(app: Flask) -> None:
             return problem(400, message)
         return render_template("error.html", status=400, message=message), 400
 
+    @app.errorhandler(RedisConnectionError)
+    @app.errorhandler(RedisTimeoutError)
+    def _redis_unreachable(exc: Exception):
+        # Redis holds the portal's limits (and the RQ queue): without it, say so, and
+        # change nothing, rather than a bare 500.
+        log.error("Redis is unreachable: %s", exc)
+        return _unavailable()
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError):
+        if not exc.connection_invalidated:
+            return _unexpected(exc)
+        log.error("database connection lost: %s", exc.orig)  # the pool reconnects
+        db.session.rollback()
+        return _unavailable()
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unhandled error")
         if wants_problem_json():
             return problem(500)
         return render_template("error.html", status=500, message=None), 500
+
+
+def _unavailable():
+    """503 with a Retry-After: the request changed nothing (its transaction rolled back)."""
+    message = _("服务暂时不可用，请稍后再试。")
+    if wants_problem_json():
+        response = problem(503, message)
+    else:
+        response = make_response(render_template("error.html", status=503, message=message), 503)
+    response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response

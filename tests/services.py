@@ -46,3 +46,10 @@ def app_url(owner_url: str) -> str:
     parts = urlsplit(owner_url)
     netloc = f"{PG_APP_ROLE}@{parts.hostname}:{parts.port}"
     return parts._replace(netloc=netloc).geturl()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (for a server a test starts, or one that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -31,7 +31,7 @@ DRAIN_INTERVAL = 2
 class SupervisingWorker(Worker):
     """An RQ worker that restarts its scheduler within :data:`DEQUEUE_WAIT` seconds."""
 
-    _buried_scheduler: object | None = None
+    _reported: object | None = None
 
     @property
     def dequeue_timeout(self) -> int:
@@ -41,17 +41,27 @@ class SupervisingWorker(Worker):
     def should_run_maintenance_tasks(self) -> bool:
         return super().should_run_maintenance_tasks or self._scheduler_died()
 
+    def run_maintenance_tasks(self) -> None:
+        if self._scheduler_died():
+            process = self.scheduler._process
+            if process is not self._reported:  # once per death, however long it takes
+                self._reported = process
+                log.error(
+                    "RQ scheduler (pid %s) died with exit code %s: restarting it",
+                    process.pid,
+                    process.exitcode,
+                )
+            # Its lock carries the scheduler's name, which the restarted one keeps, so
+            # it is taken back at once (RQ would otherwise wait for it to expire).
+            self.scheduler.acquire_locks(auto_start=True)
+            if not super().should_run_maintenance_tasks:
+                return
+        super().run_maintenance_tasks()
+
     def _scheduler_died(self) -> bool:
-        """Whether the scheduler process this worker started has exited (once per death:
-        if RQ cannot take the lock back, the regular passes keep trying)."""
+        """Whether the scheduler process this worker started has exited."""
         process = self.scheduler._process if self.scheduler else None
-        if process is None or process is self._buried_scheduler or process.is_alive():
-            return False
-        self._buried_scheduler = process
-        log.error(
-            "RQ scheduler (pid %s) died with code %s: restarting it", process.pid, process.exitcode
-        )
-        return True
+        return process is not None and not process.is_alive()
 
 
 def run(app: Flask, *, burst: bool, periodic: bool, maintenance_interval: int) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
@@ -68,3 +72,32 @@ def work_burst(app: Flask) -> None:
         runner._worker_app, runner._pool_pid = previous
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+
+
+ROOT = Path(__file__).resolve().parents[3]
+ZUGONG = Path(sys.executable).with_name("zugong")
+
+
+def worker_process(app: Flask, *args: str) -> subprocess.Popen:
+    """``zugong worker *args`` as a real process (in its own session) on ``app``'s
+    database, Redis and queue; its output is piped."""
+    env = {
+        **os.environ,
+        "ZUGONG_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "ZUGONG_OWNER_DATABASE_URL": app.config["OWNER_DATABASE_URL"],
+        "ZUGONG_REDIS_URL": app.config["REDIS_URL"],
+        "ZUGONG_RQ_QUEUE": app.config["RQ_QUEUE"],
+        "ZUGONG_INSTANCE_PATH": app.instance_path,
+        "ZUGONG_SECRET_KEY": "test-secret-key",
+        "ZUGONG_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),  # the job functions live in the tests package
+    }
+    return subprocess.Popen(
+        [str(ZUGONG), "worker", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )

@@ -105,3 +105,14 @@ def wait_then_serial(event: str) -> str:
     """Waits (at most 10 s) for the test to set ``EVENTS[event]`` (in-process only)."""
     EVENTS[event].wait(10)
     return next_serial("GATE")
+
+
+def fails_first(prefix: str, counter_key: str) -> str:
+    """Writes a serial, and fails the first attempt (counted in Redis, so across worker
+    processes): the serial that stays is the retry's."""
+    from redis import Redis
+
+    serial = next_serial(prefix)
+    if Redis.from_url(current_app.config["REDIS_URL"]).incr(counter_key) == 1:
+        raise RuntimeError("the first attempt fails on purpose")
+    return serial

@@ -19,39 +19,20 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 
 from core.jobs import enqueue
-from tests.core.jobs.helpers import acting, audit_entries, queue_of, serial_value
+from tests.core.jobs.helpers import (
+    acting,
+    audit_entries,
+    queue_of,
+    serial_value,
+    worker_process,
+)
 from tests.factories import Factory
 
-ROOT = Path(__file__).resolve().parents[3]
-ZUGONG = Path(sys.executable).with_name("zugong")
 TASKS = "tests.core.jobs.tasks"
 
 
-def _worker(app: Flask, *args: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "ZUGONG_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "ZUGONG_OWNER_DATABASE_URL": app.config["OWNER_DATABASE_URL"],
-        "ZUGONG_REDIS_URL": app.config["REDIS_URL"],
-        "ZUGONG_RQ_QUEUE": app.config["RQ_QUEUE"],
-        "ZUGONG_INSTANCE_PATH": app.instance_path,
-        "ZUGONG_SECRET_KEY": "test-secret-key",
-        "ZUGONG_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),  # the job functions live in the tests package
-    }
-    return subprocess.Popen(
-        [str(ZUGONG), "worker", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-
-
 def _burst(app: Flask) -> str:
-    process = _worker(app, "--burst")
+    process = worker_process(app, "--burst")
     output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     return output
@@ -87,7 +68,7 @@ def test_a_job_of_a_killed_worker_is_requeued_by_maintenance_and_completes(
         enqueue(f"{TASKS}:blocked_serial", prefix="K", block_key=block)
     [job_id] = queue.job_ids
 
-    worker = _worker(app, "--burst")
+    worker = worker_process(app, "--burst")
     try:
         deadline = time.monotonic() + 30
         while not redis.exists(f"{block}:running"):

@@ -16,6 +16,7 @@ from core.db import db
 from core.workflow import StateChange
 from plugins.petitions.models import PetitionQueryCode
 from tests.plugins.petitions.portal_world import TODAY, PortalWorld, build_portal
+from tests.services import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -338,6 +339,23 @@ def test_the_limits_hold_across_processes_with_redis(app, sibling_app, redis_url
 
     keys = Redis.from_url(redis_url).keys("zugong:rate:petitions.portal.submit:*")
     assert len(keys) == 1
+
+
+def test_the_portal_answers_503_in_chinese_while_redis_is_down(app, sibling_app, factory):
+    """Its limits live in Redis: without Redis it refuses clearly and writes nothing."""
+    down = sibling_app("portal-redis-down", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    world = build_portal(down, down.test_client(), factory)
+
+    page = world.file()
+    assert page.status_code == 503
+    assert "服务暂时不可用，请稍后再试。" in page.get_data(as_text=True)
+    assert int(page.headers["Retry-After"]) > 0
+    api = world.api("/petitions", {"kind": "request", "summary": "一件", "is_anonymous": True})
+    assert api.status_code == 503 and api.mimetype == "application/problem+json"
+    assert api.get_json()["detail"] == "服务暂时不可用，请稍后再试。"
+    lookup = world.api("/lookup", {"serial": "X", "code": "2345-6789-ABCD"})
+    assert lookup.status_code == 503
+    assert world.petitions() == []
 
 
 # -- hostile and wrong input ------------------------------------------------------------
