@@ -133,10 +133,16 @@ def _register_request_lifecycle(app: Flask) -> None:
     @app.after_request
     def _commit_or_roll_back(response):
         # One transaction per request: kept only when the request succeeded.
-        if response.status_code < 400:
-            db.session.commit()
-        else:
+        if response.status_code >= 400:
             db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except Exception as exc:
+            # Not saved (e.g. the connection was cut): the success must not go out. An
+            # exception here would escape Flask's error handlers, so hand it to them.
+            db.session.rollback()
+            return app.make_response(app.handle_user_exception(exc))
         return response
 
     @app.teardown_request

@@ -64,9 +64,7 @@ def test_a_rolled_back_savepoint_takes_its_job_with_it(rq_app):
     assert job.args[0]["kwargs"] == {"prefix": "KEPT"}
 
 
-def test_a_job_that_could_not_be_sent_waits_in_the_outbox_for_the_next_drain(
-    rq_app, monkeypatch
-):
+def test_a_job_that_could_not_be_sent_waits_in_the_outbox_for_the_next_drain(rq_app, monkeypatch):
     alpha = Factory(rq_app).tenant("alpha")
     backend = rq_app.extensions["zugong.jobs"]
     real_send = backend.send
