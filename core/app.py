@@ -9,12 +9,15 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import core_plugin, models  # noqa: F401 - registers every core model
 from core.config import load_config
 from core.db import db
 from core.plugins.manager import PluginHost
+
+log = logging.getLogger(__name__)
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -84,8 +87,14 @@ def select_locale() -> str:
     if chosen:
         return chosen
     user = g.get("user")
-    if user is not None and user.locale:
-        return user.locale
+    try:
+        locale = user.locale if user is not None else None
+    except SQLAlchemyError:
+        # Reading it needs the database, which just failed: the error page that asked
+        # for the language must still be answered, so the browser's languages decide.
+        locale = None
+    if locale:
+        return locale
     best = request.accept_languages.best_match(["zh", "en"])
     return "en" if best == "en" else "zh_Hans_CN"
 
@@ -147,4 +156,11 @@ def _register_request_lifecycle(app: Flask) -> None:
 
     @app.teardown_request
     def _leave_tenant(_exc: BaseException | None) -> None:
+        # The request's transaction ended in _commit_or_roll_back; one opened since (an
+        # error page reading the user) holds only reads. End it first, so that leaving
+        # the scope has no transaction to update over a connection that may be dead.
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            log.warning("rollback at the end of a request failed", exc_info=True)
         leave_tenant()

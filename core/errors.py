@@ -117,6 +117,13 @@ def _unavailable():
     if wants_problem_json():
         response = problem(503, message)
     else:
-        response = make_response(render_template("error.html", status=503, message=message), 503)
+        try:
+            page = render_template("error.html", status=503, message=message)
+        except Exception:
+            # The layout reads the user and the tenant: with the service still failing,
+            # the message goes out as plain text rather than not at all.
+            log.exception("the 503 page could not be rendered")
+            page = message
+        response = make_response(page, 503)
     response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
     return response

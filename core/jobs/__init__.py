@@ -9,7 +9,8 @@
 
 A job carries its tenant (default: the one in scope), its plugin (default: the plugin
 whose package holds the function) and its user; it is dispatched only after the current
-transaction commits, and dropped if it rolls back. The worker re-enters the tenant scope
+transaction commits, and dropped if it rolls back (on RQ it is an outbox row of that
+transaction, :mod:`core.jobs.outbox`, so Redis being down at the commit loses nothing). The worker re-enters the tenant scope
 before running it, refuses it where its plugin is disabled, and retries it when it fails
 (:mod:`core.jobs.runner`). Arguments are JSON values: pass ids, not objects.
 """
