@@ -60,7 +60,10 @@ class OwnRedis:
 @pytest.fixture
 def own_redis() -> Iterator[OwnRedis]:
     if shutil.which("redis-server") is None:
-        services.require("redis://127.0.0.1:1/0", "redis-server (to start a Redis of its own)")
+        message = "redis-server is not on the PATH (the test starts a Redis of its own)"
+        if services.in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
     server = OwnRedis()
     server.start()
     yield server
