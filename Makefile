@@ -16,16 +16,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/zugong serve
 
-# -n auto: one pytest-xdist worker per core, each on a database and Redis db of its own.
+# -n auto: one pytest-xdist worker per core, each on a database and Redis db of its own;
+# worksteal: a worker that runs dry takes tests queued for the other (with plain "load"
+# one worker sat idle for the last 10 minutes of a run while the other had the tail).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m tests.preflight
-	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 test-all: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m tests.preflight
-	$(BIN)/pytest -n auto --all-backends $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal --all-backends $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
