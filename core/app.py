@@ -39,7 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     db.init_app(app)
-    _enforce_sqlite_foreign_keys(app)
+    _configure_sqlite_connections(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
     csrf.init_app(app)
 
@@ -65,18 +65,22 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _enforce_sqlite_foreign_keys(app: Flask) -> None:
+def _configure_sqlite_connections(app: Flask) -> None:
     """SQLite ignores foreign keys unless asked, per connection; without them the
-    composite (tenant_id, id) references would not hold in the embedded mode."""
+    composite (tenant_id, id) references would not hold in the embedded mode. Tests also
+    turn ``synchronous`` off (``SQLITE_SYNCHRONOUS``)."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
         return
+    synchronous = app.config.get("SQLITE_SYNCHRONOUS")
 
     @event.listens_for(engine, "connect")
-    def _foreign_keys_on(dbapi_connection, _record) -> None:
+    def _pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        if synchronous:
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
 

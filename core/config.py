@@ -46,6 +46,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env("ENV") == "production",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Werkzeug's method for new password hashes; the test suite sets a cheap one.
+        "PASSWORD_HASH_METHOD": "scrypt",
+        # PRAGMA synchronous for the embedded SQLite; None keeps SQLite's own (FULL).
+        "SQLITE_SYNCHRONOUS": None,
     }
     config.update(overrides or {})
     config.setdefault(

@@ -10,7 +10,9 @@ from tests import services
 
 def main() -> int:
     checks = [
+        # The server only: the run creates (and at its end drops) databases of its own.
         ("PostgreSQL", services.reachable(services.PG_OWNER_URL), services.PG_OWNER_URL),
+        # Each test process leases a db 1-15 of this server.
         ("Redis", services.reachable(services.REDIS_URL), services.REDIS_URL),
         ("Chromium", shutil.which("chromium") is not None, "/usr/bin/chromium"),
     ]
