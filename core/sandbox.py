@@ -18,9 +18,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import nodes, pass_eval_context
 from jinja2.exceptions import TemplateRuntimeError
-from jinja2.runtime import Context, markup_join
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
@@ -80,7 +81,9 @@ class BoundedEnvironment(SandboxedEnvironment):
         self.steps = 0
         self.filters = {name: self._guarded(name, f) for name, f in self.filters.items()}
         self.filters[_COUNTED] = self._counted
-        self.filters[_JOINED] = self._joined
+        self.filters[_JOINED] = pass_eval_context(
+            lambda eval_ctx, parts: self._joined(eval_ctx, parts)  # a method cannot be marked
+        )
         self.globals["range"] = self._range
 
     # -- the budget ---------------------------------------------------------------------
@@ -121,12 +124,13 @@ class BoundedEnvironment(SandboxedEnvironment):
             self.step()
             yield item
 
-    def _joined(self, parts: list[Any]) -> Any:
+    def _joined(self, eval_ctx: EvalContext, parts: list[Any]) -> Any:
+        """``a ~ b`` as Jinja joins it (escaping where autoescape is on), measured first."""
         self.tick()
         total = sum(len(p) for p in parts if isinstance(p, str))
         if total > self.max_characters:
             raise RenderLimitExceeded("size", f"joining {total} characters")
-        return markup_join(parts) if self.autoescape else "".join(map(str, parts))
+        return markup_join(parts) if eval_ctx.autoescape else str_join(parts)
 
     def _range(self, *args: int) -> range:
         result = range(*args)

@@ -75,3 +75,23 @@ def test_ordinary_templates_render_as_before():
     assert render(source, rows=["甲", "乙"], name="张<三>") == (
         "1/2:甲 2/2:乙 张&lt;三&gt;同志 13800138000 第3号  x  |[1, 2, 3]|1024|---"
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{% for x in [1, 2, 3] %}{{ x }}{% endfor %}", "123"),
+        ("{% for k, v in {'a': 1}.items() %}{{ k }}={{ v }}{% endfor %}", "a=1"),
+        ("{% for x in rows if x %}{{ loop.revindex }}{% else %}无{% endfor %}", "21"),
+        ("{% for x in [] %}x{% else %}无{% endfor %}", "无"),
+        (
+            "{% for x in [[1], [2]] recursive %}{{ loop(x) if x is iterable else x }}{% endfor %}",
+            "12",
+        ),
+        ("{% autoescape false %}{{ '<b>' ~ name }}{% endautoescape %}", "<b>张<三>"),
+        ("{{ '<b>' ~ name }}", "&lt;b&gt;张&lt;三&gt;"),
+        ("{{ 'a' ~ 'b' }}", "ab"),
+    ],
+)
+def test_loops_and_joins_behave_as_in_jinja(source: str, expected: str):
+    assert render(source, rows=["甲", "", "乙"], name="张<三>") == expected
