@@ -21,7 +21,7 @@ from typing import IO, Any
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields
 from openpyxl import load_workbook
-from openpyxl.worksheet._reader import DIMENSION_TAG, ROW_TAG
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from core.api.messages import localize
@@ -34,6 +34,8 @@ MAX_ROWS = 10_000
 MAX_BLANK_ROWS = 1_000
 #: Columns read; an import template has a few dozen at most, a sheet can declare 16,384.
 MAX_COLUMNS = 200
+_DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
+_ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
 #: Sum of the archive members' declared sizes; zipfile refuses to inflate past them.
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 
@@ -213,7 +215,7 @@ def _read_raw_rows(
         raise FileRejected(
             gettext("文件超过 %(size)s MB 的上限", size=f"{max_bytes / 1024 / 1024:g}")
         )
-    _check_archive(data, last_row=1 + max_rows + MAX_BLANK_ROWS)
+    _check_archive(data, _last_row(max_rows))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
@@ -256,9 +258,9 @@ def _check_undimensioned_sheet(archive: zipfile.ZipFile, name: str, last_row: in
     try:
         with archive.open(name) as source:
             for _event, element in iterparse(source, events=("start",)):
-                if element.tag == DIMENSION_TAG:
+                if element.tag == _DIMENSION_TAG:
                     return
-                if element.tag == ROW_TAG:
+                if element.tag == _ROW_TAG:
                     rows += 1
                     if rows > last_row:
                         raise _sheet_too_long(last_row)
@@ -274,7 +276,7 @@ def _rows_of(
     headers: Mapping[str, str],
     max_rows: int,
 ) -> list[tuple[int, dict[str, Any]]]:
-    last_row = 1 + max_rows + MAX_BLANK_ROWS
+    last_row = _last_row(max_rows)
     if (sheet.max_row or 0) > last_row:  # the declared dimension, read before any row
         raise _sheet_too_long(last_row)
     # One row past the limit, so a missing or lying dimension is caught by reading too.
@@ -291,6 +293,11 @@ def _rows_of(
             raise FileRejected(gettext("数据超过 %(max)d 行的上限，请拆分后再导入", max=max_rows))
         found.append((row_number, values))
     return found
+
+
+def _last_row(max_rows: int) -> int:
+    """The last row a sheet may have: the header, the data rows and the blank allowance."""
+    return 1 + max_rows + MAX_BLANK_ROWS
 
 
 def _sheet_too_long(last_row: int) -> FileRejected:
