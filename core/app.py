@@ -33,6 +33,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     app.config.update(config)
+    from core.routing import DbIdConverter
+
+    app.url_map.converters["int"] = DbIdConverter  # before any route is added
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]

@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 
 from docxtpl import DocxTemplate
 from flask import Response
-from jinja2.sandbox import SandboxedEnvironment
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from core.sandbox import BoundedEnvironment
 
 ColumnKind = Literal["text", "int", "date", "datetime", "money"]
 FileKind = Literal["xlsx", "csv", "docx"]
@@ -196,10 +197,11 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Mapping[str, Any] | obje
 
 
 def render_docx(template: bytes | Path, context: Mapping[str, Any]) -> bytes:
-    """Tenants can replace templates, so Jinja runs sandboxed and escapes XML in values."""
+    """Tenants can replace templates, so Jinja runs sandboxed, bounded (a new budget per
+    document: :mod:`core.sandbox`) and escaping XML in values."""
     source = io.BytesIO(template) if isinstance(template, bytes) else template
     doc = DocxTemplate(source)
-    doc.render(dict(context), jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+    doc.render(dict(context), jinja_env=BoundedEnvironment(autoescape=True), autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

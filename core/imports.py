@@ -21,12 +21,21 @@ from typing import IO, Any
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields
 from openpyxl import load_workbook
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from core.api.messages import localize
 from core.exports import Column, ColumnKind, Sheet, xlsx_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+#: Rows a sheet may span after the header, blank ones included: blank rows cost reading
+#: time too, and a few KiB of XML can declare or hold millions of them.
+MAX_BLANK_ROWS = 1_000
+#: Columns read; an import template has a few dozen at most, a sheet can declare 16,384.
+MAX_COLUMNS = 200
+_DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
+_ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
 #: Sum of the archive members' declared sizes; zipfile refuses to inflate past them.
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 
@@ -206,7 +215,7 @@ def _read_raw_rows(
         raise FileRejected(
             gettext("文件超过 %(size)s MB 的上限", size=f"{max_bytes / 1024 / 1024:g}")
         )
-    _check_archive(data)
+    _check_archive(data, _last_row(max_rows))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
@@ -221,7 +230,7 @@ def _read_raw_rows(
         workbook.close()
 
 
-def _check_archive(data: bytes) -> None:
+def _check_archive(data: bytes, last_row: int) -> None:
     """Reject before openpyxl parses anything: not a zip, an .xls, encrypted, or a zip bomb."""
     if data.startswith(OLE_SIGNATURE):
         raise FileRejected(
@@ -236,6 +245,29 @@ def _check_archive(data: bytes) -> None:
         raise FileRejected(gettext("文件解压后过大，请拆分后再导入"))
     if "xl/workbook.xml" not in {member.filename for member in members}:
         raise FileRejected(_not_xlsx_message())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                _check_undimensioned_sheet(archive, member.filename, last_row)
+
+
+def _check_undimensioned_sheet(archive: zipfile.ZipFile, name: str, last_row: int) -> None:
+    """openpyxl sizes a sheet without a dimension by parsing all of it at load, so count
+    such a sheet's rows first, stopping at the limit (a declared one is checked later)."""
+    rows = 0
+    try:
+        with archive.open(name) as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == _DIMENSION_TAG:
+                    return
+                if element.tag == _ROW_TAG:
+                    rows += 1
+                    if rows > last_row:
+                        raise _sheet_too_long(last_row)
+    except FileRejected:
+        raise
+    except Exception as exc:
+        raise FileRejected(_corrupt_message()) from exc
 
 
 def _rows_of(
@@ -244,10 +276,16 @@ def _rows_of(
     headers: Mapping[str, str],
     max_rows: int,
 ) -> list[tuple[int, dict[str, Any]]]:
-    rows = sheet.iter_rows(values_only=True)
+    last_row = _last_row(max_rows)
+    if (sheet.max_row or 0) > last_row:  # the declared dimension, read before any row
+        raise _sheet_too_long(last_row)
+    # One row past the limit, so a missing or lying dimension is caught by reading too.
+    rows = sheet.iter_rows(max_row=last_row + 1, max_col=MAX_COLUMNS, values_only=True)
     columns = _map_header(next(rows, None), schema_fields, headers)
     found: list[tuple[int, dict[str, Any]]] = []
     for row_number, cells in enumerate(rows, start=2):
+        if row_number > last_row:
+            raise _sheet_too_long(last_row)
         values = _row_values(cells, columns, schema_fields)
         if not values:
             continue
@@ -255,6 +293,20 @@ def _rows_of(
             raise FileRejected(gettext("数据超过 %(max)d 行的上限，请拆分后再导入", max=max_rows))
         found.append((row_number, values))
     return found
+
+
+def _last_row(max_rows: int) -> int:
+    """The last row a sheet may have: the header, the data rows and the blank allowance."""
+    return 1 + max_rows + MAX_BLANK_ROWS
+
+
+def _sheet_too_long(last_row: int) -> FileRejected:
+    return FileRejected(
+        gettext(
+            "工作表超过 %(max)d 行（含空行）的上限，请删除多余的空行或拆分后再导入",
+            max=last_row,
+        )
+    )
 
 
 def _map_header(

@@ -16,12 +16,13 @@ from typing import Literal
 from flask import Blueprint, Response, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter, Map
 
 from core.auth.models import Membership, User
 from core.auth.permissions import permissions_of
 from core.auth.tokens import TokenExpired, token_user
 from core.auth.users import Actor
-from core.db import db
+from core.db import MAX_DB_ID, db
 from core.plugins.manager import is_enabled
 from core.tenancy import scope
 from core.tenancy.models import Tenant, tenant_by_slug
@@ -29,6 +30,15 @@ from core.tenancy.models import Tenant, tenant_by_slug
 Kind = Literal["pages", "api", "portal"]
 _PREFIX = {"pages": "/t/<tenant>", "api": "/api/v1/t/<tenant>", "portal": "/p/<tenant>"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class DbIdConverter(IntegerConverter):
+    """``<int:…>`` in every URL: past BIGINT there is no such row, so the URL matches no
+    route (404) instead of reaching the database (a 500 on PostgreSQL)."""
+
+    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", MAX_DB_ID)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 
 
 class Unauthenticated(Exception):

@@ -10,8 +10,10 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
 API_PREFIX = "/api/v1"
-#: The public portal's JSON routes live beside its pages (``/p/<tenant>/api/…``), need no
-#: token, and are documented too, with their own server root.
+#: The public portal's JSON routes live beside its pages (``/p/<tenant>/api/…``) and need
+#: no token. They are documented too, so the server is the site's root and every path is
+#: the full path: a server of ``/api/v1`` put them where they are not, and path-level
+#: servers are ignored by most clients and by schemathesis.
 PORTAL_PREFIX = "/p/"
 _PARAM = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
 
@@ -25,26 +27,21 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         info={"description": "每个租户的接口位于 /api/v1/t/{tenant}/ 下，使用 Bearer 令牌认证。"},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    portal_paths = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
         api = getattr(view, "zugong_api", None)
         portal = rule.rule.startswith(PORTAL_PREFIX) and api is not None
         if not (rule.rule.startswith(API_PREFIX) or portal):
             continue
-        path, params = _openapi_path(rule.rule if portal else rule.rule[len(API_PREFIX) :])
+        path, params = _openapi_path(rule.rule)
         operations = {}
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             operations[method.lower()] = _operation(api, params, method, rule.endpoint)
             if portal:
                 operations[method.lower()]["security"] = []  # public: no token
         spec.path(path=path, operations=operations)
-        if portal:
-            portal_paths.append(path)
     document = spec.to_dict()
-    document["servers"] = [{"url": API_PREFIX}]
-    for path in portal_paths:
-        document["paths"][path]["servers"] = [{"url": "/"}]
+    document["servers"] = [{"url": "/"}]
     return document
 
 

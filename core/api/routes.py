@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
-from marshmallow import Schema
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError
 
 from core.api.pagination import Page
 from core.auth.users import current_actor
@@ -78,9 +79,9 @@ def api_route(
             if spec.permission and not current_actor().can(spec.permission):
                 abort(403)
             if spec.query is not None:
-                view_args["query"] = spec.query.load(request.args.to_dict())
+                view_args["query"] = spec.query.load(_without_nul(request.args.to_dict()))
             if spec.body is not None:
-                view_args["body"] = spec.body.load(_json_object())
+                view_args["body"] = spec.body.load(_without_nul(_json_object()))
             result = view(**view_args)
             return _respond(spec, result)
 
@@ -99,6 +100,25 @@ def _json_object() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise RequestBodyError()
+    return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _without_nul(data: dict[str, Any]) -> dict[str, Any]:
+    """No text holds U+0000 (PostgreSQL refuses it in text columns and parameters, a 500
+    otherwise): the fields carrying one are refused before any schema sees them."""
+    bad = {key: [_("不能包含空字符（U+0000）。")] for key, value in data.items() if _has_nul(value)}
+    if bad:
+        raise ValidationError(bad)
     return data
 
 

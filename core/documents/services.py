@@ -24,7 +24,6 @@ from flask import Flask, g
 from flask_babel import gettext as _
 from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
@@ -36,6 +35,7 @@ from core.exports import render_docx
 from core.i18n import N_
 from core.plugins.manager import CORE, PluginError, PluginHost, hook_for
 from core.plugins.types import DocumentTemplateDef
+from core.sandbox import BoundedEnvironment, RenderLimitExceeded
 from core.tenancy.models import Tenant
 from core.tenancy.scope import CrossTenantWrite, current_scope
 from core.tenancy.session import TENANT_CHECKED
@@ -344,6 +344,12 @@ def _problem_text(exc: BaseException) -> str:
             (h for pattern, h in _SYNTAX_HINTS if pattern.search(detail)), N_("标记有语法错误")
         )
         text = _("模板中的占位符有误：%(hint)s（%(detail)s）。", hint=_(hint), detail=detail)
+    elif isinstance(exc, RenderLimitExceeded):
+        text = _(
+            "模板的循环或重复内容过多，生成的文书过大或耗时过长，已停止（%(detail)s）。"
+            "请减少循环次数或重复的内容。",
+            detail=detail,
+        )
     elif isinstance(exc, SecurityError):
         text = _("模板试图访问不允许访问的内容，已拒绝（%(detail)s）。", detail=detail)
     elif isinstance(exc, UndefinedError):
@@ -373,7 +379,7 @@ def check_upload(entry: Declared, data: bytes) -> None:
     # Jinja prints an unknown variable as nothing: a typo would leave a blank on paper.
     try:
         unknown = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(
-            SandboxedEnvironment(), context=context
+            BoundedEnvironment(), context=context
         )
     except Exception as exc:
         raise _reject(_("模板无法解析：%(problem)s", problem=_problem_text(exc))) from exc

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
@@ -42,6 +44,10 @@ from core.plugins.enablement import provision_roles
 from core.plugins.manager import CORE, host
 from core.tenancy.models import TENANT_KINDS, Tenant
 from core.tenancy.scope import tenant_scope
+
+#: Passwords published with the code: the README's demo logins and this module's example.
+#: A production sync refuses them, or it would create accounts anyone can log in to.
+DEMO_PASSWORDS = frozenset({"zugong-demo-1", "demo-password"})
 
 
 class ManifestError(Exception):
@@ -114,6 +120,8 @@ def load_manifests(directory: Path) -> list[Manifest]:
         else:
             manifests.append(Manifest(path, data))
     problems.extend(_check_references(manifests))
+    if current_app.config.get("ENV_NAME") == "production":
+        problems.extend(_demo_passwords(manifests))
     if problems:
         raise ManifestError(problems)
     return _parents_first(manifests)
@@ -219,6 +227,16 @@ def _check_references(manifests: list[Manifest]) -> list[str]:
             problems.append(f"{m.path}: slug: {m.data['slug']!r} also in {seen[m.data['slug']]}")
         seen[m.data["slug"]] = m.path
     return problems
+
+
+def _demo_passwords(manifests: list[Manifest]) -> list[str]:
+    message = _("生产环境（ZUGONG_ENV=production）不能使用公开的演示密码，请为该用户另设密码。")
+    return [
+        f"{m.path}: users.{entry['username']}.password: {message}"
+        for m in manifests
+        for entry in m.data["users"]
+        if entry["password"] in DEMO_PASSWORDS
+    ]
 
 
 def _parents_first(manifests: list[Manifest]) -> list[Manifest]:

@@ -3,17 +3,21 @@
 -- Run once as a superuser (the postgres OS user), with the two passwords as psql variables:
 --   sudo -u postgres psql -v ON_ERROR_STOP=1 \
 --        -v owner_password='...' -v app_password='...' -f deploy/postgres/roles.sql
+-- The role and database names are psql variables too, defaulting to the names below;
+-- app_role must equal ZUGONG_APP_DB_ROLE, and the URLs in zugong.env must name the same
+-- roles and database:
+--        -v owner_role=zugong_owner -v app_role=zugong_app -v db_name=zugong
 -- It is safe to run again (e.g. to change the passwords): existing roles are altered,
 -- an existing database is kept.
 -- Then, as the owner:  zugong db upgrade   (creates the tables, policies and grants)
 --
 -- Two roles, on purpose:
 --
---   zugong_owner  owns the database, the schema and every table. Used only by
---                 `zugong db upgrade` (ZUGONG_OWNER_DATABASE_URL) to run migrations and
---                 to grant zugong_app its privileges on each table.
---   zugong_app    what the web and worker processes connect as (ZUGONG_DATABASE_URL).
---                 LOGIN but NOSUPERUSER, NOBYPASSRLS, and it owns nothing.
+--   owner_role  (zugong_owner) owns the database, the schema and every table. Used only
+--               by `zugong db upgrade` (ZUGONG_OWNER_DATABASE_URL) to run migrations and
+--               to grant the app role its privileges on each table.
+--   app_role    (zugong_app) what the web and worker processes connect as
+--               (ZUGONG_DATABASE_URL). LOGIN but NOSUPERUSER, NOBYPASSRLS, owns nothing.
 --
 -- Why the application must not own its tables: row-level security is the database's own
 -- backstop for tenant isolation. Every tenant-owned table has a policy comparing
@@ -41,47 +45,60 @@
   \echo 'roles.sql: pass -v owner_password=... -v app_password=...'
   SELECT 1/0 AS missing_app_password;
 \endif
+\if :{?owner_role}
+\else
+  \set owner_role zugong_owner
+\endif
+\if :{?app_role}
+\else
+  \set app_role zugong_app
+\endif
+\if :{?db_name}
+\else
+  \set db_name zugong
+\endif
 
 -- Roles ------------------------------------------------------------------------------------
-SELECT 'CREATE ROLE zugong_owner'
- WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zugong_owner')\gexec
-SELECT 'CREATE ROLE zugong_app'
- WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zugong_app')\gexec
+SELECT format('CREATE ROLE %I', :'owner_role')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'owner_role')\gexec
+SELECT format('CREATE ROLE %I', :'app_role')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_role')\gexec
 
 -- The owner runs migrations. It needs no special attributes: owning the database gives it
 -- CREATE there. It is given BYPASSRLS only so that data migrations (backfills across all
 -- tenants) see every row; that adds no power it does not have anyway, since an owner can
 -- disable RLS on its own tables. It never serves requests.
-ALTER ROLE zugong_owner WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
+ALTER ROLE :"owner_role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
     BYPASSRLS PASSWORD :'owner_password';
 
--- The application role: may log in, nothing else. Never make it a member of
--- zugong_owner (nor of any role that owns tables or has BYPASSRLS).
-ALTER ROLE zugong_app WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
+-- The application role: may log in, nothing else. Never make it a member of the owner
+-- role (nor of any role that owns tables or has BYPASSRLS).
+ALTER ROLE :"app_role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
     NOBYPASSRLS PASSWORD :'app_password';
 -- Optional safety nets for the app role (applied per connection, also behind PgBouncer):
--- ALTER ROLE zugong_app SET idle_in_transaction_session_timeout = '5min';
--- ALTER ROLE zugong_app SET lock_timeout = '10s';
+-- ALTER ROLE :"app_role" SET idle_in_transaction_session_timeout = '5min';
+-- ALTER ROLE :"app_role" SET lock_timeout = '10s';
 
 -- Database ---------------------------------------------------------------------------------
-SELECT 'CREATE DATABASE zugong OWNER zugong_owner ENCODING ''UTF8'' TEMPLATE template0'
- WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'zugong')\gexec
+SELECT format('CREATE DATABASE %I OWNER %I ENCODING ''UTF8'' TEMPLATE template0',
+              :'db_name', :'owner_role')
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db_name')\gexec
 -- If it already existed (e.g. created by the postgres container's POSTGRES_DB):
-ALTER DATABASE zugong OWNER TO zugong_owner;
+ALTER DATABASE :"db_name" OWNER TO :"owner_role";
 
-REVOKE ALL ON DATABASE zugong FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE zugong TO zugong_app;
+REVOKE ALL ON DATABASE :"db_name" FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE :"db_name" TO :"app_role";
 -- Replication / monitoring roles get CONNECT explicitly where you create them.
 
-\connect zugong
+\connect :"db_name"
 
--- Schema: owned by zugong_owner; the app may use it but create nothing in it
+-- Schema: owned by the owner role; the app may use it but create nothing in it
 -- (PostgreSQL 15 already revokes CREATE on public from PUBLIC; older versions do not).
-ALTER SCHEMA public OWNER TO zugong_owner;
+ALTER SCHEMA public OWNER TO :"owner_role";
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO zugong_app;
+GRANT USAGE ON SCHEMA public TO :"app_role";
 
 -- Table and sequence privileges are NOT granted here and there are deliberately no
--- ALTER DEFAULT PRIVILEGES: `zugong db upgrade` grants zugong_app exactly what each table
--- needs (e.g. only INSERT and SELECT on the append-only, hash-chained audit log), after
--- every migration. A blanket default grant would give UPDATE/DELETE on the audit log.
+-- ALTER DEFAULT PRIVILEGES: `zugong db upgrade` grants the app role exactly what each
+-- table needs (e.g. only INSERT and SELECT on the append-only, hash-chained audit log),
+-- after every migration. A blanket default grant would give UPDATE/DELETE on the audit log.

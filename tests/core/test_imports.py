@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -273,3 +274,89 @@ def test_template_without_example_is_only_headers():
     ws = load_workbook(io.BytesIO(template_xlsx(HEADERS, None))).active
     assert ws.max_row == 1
     assert [c.value for c in ws[1]] == ["姓名", "出生日期", "人数"]
+
+
+def with_sheet_xml(stream: io.BytesIO, edit) -> io.BytesIO:
+    """The same workbook with its first sheet's XML rewritten by ``edit``."""
+    source = zipfile.ZipFile(stream)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode()).encode()
+            target.writestr(info.filename, data)
+    out.seek(0)
+    return out
+
+
+def far_row(xml: str, row: int = 200_000) -> str:
+    return xml.replace("</sheetData>", f'<row r="{row}"><c r="A{row}"/></row></sheetData>')
+
+
+def without_dimension(xml: str) -> str:
+    return re.sub(r"<dimension [^>]*/>", "", xml)
+
+
+def rows_read(monkeypatch) -> list[int]:
+    """Counts the rows openpyxl hands over, empty ones included."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    count = [0]
+    original = ReadOnlyWorksheet._cells_by_row
+
+    def counting(self, *args, **kwargs):
+        for row in original(self, *args, **kwargs):
+            count[0] += 1
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", counting)
+    return count
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda xml: xml.replace('ref="A1:A2"', 'ref="A1:A1900000"'),
+        lambda xml: far_row(xml),
+        lambda xml: without_dimension(far_row(xml)),
+    ],
+    ids=["declared dimension", "true dimension, far empty row", "no dimension, far empty row"],
+)
+def test_a_sheet_of_millions_of_empty_rows_is_refused_without_reading_them(edit, monkeypatch):
+    count = rows_read(monkeypatch)
+    stream = with_sheet_xml(xlsx(["姓名"], ["甲"]), edit)
+    message = only_file_error(read(stream, max_rows=10))
+    assert "空行" in message
+    assert count[0] <= 1 + 10 + imports.MAX_BLANK_ROWS + 1
+
+
+def test_a_lying_dimension_does_not_hide_rows_past_the_limit(monkeypatch):
+    count = rows_read(monkeypatch)
+    rows = [["姓名"]] + [["甲"]] * 3 + [[None]] * imports.MAX_BLANK_ROWS
+    stream = with_sheet_xml(
+        xlsx(*rows), lambda xml: re.sub(r'ref="[^"]*"', 'ref="A1:A2"', far_row(xml, 5_000))
+    )
+    assert "空行" in only_file_error(read(stream, max_rows=3))
+    assert count[0] <= 1 + 3 + imports.MAX_BLANK_ROWS + 1
+
+
+def test_blank_rows_within_the_allowance_are_read():
+    rows = [["姓名"], ["甲"]] + [[None]] * (imports.MAX_BLANK_ROWS - 1) + [["乙"]]
+    report = read(xlsx(*rows), max_rows=2)
+    assert report.ok and [r.data["name"] for r in report.rows] == ["甲", "乙"]
+
+
+def test_an_undimensioned_sheet_of_many_rows_is_refused_before_openpyxl_sizes_it(monkeypatch):
+    """openpyxl parses a whole sheet without a dimension when loading it: never get there."""
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("load_workbook parsed a sheet past the row limit")
+
+    monkeypatch.setattr(imports, "load_workbook", no_load)
+    rows = "".join(f'<row r="{n}"/>' for n in range(3, 20_000))
+    stream = with_sheet_xml(
+        xlsx(["姓名"], ["甲"]),
+        lambda xml: without_dimension(xml.replace("</sheetData>", rows + "</sheetData>")),
+    )
+    assert "空行" in only_file_error(read(stream, max_rows=10))

@@ -138,14 +138,14 @@ def test_the_installed_plugins_declare_well(app: Flask):
 
 def test_the_openapi_document_describes_the_routes(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    templates = paths["/t/{tenant}/documents/{name}"]
+    templates = paths["/api/v1/t/{tenant}/documents/{name}"]
     assert set(templates) == {"get", "put", "delete"}
     assert "multipart/form-data" in templates["put"]["summary"]
     assert templates["get"]["responses"]["200"]["content"]
     assert all(op["tags"] == ["documents_api"] for op in templates.values())
     assert "core.manage_settings" in templates["put"]["description"]
-    listing = paths["/t/{tenant}/documents"]["get"]
+    listing = paths["/api/v1/t/{tenant}/documents"]["get"]
     assert listing["responses"]["200"]["content"]["application/json"]
-    form = paths["/t/{tenant}/orgs/members/{member_id}/form.docx"]["get"]
+    form = paths["/api/v1/t/{tenant}/orgs/members/{member_id}/form.docx"]["get"]
     assert form["parameters"][1]["schema"] == {"type": "integer"}
     assert "core.view_members" in form["description"]

@@ -142,6 +142,11 @@ BROKEN = [
     pytest.param(docx_bytes("{% if name %}有姓名"), "缺少结束标记", id="unclosed-block"),
     pytest.param(docx_bytes("姓名：{{ nmae }}"), "未定义的字段：nmae", id="unknown-field"),
     pytest.param(docx_bytes("{{ name.__class__.__mro__ }}"), "不允许访问", id="sandbox-escape"),
+    pytest.param(
+        docx_bytes("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}"),
+        "循环或重复内容过多",
+        id="nested-loops",
+    ),
     pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "另存为", id="old-doc"),
     pytest.param(_too_big(), "超过 2 MiB", id="too-big"),
     pytest.param(b"", "空的", id="empty"),
@@ -185,6 +190,23 @@ def test_a_stored_template_failing_on_real_data_says_so(world: World):
     )
     assert response.status_code == 409
     assert "恢复默认模板" in response.get_json()["detail"]
+
+
+def test_a_stored_template_costly_on_real_data_is_stopped_at_print(world: World):
+    # The sample has a branch, so the upload check never runs the loops.
+    costly = docx_bytes(
+        "{% if not branch %}{% for i in range(1000) %}{% for j in range(1000) %}"
+        "{% endfor %}{% endfor %}{% endif %}{{ name }}"
+    )
+    assert put(world, costly).status_code == 200
+    found = world.member(name="无支部", id_number=None)
+    response = world.client.get(
+        f"/api/v1/t/alpha/orgs/members/{found['id']}/form.docx",
+        headers={"Authorization": f"Bearer {world.tokens['staff']}"},
+    )
+    assert response.status_code == 409
+    detail = response.get_json()["detail"]
+    assert "循环或重复内容过多" in detail and "恢复默认模板" in detail
 
 
 # -- resetting -------------------------------------------------------------------------

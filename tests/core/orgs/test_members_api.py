@@ -293,14 +293,14 @@ def test_unknown_ids_are_404_problems(world: World):
 def test_routes_are_in_the_openapi_document(world: World):
     paths = world.client.get("/api/v1/openapi.json").get_json()["paths"]
     expected = {
-        "/t/{tenant}/orgs/units": {"get", "post"},
-        "/t/{tenant}/orgs/units/{unit_id}": {"get", "patch", "delete"},
-        "/t/{tenant}/orgs/members": {"get", "post"},
-        "/t/{tenant}/orgs/members/{member_id}": {"get", "patch", "delete"},
-        "/t/{tenant}/orgs/members/{member_id}/identity": {"post"},
-        "/t/{tenant}/orgs/members/export": {"get"},
-        "/t/{tenant}/orgs/members/import": {"post"},
-        "/t/{tenant}/orgs/members/import-template": {"get"},
+        "/api/v1/t/{tenant}/orgs/units": {"get", "post"},
+        "/api/v1/t/{tenant}/orgs/units/{unit_id}": {"get", "patch", "delete"},
+        "/api/v1/t/{tenant}/orgs/members": {"get", "post"},
+        "/api/v1/t/{tenant}/orgs/members/{member_id}": {"get", "patch", "delete"},
+        "/api/v1/t/{tenant}/orgs/members/{member_id}/identity": {"post"},
+        "/api/v1/t/{tenant}/orgs/members/export": {"get"},
+        "/api/v1/t/{tenant}/orgs/members/import": {"post"},
+        "/api/v1/t/{tenant}/orgs/members/import-template": {"get"},
     }
     for path, methods in expected.items():
         assert set(paths[path]) == methods, path

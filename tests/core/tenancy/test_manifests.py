@@ -134,3 +134,19 @@ def test_broken_toml_is_reported_with_the_file(app, tmp_path):
     result = _sync(app, _write(tmp_path / "t", broken="slug = [unterminated"))
     assert result.exit_code == 1
     assert "broken.toml: TOML syntax" in result.output
+
+
+def test_production_refuses_the_published_demo_passwords_and_changes_nothing(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    result = _sync(app, REPO_TENANTS)
+    assert result.exit_code == 1
+    assert "demo-city.toml: users.city_admin.password: 生产环境" in result.output
+    assert "演示密码" in result.output
+    with app.app_context():
+        assert _counts() == (0, 0)
+
+
+def test_production_accepts_manifests_with_their_own_passwords(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    result = _sync(app, _write(tmp_path / "t", a_city=CITY, b_county=COUNTY))
+    assert result.exit_code == 0, result.output

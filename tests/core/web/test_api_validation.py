@@ -151,3 +151,37 @@ def test_bad_query_strings_are_named(client, world):
     response = client.get("/api/v1/t/a/tokens?limit=201", headers=world.h("alice"))
     assert response.status_code == 422
     assert set(response.get_json()["errors"]) == {"limit"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "bad"),
+    [
+        ("post", "/users", {"username": "zed", "roles": ["staff\x00"]}, {"roles"}),
+        ("post", "/tokens", {"name": "a\x00b"}, {"name"}),
+        ("patch", "/users/{sam}", {"title": "科长\x00"}, {"title"}),
+        ("get", "/users?q=%00", None, {"q"}),
+    ],
+)
+def test_text_holding_a_nul_character_is_refused_naming_the_field(
+    app, client, world, ids, method, path, body, bad
+):
+    before = _entries(app)
+    call = getattr(client, method)
+    kwargs = {"json": body} if body is not None else {}
+    response = call("/api/v1/t/a" + path.format(**ids), headers=world.h("alice"), **kwargs)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    problem = response.get_json()
+    assert set(problem["errors"]) == bad
+    assert "空字符" in next(iter(problem["errors"].values()))[0]
+    assert _entries(app) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/users/{id}/password"), ("patch", "/users/{id}"), ("patch", "/roles/{id}")],
+)
+def test_an_id_past_bigint_is_not_found(client, world, method, path):
+    url = "/api/v1/t/a" + path.format(id=2**64)
+    response = getattr(client, method)(url, json={"password": "x"}, headers=world.h("alice"))
+    assert response.status_code == 404
+    assert response.mimetype == PROBLEM_MIMETYPE

@@ -356,7 +356,7 @@ def test_reported_persons_are_stored(world: World):
 def test_openapi_documents_the_petition_routes(world: World):
     document = world.client.get("/api/v1/openapi.json").get_json()
     paths = document["paths"]
-    assert "/t/{tenant}/petitions" in paths
-    assert "/t/{tenant}/petitions/{petition_id}/transitions/assign_handler" in paths
-    body = paths["/t/{tenant}/petitions/{petition_id}/transitions/extend"]["post"]
+    assert "/api/v1/t/{tenant}/petitions" in paths
+    assert "/api/v1/t/{tenant}/petitions/{petition_id}/transitions/assign_handler" in paths
+    body = paths["/api/v1/t/{tenant}/petitions/{petition_id}/transitions/extend"]["post"]
     assert "requestBody" in body
