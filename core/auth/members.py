@@ -145,6 +145,8 @@ def update_member(
     if title is not _UNSET:
         membership.title = title
     if active is not None:
+        if membership.is_active and not active:
+            membership.user.end_sessions()
         membership.is_active = active
     db.session.flush()
     after = _member_state(membership)
@@ -165,6 +167,7 @@ def deactivate_member(actor: Actor, membership: Membership) -> None:
     if not membership.is_active:
         return
     membership.is_active = False
+    membership.user.end_sessions()
     db.session.flush()
     record("membership.deactivated", obj=membership, detail={"username": membership.user.username})
 

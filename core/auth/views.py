@@ -23,7 +23,7 @@ from core.auth.login import LoginThrottled, authenticate
 from core.auth.models import Membership, User
 from core.db import db
 from core.forms import FormSchema, load_form
-from core.routing import check_csrf, log_in
+from core.routing import check_csrf, log_in, session_user
 from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
 
@@ -89,6 +89,10 @@ def _is_local(url: str) -> bool:
 @bp.post("/logout")
 def logout():
     check_csrf()
+    user = session_user()
+    if user is not None:
+        user.end_sessions()  # a copy of this cookie must not outlive the logout
+        db.session.commit()
     lang = session.get("lang")
     session.clear()
     if lang:
