@@ -15,6 +15,7 @@ from core import core_plugin, models  # noqa: F401 - registers every core model
 from core.config import load_config
 from core.db import db
 from core.plugins.manager import PluginHost
+from core.proxies import UntrustedForwardedHeaders, parse_networks
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -31,9 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
-    if app.config["TRUSTED_PROXIES"]:
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    _resolve_client_address(app)
 
     db.init_app(app)
     _enforce_sqlite_foreign_keys(app)
@@ -60,6 +59,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def _resolve_client_address(app: Flask) -> None:
+    """Believe ``TRUSTED_PROXIES`` hops of X-Forwarded-For, and only from real proxies."""
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    app.wsgi_app = UntrustedForwardedHeaders(  # type: ignore[method-assign]
+        app.wsgi_app,
+        parse_networks(app.config["PROXY_ADDRESSES"]),
+        warn=app.config["ENV_NAME"] == "production",
+    )
 
 
 def _enforce_sqlite_foreign_keys(app: Flask) -> None:

@@ -37,6 +37,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SECRET_KEY": _env("SECRET_KEY"),
         "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
         "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
+        "PROXY_ADDRESSES": _env("PROXY_ADDRESSES", "127.0.0.1,::1"),
         "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

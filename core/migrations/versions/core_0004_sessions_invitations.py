@@ -44,7 +44,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_invitations_tenant_id_tenants")
         ),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_invitations_user_id_users")),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_invitations_user_id_users")
+        ),
         sa.ForeignKeyConstraint(
             ["invited_by"], ["users.id"], name=op.f("fk_invitations_invited_by_users")
         ),
