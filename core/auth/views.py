@@ -40,6 +40,7 @@ class LoginForm(FormSchema):
 def login():
     errors: dict = {}
     status = 400
+    headers: dict[str, str] = {}
     form = {"username": "", "next": request.args.get("next", "")}
     if request.method == "POST":
         check_csrf()
@@ -47,8 +48,10 @@ def login():
         if not errors:
             try:
                 user = authenticate(form["username"], form["password"], request.remote_addr or "")
-            except LoginThrottled:
-                errors, status = {"_": [_("登录失败次数过多，请 15 分钟后再试。")]}, 429
+            except LoginThrottled as exc:
+                wait = _("登录失败次数过多，请 %(seconds)s 秒后再试。", seconds=exc.retry_after)
+                errors, status = {"_": [wait]}, 429
+                headers = {"Retry-After": str(exc.retry_after)}
             else:
                 if user is None:
                     errors = {"_": [_("用户名或密码错误。")]}
@@ -56,7 +59,7 @@ def login():
                     db.session.commit()  # keep the attempt and last_login_at
                     return _start_session(user, form.get("next", ""))
         db.session.commit()  # failed attempts count even though the page shows an error
-        return render_template("login.html", form=form, errors=errors), status
+        return render_template("login.html", form=form, errors=errors), status, headers
     return render_template("login.html", form=form, errors=errors)
 
 
