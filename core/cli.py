@@ -290,7 +290,10 @@ def users_group() -> None:
 @with_appcontext
 def users_create(username: str, display_name: str, operator: bool, password: str) -> None:
     from core.auth.models import User
+    from core.auth.passwords import password_problem
 
+    if problem := password_problem(password):
+        raise click.ClickException(problem)
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.ClickException(f"user {username!r} exists")
     user = User(username=username, display_name=display_name, is_operator=operator)

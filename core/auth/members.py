@@ -34,7 +34,6 @@ from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{2,40}$"  # as in tenant manifests
-PASSWORD_MIN, PASSWORD_MAX = 10, 200
 TOKEN_MIN_DAYS, TOKEN_MAX_DAYS, TOKEN_DEFAULT_DAYS = 1, 365, 90
 #: The permission an administrator may never take away from themselves.
 MANAGE_USERS = "core.manage_users"

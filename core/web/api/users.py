@@ -11,6 +11,7 @@ from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
 from core.auth import members
 from core.auth.models import Membership
+from core.auth.passwords import validate_password
 from core.db import db
 from core.web.api import bp
 from core.web.api.briefs import RoleBrief, UserBrief
@@ -39,7 +40,7 @@ class MembershipIn(Schema):
         validate=validate.Length(min=1, max=50), metadata={"description": "新用户必填"}
     )
     password = fields.String(
-        validate=validate.Length(min=members.PASSWORD_MIN, max=members.PASSWORD_MAX),
+        validate=validate_password,
         load_only=True,
         metadata={"description": "新用户的初始密码，必填"},
     )
@@ -63,7 +64,7 @@ class PasswordIn(Schema):
     password = fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(min=members.PASSWORD_MIN, max=members.PASSWORD_MAX),
+        validate=validate_password,
     )
 
 

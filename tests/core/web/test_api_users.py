@@ -69,7 +69,12 @@ def test_staff_may_not_manage_users(app, client, world):
     h = world.h("sam")
     assert client.get("/api/v1/t/a/users", headers=h).status_code == 403
     assert client.get("/api/v1/t/a/roles", headers=h).status_code == 403
-    new = {"username": "x1", "display_name": "X", "password": "0123456789", "roles": ["staff"]}
+    new = {
+        "username": "x1",
+        "display_name": "X",
+        "password": "a-valid-password-9",
+        "roles": ["staff"],
+    }
     assert client.post("/api/v1/t/a/users", json=new, headers=h).status_code == 403
     assert (
         client.patch(f"/api/v1/t/a/users/{sam_m}", json={"roles": ["admin"]}, headers=h).status_code
@@ -157,7 +162,7 @@ def test_a_new_user_needs_name_and_password_and_roles_of_this_tenant(app, client
         json={
             "username": "dave",
             "display_name": "D",
-            "password": "0123456789",
+            "password": "a-valid-password-9",
             "roles": ["b_only", "nope"],
         },
         headers=world.h("alice"),
@@ -269,7 +274,31 @@ def test_another_tenants_membership_ids_are_404_and_untouched(app, client, world
         )
         assert client.delete(f"/api/v1/t/a/users/{target}", headers=h).status_code == 404
         response = client.post(
-            f"/api/v1/t/a/users/{target}/password", json={"password": "0123456789"}, headers=h
+            f"/api/v1/t/a/users/{target}/password",
+            json={"password": "a-valid-password-9"},
+            headers=h,
         )
         assert response.status_code == 404
         assert _state(app, "b", target) == before
+
+
+def test_a_reset_to_a_repetitive_password_is_refused_in_chinese(client, world):
+    sam = client.get("/api/v1/t/a/users?q=sam", headers=world.h("alice")).get_json()["items"][0]
+    for weak in ("aaaaaaaaaa", "1234567890"):
+        response = client.post(
+            f"/api/v1/t/a/users/{sam['id']}/password",
+            json={"password": weak},
+            headers=world.h("alice", **{"Accept-Language": "zh-CN"}),
+        )
+        assert response.status_code == 422
+        assert "容易被猜中" in response.get_json()["errors"]["password"][0]
+
+
+def test_a_new_user_with_a_common_password_is_refused(client, world):
+    response = client.post(
+        "/api/v1/t/a/users",
+        json={"username": "carol", "display_name": "C", "password": "password123", "roles": []},
+        headers=world.h("alice"),
+    )
+    assert response.status_code == 422
+    assert "太常见" in response.get_json()["errors"]["password"][0]
