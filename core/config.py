@@ -57,6 +57,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "ATTACHMENTS_PATH",
         _env("ATTACHMENTS_PATH", str(Path(config["INSTANCE_PATH"]) / "attachments")),
     )
+    config.setdefault(
+        "AUDIT_CHECKPOINT_PATH",
+        _env("AUDIT_CHECKPOINT_PATH", str(Path(config["INSTANCE_PATH"]) / "audit-checkpoints")),
+    )
+    config.setdefault("AUDIT_KEY", _env("AUDIT_KEY"))
     if not config["SECRET_KEY"]:
         if config["ENV_NAME"] == "production":
             raise RuntimeError("ZUGONG_SECRET_KEY must be set in production")
