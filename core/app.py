@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
     from core.web.admin import bp as admin_pages
     from core.web.api import bp as core_api
     from core.web.health import bp as health
+    from core.web.invitations import bp as invitation_pages
     from core.web.platform import bp as platform_pages
     from core.web.views import bp as web_pages
     from core.web.views import home as home_page
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
         health,
         auth_pages,
         home_page,
+        invitation_pages,
         web_pages,
         admin_pages,
         platform_pages,

@@ -54,7 +54,9 @@ def password_problem(password: str) -> str | None:
     if lowered in common_passwords():
         return _("这个密码太常见，很容易被猜中，请换一个。")
     if _is_repetitive(lowered):
-        return _("密码不能只由重复或连续的字符组成（如 aaaaaaaaaa、1234567890），容易被猜中，请换一个。")
+        return _(
+            "密码不能只由重复或连续的字符组成（如 aaaaaaaaaa、1234567890），容易被猜中，请换一个。"
+        )
     return None
 
 

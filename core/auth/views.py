@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from marshmallow import fields, validate
 from sqlalchemy import select
 
+from core.auth.invitations import has_pending
 from core.auth.login import LoginThrottled, authenticate
 from core.auth.models import Membership, User
 from core.db import db
@@ -69,6 +70,8 @@ def _start_session(user: User, next_url: str):
     session["tenants"] = tenants_of(user)
     if next_url and _is_local(next_url):
         return redirect(next_url)
+    if has_pending(user):
+        return redirect(url_for("invitations.index"))
     return redirect(url_for("home.index"))
 
 

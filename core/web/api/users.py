@@ -3,13 +3,14 @@ a member's password."""
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import abort, g, jsonify, make_response
 from marshmallow import Schema, fields, validate
 
 from core.api.fields import UtcDateTime
 from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
 from core.auth import members
+from core.auth.invitations import InvitationSent
 from core.auth.models import Membership
 from core.auth.passwords import validate_password
 from core.db import db
@@ -98,14 +99,21 @@ def list_users(query):
     bp,
     "/users",
     methods=["POST"],
-    summary="添加用户：已有用户名直接加入，新用户需姓名与初始密码",
+    summary="添加用户：新用户需姓名与初始密码；已有用户名只发出邀请（202），由本人登录后接受",
     body=MembershipIn,
     response=MembershipOut,
     status=201,
     permission="core.manage_users",
 )
 def add_user(body):
-    return members.add_member(**body)
+    added = members.add_member(**body)
+    if isinstance(added, InvitationSent):
+        # The same answer whether or not the username exists (see core.auth.invitations).
+        return make_response(
+            jsonify({"status": "invited", "username": added.username, "detail": added.detail}),
+            202,
+        )
+    return added
 
 
 @api_route(
