@@ -50,9 +50,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from core.errors import register_error_handlers
     from core.web.context import register_template_context
+    from core.web.headers import register_security_headers
 
     register_error_handlers(app)
     register_template_context(app)
+    register_security_headers(app)
     _register_request_lifecycle(app)
 
     from core.cli import register_commands
