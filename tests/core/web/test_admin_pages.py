@@ -87,7 +87,7 @@ def test_another_tenants_admin_pages_are_404(admin, app, world):
 def test_enable_and_disable_a_plugin_through_the_page(admin, app):
     page = admin.get("/t/a/admin/plugins").get_data(as_text=True)
     assert 'data-plugin="assistance" data-enabled="no"' in page
-    assert "confirm(" in page
+    assert "data-confirm=" in page
 
     assert _post(admin, "/t/a/admin/plugins/assistance/enable", csrf=False).status_code == 400
     assert "assistance" not in _enabled(app)
