@@ -53,6 +53,14 @@ class MembershipIn(Schema):
     title = fields.String(allow_none=True, validate=validate.Length(max=50))
 
 
+class InvitationSentOut(Schema):
+    """The same for an unknown username as for another tenant's user."""
+
+    status = fields.String(metadata={"description": "invited"})
+    username = fields.String()
+    detail = fields.String()
+
+
 class MembershipPatch(Schema):
     roles = fields.List(
         fields.String(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=50)
@@ -103,16 +111,15 @@ def list_users(query):
     body=MembershipIn,
     response=MembershipOut,
     status=201,
+    also=[(202, InvitationSentOut, "已发出邀请（若该用户名存在），由本人登录后接受")],
     permission="core.manage_users",
 )
 def add_user(body):
     added = members.add_member(**body)
     if isinstance(added, InvitationSent):
         # The same answer whether or not the username exists (see core.auth.invitations).
-        return make_response(
-            jsonify({"status": "invited", "username": added.username, "detail": added.detail}),
-            202,
-        )
+        sent = {"status": "invited", "username": added.username, "detail": added.detail}
+        return make_response(jsonify(InvitationSentOut().dump(sent)), 202)
     return added
 
 
