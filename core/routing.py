@@ -5,8 +5,11 @@
 * ``portal`` — ``/p/<tenant>/…``, anyone (the public petition portal).
 
 Before the view runs the tenant is loaded, the caller checked, the plugin's enablement
-checked, and the tenant scope entered for the rest of the request. Anything that fails
-answers 404, so nobody learns what another tenant holds (or whether it exists).
+checked, and the tenant scope entered for the rest of the request. The caller is
+authenticated before the tenant is judged: without credentials (or with a token this
+tenant does not know) the answer is the login page or a 401, logged in without access it
+is a 404 that names no tenant, and an unknown slug answers exactly the same, so nobody
+learns what another tenant holds, or whether it exists.
 """
 
 from __future__ import annotations
