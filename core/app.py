@@ -16,6 +16,7 @@ from core import core_plugin, models  # noqa: F401 - registers every core model
 from core.config import load_config
 from core.db import db
 from core.plugins.manager import PluginHost
+from core.proxies import UntrustedForwardedHeaders, parse_networks
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = DbIdConverter  # before any route is added
     logging.basicConfig(level=app.config["LOG_LEVEL"])
-    if app.config["TRUSTED_PROXIES"]:
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    _resolve_client_address(app)
 
     db.init_app(app)
     _configure_sqlite_connections(app)
@@ -57,15 +56,29 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from core.errors import register_error_handlers
     from core.web.context import register_template_context
+    from core.web.headers import register_security_headers
 
     register_error_handlers(app)
     register_template_context(app)
+    register_security_headers(app)
     _register_request_lifecycle(app)
 
     from core.cli import register_commands
 
     register_commands(app)
     return app
+
+
+def _resolve_client_address(app: Flask) -> None:
+    """Believe ``TRUSTED_PROXIES`` hops of X-Forwarded-For, and only from real proxies."""
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    app.wsgi_app = UntrustedForwardedHeaders(  # type: ignore[method-assign]
+        app.wsgi_app,
+        parse_networks(app.config["PROXY_ADDRESSES"]),
+        warn=app.config["ENV_NAME"] == "production",
+    )
 
 
 def _configure_sqlite_connections(app: Flask) -> None:
@@ -117,6 +130,7 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
     from core.web.admin import bp as admin_pages
     from core.web.api import bp as core_api
     from core.web.health import bp as health
+    from core.web.invitations import bp as invitation_pages
     from core.web.platform import bp as platform_pages
     from core.web.views import bp as web_pages
     from core.web.views import home as home_page
@@ -125,6 +139,7 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
         health,
         auth_pages,
         home_page,
+        invitation_pages,
         web_pages,
         admin_pages,
         platform_pages,

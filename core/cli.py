@@ -225,29 +225,54 @@ def audit_group() -> None:
     """The hash-chained audit log."""
 
 
+def _tenants(slug: str | None) -> list:
+    from core.tenancy.models import Tenant
+
+    query = select(Tenant).order_by(Tenant.id)
+    if slug:
+        query = query.where(Tenant.slug == slug)
+    return list(db.session.scalars(query))
+
+
 @audit_group.command("verify")
 @click.option("--tenant", help="one tenant (slug); default every tenant")
 @with_appcontext
 def audit_verify(tenant: str | None) -> None:
-    """Check every chain; exit 1 naming each edited, missing or truncated entry."""
+    """Check every chain, its head and its latest signed checkpoint; exit 1 naming each
+    edited, missing or truncated entry."""
+    from core.audit.checkpoints import verify_checkpoint
     from core.audit.service import verify_chain
-    from core.tenancy.models import Tenant
     from core.tenancy.scope import cross_tenant_scope
 
-    query = select(Tenant).order_by(Tenant.id)
-    if tenant:
-        query = query.where(Tenant.slug == tenant)
-    tenants = db.session.scalars(query).all()
+    tenants = _tenants(tenant)
     problems = []
     with cross_tenant_scope("zugong audit verify", action="audit.verify"):
         for t in tenants:
             problems.extend(verify_chain(t.id))
+            problems.extend(verify_checkpoint(t.id))
     db.session.commit()
     for problem in problems:
         click.echo(f"BROKEN {problem}", err=True)
     if problems:
         sys.exit(1)
     click.echo(f"audit chains intact ({len(tenants)} tenants)")
+
+
+@audit_group.command("checkpoint")
+@click.option("--tenant", help="one tenant (slug); default every tenant")
+@with_appcontext
+def audit_checkpoint(tenant: str | None) -> None:
+    """Write each chain's head to a signed checkpoint file outside the database
+    (ZUGONG_AUDIT_CHECKPOINT_PATH), for verify to check against; run it periodically."""
+    from core.audit.checkpoints import folder, write_checkpoint
+    from core.tenancy.scope import cross_tenant_scope
+
+    written = 0
+    with cross_tenant_scope("zugong audit checkpoint", action="audit.checkpoint"):
+        for t in _tenants(tenant):
+            written += write_checkpoint(t.id) is not None
+    db.session.commit()
+    click.echo(f"{written} checkpoints written to {folder()}")
 
 
 # -- calendar -------------------------------------------------------------------------
@@ -290,7 +315,10 @@ def users_group() -> None:
 @with_appcontext
 def users_create(username: str, display_name: str, operator: bool, password: str) -> None:
     from core.auth.models import User
+    from core.auth.passwords import password_problem
 
+    if problem := password_problem(password):
+        raise click.ClickException(problem)
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.ClickException(f"user {username!r} exists")
     user = User(username=username, display_name=display_name, is_operator=operator)

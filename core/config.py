@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SECRET_KEY": _env("SECRET_KEY"),
         "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
         "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
+        "PROXY_ADDRESSES": _env("PROXY_ADDRESSES", "127.0.0.1,::1"),
         "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
@@ -45,6 +47,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env("ENV") == "production",
+        # Idle sessions end: the cookie's signed time is renewed on every request and
+        # a cookie older than this is refused (a working day by default).
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(_env("SESSION_IDLE_HOURS", "8"))),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Werkzeug's method for new password hashes; the test suite sets a cheap one.
         "PASSWORD_HASH_METHOD": "scrypt",
@@ -56,6 +61,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "ATTACHMENTS_PATH",
         _env("ATTACHMENTS_PATH", str(Path(config["INSTANCE_PATH"]) / "attachments")),
     )
+    config.setdefault(
+        "AUDIT_CHECKPOINT_PATH",
+        _env("AUDIT_CHECKPOINT_PATH", str(Path(config["INSTANCE_PATH"]) / "audit-checkpoints")),
+    )
+    config.setdefault("AUDIT_KEY", _env("AUDIT_KEY"))
     if not config["SECRET_KEY"]:
         if config["ENV_NAME"] == "production":
             raise RuntimeError("ZUGONG_SECRET_KEY must be set in production")

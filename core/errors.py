@@ -77,7 +77,9 @@ def register_error_handlers(app: Flask) -> None:
         return login_redirect()
 
     @app.errorhandler(TokenRejected)
-    def _token_rejected(_exc: TokenRejected):
+    def _token_rejected(exc: TokenRejected):
+        if exc.invalid:
+            return problem(401, _("令牌无效。"))
         return problem(401, _("令牌已过期或已吊销。"))
 
     @app.errorhandler(CSRFError)

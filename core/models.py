@@ -2,7 +2,15 @@
 
 from core.attachments.models import Attachment
 from core.audit.models import AuditEntry, AuditHead
-from core.auth.models import ApiToken, LoginAttempt, Membership, MembershipRole, Role, User
+from core.auth.models import (
+    ApiToken,
+    Invitation,
+    LoginAttempt,
+    Membership,
+    MembershipRole,
+    Role,
+    User,
+)
 from core.calendar import CalendarDay, CalendarYear
 from core.documents.models import DocumentTemplate
 from core.jobs.models import Occasion, OutboxJob
@@ -19,6 +27,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "DocumentTemplate",
+    "Invitation",
     "LoginAttempt",
     "Member",
     "Membership",

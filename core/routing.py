@@ -5,8 +5,11 @@
 * ``portal`` — ``/p/<tenant>/…``, anyone (the public petition portal).
 
 Before the view runs the tenant is loaded, the caller checked, the plugin's enablement
-checked, and the tenant scope entered for the rest of the request. Anything that fails
-answers 404, so nobody learns what another tenant holds (or whether it exists).
+checked, and the tenant scope entered for the rest of the request. The caller is
+authenticated before the tenant is judged: without credentials (or with a token this
+tenant does not know) the answer is the login page or a 401, logged in without access it
+is a 404 that names no tenant, and an unknown slug answers exactly the same, so nobody
+learns what another tenant holds, or whether it exists.
 """
 
 from __future__ import annotations
@@ -46,7 +49,11 @@ class Unauthenticated(Exception):
 
 
 class TokenRejected(Exception):
-    """An expired or revoked token (the API answers 401 saying so)."""
+    """An expired, revoked or unknown token (the API answers 401 saying so)."""
+
+    def __init__(self, *, invalid: bool = False) -> None:
+        super().__init__()
+        self.invalid = invalid
 
 
 def tenant_blueprint(
@@ -75,17 +82,32 @@ def tenant_blueprint(
 
 def enter_tenant(kind: Kind, plugin: str | None) -> None:
     tenant = tenant_by_slug(g.pop("tenant_slug", None) or "")
-    if tenant is None or tenant.kind == "platform":
-        abort(404)
-    g.tenant = tenant
-    g.scope_token = scope.enter(scope.Scope(tenant_id=tenant.id))
-    if kind != "portal":
-        g.actor = _authorize(tenant, kind)
-        g.user = g.actor.user
-        if request.method not in SAFE_METHODS and g.get("auth_kind") == "session":
-            check_csrf()
+    if tenant is not None and tenant.kind == "platform":
+        tenant = None
+    if kind == "portal":
+        if tenant is None:
+            abort(404)
+        g.tenant = tenant
+        g.scope_token = scope.enter(scope.Scope(tenant_id=tenant.id))
+    else:
+        _enter_as_member(tenant, kind)
     if plugin is not None and not is_enabled(tenant, plugin):
         abort(404)
+
+
+def _enter_as_member(tenant: Tenant | None, kind: Kind) -> None:
+    """Authenticate first, then check membership, so that an unknown slug and a tenant
+    the caller has no access to answer exactly alike (a redirect to login or a 401 when
+    anonymous, a plain 404 without the tenant's name when logged in)."""
+    if tenant is None:
+        _authenticate(kind, known_tenant=False)  # a stranger: as for an existing tenant
+        abort(404)
+    g.scope_token = scope.enter(scope.Scope(tenant_id=tenant.id))
+    g.actor = _authorize(tenant, kind)
+    g.user = g.actor.user
+    g.tenant = tenant  # only now: pages shown before this must not name the tenant
+    if request.method not in SAFE_METHODS and g.get("auth_kind") == "session":
+        check_csrf()
 
 
 def leave_tenant() -> None:
@@ -94,22 +116,32 @@ def leave_tenant() -> None:
         scope.leave(token)
 
 
-def _authorize(tenant: Tenant, kind: Kind) -> Actor:
-    user = None
+def _authenticate(kind: Kind, *, known_tenant: bool = True) -> User:
+    """The caller's user by bearer token (API) or session cookie; raises when none.
+
+    A token is looked up in the tenant in scope: one of another tenant, or of no tenant
+    at all, is as invalid as a made-up one (401, revealing nothing)."""
     header = request.headers.get("Authorization", "")
     if kind == "api" and header.lower().startswith("bearer "):
+        g.auth_kind = "token"
+        if not known_tenant:
+            raise TokenRejected(invalid=True)
         try:
             user = token_user(header[7:].strip())
         except TokenExpired as exc:
             raise TokenRejected() from exc
         if user is None:
-            abort(404)  # a token of another tenant (or none at all): reveal nothing
-        g.auth_kind = "token"
-    else:
-        user = session_user()
-        if user is None:
-            raise Unauthenticated()
-        g.auth_kind = "session"
+            raise TokenRejected(invalid=True)
+        return user
+    g.auth_kind = "session"
+    user = session_user()
+    if user is None:
+        raise Unauthenticated()
+    return user
+
+
+def _authorize(tenant: Tenant, kind: Kind) -> Actor:
+    user = _authenticate(kind)
     membership = db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.is_active)
     )
@@ -119,19 +151,20 @@ def _authorize(tenant: Tenant, kind: Kind) -> Actor:
 
 
 def session_user() -> User | None:
+    """The user of the session cookie, if the session is still theirs: the user is
+    active and no logout, password change or disabling has ended it since (idle
+    sessions expire by themselves: the cookie's signature carries its time, see
+    ``PERMANENT_SESSION_LIFETIME``)."""
     if "user" in g:
         return g.user
     user_id = session.get("user_id")
     user = db.session.get(User, user_id) if user_id else None
-    if user is not None and (not user.is_active or session.get("auth_epoch") != _epoch(user)):
+    if user is not None and (
+        not user.is_active or session.get("session_version") != user.session_version
+    ):
         user = None
     g.user = user
     return user
-
-
-def _epoch(user: User) -> str:
-    # A password change invalidates every existing session of that user.
-    return user.password_hash[-16:]
 
 
 def log_in(user: User) -> None:
@@ -140,7 +173,7 @@ def log_in(user: User) -> None:
     if lang:
         session["lang"] = lang
     session["user_id"] = user.id
-    session["auth_epoch"] = _epoch(user)
+    session["session_version"] = user.session_version
     session.permanent = True
 
 

@@ -99,6 +99,11 @@ def _operation(
             "content": {"application/json": {"schema": api.body}},
         }
     op["responses"][str(api.status)] = _success(api)
+    for code, schema, text in api.also:
+        op["responses"][str(code)] = {
+            "description": text,
+            "content": {"application/json": {"schema": schema}},
+        }
     return op
 
 

@@ -39,6 +39,8 @@ class ApiSpec:
     permission: str | None
     tags: tuple[str, ...]
     raw_response: str | None  # a mimetype for file downloads
+    #: Other successful answers the view may return itself: (status, schema, description).
+    also: tuple[tuple[int, Schema, str], ...] = ()
 
 
 class RequestBodyError(Exception):
@@ -59,6 +61,7 @@ def api_route(
     status: int = 200,
     permission: str | None = None,
     raw_response: str | None = None,
+    also: Iterable[tuple[int, type[Schema] | Schema, str]] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     spec = ApiSpec(
         summary=summary,
@@ -71,6 +74,7 @@ def api_route(
         permission=permission,
         tags=(bp.name,),
         raw_response=raw_response,
+        also=tuple((code, _instance(schema), text) for code, schema, text in also),
     )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -114,7 +114,9 @@ def entry_hash(entry: AuditEntry) -> str:
 class ChainProblem:
     tenant_id: int
     seq: int
-    problem: str  # edited | missing | broken_link | truncated
+    #: edited | missing | broken_link | truncated | head_mismatch (see verify_chain);
+    #: checkpoint_mismatch | checkpoint_forged (see core.audit.checkpoints)
+    problem: str
 
     def __str__(self) -> str:
         return f"tenant {self.tenant_id} seq {self.seq}: {self.problem}"
@@ -140,3 +142,7 @@ def verify_chain(tenant_id: int) -> Iterator[ChainProblem]:
     head = db.session.scalar(select(AuditHead).where(AuditHead.tenant_id == tenant_id))
     if head is not None and head.seq != expected_seq - 1:
         yield ChainProblem(tenant_id, expected_seq, "truncated")
+    elif head is not None and head.seq and head.hash != prev:
+        # The last entry was rewritten (its own hash recomputed): the head still holds
+        # the hash it had when it was appended.
+        yield ChainProblem(tenant_id, head.seq, "head_mismatch")

@@ -1,7 +1,7 @@
 """Tenant administration services shared by the admin pages and the core API.
 
-People: adding a user to the tenant in scope (an existing username, or a new user with an
-initial password), changing a member's roles, title and status, resetting a password.
+People: adding a user to the tenant in scope (a new user with an initial password, a former
+member who is this tenant's alone, or else an invitation the user must accept), changing a member's roles, title and status, resetting a password.
 Roles: changing a role's permissions. Tokens: which ones the actor may see and revoke.
 Audit: the filtered log of the tenant. (A plugin's settings as administrators see them
 are in :mod:`core.plugins.settings_view`.)
@@ -24,6 +24,8 @@ from sqlalchemy import Select, or_, select
 
 from core.audit.models import AuditEntry
 from core.audit.service import record
+from core.auth import invitations
+from core.auth.invitations import InvitationSent
 from core.auth.models import ApiToken, Membership, MembershipRole, Role, User
 from core.auth.permissions import grant_roles
 from core.auth.tokens import create_token
@@ -34,7 +36,6 @@ from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{2,40}$"  # as in tenant manifests
-PASSWORD_MIN, PASSWORD_MAX = 10, 200
 TOKEN_MIN_DAYS, TOKEN_MAX_DAYS, TOKEN_DEFAULT_DAYS = 1, 365, 90
 #: The permission an administrator may never take away from themselves.
 MANAGE_USERS = "core.manage_users"
@@ -69,55 +70,77 @@ def add_member(
     title: str | None = None,
     display_name: str | None = None,
     password: str | None = None,
-) -> Membership:
-    """Add ``username`` to the tenant in scope, creating the user if the name is new.
+) -> Membership | InvitationSent:
+    """Add ``username`` to the tenant in scope.
 
-    An existing user keeps their name and password (they may serve other tenants too):
-    giving a display name or password for them is a field error. A new user needs both.
-    A former member is reactivated with the given roles.
+    A new name with a display name and an initial password creates the user. A user who
+    is this tenant's alone (a former member serving no other tenant) is reactivated with
+    the given roles. Anyone else — a user of another tenant, or a name given without a
+    display name and password — is only invited, and the answer is the same whether or
+    not the name exists (:mod:`core.auth.invitations`): no tenant can pull in another
+    tenant's user or learn which usernames exist.
     """
     role_rows = roles_by_key(roles)
     user = db.session.scalar(select(User).where(User.username == username))
-    created = user is None
-    if user is None:
-        errors = {}
-        if not display_name:
-            errors["display_name"] = [_("新用户需要填写姓名。")]
-        if not password:
-            errors["password"] = [_("新用户需要设置初始密码。")]
-        if errors:
-            raise ValidationError(errors)
-        user = User(username=username, display_name=display_name)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.flush()
-    elif display_name or password:
-        message = _("该用户已存在：不能在此修改其姓名或密码，请留空。")
-        raise ValidationError(
-            {k: [message] for k, v in (("display_name", display_name), ("password", password)) if v}
-        )
-    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    if user is None and (display_name or password):
+        return _create_member(username, display_name, password, role_rows, title)
+    if user is not None and (display_name or password):
+        message = _("该用户名已被使用。若要邀请该用户加入本单位，请只填写用户名，姓名和密码留空。")
+        raise AdminConflict(message)
+    membership = None
+    if user is not None:
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
     if membership is not None and membership.is_active:
         raise AdminConflict(_("该用户已是本单位成员。"))
-    action = "membership.added" if membership is None else "membership.reactivated"
-    if membership is None:
-        membership = Membership(user_id=user.id)
-        db.session.add(membership)
+    if membership is None or _belongs_elsewhere(membership):
+        return invitations.invite(user, username, role_rows, title)
     membership.is_active = True
     membership.title = title
     db.session.flush()
     _set_roles(membership, role_rows)
+    _record_joined("membership.reactivated", membership, role_rows, title, created=False)
+    return membership
+
+
+def _create_member(
+    username: str,
+    display_name: str | None,
+    password: str | None,
+    role_rows: list[Role],
+    title: str | None,
+) -> Membership:
+    errors = {}
+    if not display_name:
+        errors["display_name"] = [_("新用户需要填写姓名。")]
+    if not password:
+        errors["password"] = [_("新用户需要设置初始密码。")]
+    if errors:
+        raise ValidationError(errors)
+    user = User(username=username, display_name=display_name)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    membership = Membership(user_id=user.id, is_active=True, title=title)
+    db.session.add(membership)
+    db.session.flush()
+    _set_roles(membership, role_rows)
+    _record_joined("membership.added", membership, role_rows, title, created=True)
+    return membership
+
+
+def _record_joined(
+    action: str, membership: Membership, role_rows: list[Role], title: str | None, *, created: bool
+) -> None:
     record(
         action,
         obj=membership,
         detail={
-            "username": user.username,
+            "username": membership.user.username,
             "new_user": created,
             "roles": [r.key for r in role_rows],
             "title": title,
         },
     )
-    return membership
 
 
 _UNSET: Any = object()
@@ -145,6 +168,8 @@ def update_member(
     if title is not _UNSET:
         membership.title = title
     if active is not None:
+        if membership.is_active and not active:
+            membership.user.end_sessions()
         membership.is_active = active
     db.session.flush()
     after = _member_state(membership)
@@ -165,6 +190,7 @@ def deactivate_member(actor: Actor, membership: Membership) -> None:
     if not membership.is_active:
         return
     membership.is_active = False
+    membership.user.end_sessions()
     db.session.flush()
     record("membership.deactivated", obj=membership, detail={"username": membership.user.username})
 
@@ -176,8 +202,21 @@ def reset_password(membership: Membership, password: str) -> None:
     take over: their password can be changed only by themselves or a platform operator.
     """
     user = membership.user
+    if _belongs_elsewhere(membership):
+        raise AdminConflict(_("该用户还属于其他单位，只能由本人或平台管理员重置密码。"))
+    user.set_password(password)
+    db.session.flush()
+    record("membership.password_reset", obj=membership, detail={"username": user.username})
+
+
+def _belongs_elsewhere(membership: Membership) -> bool:
+    """Whether the member also serves another tenant (or runs the platform): then this
+    tenant may neither take over their password nor pull them back in unasked."""
+    user = membership.user
+    if user.is_operator:
+        return True
     with cross_tenant_scope(
-        "password reset: does the user belong to other tenants", action="membership.password_check"
+        "members: does the user belong to other tenants", action="membership.password_check"
     ):
         elsewhere = db.session.scalar(
             select(Membership.id)
@@ -188,11 +227,7 @@ def reset_password(membership: Membership, password: str) -> None:
             )
             .limit(1)
         )
-    if elsewhere is not None or user.is_operator:
-        raise AdminConflict(_("该用户还属于其他单位，只能由本人或平台管理员重置密码。"))
-    user.set_password(password)
-    db.session.flush()
-    record("membership.password_reset", obj=membership, detail={"username": user.username})
+    return elsewhere is not None
 
 
 def _set_roles(membership: Membership, roles: list[Role]) -> None:

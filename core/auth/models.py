@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -27,10 +36,17 @@ class User(TimestampMixin, Base):
     is_operator: Mapped[bool] = mapped_column(Boolean, default=False)
     locale: Mapped[str | None] = mapped_column(String(10))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Copied into each session at login and compared on every request: raising it
+    #: (logout, password change, being disabled) ends every session of the user.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         self.password_hash = generate_password_hash(password, method=method)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -113,3 +129,21 @@ class ApiToken(TenantOwned, Base):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class Invitation(TenantOwned, Base):
+    """An offer to an existing user to join this tenant; it takes effect only when the
+    user accepts it after logging in (a tenant cannot pull in another tenant's user)."""
+
+    __tablename__ = "invitations"
+    __tenant_args__ = (Index("ix_invitations_tenant_id_user_id", "tenant_id", "user_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    title: Mapped[str | None] = mapped_column(String(50))
+    invited_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: pending | accepted | declined
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -19,11 +19,12 @@ from flask_babel import gettext as _
 from marshmallow import fields, validate
 from sqlalchemy import select
 
+from core.auth.invitations import has_pending
 from core.auth.login import LoginThrottled, authenticate
 from core.auth.models import Membership, User
 from core.db import db
 from core.forms import FormSchema, load_form
-from core.routing import check_csrf, log_in
+from core.routing import check_csrf, log_in, session_user
 from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
 
@@ -40,6 +41,7 @@ class LoginForm(FormSchema):
 def login():
     errors: dict = {}
     status = 400
+    headers: dict[str, str] = {}
     form = {"username": "", "next": request.args.get("next", "")}
     if request.method == "POST":
         check_csrf()
@@ -47,8 +49,10 @@ def login():
         if not errors:
             try:
                 user = authenticate(form["username"], form["password"], request.remote_addr or "")
-            except LoginThrottled:
-                errors, status = {"_": [_("登录失败次数过多，请 15 分钟后再试。")]}, 429
+            except LoginThrottled as exc:
+                wait = _("登录失败次数过多，请 %(seconds)s 秒后再试。", seconds=exc.retry_after)
+                errors, status = {"_": [wait]}, 429
+                headers = {"Retry-After": str(exc.retry_after)}
             else:
                 if user is None:
                     errors = {"_": [_("用户名或密码错误。")]}
@@ -56,7 +60,7 @@ def login():
                     db.session.commit()  # keep the attempt and last_login_at
                     return _start_session(user, form.get("next", ""))
         db.session.commit()  # failed attempts count even though the page shows an error
-        return render_template("login.html", form=form, errors=errors), status
+        return render_template("login.html", form=form, errors=errors), status, headers
     return render_template("login.html", form=form, errors=errors)
 
 
@@ -66,6 +70,8 @@ def _start_session(user: User, next_url: str):
     session["tenants"] = tenants_of(user)
     if next_url and _is_local(next_url):
         return redirect(next_url)
+    if has_pending(user):
+        return redirect(url_for("invitations.index"))
     return redirect(url_for("home.index"))
 
 
@@ -89,6 +95,10 @@ def _is_local(url: str) -> bool:
 @bp.post("/logout")
 def logout():
     check_csrf()
+    user = session_user()
+    if user is not None:
+        user.end_sessions()  # a copy of this cookie must not outlive the logout
+        db.session.commit()
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -37,6 +37,7 @@ from sqlalchemy import select
 
 from core.api.messages import localize
 from core.auth.models import Membership, User
+from core.auth.passwords import validate_password
 from core.auth.permissions import grant_roles
 from core.db import db
 from core.plugins import enablement
@@ -64,7 +65,7 @@ class _PluginEntry(Schema):
 class _UserEntry(Schema):
     username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,40}$"))
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    password = fields.String(required=True, validate=validate.Length(min=8, max=200))
+    password = fields.String(required=True, validate=validate_password)
     roles = fields.List(fields.String(), load_default=list)
     title = fields.String(load_default=None, validate=validate.Length(max=50))
     operator = fields.Boolean(load_default=False)

@@ -26,6 +26,7 @@ from core.api.pagination import BadCursor, CursorQuery, Page, keyset_page
 from core.api.problem import plain
 from core.audit.models import AuditEntry
 from core.auth import members
+from core.auth.invitations import InvitationSent
 from core.auth.models import ApiToken, Membership, Role
 from core.auth.tokens import revoke_token
 from core.db import db
@@ -209,12 +210,15 @@ def add_user():
     if errors:
         return _users_page(raw, errors, 422)
     try:
-        membership = members.add_member(**data)
+        added = members.add_member(**data)
     except ValidationError as exc:
         return _users_page(raw, _form_errors(exc), 422)
     except members.AdminConflict as exc:
         return _users_page(raw, {"_": [exc.message]}, 409)
-    flash(_("已添加用户 %(name)s。", name=membership.user.display_name), "success")
+    if isinstance(added, InvitationSent):
+        flash(added.detail, "info")
+    else:
+        flash(_("已添加用户 %(name)s。", name=added.user.display_name), "success")
     return redirect(url_for("admin.users"))
 
 

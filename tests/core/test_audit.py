@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from sqlalchemy import create_engine, pool, select, text
 
@@ -9,6 +12,15 @@ from core.audit.models import AuditEntry
 from core.audit.service import record
 from core.db import db
 from core.tenancy.scope import tenant_scope
+
+
+@pytest.fixture(autouse=True)
+def _no_checkpoints(app):
+    """Checkpoint files live in the (session-wide) instance folder: none may outlive a test."""
+    folder = Path(app.config["AUDIT_CHECKPOINT_PATH"])
+    shutil.rmtree(folder, ignore_errors=True)
+    yield
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -108,3 +120,73 @@ def test_actions_read_as_titles(app):
         assert action_title("something.unknown") == "something.unknown"
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert action_title("member.created") != "登记党员"
+
+
+def _rewrite_from(app, tenant_id: int, seq: int, action: str) -> tuple[list[str], str]:
+    """The statements that edit entry ``seq`` and recompute its hash and every later one
+    (a chain consistent in itself), and the new last hash."""
+    from core.audit.service import entry_hash
+    from core.tenancy.scope import cross_tenant_scope
+
+    with app.app_context(), cross_tenant_scope("test: forge", action="test"):
+        entries = db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.tenant_id == tenant_id, AuditEntry.seq >= seq)
+            .order_by(AuditEntry.seq)
+        ).all()
+        prev = entries[0].prev_hash
+        statements = []
+        for entry in entries:
+            if entry.seq == seq:
+                entry.action = action
+            entry.prev_hash = prev
+            entry.hash = prev = entry_hash(entry)
+            statements.append(
+                f"UPDATE audit_entries SET action = '{entry.action}', "
+                f"prev_hash = '{entry.prev_hash}', hash = '{entry.hash}' "
+                f"WHERE tenant_id = {tenant_id} AND seq = {entry.seq}"
+            )
+        db.session.rollback()
+    return statements, prev
+
+
+def test_an_edited_last_entry_with_its_hash_recomputed_is_found(app, chained):
+    alpha, _beta = chained
+    statements, _head = _rewrite_from(app, alpha, 3, "forged")
+    _owner_sql(app, *statements)
+    result = _verify(app)
+    assert result.exit_code == 1
+    assert f"tenant {alpha} seq 3: head_mismatch" in result.output
+
+
+def test_a_rechained_log_is_found_against_the_signed_checkpoint(app, chained):
+    alpha, _beta = chained
+    checkpoint = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    assert checkpoint.exit_code == 0, checkpoint.output
+    statements, head = _rewrite_from(app, alpha, 2, "forged")
+    _owner_sql(
+        app, *statements, f"UPDATE audit_heads SET hash = '{head}' WHERE tenant_id = {alpha}"
+    )
+    result = _verify(app)
+    assert result.exit_code == 1
+    assert f"tenant {alpha} seq 3: checkpoint_mismatch" in result.output
+    assert "head_mismatch" not in result.output  # the forger made the chain consistent
+
+
+def test_a_forged_checkpoint_file_is_reported(app, chained):
+    import json
+
+    alpha, _beta = chained
+    app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    path = Path(app.config["AUDIT_CHECKPOINT_PATH"]) / f"{alpha}.jsonl"
+    line = json.loads(path.read_text().splitlines()[-1])
+    path.write_text(json.dumps(line | {"seq": 2}) + "\n")
+    result = _verify(app)
+    assert result.exit_code == 1
+    assert f"tenant {alpha} seq 0: checkpoint_forged" in result.output
+
+
+def test_the_checkpoint_key_is_not_in_the_database(app, chained):
+    app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    assert (Path(app.config["INSTANCE_PATH"]) / "audit_key").stat().st_mode & 0o077 == 0
+    assert _verify(app).exit_code == 0

@@ -3,14 +3,16 @@ a member's password."""
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import abort, g, jsonify, make_response
 from marshmallow import Schema, fields, validate
 
 from core.api.fields import UtcDateTime
 from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
 from core.auth import members
+from core.auth.invitations import InvitationSent
 from core.auth.models import Membership
+from core.auth.passwords import validate_password
 from core.db import db
 from core.web.api import bp
 from core.web.api.briefs import RoleBrief, UserBrief
@@ -39,7 +41,7 @@ class MembershipIn(Schema):
         validate=validate.Length(min=1, max=50), metadata={"description": "新用户必填"}
     )
     password = fields.String(
-        validate=validate.Length(min=members.PASSWORD_MIN, max=members.PASSWORD_MAX),
+        validate=validate_password,
         load_only=True,
         metadata={"description": "新用户的初始密码，必填"},
     )
@@ -49,6 +51,14 @@ class MembershipIn(Schema):
         validate=validate.Length(max=50),
     )
     title = fields.String(allow_none=True, validate=validate.Length(max=50))
+
+
+class InvitationSentOut(Schema):
+    """The same for an unknown username as for another tenant's user."""
+
+    status = fields.String(metadata={"description": "invited"})
+    username = fields.String()
+    detail = fields.String()
 
 
 class MembershipPatch(Schema):
@@ -63,7 +73,7 @@ class PasswordIn(Schema):
     password = fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(min=members.PASSWORD_MIN, max=members.PASSWORD_MAX),
+        validate=validate_password,
     )
 
 
@@ -97,14 +107,20 @@ def list_users(query):
     bp,
     "/users",
     methods=["POST"],
-    summary="添加用户：已有用户名直接加入，新用户需姓名与初始密码",
+    summary="添加用户：新用户需姓名与初始密码；已有用户名只发出邀请（202），由本人登录后接受",
     body=MembershipIn,
     response=MembershipOut,
     status=201,
+    also=[(202, InvitationSentOut, "已发出邀请（若该用户名存在），由本人登录后接受")],
     permission="core.manage_users",
 )
 def add_user(body):
-    return members.add_member(**body)
+    added = members.add_member(**body)
+    if isinstance(added, InvitationSent):
+        # The same answer whether or not the username exists (see core.auth.invitations).
+        sent = {"status": "invited", "username": added.username, "detail": added.detail}
+        return make_response(jsonify(InvitationSentOut().dump(sent)), 202)
+    return added
 
 
 @api_route(

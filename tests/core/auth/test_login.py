@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from core.audit.models import AuditEntry
-from core.auth.login import MAX_FAILURES_PER_USER
+from core.auth.login import FREE_FAILURES, MAX_FAILURES_PER_IP, delay_after
 from core.auth.models import User
-from core.db import db
+from core.db import db, utcnow
 from core.tenancy.models import platform_tenant
 from core.tenancy.scope import tenant_scope
 from tests.factories import PASSWORD, csrf_token, login
@@ -49,17 +51,56 @@ def test_a_wrong_password_is_refused_in_chinese(app, factory, client):
     assert client.get("/t/alpha/").status_code == 302  # still not logged in
 
 
-def test_repeated_failures_lock_the_username_even_for_the_right_password(app, factory, client):
+def _from(address: str, client):
+    """Log in as if from ``address``."""
+
+    def attempt(username: str, password: str = PASSWORD):
+        token = csrf_token(client)
+        return client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": token},
+            environ_base={"REMOTE_ADDR": address},
+        )
+
+    return attempt
+
+
+def test_a_client_failing_repeatedly_waits_longer_each_time(app, factory, client, monkeypatch):
     factory.tenant("alpha")
     factory.user("alpha", "alice")
-    for _ in range(MAX_FAILURES_PER_USER):
-        assert login(client, "alice", "wrong-password").status_code == 400
-    locked = login(client, "alice")
-    assert locked.status_code == 429
-    assert "登录失败次数过多" in locked.get_data(as_text=True)
-    # Another account is not locked by alice's failures.
-    factory.user("alpha", "bob")
-    assert login(app.test_client(), "bob").status_code == 302
+    attacker = _from("203.0.113.9", client)
+    for _ in range(FREE_FAILURES):
+        assert attacker("alice", "wrong-password").status_code == 400
+    throttled = attacker("alice")  # even the right password waits
+    assert throttled.status_code == 429
+    assert "登录失败次数过多" in throttled.get_data(as_text=True)
+    assert int(throttled.headers["Retry-After"]) == 2
+    later = utcnow() + timedelta(seconds=3)
+    monkeypatch.setattr("core.auth.login.utcnow", lambda: later)
+    assert attacker("alice").status_code == 302  # the wait is over
+    assert [delay_after(n).total_seconds() for n in range(3, 7)] == [2, 4, 8, 16]
+    assert delay_after(40) == timedelta(minutes=15)
+
+
+def test_a_client_that_has_not_failed_is_never_locked_out(app, factory, client):
+    factory.tenant("alpha")
+    factory.user("alpha", "alice")
+    attacker = _from("203.0.113.9", client)
+    for _ in range(8):
+        attacker("alice", "wrong-password")
+    assert attacker("alice").status_code == 429
+    # alice at her own desk logs in at once with the right password
+    assert _from("198.51.100.7", app.test_client())("alice").status_code == 302
+
+
+def test_a_client_failing_on_many_accounts_is_held_back(app, factory, client):
+    factory.tenant("alpha")
+    factory.user("alpha", "alice")
+    sprayer = _from("203.0.113.9", client)
+    for n in range(MAX_FAILURES_PER_IP):
+        assert sprayer(f"user{n}", "wrong-password").status_code == 400
+    assert sprayer("alice").status_code == 429
+    assert _from("198.51.100.7", app.test_client())("alice").status_code == 302
 
 
 def test_login_needs_the_csrf_token(app, factory, client):

@@ -22,7 +22,7 @@ def test_dashboard_counts_the_registry(app, factory, client):
     assert (
         '<div class="fs-4 fw-semibold">12</div><div class="small text-muted">在册党员</div>' in html
     )
-    assert 'data-formal="10" data-probationary="2"' in html
+    assert 'data-chart-values="10,2"' in html
 
     other = app.test_client()
     login(other, "nobody")

@@ -31,20 +31,30 @@ def test_me_of_staff_has_only_staff_permissions(client, world):
     assert [r["key"] for r in me["roles"]] == ["staff"]
 
 
-def test_token_of_another_tenant_answers_404(client, world):
+def test_token_of_another_tenant_answers_401_as_an_invalid_one(client, world):
     response = client.get("/api/v1/t/a/me", headers=world.h("bob"))
-    assert response.status_code == 404
+    assert response.status_code == 401
     assert response.mimetype == PROBLEM_MIMETYPE
+    assert response.get_json()["detail"] == "令牌无效。"
     assert "bob" not in response.get_data(as_text=True)
 
 
-def test_unknown_tenant_and_missing_credentials(client, world):
-    assert client.get("/api/v1/t/nope/me", headers=world.h("alice")).status_code == 404
+def test_an_invalid_token_answers_401_as_the_openapi_document_declares(client, world):
+    unknown = client.get("/api/v1/t/a/me", headers=bearer("zg_not-a-token"))
+    assert unknown.status_code == 401
+    assert unknown.mimetype == PROBLEM_MIMETYPE
+    assert unknown.get_json()["detail"] == "令牌无效。"
+
+
+def test_unknown_tenant_answers_like_a_tenant_the_caller_cannot_enter(client, world):
+    for headers in (world.h("alice"), bearer("zg_not-a-token"), {}):
+        unknown = client.get("/api/v1/t/nope/me", headers=headers)
+        foreign = client.get("/api/v1/t/b/me", headers=headers)
+        assert unknown.status_code == foreign.status_code == 401
+        assert unknown.get_json() == foreign.get_json()
     response = client.get("/api/v1/t/a/me")
     assert response.status_code == 401
     assert response.mimetype == PROBLEM_MIMETYPE
-    unknown = client.get("/api/v1/t/a/me", headers=bearer("zg_not-a-token"))
-    assert unknown.status_code == 404
 
 
 def test_expired_token_answers_401_in_chinese(app, client, world, factory):

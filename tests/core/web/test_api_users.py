@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -9,7 +11,7 @@ from core.audit.models import AuditEntry
 from core.auth.models import Membership, User
 from core.db import db
 from tests.core.web.conftest import in_tenant
-from tests.factories import login
+from tests.factories import csrf_token, login
 
 
 def _membership_id(app, slug: str, user_id: int) -> int:
@@ -69,7 +71,12 @@ def test_staff_may_not_manage_users(app, client, world):
     h = world.h("sam")
     assert client.get("/api/v1/t/a/users", headers=h).status_code == 403
     assert client.get("/api/v1/t/a/roles", headers=h).status_code == 403
-    new = {"username": "x1", "display_name": "X", "password": "0123456789", "roles": ["staff"]}
+    new = {
+        "username": "x1",
+        "display_name": "X",
+        "password": "a-valid-password-9",
+        "roles": ["staff"],
+    }
     assert client.post("/api/v1/t/a/users", json=new, headers=h).status_code == 403
     assert (
         client.patch(f"/api/v1/t/a/users/{sam_m}", json={"roles": ["admin"]}, headers=h).status_code
@@ -110,21 +117,95 @@ def test_add_a_new_user_who_can_then_log_in(app, client, world):
     assert entry.detail["new_user"] is True and entry.actor_name == "alice"
 
 
-def test_add_an_existing_user_from_another_tenant(app, client, world):
+def _invite(client, world, username: str, roles=("staff",)):
+    return client.post(
+        "/api/v1/t/a/users",
+        json={"username": username, "roles": list(roles), "title": "联络员"},
+        headers=world.h("alice"),
+    )
+
+
+def test_naming_another_tenants_user_only_invites_them(app, client, world):
     bob_b = _membership_id(app, "b", world.bob.user_id)
     before_b = _state(app, "b", bob_b)
-    response = client.post(
-        "/api/v1/t/a/users", json={"username": "bob", "roles": ["staff"]}, headers=world.h("alice")
-    )
-    assert response.status_code == 201
-    assert response.get_json()["user"]["id"] == world.bob.user_id
+    response = _invite(client, world, "bob")
+    assert response.status_code == 202
+    assert response.get_json()["status"] == "invited"
+    assert _membership_id(app, "a", world.bob.user_id) is None  # not pulled in
     assert _state(app, "b", bob_b) == before_b  # his place in b is his own business
-
-    again = client.post(
-        "/api/v1/t/a/users", json={"username": "bob", "roles": ["staff"]}, headers=world.h("alice")
+    # b's administrator still manages bob's password: he serves b alone
+    reset = client.post(
+        f"/api/v1/t/b/users/{bob_b}/password",
+        json={"password": "bobs-new-password-1"},
+        headers=world.h("bob"),
     )
+    assert reset.status_code == 204
+
+
+def test_unknown_and_foreign_usernames_answer_alike(app, client, world):
+    foreign = _invite(client, world, "bob")
+    unknown = _invite(client, world, "no-such-user")
+    assert foreign.status_code == unknown.status_code == 202
+    assert foreign.get_json() == {
+        **unknown.get_json(),
+        "username": "bob",
+        "detail": unknown.get_json()["detail"].replace("no-such-user", "bob"),
+    }
+    assert foreign.get_json()["username"] == "bob"  # the name typed, never a display name
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "no-such-user")) is None
+
+
+def test_the_invited_user_joins_by_accepting_after_logging_in(app, client, world):
+    assert _invite(client, world, "bob", roles=["staff", "registrar"]).status_code == 202
+    bob = app.test_client()
+    assert login(bob, "bob").headers["Location"].endswith("/invitations")
+    page = bob.get("/invitations").get_data(as_text=True)
+    assert "a单位" in page and "接受" in page
+    invitation = re.search(r'data-invitation="(\d+)"', page).group(1)
+    token = csrf_token(bob, "/invitations")
+    accepted = bob.post(f"/invitations/{invitation}/accept", data={"csrf_token": token})
+    assert accepted.status_code == 302
+    membership = _membership_id(app, "a", world.bob.user_id)
+    assert _state(app, "a", membership)[:3] == (True, "联络员", ["registrar", "staff"])
+    assert bob.get("/t/a/").status_code == 200
+    assert _last_action(app, "a").action == "invitation.accepted"
+    again = _invite(client, world, "bob")
     assert again.status_code == 409
     assert again.get_json()["detail"] == "该用户已是本单位成员。"
+    # the invitation is spent
+    assert (
+        bob.post(f"/invitations/{invitation}/accept", data={"csrf_token": token}).status_code == 404
+    )
+
+
+def test_only_the_invited_user_can_accept(app, client, world):
+    _invite(client, world, "bob")
+    bob = app.test_client()
+    login(bob, "bob")
+    invitation = re.search(
+        r'data-invitation="(\d+)"', bob.get("/invitations").get_data(as_text=True)
+    )
+    stan = app.test_client()
+    login(stan, "stan")
+    token = csrf_token(stan, "/invitations")
+    response = stan.post(f"/invitations/{invitation.group(1)}/accept", data={"csrf_token": token})
+    assert response.status_code == 404
+    assert _membership_id(app, "a", world.stan.user_id) is None
+    assert _membership_id(app, "a", world.bob.user_id) is None
+
+
+def test_a_declined_invitation_adds_nobody(app, client, world):
+    _invite(client, world, "bob")
+    bob = app.test_client()
+    login(bob, "bob")
+    invitation = re.search(
+        r'data-invitation="(\d+)"', bob.get("/invitations").get_data(as_text=True)
+    )
+    token = csrf_token(bob, "/invitations")
+    bob.post(f"/invitations/{invitation.group(1)}/decline", data={"csrf_token": token})
+    assert _membership_id(app, "a", world.bob.user_id) is None
+    assert "没有待处理的邀请" in bob.get("/invitations").get_data(as_text=True)
 
 
 def test_an_existing_users_password_cannot_be_set_by_adding_him(app, client, world):
@@ -133,18 +214,19 @@ def test_an_existing_users_password_cannot_be_set_by_adding_him(app, client, wor
         json={"username": "bob", "password": "hijack-password-1", "roles": ["staff"]},
         headers=world.h("alice"),
     )
-    assert response.status_code == 422
-    assert set(response.get_json()["errors"]) == {"password"}
+    assert response.status_code == 409
     assert _can_log_in(app, "bob", "correct-horse-9")
     assert not _can_log_in(app, "bob", "hijack-password-1")
 
 
 def test_a_new_user_needs_name_and_password_and_roles_of_this_tenant(app, client, world):
     missing = client.post(
-        "/api/v1/t/a/users", json={"username": "dave", "roles": ["staff"]}, headers=world.h("alice")
+        "/api/v1/t/a/users",
+        json={"username": "dave", "display_name": "D", "roles": ["staff"]},
+        headers=world.h("alice"),
     )
     assert missing.status_code == 422
-    assert set(missing.get_json()["errors"]) == {"display_name", "password"}
+    assert set(missing.get_json()["errors"]) == {"password"}
     assert missing.get_json()["errors"]["password"] == ["新用户需要设置初始密码。"]
 
     with in_tenant(app, "b"):
@@ -157,7 +239,7 @@ def test_a_new_user_needs_name_and_password_and_roles_of_this_tenant(app, client
         json={
             "username": "dave",
             "display_name": "D",
-            "password": "0123456789",
+            "password": "a-valid-password-9",
             "roles": ["b_only", "nope"],
         },
         headers=world.h("alice"),
@@ -269,7 +351,31 @@ def test_another_tenants_membership_ids_are_404_and_untouched(app, client, world
         )
         assert client.delete(f"/api/v1/t/a/users/{target}", headers=h).status_code == 404
         response = client.post(
-            f"/api/v1/t/a/users/{target}/password", json={"password": "0123456789"}, headers=h
+            f"/api/v1/t/a/users/{target}/password",
+            json={"password": "a-valid-password-9"},
+            headers=h,
         )
         assert response.status_code == 404
         assert _state(app, "b", target) == before
+
+
+def test_a_reset_to_a_repetitive_password_is_refused_in_chinese(client, world):
+    sam = client.get("/api/v1/t/a/users?q=sam", headers=world.h("alice")).get_json()["items"][0]
+    for weak in ("aaaaaaaaaa", "1234567890"):
+        response = client.post(
+            f"/api/v1/t/a/users/{sam['id']}/password",
+            json={"password": weak},
+            headers=world.h("alice", **{"Accept-Language": "zh-CN"}),
+        )
+        assert response.status_code == 422
+        assert "容易被猜中" in response.get_json()["errors"]["password"][0]
+
+
+def test_a_new_user_with_a_common_password_is_refused(client, world):
+    response = client.post(
+        "/api/v1/t/a/users",
+        json={"username": "carol", "display_name": "C", "password": "password123", "roles": []},
+        headers=world.h("alice"),
+    )
+    assert response.status_code == 422
+    assert "太常见" in response.get_json()["errors"]["password"][0]

@@ -47,7 +47,7 @@ CASES = [
         {
             "username": "zed",
             "display_name": "Z",
-            "password": "0123456789",
+            "password": "a-valid-password-9",
             "roles": [1],
             "admin": True,
         },
