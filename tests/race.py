@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
@@ -27,7 +29,7 @@ from core.auth.users import Actor
 from core.db import db
 from core.errors import is_duplicate
 from core.tenancy.scope import tenant_scope
-from core.workflow import WorkflowError
+from core.workflow import Workflow, WorkflowError
 
 CONTENDERS = 8
 
@@ -105,3 +107,84 @@ def race_requests(
     for thread in threads:
         thread.join()
     return responses
+
+
+# -- Scenarios: how to put a record of a declared workflow into any of its states -------
+
+
+@dataclass(frozen=True)
+class World:
+    """What scenario builders get: the tenant in scope, one actor who may do everything
+    the scenario's workflow needs, and a way to move the (frozen) clock on."""
+
+    tenant_id: int
+    actor: Actor
+    later: Callable[[int], None]  # later(days): the clock moves on that many days
+
+
+#: A step on the way to a state: a transition's name, or a function that changes the
+#: record so that the next step's guard lets it through (a notice period that ended…).
+Step = str | Callable[[Any, World], None]
+
+
+@dataclass(frozen=True)
+class Scenarios:
+    """A workflow's scenario builder: every declared (transition, source) gets a race
+    from it without a new test.
+
+    ``create`` makes a record in the initial state; ``paths[state]`` are the steps from
+    there to ``state``; ``ready[transition]`` runs once the record is in the source
+    state, so the transition's guards pass; ``data(transition, world)`` is what the move
+    needs; ``firing(transition)`` the context a move is fired in (petitions' linked
+    moves); ``prepare`` sets the tenant up once (money in the fund…)."""
+
+    workflow: Workflow
+    model: type
+    permissions: frozenset[str]
+    create: Callable[[World], Any]
+    paths: dict[str, list[Step]]
+    data: Callable[[str, World], dict[str, Any]] = lambda _t, _w: {}
+    ready: dict[str, Callable[[Any, World], None]] = field(default_factory=dict)
+    firing: Callable[[str], AbstractContextManager[Any]] = lambda _t: nullcontext()
+    prepare: Callable[[World], None] = lambda _w: None
+    #: How many postings the tenant's ledger holds (for "money moves at most once").
+    postings: Callable[[], int] = lambda: 0
+
+    def fire(self, obj: Any, transition: str, world: World) -> None:
+        with self.firing(transition):
+            self.workflow.fire(
+                obj, transition, world.actor, comment=COMMENT, data=self.data(transition, world)
+            )
+
+    def reach(self, state: str, world: World) -> Any:
+        """A new record in ``state``."""
+        if state not in self.paths:
+            raise LookupError(f"{self.workflow.name}: no path to state {state!r}")
+        obj = self.create(world)
+        for step in self.paths[state]:
+            if callable(step):
+                step(obj, world)
+            else:
+                self.fire(obj, step, world)
+        db.session.flush()
+        return obj
+
+
+@dataclass(frozen=True)
+class MoneyAction:
+    """A money-moving action that is not a declared transition (a delivery, a
+    repayment, a reversal): ``build`` makes the object it acts on and returns its id,
+    ``act`` does it once; ``audit`` is the audit action it leaves (exactly one)."""
+
+    name: str
+    model: type
+    permissions: frozenset[str]
+    build: Callable[[World], int]
+    act: Callable[[Any, Actor], Any]
+    audit: str
+    prepare: Callable[[World], None] = lambda _w: None
+    postings: Callable[[], int] = lambda: 0
+
+
+#: Every move is fired with a comment (some require one).
+COMMENT = "并发测试：同一请求同时提交八次"
