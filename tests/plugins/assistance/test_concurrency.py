@@ -29,13 +29,17 @@ from plugins.assistance.models import (
 from plugins.assistance.workflow import CAMPAIGN_FLOW, GRANT_FLOW, LOAN_FLOW
 from tests.factories import bearer
 from tests.plugins.assistance.conftest import CHIEF_PERMISSIONS
-from tests.race import CONTENDERS, actor_of, race_requests
+from tests.race import CONTENDERS, actor_of, race, race_requests
 
 API = "/api/v1/t/county/assistance"
 
 
 @pytest.fixture
 def county(pg_app, pg_factory):
+    return _county(pg_app, pg_factory)
+
+
+def _county(pg_app, pg_factory):
     """A county with 10,000 元 in the fund, one member on the register and a leader who
     may do everything (a token for the API, an actor for setting things up)."""
     pg_factory.tenant("city", plugins=["assistance"])
@@ -248,3 +252,29 @@ def test_without_the_locks_the_database_still_delivers_once_and_answers_409(
         Posting.memo == "七一走访慰问"
     )
     assert _count(pg_app, county, spent) == 20_000
+
+
+def test_the_embedded_mode_pays_a_grant_once_too(app, factory):
+    """SQLite has no row locks: the lock there takes the single writer lock first."""
+    county = _county(app, factory)
+
+    def approved_grant(record, actor):
+        grant = services.apply_grant(
+            {"record_id": record.id, "kind": "living", "amount_fen": 100, "reason": "生活困难"},
+            actor,
+        )
+        GRANT_FLOW.fire(grant, "review", actor)
+        GRANT_FLOW.fire(grant, "approve", actor)
+        return grant
+
+    grant_id = _setup(app, county, approved_grant)
+    outcomes = race(
+        app,
+        county["tenant_id"],
+        lambda: db.session.get(Grant, grant_id),
+        lambda grant: GRANT_FLOW.fire(grant, "pay", actor_of(county["user_id"], CHIEF_PERMISSIONS)),
+    )
+    assert sorted(outcomes) == ["409"] * 7 + ["ok"]
+    approval_id = _count(app, county, select(Grant.approval_id).where(Grant.id == grant_id))
+    postings = select(func.count(Posting.id)).where(Posting.approval_id == approval_id)
+    assert _count(app, county, postings) == 1
