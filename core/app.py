@@ -159,6 +159,10 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
 
 
 def _register_request_lifecycle(app: Flask) -> None:
+    from flask import make_response
+    from sqlalchemy.exc import IntegrityError
+
+    from core.errors import duplicate_response, is_duplicate
     from core.routing import leave_tenant
 
     @app.after_request
@@ -173,6 +177,10 @@ def _register_request_lifecycle(app: Flask) -> None:
             # Not saved (e.g. the connection was cut): the success must not go out. An
             # exception here would escape Flask's error handlers, so hand it to them.
             db.session.rollback()
+            if isinstance(exc, IntegrityError) and is_duplicate(exc):
+                # Another request did the same thing first (a unique constraint said so
+                # at commit): a clear 409, not a 500.
+                return make_response(duplicate_response())
             return app.make_response(app.handle_user_exception(exc))
         return response
 

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException, NotFound
 
 from core.api.messages import localize
@@ -69,6 +69,12 @@ def register_error_handlers(app: Flask) -> None:
         if wants_problem_json():
             return problem(exc.status, exc.message)
         return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError):
+        if not is_duplicate(exc):
+            return _unexpected(exc)
+        return duplicate_response()
 
     @app.errorhandler(Unauthenticated)
     def _unauthenticated(_exc: Unauthenticated):
@@ -129,3 +135,19 @@ def _unavailable():
         response = make_response(page, 503)
     response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
     return response
+
+
+def is_duplicate(exc: IntegrityError) -> bool:
+    """A unique constraint refused the write: the same thing was done by another request
+    (the row locks make this rare; the constraint is the last line of defence)."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
+def duplicate_response():
+    """409, in the user's language, with nothing of the refused request kept."""
+    db.session.rollback()
+    message = _("该操作已由另一请求完成，请刷新后查看")
+    if wants_problem_json():
+        return problem(409, message)
+    return render_template("error.html", status=409, message=message), 409
