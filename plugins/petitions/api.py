@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from core import clock
+from core.api.pagination import Page
 from core.api.routes import api_route
 from core.api.transitions import transition_routes
 from core.attachments.schemas import AttachmentOut
@@ -66,7 +67,8 @@ MANAGE_CATEGORIES = "petitions.manage_categories"
     permission=VIEW,
 )
 def list_petitions(query: dict[str, Any]):
-    return queries.petition_page(query)
+    page = queries.petition_page(query)
+    return Page([petition_dict(p) for p in page.items], page.next_cursor)
 
 
 @api_route(

@@ -202,11 +202,11 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
         # an hourly look through the index, and a daily comparison of every row.
         PeriodicJob(
             "petitions.deadline_thresholds",
-            "plugins.petitions.scan:scan_thresholds",
+            "plugins.petitions.jobs:scan_thresholds",
             timedelta(hours=1),
         ),
         PeriodicJob(
-            "petitions.deadline_scan", "plugins.petitions.scan:scan_all", timedelta(days=1)
+            "petitions.deadline_scan", "plugins.petitions.jobs:scan_all", timedelta(days=1)
         ),
         PeriodicJob(
             "petitions.longterm_flagging",

@@ -19,7 +19,6 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
-    pre_dump,
     pre_load,
     validate,
     validates,
@@ -219,12 +218,6 @@ class PetitionSummaryOut(Schema):
     accept_due = fields.Date()
     close_due = fields.Date(allow_none=True)
     handler_user_id = fields.Integer(allow_none=True)
-
-    @pre_dump
-    def _titles(self, obj: Any, **_kwargs: Any) -> Any:
-        from plugins.petitions.present import petition_dict
-
-        return petition_dict(obj) if not isinstance(obj, dict) else obj
 
 
 class PetitionOut(PetitionSummaryOut):
