@@ -30,6 +30,7 @@ from plugins.petitions import (
     ledger,
     queries,
 )
+from plugins.petitions.permissions import HANDLE, MANAGE_CATEGORIES, REGISTER, VIEW, VIEW_IDENTITY
 from plugins.petitions.present import history_rows, petition_dict
 from plugins.petitions.schemas import (
     PetitionCategoryIn,
@@ -51,10 +52,6 @@ from plugins.petitions.workflow import PETITION_FLOW, is_linked
 bp = tenant_blueprint(
     "petitions_api", __name__, kind="api", plugin="petitions", prefix="/petitions"
 )
-
-VIEW = "petitions.view"
-REGISTER = "petitions.register"
-MANAGE_CATEGORIES = "petitions.manage_categories"
 
 
 @api_route(
@@ -123,7 +120,7 @@ def petition_history(petition_id: int):
     methods=["POST"],
     summary="查看信访人完整身份信息（每次记入审计）",
     response=PetitionIdentityOut,
-    permission=confidentiality.VIEW_IDENTITY,
+    permission=VIEW_IDENTITY,
 )
 def petition_identity(petition_id: int):
     petition = queries.petition_or_404(petition_id)
@@ -171,7 +168,7 @@ def list_conflicts(petition_id: int):
     body=PetitionConflictIn,
     response=PetitionConflictOut,
     status=201,
-    permission="petitions.handle",
+    permission=HANDLE,
 )
 def declare_conflict(petition_id: int, body: dict[str, Any]):
     petition = queries.petition_or_404(petition_id)

@@ -46,14 +46,14 @@ from core.tenancy.models import Tenant, TenantPlugin
 from core.tenancy.scope import cross_tenant_scope, tenant_scope
 from core.workflow import IllegalTransition, TransitionForbidden
 from plugins.petitions.models import Petition
+from plugins.petitions.permissions import REGISTER, VIEW_IDENTITY
 from plugins.petitions.services import PETITIONER_FIELDS, REPORTED_FIELDS, register
-from plugins.petitions.workflow import ACROSS_TENANTS, PETITION_FLOW, REGISTER, linked_move
+from plugins.petitions.workflow import ACROSS_TENANTS, PETITION_FLOW, linked_move
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 PLUGIN = "petitions"
-VIEW_IDENTITY = "petitions.view_identity"
 #: Fields a copy takes over from the original (never the category: each tenant has its own).
 COPIED_FIELDS = (
     "kind",

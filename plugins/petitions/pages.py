@@ -45,6 +45,14 @@ from plugins.petitions.models import (
     Petition,
     outcomes_for,
 )
+from plugins.petitions.permissions import (
+    APPROVE,
+    HANDLE,
+    MANAGE_CATEGORIES,
+    REGISTER,
+    VIEW,
+    VIEW_IDENTITY,
+)
 from plugins.petitions.present import (
     DATA_LABELS,
     DATA_TITLES,
@@ -61,14 +69,11 @@ from plugins.petitions.schemas import (
     PetitionRegisterForm,
 )
 from plugins.petitions.services import register
-from plugins.petitions.workflow import HANDLE, PETITION_FLOW, STATES, is_linked
+from plugins.petitions.workflow import PETITION_FLOW, STATES, is_linked
 
 bp = tenant_blueprint("petitions", __name__, kind="pages", plugin="petitions", prefix="/petitions")
 bp.template_folder = "templates"
 
-VIEW = "petitions.view"
-REGISTER = "petitions.register"
-MANAGE_CATEGORIES = "petitions.manage_categories"
 #: Rows of the register form shown before anyone asks for more.
 BLANK_PETITIONER_ROWS = 1
 BLANK_REPORTED_ROWS = 1
@@ -277,8 +282,8 @@ def _detail_page(
         download_url=download_url,
         document_actions=actions.detail_actions_for(petition, actor, "documents"),
         may_declare=actions.may_declare_conflict(actor),
-        may_declare_for_others=actor.can("petitions.approve"),
-        member_options=handler_options(petition) if actor.can("petitions.approve") else [],
+        may_declare_for_others=actor.can(APPROVE),
+        member_options=handler_options(petition) if actor.can(APPROVE) else [],
     ), status
 
 
@@ -322,7 +327,7 @@ def transition(petition_id: int, name: str):
 @bp.post("/<int:petition_id>/identity")
 def reveal_identity(petition_id: int):
     """An htmx fragment with the full identities; every call is audited."""
-    require_permission(confidentiality.VIEW_IDENTITY)
+    require_permission(VIEW_IDENTITY)
     petition = queries.petition_or_404(petition_id)
     people = confidentiality.reveal(petition, "page")
     return render_template("petitions/_petitioners.html", petitioners=people, revealed=True)

@@ -55,6 +55,7 @@ from plugins.petitions.models import (
     ReportedPerson,
     outcomes_for,
 )
+from plugins.petitions.permissions import APPROVE, HANDLE, REGISTER
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -386,8 +387,6 @@ def _rereview_answered(petition: Petition, _actor: Actor, data: Mapping[str, Any
     petition.rereview_answer = data.get("answer")
     petition.review_case_id = None
 
-
-REGISTER, HANDLE, APPROVE = "petitions.register", "petitions.handle", "petitions.approve"
 
 PETITION_FLOW = Workflow(
     "petition",
