@@ -34,7 +34,7 @@ from core import clock
 from core.auth.models import User
 from core.calendar import add_months
 from core.db import db
-from core.exports import Column, Sheet
+from core.exports import Column, Sheet, download_response, xlsx_bytes
 from core.i18n import N_
 from core.plugins.manager import is_enabled
 from core.tenancy.models import Tenant
@@ -377,3 +377,9 @@ def sheets(stats: Statistics, tenant: Tenant) -> list[Sheet]:
 
 def filename(stats: Statistics, tenant: Tenant) -> str:
     return f"信访统计_{tenant.name}_{stats.date_from.isoformat()}_{stats.date_to.isoformat()}.xlsx"
+
+
+def workbook_response(stats: Statistics, tenant: Tenant) -> Any:
+    """The statistics as an .xlsx download (the page's and the API's)."""
+    data = xlsx_bytes(sheets(stats, tenant))
+    return download_response(data, filename(stats, tenant), "xlsx")

@@ -26,7 +26,7 @@ from core.exports import to_shanghai
 from core.forms import load_form, row_errors
 from core.orgs.units import unit_tree
 from core.plugins.settings import resolved_settings
-from core.routing import require_permission, tenant_blueprint
+from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.petitions import (
     actions,
@@ -69,10 +69,8 @@ from plugins.petitions.schemas import (
     PetitionRegisterForm,
 )
 from plugins.petitions.services import register
+from plugins.petitions.views.blueprint import bp
 from plugins.petitions.workflow import PETITION_FLOW, STATES, is_linked
-
-bp = tenant_blueprint("petitions", __name__, kind="pages", plugin="petitions", prefix="/petitions")
-bp.template_folder = "templates"
 
 #: Rows of the register form shown before anyone asks for more.
 BLANK_PETITIONER_ROWS = 1
