@@ -43,7 +43,6 @@ from plugins.petitions.models import (
     CHANNELS,
     COLLECTIVE_FROM,
     KINDS,
-    SATISFACTIONS,
     Petition,
     PetitionCategory,
 )
@@ -328,10 +327,6 @@ def compute(tenant: Tenant, query: dict[str, Any], today: date | None = None) ->
             by_unit=_by_unit(period, units) if children else [],
         )
     return stats
-
-
-def satisfaction_titles() -> dict[str, str]:
-    return {key: _(title) for key, title in SATISFACTIONS.items()}
 
 
 # -- spreadsheet ------------------------------------------------------------------------

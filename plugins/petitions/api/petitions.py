@@ -31,7 +31,7 @@ from plugins.petitions import (
 )
 from plugins.petitions.api.blueprint import bp
 from plugins.petitions.permissions import HANDLE, MANAGE_CATEGORIES, REGISTER, VIEW, VIEW_IDENTITY
-from plugins.petitions.present import history_rows, petition_dict
+from plugins.petitions.presenters import history_rows, petition_dict
 from plugins.petitions.schemas import (
     PetitionCategoryIn,
     PetitionCategoryListQuery,

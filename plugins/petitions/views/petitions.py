@@ -53,7 +53,7 @@ from plugins.petitions.permissions import (
     VIEW,
     VIEW_IDENTITY,
 )
-from plugins.petitions.present import (
+from plugins.petitions.presenters import (
     DATA_LABELS,
     DATA_TITLES,
     choices,
