@@ -55,6 +55,7 @@ def zugong_blueprints() -> list:
     from plugins.petitions import portal_views
     from plugins.petitions.api import links, notices, petitions, statistics  # noqa: F401
     from plugins.petitions.api.blueprint import bp as api_bp
+    from plugins.petitions.views import categories as _categories  # noqa: F401
     from plugins.petitions.views import links as _links  # noqa: F401
     from plugins.petitions.views import notices as _notices  # noqa: F401
     from plugins.petitions.views import petitions as _petitions  # noqa: F401
