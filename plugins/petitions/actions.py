@@ -25,7 +25,7 @@ from core.workflow import StateChange, Transition, TransitionForbidden
 from plugins.petitions import crosstenant
 from plugins.petitions.models import Petition, PetitionConflict
 from plugins.petitions.permissions import APPROVE, HANDLE
-from plugins.petitions.schemas import (
+from plugins.petitions.schemas.moves import (
     PetitionAssignHandlerIn,
     PetitionAssignIn,
     PetitionCloseIn,

@@ -23,7 +23,7 @@ from plugins.petitions.api.blueprint import bp
 from plugins.petitions.models import LongtermPetitioner
 from plugins.petitions.permissions import APPROVE, REGISTER, VIEW
 from plugins.petitions.queries import petition_or_404
-from plugins.petitions.schemas import QueryCodeOut
+from plugins.petitions.schemas.links import QueryCodeOut
 
 
 def _comment() -> Any:

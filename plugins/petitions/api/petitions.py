@@ -32,10 +32,12 @@ from plugins.petitions import (
 from plugins.petitions.api.blueprint import bp
 from plugins.petitions.permissions import HANDLE, MANAGE_CATEGORIES, REGISTER, VIEW, VIEW_IDENTITY
 from plugins.petitions.presenters import history_rows, petition_dict
-from plugins.petitions.schemas import (
+from plugins.petitions.schemas.categories import (
     PetitionCategoryIn,
     PetitionCategoryListQuery,
     PetitionCategoryOut,
+)
+from plugins.petitions.schemas.petitions import (
     PetitionConflictIn,
     PetitionConflictOut,
     PetitionExportQuery,

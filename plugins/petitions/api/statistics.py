@@ -12,7 +12,7 @@ from core.exports import MIMETYPES
 from plugins.petitions import statistics
 from plugins.petitions.api.blueprint import bp
 from plugins.petitions.permissions import STATISTICS as PERMISSION
-from plugins.petitions.schemas import StatisticsOut
+from plugins.petitions.schemas.statistics import StatisticsOut
 
 
 @api_route(

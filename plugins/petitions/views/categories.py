@@ -17,7 +17,7 @@ from core.workflow import WorkflowError
 from plugins.petitions import categories
 from plugins.petitions.permissions import MANAGE_CATEGORIES, VIEW
 from plugins.petitions.presenters import category_options
-from plugins.petitions.schemas import PetitionCategoryForm
+from plugins.petitions.schemas.categories import PetitionCategoryForm
 from plugins.petitions.views.blueprint import bp
 
 

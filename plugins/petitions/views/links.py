@@ -20,7 +20,7 @@ from plugins.petitions import escalation, notices, queries, querycodes
 from plugins.petitions.actions import DetailAction, add_detail_action
 from plugins.petitions.models import Petition
 from plugins.petitions.permissions import APPROVE, REGISTER, VIEW
-from plugins.petitions.schemas import ReasonForm
+from plugins.petitions.schemas.links import ReasonForm
 from plugins.petitions.views.blueprint import bp
 
 # -- query codes ----------------------------------------------------------------------------

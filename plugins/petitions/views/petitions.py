@@ -62,7 +62,7 @@ from plugins.petitions.presenters import (
     history_rows,
     title,
 )
-from plugins.petitions.schemas import (
+from plugins.petitions.schemas.petitions import (
     PetitionConflictForm,
     PetitionExportQuery,
     PetitionFilterForm,
