@@ -13,19 +13,15 @@ On RQ the job is written to the outbox table inside that transaction
 
 from __future__ import annotations
 
-import contextvars
 import importlib
 import json
 import logging
 import re
 import sys
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
@@ -154,11 +150,9 @@ def _defer(call: JobCall) -> None:
             return
         # The request (or job) will commit or roll back: make that the job's transaction.
         session.begin()
-    if isinstance(backend(), RQBackend):
-        from core.jobs import outbox
-
+    if backend().uses_outbox:
         # The row rolls back with its transaction or savepoint: nothing to track here.
-        session.info.setdefault(_OUTBOX, []).append(outbox.write(call))
+        session.info.setdefault(_OUTBOX, []).append(backend().hold(call))
         return
     owner = session.get_nested_transaction() or session.get_transaction()
     session.info.setdefault(_PENDING, []).append((call, owner))
@@ -170,11 +164,9 @@ def _dispatch_pending(session: TenantSession) -> None:
         return  # a savepoint was released: its jobs wait for the outer transaction
     sent = session.info.pop(_OUTBOX, None)
     if sent:
-        from core.jobs import outbox
-
         # Rows a savepoint rolled back are simply not found. Whatever is not sent now
         # (Redis down) the worker's drain sends later.
-        outbox.drain(current_app._get_current_object(), sent)
+        backend().release(current_app._get_current_object(), sent)
     for call, _owner in session.info.pop(_PENDING, []):
         try:
             submit(call)
@@ -233,149 +225,25 @@ def retry_intervals(app: Flask) -> tuple[int, ...]:
     return tuple(app.config.get("JOB_RETRY_INTERVALS") or RETRY_INTERVALS)
 
 
-class RQBackend:
-    RUN = "core.jobs.runner.run_call"
+class Backend(Protocol):
+    """Where submitted jobs go: RQ, or the embedded pool (:mod:`core.jobs.backends`)."""
 
-    def __init__(self, app: Flask) -> None:
-        from redis import Redis
-        from rq import Queue
+    #: Whether jobs deferred to a commit go through the outbox table (RQ) rather than
+    #: wait in the session (in-process).
+    uses_outbox: bool
 
-        self.redis = Redis.from_url(app.config["REDIS_URL"])
-        self.queue = Queue(app.config["RQ_QUEUE"], connection=self.redis)
-        self.intervals = retry_intervals(app)
-        self.timeout = app.config.get("JOB_TIMEOUT")  # None: RQ's default, 180 s
+    def submit(self, call: JobCall) -> bool: ...
 
-    def submit(self, call: JobCall, outbox_id: int | None = None) -> bool:
-        """Queue ``call``; ``False`` if a job with its key is still pending."""
-        from rq.exceptions import DuplicateJobError
+    def hold(self, call: JobCall) -> int:
+        """Write ``call`` to the outbox in the current transaction; its row id."""
+        ...
 
-        if call.key is None:
-            self._enqueue(call, unique=False)
-            return True
-        try:
-            self._enqueue(call, unique=True, outbox_id=outbox_id)
-            return True
-        except DuplicateJobError:
-            if self._pending(call.key, outbox_id):
-                log.info("job %s is already queued or running", call.key)
-                return False
-        # The earlier job with this id is finished or failed: replace it.
-        try:
-            self._enqueue(call, unique=True, outbox_id=outbox_id)
-            return True
-        except DuplicateJobError:
-            log.info("job %s was queued concurrently", call.key)
-            return False
-
-    def send(self, outbox_id: int, call: JobCall) -> bool:
-        """Queue the outbox row ``outbox_id``; ``False`` if it (or a pending job with
-        its key) is already on RQ, e.g. when a drain died before marking it sent."""
-        from rq.exceptions import DuplicateJobError
-
-        if call.key is not None:
-            return self.submit(call, outbox_id)
-        try:
-            self._enqueue(call, unique=True, job_id=f"outbox-{outbox_id}")
-            return True
-        except DuplicateJobError:
-            log.info("outbox job %s is already on RQ", outbox_id)
-            return False
-
-    def _enqueue(
-        self,
-        call: JobCall,
-        unique: bool,
-        job_id: str | None = None,
-        outbox_id: int | None = None,
-    ) -> Any:
-        from rq import Retry
-
-        retry = (
-            Retry(max=len(self.intervals), interval=list(self.intervals))
-            if self.intervals
-            else None
-        )
-        return self.queue.enqueue_call(
-            self.RUN,
-            args=(asdict(call),),
-            job_id=job_id or call.key,
-            unique=unique,
-            meta=None if outbox_id is None else {"outbox": outbox_id},
-            retry=retry,
-            timeout=self.timeout,
-            description=f"{call.path} tenant={call.tenant_id} plugin={call.plugin}",
-        )
-
-    def _pending(self, key: str, outbox_id: int | None = None) -> bool:
-        from rq.exceptions import NoSuchJobError
-        from rq.job import Job, JobStatus
-
-        try:
-            job = Job.fetch(key, connection=self.redis)
-        except NoSuchJobError:
-            return False
-        if outbox_id is not None and job.meta.get("outbox") == outbox_id:
-            return True  # this very row was sent before: it must not run again
-        done = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
-        if job.get_status(refresh=False) not in done:
-            return True
-        job.delete()
-        return False
+    def release(self, app: Flask, ids: list[int]) -> int:
+        """Send the committed outbox rows ``ids`` now; how many were sent."""
+        ...
 
 
-class InProcessBackend:
-    """The embedded mode: the same runner on a background thread pool, or inline.
-
-    Inline (tests) runs the job at once, where the transaction commits, in a fresh
-    context (no app, request or tenant of the caller leaks in) and retries without
-    waiting; ``sleep`` may be replaced to observe the waits.
-    """
-
-    def __init__(self, app: Flask, inline: bool, threads: int = 2) -> None:
-        self.app = app
-        self.inline = inline
-        self.sleep: Callable[[float], Any] = (lambda _s: None) if inline else time.sleep
-        self.pool = (
-            None if inline else ThreadPoolExecutor(max_workers=threads, thread_name_prefix="job")
-        )
-        self._active: set[str] = set()
-        self._lock = threading.Lock()
-
-    def submit(self, call: JobCall) -> bool:
-        key = call.key
-        if key is not None:
-            with self._lock:
-                if key in self._active:
-                    log.info("job %s is already queued or running", key)
-                    return False
-                self._active.add(key)
-        if self.pool is None:
-            contextvars.Context().run(self._run, call)
-        else:
-            self.pool.submit(self._run, call)
-        return True
-
-    def _run(self, call: JobCall) -> Any:
-        from core.jobs.runner import run_with_retries
-
-        try:
-            return run_with_retries(self.app, call, sleep=self.sleep)
-        finally:
-            if call.key is not None:
-                with self._lock:
-                    self._active.discard(call.key)
-
-
-def init_backend(app: Flask) -> None:
-    if app.config.get("REDIS_URL"):
-        app.extensions["zugong.jobs"] = RQBackend(app)
-    else:
-        inline = bool(app.config.get("JOBS_INLINE", app.config.get("TESTING", False)))
-        threads = int(app.config.get("JOBS_THREADS", 2))
-        app.extensions["zugong.jobs"] = InProcessBackend(app, inline=inline, threads=threads)
-
-
-def backend() -> RQBackend | InProcessBackend:
+def backend() -> Backend:
     return current_app.extensions["zugong.jobs"]
 
 

@@ -8,7 +8,7 @@ unsent and ``zugong worker`` drains them on its next pass.
 
 Each row is claimed with ``FOR UPDATE SKIP LOCKED`` (two drains never send one row at
 the same time), sent, and marked sent in the claiming transaction. The RQ job id derives
-from the row's id (:meth:`core.jobs.dispatch.RQBackend.send`), so a row sent again after
+from the row's id (:meth:`core.jobs.backends.RQBackend.send`), so a row sent again after
 a drain died between RQ and its commit is recognised and not run twice.
 """
 
@@ -23,7 +23,7 @@ from flask import Flask
 from sqlalchemy import delete, func, insert, select, update
 
 from core.db import db, utcnow
-from core.jobs.dispatch import JobCall, RQBackend
+from core.jobs.dispatch import Backend, JobCall
 from core.jobs.models import OutboxJob
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def drain(app: Flask, ids: Iterable[int] | None = None) -> int:
     next drain sends them. Must run in ``app``'s app context.
     """
     backend = app.extensions["zugong.jobs"]
-    if not isinstance(backend, RQBackend):
+    if not backend.uses_outbox:
         return 0
     wanted = None if ids is None else sorted(set(ids))
     if wanted == []:
@@ -67,7 +67,7 @@ def drain(app: Flask, ids: Iterable[int] | None = None) -> int:
         return total
 
 
-def _drain_batch(backend: RQBackend, ids: list[int] | None) -> tuple[int, bool]:
+def _drain_batch(backend: Backend, ids: list[int] | None) -> tuple[int, bool]:
     """One transaction: claim up to :data:`BATCH` rows, send them, mark them sent.
 
     Returns (rows sent, whether there was nothing more to claim). A send that fails

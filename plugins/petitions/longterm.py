@@ -30,11 +30,13 @@ from core.audit.service import record
 from core.auth.models import Membership
 from core.calendar import add_months, traffic_light
 from core.db import db, upsert_insert, utcnow
+from core.lookup import get_or_404
 from core.plugins.settings import resolved_settings
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED
 from plugins.petitions.models import LongtermPetitioner, Petition, Petitioner
+from plugins.petitions.permissions import APPROVE
 from plugins.petitions.scan import OPEN_STATES
 
 if TYPE_CHECKING:
@@ -164,10 +166,7 @@ def run_flagging() -> None:
 
 
 def record_or_404(record_id: int) -> LongtermPetitioner:
-    row = db.session.get(LongtermPetitioner, record_id)
-    if row is None:
-        abort(404)
-    return row
+    return get_or_404(LongtermPetitioner, record_id)
 
 
 def _refresh_light(row: LongtermPetitioner) -> None:
@@ -207,7 +206,7 @@ def record_review(row: LongtermPetitioner, actor: Actor, note: str) -> LongtermP
     next one falls due a cycle later."""
     if not row.is_active:
         raise ValidationError({"note": [_("该信访老户已化解销号，无需复核")]})
-    if actor.user_id != row.leader_user_id and not actor.can("petitions.approve"):
+    if actor.user_id != row.leader_user_id and not actor.can(APPROVE):
         abort(403)
     today = clock.today()
     row.last_reviewed_on = today

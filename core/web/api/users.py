@@ -14,7 +14,7 @@ from core.auth.invitations import InvitationSent
 from core.auth.models import Membership
 from core.auth.passwords import validate_password
 from core.db import db
-from core.web.api import bp
+from core.web.api.blueprint import bp
 from core.web.api.briefs import RoleBrief, UserBrief
 
 
