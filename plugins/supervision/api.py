@@ -9,24 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import abort, g, request
 from flask_babel import gettext as _
-from marshmallow import ValidationError
-from sqlalchemy import select
+from marshmallow import Schema, ValidationError
 
 from core.api.pagination import keyset_page
 from core.api.problem import problem
 from core.api.routes import api_route
 from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
-from core.documents import services as documents
 from core.exports import MIMETYPES, download_response
-from core.imports import template_xlsx
 from core.routing import tenant_blueprint
-from core.workflow import StateChange
-from plugins.supervision import bulletin, decomposition, services, views
-from plugins.supervision.models import SupervisionItem, SupervisionReminder
-from plugins.supervision.scan import scan
+from core.workflow import Transition
+from plugins.supervision import documents, presenters
+from plugins.supervision.jobs import scan
+from plugins.supervision.models import SupervisionItem
+from plugins.supervision.permissions import ASSIGN, REPORT, VERIFY, VIEW
+from plugins.supervision.queries import records, tables
+from plugins.supervision.queries.records import item_or_404
 from plugins.supervision.schemas import (
     SupervisionAccountabilityIn,
     SupervisionAccountabilityOut,
@@ -39,7 +39,6 @@ from plugins.supervision.schemas import (
     SupervisionDecisionIn,
     SupervisionExtensionIn,
     SupervisionExtensionOut,
-    SupervisionFormatQuery,
     SupervisionImportQuery,
     SupervisionImportResultOut,
     SupervisionItemIn,
@@ -48,15 +47,16 @@ from plugins.supervision.schemas import (
     SupervisionItemPatch,
     SupervisionMessageIn,
     SupervisionMilestoneOut,
-    SupervisionMonthQuery,
     SupervisionRateIn,
     SupervisionReminderOut,
     SupervisionReportIn,
     SupervisionReportOut,
     SupervisionReportRowsOut,
     SupervisionScheduledStepOut,
+    SupervisionViewQuery,
 )
-from plugins.supervision.workflow import ASSIGN, REPORT, VERIFY, VIEW
+from plugins.supervision.services import followup, imports, items
+from plugins.supervision.workflow import ITEM_FLOW
 
 bp = tenant_blueprint(
     "supervision_api", __name__, kind="api", plugin="supervision", prefix="/supervision"
@@ -65,10 +65,6 @@ bp = tenant_blueprint(
 
 class SupervisionHistoryOut(SupervisionReportRowsOut):
     pass
-
-
-def _item(item_id: int) -> SupervisionItem:
-    return services.item_or_404(item_id)
 
 
 # -- Items ------------------------------------------------------------------------------
@@ -84,10 +80,7 @@ def _item(item_id: int) -> SupervisionItem:
     permission=VIEW,
 )
 def list_items(query: dict[str, Any]):
-    statement = select(SupervisionItem)
-    for key in ("leader_user_id", "section_id", "person_user_id", "source", "state", "light"):
-        if query.get(key):
-            statement = statement.where(getattr(SupervisionItem, key) == query[key])
+    statement = tables.item_list(query)
     return keyset_page(
         statement, [SupervisionItem.id], cursor=query.get("cursor"), limit=query["limit"]
     )
@@ -107,7 +100,7 @@ def create_item(body: dict[str, Any]):
     milestones = body.pop("milestones")
     co_handlers = body.pop("co_handler_ids")
     assign = body.pop("assign")
-    return services.create_item(
+    return items.create_item(
         body,
         current_actor(),
         milestones=milestones,
@@ -120,7 +113,7 @@ def create_item(body: dict[str, Any]):
     bp, "/items/<int:item_id>", summary="督办事项详情", response=SupervisionItemOut, permission=VIEW
 )
 def get_item(item_id: int):
-    return _item(item_id)
+    return item_or_404(item_id)
 
 
 @api_route(
@@ -133,7 +126,7 @@ def get_item(item_id: int):
     permission=ASSIGN,
 )
 def update_item(item_id: int, body: dict[str, Any]):
-    return services.update_item(_item(item_id), body, current_actor())
+    return items.update_item(item_or_404(item_id), body, current_actor())
 
 
 @api_route(
@@ -145,7 +138,7 @@ def update_item(item_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def item_children(item_id: int):
-    return services.children_of(_item(item_id))
+    return records.children_of(item_or_404(item_id))
 
 
 @api_route(
@@ -156,56 +149,7 @@ def item_children(item_id: int):
     permission=VIEW,
 )
 def item_history(item_id: int):
-    from plugins.supervision.workflow import ITEM_FLOW
-
-    changes: list[StateChange] = ITEM_FLOW.history(_item(item_id))
-    return {
-        "title": _("办理过程"),
-        "columns": [],
-        "rows": [
-            {
-                "transition": c.transition,
-                "from_state": c.from_state,
-                "to_state": c.to_state,
-                "actor_name": c.actor_name,
-                "comment": c.comment,
-                "at": c.at.isoformat() if c.at else None,
-            }
-            for c in changes
-        ],
-    }
-
-
-def _move(item_id: int, name: str, comment: str | None = None, data=None) -> SupervisionItem:
-    item = _item(item_id)
-    services.fire(item, name, current_actor(), comment=comment, data=data)
-    return item
-
-
-@api_route(
-    bp,
-    "/items/<int:item_id>/assign",
-    methods=["POST"],
-    summary="交办",
-    body=SupervisionCommentIn,
-    response=SupervisionItemOut,
-    permission=ASSIGN,
-)
-def assign(item_id: int, body: dict[str, Any]):
-    return _move(item_id, "assign", body.get("comment"))
-
-
-@api_route(
-    bp,
-    "/items/<int:item_id>/acknowledge",
-    methods=["POST"],
-    summary="签收（责任人）",
-    body=SupervisionCommentIn,
-    response=SupervisionItemOut,
-    permission=REPORT,
-)
-def acknowledge(item_id: int, body: dict[str, Any]):
-    return _move(item_id, "acknowledge", body.get("comment"))
+    return presenters.history_dict(item_or_404(item_id))
 
 
 @api_route(
@@ -217,23 +161,7 @@ def acknowledge(item_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def list_reports(item_id: int):
-    return services.reports_of(_item(item_id))
-
-
-@api_route(
-    bp,
-    "/items/<int:item_id>/reports",
-    methods=["POST"],
-    summary="反馈进展（文字、完成百分比；责任人或协办人）",
-    body=SupervisionReportIn,
-    response=SupervisionItemOut,
-    status=201,
-    permission=REPORT,
-)
-def add_report(item_id: int, body: dict[str, Any]):
-    item = _item(item_id)
-    services.report_progress(item, body["text"], body["percent"], current_actor())
-    return item
+    return records.reports_of(item_or_404(item_id))
 
 
 @api_route(
@@ -247,74 +175,36 @@ def add_report(item_id: int, body: dict[str, Any]):
     permission=REPORT,
 )
 def add_report_files(item_id: int, report_id: int):
-    return services.attach_to_report(
-        _item(item_id), report_id, request.files.getlist("files"), current_actor()
+    return items.attach_to_report(
+        item_or_404(item_id), report_id, request.files.getlist("files"), current_actor()
     )
 
 
-@api_route(
-    bp,
-    "/items/<int:item_id>/request-completion",
-    methods=["POST"],
-    summary="申请办结（责任人；子事项须已全部办结）",
-    body=SupervisionCommentIn,
-    response=SupervisionItemOut,
-    permission=REPORT,
-)
-def request_completion(item_id: int, body: dict[str, Any]):
-    return _move(item_id, "request_completion", body.get("comment"))
+#: The body each move takes (a comment, or what its guards read).
+MOVE_BODIES: dict[str, type[Schema]] = {"report": SupervisionReportIn, "rate": SupervisionRateIn}
 
 
-@api_route(
-    bp,
-    "/items/<int:item_id>/verify",
-    methods=["POST"],
-    summary="核验办结",
-    body=SupervisionCommentIn,
-    response=SupervisionItemOut,
-    permission=VERIFY,
-)
-def verify(item_id: int, body: dict[str, Any]):
-    return _move(item_id, "verify", body.get("comment"))
+def _transition_route(transition: Transition) -> None:
+    def view(item_id: int, body: dict[str, Any]):
+        item = item_or_404(item_id)
+        comment = body.pop("comment", None)
+        items.fire(item, transition.name, current_actor(), comment=comment, data=body)
+        return item
+
+    view.__name__ = f"transition_{transition.name}"
+    api_route(
+        bp,
+        f"/items/<int:item_id>/transitions/{transition.name}",
+        methods=["POST"],
+        summary=f"流转：{transition.title}（状态不允许或条件不满足时 409，无权限时 403）",
+        body=MOVE_BODIES.get(transition.name, SupervisionCommentIn),
+        response=SupervisionItemOut,
+        permission=transition.permission,
+    )(view)
 
 
-@api_route(
-    bp,
-    "/items/<int:item_id>/send-back",
-    methods=["POST"],
-    summary="退回重办（须写明理由）",
-    body=SupervisionCommentIn,
-    response=SupervisionItemOut,
-    permission=VERIFY,
-)
-def send_back(item_id: int, body: dict[str, Any]):
-    return _move(item_id, "send_back", body.get("comment"))
-
-
-@api_route(
-    bp,
-    "/items/<int:item_id>/rate",
-    methods=["POST"],
-    summary="评价（优、良、差）",
-    body=SupervisionRateIn,
-    response=SupervisionItemOut,
-    permission=VERIFY,
-)
-def rate(item_id: int, body: dict[str, Any]):
-    return _move(item_id, "rate", body.get("comment"), data={"rating": body["rating"]})
-
-
-@api_route(
-    bp,
-    "/items/<int:item_id>/archive",
-    methods=["POST"],
-    summary="归档",
-    body=SupervisionCommentIn,
-    response=SupervisionItemOut,
-    permission=VERIFY,
-)
-def archive(item_id: int, body: dict[str, Any]):
-    return _move(item_id, "archive", body.get("comment"))
+for _transition in ITEM_FLOW.transitions:
+    _transition_route(_transition)
 
 
 # -- Milestones ----------------------------------------------------------------------------
@@ -329,7 +219,7 @@ def archive(item_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def list_milestones(item_id: int):
-    return services.milestones_of(_item(item_id))
+    return records.milestones_of(item_or_404(item_id))
 
 
 @api_route(
@@ -344,7 +234,7 @@ def list_milestones(item_id: int):
 )
 def back_schedule_item(item_id: int, body: dict[str, Any]):
     steps = [(s["title"], s["working_days"]) for s in body["steps"]]
-    return services.replace_milestones(_item(item_id), steps, current_actor())
+    return items.replace_milestones(item_or_404(item_id), steps, current_actor())
 
 
 @api_route(
@@ -357,9 +247,9 @@ def back_schedule_item(item_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def milestone_done(item_id: int, milestone_id: int):
-    item = _item(item_id)
-    services.complete_milestone(item, milestone_id, current_actor())
-    return services.milestones_of(item)
+    item = item_or_404(item_id)
+    items.complete_milestone(item, milestone_id, current_actor())
+    return records.milestones_of(item)
 
 
 @api_route(
@@ -374,7 +264,7 @@ def milestone_done(item_id: int, milestone_id: int):
 )
 def back_schedule_preview(body: dict[str, Any]):
     steps = [(s["title"], s["working_days"]) for s in body["steps"]]
-    return services.back_schedule(body["deadline"], steps)
+    return items.back_schedule(body["deadline"], steps)
 
 
 # -- Extensions, reminders, escalation, accountability -----------------------------------
@@ -389,7 +279,7 @@ def back_schedule_preview(body: dict[str, Any]):
     permission=VIEW,
 )
 def list_extensions(item_id: int):
-    return services.extensions_of(_item(item_id))
+    return records.extensions_of(item_or_404(item_id))
 
 
 @api_route(
@@ -403,8 +293,8 @@ def list_extensions(item_id: int):
     permission=REPORT,
 )
 def request_extension(item_id: int, body: dict[str, Any]):
-    return services.request_extension(
-        _item(item_id), body["new_deadline"], body["reason"], current_actor()
+    return followup.request_extension(
+        item_or_404(item_id), body["new_deadline"], body["reason"], current_actor()
     )
 
 
@@ -418,8 +308,8 @@ def request_extension(item_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def decide_extension(item_id: int, extension_id: int, body: dict[str, Any]):
-    return services.decide_extension(
-        _item(item_id), extension_id, body["approve"], body.get("comment"), current_actor()
+    return followup.decide_extension(
+        item_or_404(item_id), extension_id, body["approve"], body.get("comment"), current_actor()
     )
 
 
@@ -432,7 +322,7 @@ def decide_extension(item_id: int, extension_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def item_reminders(item_id: int):
-    return services.reminders_of(_item(item_id))
+    return records.reminders_of(item_or_404(item_id))
 
 
 @api_route(
@@ -446,7 +336,7 @@ def item_reminders(item_id: int):
     permission=VIEW,
 )
 def remind(item_id: int, body: dict[str, Any]):
-    return services.remind(_item(item_id), body["message"], current_actor())
+    return followup.remind(item_or_404(item_id), body["message"], current_actor())
 
 
 @api_route(
@@ -460,7 +350,7 @@ def remind(item_id: int, body: dict[str, Any]):
     permission=ASSIGN,
 )
 def escalate(item_id: int, body: dict[str, Any]):
-    return services.escalate(_item(item_id), body["message"], current_actor())
+    return followup.escalate(item_or_404(item_id), body["message"], current_actor())
 
 
 @api_route(
@@ -472,7 +362,7 @@ def escalate(item_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def list_accountability(item_id: int):
-    return services.accountabilities_of(_item(item_id))
+    return records.accountabilities_of(item_or_404(item_id))
 
 
 @api_route(
@@ -486,7 +376,7 @@ def list_accountability(item_id: int):
     permission=VERIFY,
 )
 def add_accountability(item_id: int, body: dict[str, Any]):
-    return services.add_accountability(_item(item_id), body, current_actor())
+    return followup.add_accountability(item_or_404(item_id), body, current_actor())
 
 
 @api_route(
@@ -498,19 +388,7 @@ def add_accountability(item_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def my_reminders():
-    from core.db import db
-
-    return list(
-        db.session.scalars(
-            select(SupervisionReminder)
-            .where(
-                SupervisionReminder.user_id == current_actor().user_id,
-                SupervisionReminder.done_at.is_(None),
-            )
-            .order_by(SupervisionReminder.id)
-            .limit(200)
-        )
-    )
+    return records.open_reminders_of(current_actor().user_id)
 
 
 @api_route(
@@ -522,7 +400,7 @@ def my_reminders():
     permission=VIEW,
 )
 def reminder_done(reminder_id: int):
-    return services.dismiss_reminder(reminder_id, current_actor())
+    return followup.dismiss_reminder(reminder_id, current_actor())
 
 
 @api_route(
@@ -538,13 +416,7 @@ def run_scan():
     return {"title": _("扫描结果"), "columns": [], "rows": [counts]}
 
 
-# -- Views and documents -----------------------------------------------------------------
-
-
-def _table(table: views.Table, fmt: str, filename: str):
-    if fmt == "xlsx":
-        return download_response(table.xlsx(), filename, "xlsx")
-    return table.to_dict()
+# -- Tables and documents -----------------------------------------------------------------
 
 
 @api_route(
@@ -557,78 +429,30 @@ def _table(table: views.Table, fmt: str, filename: str):
     permission=VIEW,
 )
 def board(query: dict[str, Any]):
-    table = views.board(g.tenant, query)
+    table = tables.board(g.tenant, query)
     if query["format"] == "xlsx":
-        return download_response(table.xlsx(), "督办事项看板.xlsx", "xlsx")
-    fields = SupervisionItemOut().fields
-    return [
-        {**{f: getattr(row["item"], f) for f in fields}, **_names(row), "light": row["light"]}
-        for row in table.rows
-    ]
-
-
-def _names(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("leader_name", "person_name", "section_name")}
+        return download_response(documents.table_xlsx(table), "督办事项看板.xlsx", "xlsx")
+    return presenters.board_rows(table)
 
 
 @api_route(
     bp,
-    "/views/week",
-    summary="本周工作安排（format=xlsx 导出）",
-    query=SupervisionFormatQuery,
+    "/views/<name>",
+    summary=(
+        "督办报表：week 本周工作安排、month-plan 月工作计划、month-summary 月工作小结、"
+        "performance 月工作实绩公开、overdue 逾期事项清单（month=YYYY-MM；format=xlsx 导出）"
+    ),
+    query=SupervisionViewQuery,
     response=SupervisionReportRowsOut,
     permission=VIEW,
 )
-def week(query: dict[str, Any]):
-    return _table(views.week_schedule(), query["format"], "本周工作安排.xlsx")
-
-
-@api_route(
-    bp,
-    "/views/month-plan",
-    summary="月工作计划（month=YYYY-MM；format=xlsx 导出）",
-    query=SupervisionMonthQuery,
-    response=SupervisionReportRowsOut,
-    permission=VIEW,
-)
-def month_plan(query: dict[str, Any]):
-    return _table(views.month_plan(query.get("month")), query["format"], "月工作计划.xlsx")
-
-
-@api_route(
-    bp,
-    "/views/month-summary",
-    summary="月工作小结（month=YYYY-MM；format=xlsx 导出）",
-    query=SupervisionMonthQuery,
-    response=SupervisionReportRowsOut,
-    permission=VIEW,
-)
-def month_summary(query: dict[str, Any]):
-    return _table(views.month_summary(query.get("month")), query["format"], "月工作小结.xlsx")
-
-
-@api_route(
-    bp,
-    "/views/performance",
-    summary="月工作实绩公开：按科室、责任人的按期办结率和逾期数（format=xlsx 导出）",
-    query=SupervisionMonthQuery,
-    response=SupervisionReportRowsOut,
-    permission=VIEW,
-)
-def performance(query: dict[str, Any]):
-    return _table(views.performance(query.get("month")), query["format"], "月工作实绩公开.xlsx")
-
-
-@api_route(
-    bp,
-    "/views/overdue",
-    summary="逾期事项清单（按责任领导；format=xlsx 导出）",
-    query=SupervisionFormatQuery,
-    response=SupervisionReportRowsOut,
-    permission=VIEW,
-)
-def overdue(query: dict[str, Any]):
-    return _table(views.overdue_by_leader(), query["format"], "逾期事项清单.xlsx")
+def view_table(name: str, query: dict[str, Any]):
+    if name not in tables.VIEWS:
+        abort(404)
+    table, filename = tables.view(name, query.get("month"))
+    if query["format"] == "xlsx":
+        return download_response(documents.table_xlsx(table), filename, "xlsx")
+    return presenters.table_dict(table)
 
 
 @api_route(
@@ -641,8 +465,8 @@ def overdue(query: dict[str, Any]):
 )
 def bulletin_docx(query: dict[str, Any]):
     month = query.get("month")
-    data = documents.render(bulletin.NAME, bulletin.context(g.tenant, month))
-    return download_response(data, bulletin.filename(month), "docx")
+    data = documents.bulletin_docx(g.tenant, month)
+    return download_response(data, documents.bulletin_filename(month), "docx")
 
 
 # -- Import ---------------------------------------------------------------------------------
@@ -656,8 +480,7 @@ def bulletin_docx(query: dict[str, Any]):
     permission=ASSIGN,
 )
 def import_template():
-    data = template_xlsx(decomposition.HEADERS, decomposition.EXAMPLE)
-    return download_response(data, "工作要点分解立项导入模板.xlsx", "xlsx")
+    return download_response(documents.import_template(), "工作要点分解立项导入模板.xlsx", "xlsx")
 
 
 @api_route(
@@ -673,7 +496,7 @@ def import_items(query: dict[str, Any]):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationError({"file": [_("请选择要导入的 .xlsx 文件。")]})
-    outcome = decomposition.import_items(upload.stream, current_actor())
+    outcome = imports.import_items(upload.stream, current_actor())
     if not outcome["ok"]:
         return problem(422, _("导入文件未通过校验，未写入任何数据。"), **outcome)
     return outcome

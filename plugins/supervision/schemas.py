@@ -3,6 +3,7 @@ through the same schemas, so a page can do nothing the API would refuse)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from plugins.supervision.models import (
 from plugins.supervision.workflow import STATES
 
 MAX_ID = 2**53
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 #: Dates outside this range are typing errors, and would overflow calendar arithmetic.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
@@ -46,8 +48,23 @@ def Day(**kwargs: Any) -> fields.Date:  # noqa: N802 - reads like a field class
     )
 
 
-def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+def Id(strict: bool = True, **kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class
+    """An id: strict in JSON bodies; ``strict=False`` in query strings, whose values
+    are always text."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class Month(fields.String):
+    """``YYYY-MM`` of a year the calendar knows (2000–2099)."""
+
+    default_error_messages = {"month": "月份应为 2000-01 到 2099-12 之间的 YYYY-MM。"}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", text)
+        if match is None or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+            raise self.make_error("month")
+        return text
 
 
 class SupervisionMilestoneIn(Schema):
@@ -102,11 +119,6 @@ class SupervisionItemForm(SupervisionItemIn):
     milestones = fields.List(fields.Nested(SupervisionMilestoneIn), load_default=list)
 
 
-class SupervisionUserOut(Schema):
-    id = fields.Integer()
-    display_name = fields.String()
-
-
 class SupervisionMilestoneOut(Schema):
     id = fields.Integer()
     seq = fields.Integer()
@@ -145,9 +157,9 @@ class SupervisionItemOut(Schema):
 
 
 class SupervisionItemListQuery(CursorQuery):
-    leader_user_id = Id()
-    section_id = Id()
-    person_user_id = Id()
+    leader_user_id = Id(strict=False)
+    section_id = Id(strict=False)
+    person_user_id = Id(strict=False)
     source = fields.String(validate=validate.OneOf(list(SOURCES)))
     state = fields.String(validate=validate.OneOf(list(STATES)))
     light = fields.String(validate=validate.OneOf(list(LIGHTS)))
@@ -157,8 +169,9 @@ class SupervisionBoardQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    leader_user_id = Id()
-    section_id = Id()
+    leader_user_id = Id(strict=False)
+    section_id = Id(strict=False)
+    person_user_id = Id(strict=False)
     source = fields.String(validate=validate.OneOf(list(SOURCES)))
     state = fields.String(validate=validate.OneOf(list(STATES)))
     light = fields.String(validate=validate.OneOf(list(LIGHTS)))
@@ -232,6 +245,23 @@ class SupervisionDecisionIn(Schema):
     comment = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
+class SupervisionDecisionForm(Schema):
+    """The item page's approve or refuse button (which one says the decision)."""
+
+    extension_id = Id(strict=False, required=True)
+    comment = Text(allow_none=True, validate=validate.Length(max=2000))
+
+
+class SupervisionEscalateForm(Schema):
+    """提级督办 from the item page: the message may be left for the default text."""
+
+    message = Text(load_default="", validate=validate.Length(max=500))
+
+
+class SupervisionMilestoneForm(Schema):
+    milestone_id = Id(strict=False, required=True)
+
+
 class SupervisionExtensionOut(Schema):
     id = fields.Integer()
     old_deadline = fields.Date()
@@ -272,15 +302,8 @@ class SupervisionScheduledStepOut(Schema):
     estimated = fields.Boolean()
 
 
-class SupervisionMonthQuery(Schema):
-    month = fields.String(
-        validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
-        metadata={"description": "月份 YYYY-MM（默认本月）"},
-    )
-    format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
-
-
-class SupervisionFormatQuery(Schema):
+class SupervisionViewQuery(Schema):
+    month = Month(metadata={"description": "月份 YYYY-MM（默认本月；月计划、月小结、实绩公开）"})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
 
 
@@ -307,4 +330,20 @@ class SupervisionImportResultOut(Schema):
 
 
 class SupervisionBulletinQuery(Schema):
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    month = Month()
+
+
+class SupervisionImportRowIn(Schema):
+    """One row of the decomposition .xlsx (names still unresolved)."""
+
+    number = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    parent = fields.String(allow_none=True, validate=validate.Length(max=20))
+    requirements = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    leader = fields.String(allow_none=True, validate=validate.Length(max=50))
+    section = fields.String(allow_none=True, validate=validate.Length(max=100))
+    person = fields.String(allow_none=True, validate=validate.Length(max=50))
+    deadline = Day(required=True)
+    cycle = fields.String(allow_none=True, validate=validate.Length(max=10))
+    priority = fields.String(allow_none=True, validate=validate.Length(max=10))
+    source_ref = fields.String(allow_none=True, validate=validate.Length(max=200))

@@ -90,23 +90,24 @@ def test_the_workflow_over_the_api(client, world):
         leader_user_id=world["officer"].user_id,
     )
     url = f"{API}/items/{item['id']}"
+    move = f"{url}/transitions"
     assert item["state"] == "assigned"
-    assert client.post(f"{url}/acknowledge", json={}, headers=owner).get_json()["state"] == (
+    assert client.post(f"{move}/acknowledge", json={}, headers=owner).get_json()["state"] == (
         "acknowledged"
     )
     report = client.post(
-        f"{url}/reports", json={"text": "已完成摸底", "percent": 40}, headers=owner
+        f"{move}/report", json={"text": "已完成摸底", "percent": 40}, headers=owner
     )
-    assert (report.status_code, report.get_json()["percent"]) == (201, 40)
-    assert client.post(f"{url}/verify", json={}, headers=officer).status_code == 409
-    assert client.post(f"{url}/verify", json={}, headers=owner).status_code == 403
+    assert (report.status_code, report.get_json()["percent"]) == (200, 40)
+    assert client.post(f"{move}/verify", json={}, headers=officer).status_code == 409
+    assert client.post(f"{move}/verify", json={}, headers=owner).status_code == 403
     reminder = client.post(f"{url}/reminders", json={"message": "请加快"}, headers=officer)
     assert reminder.status_code == 201
     mine = client.get(f"{API}/reminders", headers=owner).get_json()
     assert [r["message"] for r in mine] == ["请加快"]
-    client.post(f"{url}/request-completion", json={}, headers=owner)
-    assert client.post(f"{url}/verify", json={}, headers=officer).get_json()["state"] == "closed"
-    rated = client.post(f"{url}/rate", json={"rating": "good"}, headers=officer)
+    client.post(f"{move}/request_completion", json={}, headers=owner)
+    assert client.post(f"{move}/verify", json={}, headers=officer).get_json()["state"] == "closed"
+    rated = client.post(f"{move}/rate", json={"rating": "good"}, headers=officer)
     assert rated.get_json()["rating"] == "good"
     history = client.get(f"{url}/history", headers=owner).get_json()["rows"]
     assert [h["transition"] for h in history][-3:] == ["request_completion", "verify", "rate"]
@@ -173,10 +174,10 @@ def test_bad_items_are_refused_with_422_and_nothing_written(client, world, body)
 @pytest.mark.parametrize(
     "path, body",
     [
-        ("reports", {"text": "x", "percent": 101}),
-        ("reports", {"text": "", "percent": 1}),
-        ("reports", {"text": "x", "percent": "50"}),
-        ("rate", {"rating": "满分"}),
+        ("transitions/report", {"text": "x", "percent": 101}),
+        ("transitions/report", {"text": "", "percent": 1}),
+        ("transitions/report", {"text": "x", "percent": "50"}),
+        ("transitions/rate", {"rating": "满分"}),
         ("reminders", {"message": ""}),
         ("reminders", {"message": "x" * 501}),
         ("extensions", {"new_deadline": "not a date", "reason": "x"}),
@@ -199,6 +200,43 @@ def test_bad_query_strings_are_422(client, world):
         assert client.get(f"{API}/views/performance?{query}", headers=token).status_code == 422
     assert client.get(f"{API}/board?light=purple", headers=token).status_code == 422
     assert client.get(f"{API}/items?cursor=%%%", headers=token).status_code in (400, 422)
+
+
+@pytest.mark.parametrize("view", ["month-plan", "month-summary", "performance"])
+def test_a_month_outside_the_calendar_is_422_in_chinese(client, world, view):
+    token = bearer(world["officer_token"])
+    for month in ("0000-01", "1999-12", "2100-01"):
+        response = client.get(f"{API}/views/{view}?month={month}", headers=token)
+        assert response.status_code == 422, (month, response.get_data(as_text=True))
+        assert "月份应为 2000-01 到 2099-12" in response.get_data(as_text=True)
+    assert client.get(f"{API}/bulletin?month=0000-01", headers=token).status_code == 422
+    assert client.get(f"{API}/views/{view}?month=2000-01", headers=token).status_code == 200
+
+
+def test_items_and_board_filter_by_section_leader_and_person_from_the_query_string(
+    client, world
+):
+    token = bearer(world["officer_token"])
+    people = {"person_user_id": world["owner"].user_id, "leader_user_id": world["officer"].user_id}
+    mine = _new_item(client, world["officer_token"], **people)
+    _new_item(client, world["officer_token"], title="别人的事项", assign=False)
+    for key, value in people.items():
+        listed = client.get(f"{API}/items?{key}={value}&limit=200", headers=token)
+        assert listed.status_code == 200, listed.get_json()
+        assert mine["id"] in [i["id"] for i in listed.get_json()["items"]]
+        assert all(i[key] == value for i in listed.get_json()["items"])
+        board = client.get(f"{API}/board?{key}={value}", headers=token)
+        assert board.status_code == 200, board.get_json()
+        assert mine["id"] in [r["id"] for r in board.get_json()]
+        assert all(r[key] == value for r in board.get_json())
+    section_id = client.get(f"{API}/items?limit=200", headers=token).get_json()["items"]
+    section_id = next(i["section_id"] for i in section_id if i["section_id"])
+    for path in ("items?", "board?"):
+        response = client.get(f"{API}/{path}section_id={section_id}", headers=token)
+        assert response.status_code == 200, response.get_json()
+        rows = response.get_json()["items"] if path == "items?" else response.get_json()
+        assert rows and all(r["section_id"] == section_id for r in rows)
+    assert client.get(f"{API}/items?section_id=abc", headers=token).status_code == 422
 
 
 def test_views_export_as_xlsx_and_the_bulletin_as_docx(client, world):
@@ -227,16 +265,16 @@ def test_pages_act_on_an_item(client, world):
     token = bearer(world["officer_token"])
     item = _new_item(client, world["officer_token"], person_user_id=world["owner"].user_id)
     csrf = csrf_token(client, "/t/county/")
-    url = f"{PAGES}/items/{item['id']}/actions"
-    client.post(url, data={"csrf_token": csrf, "action": "acknowledge"})
+    url = f"{PAGES}/items/{item['id']}/transitions"
+    client.post(f"{url}/acknowledge", data={"csrf_token": csrf})
     response = client.post(
-        url, data={"csrf_token": csrf, "action": "report", "text": "进展", "percent": "150"}
+        f"{url}/report", data={"csrf_token": csrf, "text": "进展", "percent": "150"}
     )
     assert response.status_code == 303
     assert client.get(f"{API}/items/{item['id']}", headers=token).get_json()["state"] == (
         "acknowledged"
     )
-    client.post(url, data={"csrf_token": csrf, "action": "report", "text": "进展", "percent": "60"})
+    client.post(f"{url}/report", data={"csrf_token": csrf, "text": "进展", "percent": "60"})
     data = client.get(f"{API}/items/{item['id']}", headers=token).get_json()
     assert (data["state"], data["percent"]) == ("in_progress", 60)
 
@@ -246,14 +284,13 @@ def test_progress_reports_carry_attachments(client, world):
     item = _new_item(client, world["officer_token"], person_user_id=world["owner"].user_id)
     login(client, "owner")
     csrf = csrf_token(client, "/t/county/")
-    url = f"{PAGES}/items/{item['id']}/actions"
-    client.post(url, data={"csrf_token": csrf, "action": "acknowledge"})
+    url = f"{PAGES}/items/{item['id']}/transitions"
+    client.post(f"{url}/acknowledge", data={"csrf_token": csrf})
     pdf = (io.BytesIO(b"%PDF-1.4\n% minutes of the meeting\n"), "会议纪要.pdf")
     response = client.post(
-        url,
+        f"{url}/report",
         data={
             "csrf_token": csrf,
-            "action": "report",
             "text": "已召开会议",
             "percent": "30",
             "files": pdf,
@@ -268,10 +305,9 @@ def test_progress_reports_carry_attachments(client, world):
     # A file whose content is not what its name says is refused, and the report with it.
     fake = (io.BytesIO(b"MZ\x90\x00 not a pdf"), "报告.pdf")
     client.post(
-        url,
+        f"{url}/report",
         data={
             "csrf_token": csrf,
-            "action": "report",
             "text": "再次反馈",
             "percent": "50",
             "files": fake,

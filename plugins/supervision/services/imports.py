@@ -14,15 +14,15 @@ from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.audit.service import record
 from core.db import db
 from core.imports import ImportReport, read_xlsx
 from plugins.supervision.models import CYCLES, PRIORITIES, SupervisionItem
-from plugins.supervision.schemas import Day
-from plugins.supervision.services import create_item, sections, tenant_people
+from plugins.supervision.queries.records import sections, tenant_people
+from plugins.supervision.schemas import SupervisionImportRowIn
+from plugins.supervision.services.items import create_item
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -55,20 +55,6 @@ EXAMPLE: dict[str, Any] = {
 }
 #: A decomposition runs to a few hundred rows; more is not a work plan.
 MAX_ROWS = 2000
-
-
-class RowSchema(Schema):
-    number = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    parent = fields.String(allow_none=True, validate=validate.Length(max=20))
-    requirements = fields.String(allow_none=True, validate=validate.Length(max=5000))
-    leader = fields.String(allow_none=True, validate=validate.Length(max=50))
-    section = fields.String(allow_none=True, validate=validate.Length(max=100))
-    person = fields.String(allow_none=True, validate=validate.Length(max=50))
-    deadline = Day(required=True)
-    cycle = fields.String(allow_none=True, validate=validate.Length(max=10))
-    priority = fields.String(allow_none=True, validate=validate.Length(max=10))
-    source_ref = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 
 def _by_title(mapping: dict[str, str]) -> dict[str, str]:
@@ -163,7 +149,7 @@ def import_items(stream: IO[bytes], actor: Actor) -> dict[str, Any]:
     """Check the whole file; if every row passes, open and assign every task (parents
     first, as they come before their children). Returns the report as a dict, with
     ``imported``."""
-    report = read_xlsx(stream, RowSchema(), HEADERS, max_rows=MAX_ROWS)
+    report = read_xlsx(stream, SupervisionImportRowIn(), HEADERS, max_rows=MAX_ROWS)
     rows = check(report) if not report.file_errors else []
     if not report.rows and not report.file_errors:
         report.file_errors.append(_("文件中没有数据行"))
