@@ -33,8 +33,8 @@ from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.supervision.jobs import light_update, reminder_selects, scan
 from plugins.supervision.models import SupervisionItem
+from plugins.supervision.queries.board import board_statement
 from plugins.supervision.queries.lights import window_for
-from plugins.supervision.queries.tables import board_statement
 
 STATES = "ARRAY['assigned','acknowledged','in_progress','in_progress','completion_requested','closed','rated','created']"
 

@@ -20,9 +20,10 @@ from core.plugins.types import (
     RoleDef,
     TodoItem,
 )
-from plugins.supervision import demo, documents, permissions, todo
+from plugins.supervision import demo, documents, permissions, todo, views
 from plugins.supervision import models as models  # noqa: F401 - registers the tables
 from plugins.supervision import workflow as workflow
+from plugins.supervision.api import blueprint, followup, items, tables  # noqa: F401 - routes
 from plugins.supervision.services import escalation
 from plugins.supervision.settings import SupervisionSettings
 
@@ -51,9 +52,7 @@ def zugong_settings_schema() -> Schema:
 
 @hookimpl
 def zugong_blueprints() -> list:
-    from plugins.supervision import api, views  # the blueprints import the app's routing
-
-    return [views.bp, api.bp]
+    return [views.bp, blueprint.bp]
 
 
 @hookimpl

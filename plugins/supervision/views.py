@@ -38,6 +38,7 @@ from plugins.supervision.models import (
 )
 from plugins.supervision.permissions import ASSIGN, VIEW
 from plugins.supervision.queries import records, tables
+from plugins.supervision.queries.board import board_table
 from plugins.supervision.queries.lights import light_of
 from plugins.supervision.schemas import (
     SupervisionAccountabilityIn,
@@ -84,9 +85,9 @@ def board():
         filters = {"format": "json"}
     if filters.get("format") == "xlsx":
         return download_response(
-            documents.table_xlsx(tables.board(g.tenant, filters)), "督办事项看板.xlsx", "xlsx"
+            documents.table_xlsx(board_table(g.tenant, filters)), "督办事项看板.xlsx", "xlsx"
         )
-    table = tables.board(g.tenant, filters)
+    table = board_table(g.tenant, filters)
     return render_template(
         "supervision/board.html",
         table=table,

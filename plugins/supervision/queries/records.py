@@ -4,7 +4,7 @@ people and sections to choose from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import abort
@@ -152,3 +152,12 @@ def open_reminders_of(user_id: int | None, limit: int = 200) -> list[Supervision
             .limit(limit)
         )
     )
+
+
+def item_list(filters: Mapping[str, Any]) -> Any:
+    """The API's item list: items matching every filter given."""
+    statement = select(SupervisionItem)
+    for key in ("leader_user_id", "section_id", "person_user_id", "source", "state", "light"):
+        if filters.get(key):
+            statement = statement.where(getattr(SupervisionItem, key) == filters[key])
+    return statement

@@ -11,7 +11,7 @@ are computed in SQL.
 from __future__ import annotations
 
 import calendar as calendar_module
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -26,18 +26,13 @@ from core.db import db
 from core.exports import Column
 from core.i18n import N_
 from core.orgs.models import OrgUnit
-from core.tenancy.models import Tenant
 from plugins.supervision.models import (
     CLOSED_STATES,
-    LIGHTS,
     OPEN_STATES,
-    PRIORITIES,
     RATINGS,
-    SOURCES,
     SupervisionItem,
     SupervisionMilestone,
 )
-from plugins.supervision.queries.lights import light_expression, window_for
 from plugins.supervision.workflow import STATES
 
 Item = SupervisionItem
@@ -61,94 +56,8 @@ def month_bounds(month: str | None) -> tuple[date, date]:
     return date(year, number, 1), date(year, number, calendar_module.monthrange(year, number)[1])
 
 
-# -- The board ------------------------------------------------------------------------------
-
-
-def board_statement(tenant: Tenant, filters: Mapping[str, Any]) -> Any:
-    """Items with their live light and the names of leader, person and section."""
-    colour = light_expression(window_for(tenant)).label("live_light")
-    statement = (
-        select(
-            Item,
-            colour,
-            Leader.display_name.label("leader_name"),
-            Person.display_name.label("person_name"),
-            OrgUnit.name.label("section_name"),
-        )
-        .outerjoin(Leader, Leader.id == Item.leader_user_id)
-        .outerjoin(Person, Person.id == Item.person_user_id)
-        .outerjoin(
-            OrgUnit, and_(OrgUnit.tenant_id == Item.tenant_id, OrgUnit.id == Item.section_id)
-        )
-    )
-    if not filters.get("include_closed") and not filters.get("state"):
-        statement = statement.where(Item.state.in_(OPEN_STATES))
-    for key in ("leader_user_id", "section_id", "person_user_id", "source", "state"):
-        if filters.get(key):
-            statement = statement.where(getattr(Item, key) == filters[key])
-    if filters.get("light"):
-        statement = statement.where(colour == filters["light"])
-    return statement.order_by(Item.deadline, Item.id)
-
-
-def board_rows(tenant: Tenant, filters: Mapping[str, Any], limit: int = 1000) -> list[dict]:
-    rows = []
-    for item, colour, leader, person, section in db.session.execute(
-        board_statement(tenant, filters).limit(limit)
-    ):
-        rows.append(
-            {
-                "item": item,
-                "id": item.id,
-                "serial": item.serial,
-                "title": item.title,
-                "source": _(SOURCES.get(item.source, item.source)),
-                "leader_name": leader or "",
-                "person_name": person or "",
-                "section_name": section or "",
-                "deadline": item.deadline,
-                "state": _(STATES.get(item.state, item.state)),
-                "state_key": item.state,
-                "percent": item.percent,
-                "light": colour,
-                "light_title": _(LIGHTS[colour]) if colour else "",
-                "priority": _(PRIORITIES.get(item.priority, item.priority)),
-            }
-        )
-    return rows
-
-
-BOARD_COLUMNS = [
-    Column("serial", N_("编号"), 16),
-    Column("title", N_("事项"), 40),
-    Column("source", N_("来源"), 16),
-    Column("leader_name", N_("责任领导"), 10),
-    Column("section_name", N_("责任科室"), 14),
-    Column("person_name", N_("责任人"), 10),
-    Column("deadline", N_("办结期限"), 12, "date"),
-    Column("state", N_("状态"), 10),
-    Column("percent", N_("进度%"), 8, "int"),
-    Column("light_title", N_("亮灯"), 8),
-]
-
-
-def _localized(columns: list[Column]) -> list[Column]:
+def localized(columns: list[Column]) -> list[Column]:
     return [Column(c.key, _(c.title), c.width, c.kind) for c in columns]
-
-
-def board(tenant: Tenant, filters: Mapping[str, Any]) -> Table:
-    rows = board_rows(tenant, filters)
-    table = Table(_("督办事项红黄绿灯看板"), _localized(BOARD_COLUMNS), rows)
-    table.extra["counts"] = light_counts(rows)
-    return table
-
-
-def light_counts(rows: list[dict]) -> dict[str, int]:
-    counts = {"green": 0, "yellow": 0, "red": 0}
-    for row in rows:
-        if row["light"] in counts:
-            counts[row["light"]] += 1
-    return counts
 
 
 # -- This week, this month ----------------------------------------------------------------------
@@ -206,13 +115,13 @@ def week_schedule(today: date | None = None) -> Table:
     monday = today - timedelta(days=today.weekday())
     sunday = monday + timedelta(days=6)
     caption = _("本周工作安排（%(a)s 至 %(b)s）", a=monday.isoformat(), b=sunday.isoformat())
-    return Table(caption, _localized(SCHEDULE_COLUMNS), _due_between(monday, sunday), caption)
+    return Table(caption, localized(SCHEDULE_COLUMNS), _due_between(monday, sunday), caption)
 
 
 def month_plan(month: str | None) -> Table:
     start, end = month_bounds(month)
     caption = _("%(y)s年%(m)s月工作计划", y=start.year, m=start.month)
-    return Table(caption, _localized(SCHEDULE_COLUMNS), _due_between(start, end), caption)
+    return Table(caption, localized(SCHEDULE_COLUMNS), _due_between(start, end), caption)
 
 
 SUMMARY_COLUMNS = [
@@ -256,7 +165,7 @@ def month_summary(month: str | None) -> Table:
             }
         )
     caption = _("%(y)s年%(m)s月工作小结", y=start.year, m=start.month)
-    return Table(caption, _localized(SUMMARY_COLUMNS), rows, caption)
+    return Table(caption, localized(SUMMARY_COLUMNS), rows, caption)
 
 
 # -- Performance and overdue ---------------------------------------------------------------
@@ -340,7 +249,7 @@ def performance(month: str | None) -> Table:
                 }
             )
     caption = _("%(y)s年%(m)s月工作实绩公开", y=start.year, m=start.month)
-    return Table(caption, _localized(PERFORMANCE_COLUMNS), rows, caption)
+    return Table(caption, localized(PERFORMANCE_COLUMNS), rows, caption)
 
 
 OVERDUE_COLUMNS = [
@@ -376,7 +285,7 @@ def overdue_by_leader(today: date | None = None) -> Table:
         }
         for item, leader, person in db.session.execute(statement)
     ]
-    return Table(_("逾期事项清单（按责任领导）"), _localized(OVERDUE_COLUMNS), rows)
+    return Table(_("逾期事项清单（按责任领导）"), localized(OVERDUE_COLUMNS), rows)
 
 
 # -- Dashboard --------------------------------------------------------------------------------
@@ -435,12 +344,3 @@ def view(name: str, month: str | None) -> tuple[Table, str]:
     its export's file name; KeyError for an unknown name."""
     build, filename = VIEWS[name]
     return build(month), filename
-
-
-def item_list(filters: Mapping[str, Any]) -> Any:
-    """The API's item list: items matching every filter given."""
-    statement = select(Item)
-    for key in ("leader_user_id", "section_id", "person_user_id", "source", "state", "light"):
-        if filters.get(key):
-            statement = statement.where(getattr(Item, key) == filters[key])
-    return statement

@@ -10,6 +10,7 @@ responsible person.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
@@ -71,76 +72,112 @@ def _unique_names(pairs: list[tuple[str, int]]) -> dict[str, int | None]:
     return found
 
 
+@dataclass(frozen=True)
+class Names:
+    """What a row's names resolve against: the tenant's people, sections and choices."""
+
+    people: dict[str, int | None]
+    units: dict[str, int | None]
+    cycles: dict[str, str]
+    priorities: dict[str, str]
+
+
+def _names() -> Names:
+    return Names(
+        _unique_names([(u.display_name, u.id) for u in tenant_people()]),
+        _unique_names([(u.name, u.id) for u in sections()]),
+        _by_title(CYCLES),
+        _by_title(PRIORITIES),
+    )
+
+
+def _resolve_people(data: dict, item: dict, errors: dict, names: Names) -> None:
+    for key, column in (("leader", "leader_user_id"), ("person", "person_user_id")):
+        name = (data.get(key) or "").strip()
+        if not name:
+            continue
+        if name not in names.people:
+            errors.setdefault(key, []).append(_("本单位没有名为“%(n)s”的人员", n=name))
+        elif names.people[name] is None:
+            errors.setdefault(key, []).append(_("有多人名为“%(n)s”，无法确定", n=name))
+        else:
+            item[column] = names.people[name]
+    section = (data.get("section") or "").strip()
+    if section and names.units.get(section) is None:
+        errors.setdefault("section", []).append(
+            _("没有名为“%(n)s”的组织或科室（或重名）", n=section)
+        )
+    elif section:
+        item["section_id"] = names.units[section]
+
+
+def _resolve_choices(data: dict, item: dict, errors: dict, names: Names) -> None:
+    for key, column, choices, default in (
+        ("cycle", "feedback_cycle", names.cycles, "monthly"),
+        ("priority", "priority", names.priorities, "normal"),
+    ):
+        value = (data.get(key) or "").strip()
+        if value and value not in choices:
+            errors.setdefault(key, []).append(
+                _("应为：%(c)s", c="、".join(t for t in choices if not t.isascii()))
+            )
+        item[column] = choices.get(value, default)
+
+
+def _resolve_parent(
+    data: dict, item: dict, errors: dict, numbers: dict[str, tuple[int, date]]
+) -> None:
+    """The parent is an earlier row's number or an open item's serial, due no earlier."""
+    parent = (data.get("parent") or "").strip()
+    if not parent:
+        return
+    if parent in numbers:
+        item["_parent_number"] = parent
+        parent_deadline = numbers[parent][1]
+    else:
+        existing = db.session.scalar(
+            select(SupervisionItem).where(SupervisionItem.serial == parent)
+        )
+        if existing is None or not existing.is_open:
+            errors.setdefault("parent", []).append(
+                _("上级任务应为前面行的任务编号或未办结事项的编号")
+            )
+            return
+        item["parent_id"] = existing.id
+        parent_deadline = existing.deadline
+    if data["deadline"] > parent_deadline:
+        errors.setdefault("deadline", []).append(_("子任务的期限不能晚于上级任务"))
+
+
+def _row_item(row: Any) -> dict[str, Any]:
+    data = row.data
+    return {
+        "title": data["title"].strip(),
+        "source": "priorities",
+        "source_ref": data.get("source_ref"),
+        "requirements": data.get("requirements"),
+        "deadline": data["deadline"],
+        "_number": data["number"].strip(),
+        "_row": row.row_number,
+    }
+
+
 def check(report: ImportReport) -> list[dict[str, Any]]:
     """Resolve names and parents of every loaded row, adding errors to the report;
     returns the rows as item data (with ``_number`` and ``_parent_number``)."""
-    people = _unique_names([(u.display_name, u.id) for u in tenant_people()])
-    units = _unique_names([(u.name, u.id) for u in sections()])
-    cycles, priorities = _by_title(CYCLES), _by_title(PRIORITIES)
+    names = _names()
     numbers: dict[str, tuple[int, date]] = {}
     resolved = []
     for row in report.rows:
         if row.data is None or not row.ok:
             continue
-        data, errors = row.data, row.errors
-        item: dict[str, Any] = {
-            "title": data["title"].strip(),
-            "source": "priorities",
-            "source_ref": data.get("source_ref"),
-            "requirements": data.get("requirements"),
-            "deadline": data["deadline"],
-            "_number": data["number"].strip(),
-            "_row": row.row_number,
-        }
-        for key, column in (("leader", "leader_user_id"), ("person", "person_user_id")):
-            name = (data.get(key) or "").strip()
-            if name:
-                if name not in people:
-                    errors.setdefault(key, []).append(_("本单位没有名为“%(n)s”的人员", n=name))
-                elif people[name] is None:
-                    errors.setdefault(key, []).append(_("有多人名为“%(n)s”，无法确定", n=name))
-                else:
-                    item[column] = people[name]
-        section = (data.get("section") or "").strip()
-        if section:
-            if units.get(section) is None:
-                errors.setdefault("section", []).append(
-                    _("没有名为“%(n)s”的组织或科室（或重名）", n=section)
-                )
-            else:
-                item["section_id"] = units[section]
-        for key, column, choices, default in (
-            ("cycle", "feedback_cycle", cycles, "monthly"),
-            ("priority", "priority", priorities, "normal"),
-        ):
-            value = (data.get(key) or "").strip()
-            if value and value not in choices:
-                errors.setdefault(key, []).append(
-                    _("应为：%(c)s", c="、".join(t for t in choices if not t.isascii()))
-                )
-            item[column] = choices.get(value, default)
-        number = item["_number"]
-        if number in numbers:
-            errors.setdefault("number", []).append(_("任务编号与前面的行重复"))
-        parent = (data.get("parent") or "").strip()
-        if parent:
-            if parent in numbers:
-                item["_parent_number"] = parent
-                if data["deadline"] > numbers[parent][1]:
-                    errors.setdefault("deadline", []).append(_("子任务的期限不能晚于上级任务"))
-            else:
-                existing = db.session.scalar(
-                    select(SupervisionItem).where(SupervisionItem.serial == parent)
-                )
-                if existing is None or not existing.is_open:
-                    errors.setdefault("parent", []).append(
-                        _("上级任务应为前面行的任务编号或未办结事项的编号")
-                    )
-                else:
-                    item["parent_id"] = existing.id
-                    if data["deadline"] > existing.deadline:
-                        errors.setdefault("deadline", []).append(_("子任务的期限不能晚于上级任务"))
-        numbers.setdefault(number, (row.row_number, data["deadline"]))
+        item = _row_item(row)
+        _resolve_people(row.data, item, row.errors, names)
+        _resolve_choices(row.data, item, row.errors, names)
+        if item["_number"] in numbers:
+            row.errors.setdefault("number", []).append(_("任务编号与前面的行重复"))
+        _resolve_parent(row.data, item, row.errors, numbers)
+        numbers.setdefault(item["_number"], (row.row_number, row.data["deadline"]))
         resolved.append(item)
     return resolved
 
