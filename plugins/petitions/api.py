@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from core import clock
+from core.api.pagination import Page
 from core.api.routes import api_route
+from core.api.transitions import transition_routes
 from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
 from core.db import db
@@ -28,6 +30,7 @@ from plugins.petitions import (
     ledger,
     queries,
 )
+from plugins.petitions.permissions import HANDLE, MANAGE_CATEGORIES, REGISTER, VIEW, VIEW_IDENTITY
 from plugins.petitions.present import history_rows, petition_dict
 from plugins.petitions.schemas import (
     PetitionCategoryIn,
@@ -50,10 +53,6 @@ bp = tenant_blueprint(
     "petitions_api", __name__, kind="api", plugin="petitions", prefix="/petitions"
 )
 
-VIEW = "petitions.view"
-REGISTER = "petitions.register"
-MANAGE_CATEGORIES = "petitions.manage_categories"
-
 
 @api_route(
     bp,
@@ -65,7 +64,8 @@ MANAGE_CATEGORIES = "petitions.manage_categories"
     permission=VIEW,
 )
 def list_petitions(query: dict[str, Any]):
-    return queries.petition_page(query)
+    page = queries.petition_page(query)
+    return Page([petition_dict(p) for p in page.items], page.next_cursor)
 
 
 @api_route(
@@ -120,7 +120,7 @@ def petition_history(petition_id: int):
     methods=["POST"],
     summary="查看信访人完整身份信息（每次记入审计）",
     response=PetitionIdentityOut,
-    permission=confidentiality.VIEW_IDENTITY,
+    permission=VIEW_IDENTITY,
 )
 def petition_identity(petition_id: int):
     petition = queries.petition_or_404(petition_id)
@@ -131,27 +131,21 @@ def petition_identity(petition_id: int):
     }
 
 
-def _transition_route(name: str, title: str) -> None:
-    def view(petition_id: int, body: dict[str, Any]):
-        petition = queries.petition_or_404(petition_id)
-        actions.fire(petition, name, current_actor(), body)
-        return petition_dict(petition)
-
-    view.__name__ = f"transition_{name}"
-    api_route(
-        bp,
-        f"/<int:petition_id>/transitions/{name}",
-        methods=["POST"],
-        summary=f"流转：{title}（状态不允许或条件不满足时 409，无权限时 403）",
-        body=actions.schema_for(name),
-        response=PetitionOut,
-        permission=VIEW,
-    )(view)
-
-
-for _transition in PETITION_FLOW.transitions:
-    if not is_linked(_transition):  # another tenant's action carried over: no route
-        _transition_route(_transition.name, _transition.title)
+# One route per move, from the declaration; a move carried over from another tenant's
+# action (is_linked) is fired by that action, never by a client.
+transition_routes(
+    bp,
+    PETITION_FLOW,
+    records="",
+    id_arg="petition_id",
+    lookup=queries.petition_or_404,
+    present=petition_dict,
+    response=PetitionOut,
+    permission=VIEW,
+    body_for=actions.schema_for,
+    fire=actions.fire,
+    include=lambda transition: not is_linked(transition),
+)
 
 
 @api_route(
@@ -174,7 +168,7 @@ def list_conflicts(petition_id: int):
     body=PetitionConflictIn,
     response=PetitionConflictOut,
     status=201,
-    permission="petitions.handle",
+    permission=HANDLE,
 )
 def declare_conflict(petition_id: int, body: dict[str, Any]):
     petition = queries.petition_or_404(petition_id)

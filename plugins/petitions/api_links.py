@@ -21,6 +21,7 @@ from core.db import MAX_DB_ID
 from core.routing import tenant_blueprint
 from plugins.petitions import crosstenant, escalation, longterm
 from plugins.petitions.models import LongtermPetitioner
+from plugins.petitions.permissions import APPROVE, VIEW
 from plugins.petitions.queries import petition_or_404
 
 bp = tenant_blueprint(
@@ -32,8 +33,6 @@ bp = tenant_blueprint(
 )
 # The dashboard widget's template lives with the plugin.
 bp.template_folder = "templates"
-
-VIEW, REGISTER, APPROVE = "petitions.view", "petitions.register", "petitions.approve"
 
 
 def _comment() -> Any:

@@ -23,9 +23,7 @@ from core.workflow import WorkflowError
 from plugins.petitions import escalation, notices, queries, querycodes
 from plugins.petitions.actions import DetailAction, add_detail_action
 from plugins.petitions.models import Petition
-from plugins.petitions.workflow import APPROVE, REGISTER
-
-VIEW = "petitions.view"
+from plugins.petitions.permissions import APPROVE, REGISTER, VIEW
 
 pages = tenant_blueprint(
     "petitions_links", __name__, kind="pages", plugin="petitions", prefix="/petitions"

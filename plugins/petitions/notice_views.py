@@ -17,9 +17,8 @@ from core.exports import MIMETYPES, download_response
 from core.routing import require_permission, tenant_blueprint
 from plugins.petitions import notices
 from plugins.petitions.models import Petition
+from plugins.petitions.permissions import VIEW
 from plugins.petitions.queries import petition_or_404
-
-VIEW = "petitions.view"
 
 pages = tenant_blueprint("petitions_notices", __name__, kind="pages", plugin="petitions")
 api = tenant_blueprint("petitions_notices_api", __name__, kind="api", plugin="petitions")

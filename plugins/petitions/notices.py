@@ -33,10 +33,11 @@ from core.plugins.types import DocumentTemplateDef
 from core.tenancy.models import Tenant
 from core.workflow import IllegalTransition
 from plugins.petitions.models import CHANNELS, KINDS, NOT_ACCEPTED_REASONS, OUTCOMES, Petition
+from plugins.petitions.permissions import VIEW_IDENTITY
 from plugins.petitions.workflow import settings_of
 
 DEFAULTS = Path(__file__).parent / "defaults"
-IDENTITY_PERMISSION = "petitions.view_identity"
+IDENTITY_PERMISSION = VIEW_IDENTITY
 IDENTITY_VIEWED = "petition.identity_viewed"
 #: What the petitioner is told to do next, for each reason of non-acceptance.
 NOT_ACCEPTED_ADVICE = {

@@ -19,7 +19,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
-    pre_dump,
+    pre_load,
     validate,
     validates,
     validates_schema,
@@ -160,6 +160,20 @@ class PetitionIn(Schema):
             raise ValidationError(errors)
 
 
+class PetitionRegisterForm(PetitionIn):
+    """The register page: the rows a clerk typed before ticking 匿名 are not registered
+    (the page hides them; the API refuses petitioners on an anonymous petition)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _anonymous_drops_rows(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        if str(data.get("is_anonymous", "")).lower() in fields.Boolean.truthy:
+            return {**data, "petitioners": []}
+        return data
+
+
 # -- output ---------------------------------------------------------------------------
 
 
@@ -204,12 +218,6 @@ class PetitionSummaryOut(Schema):
     accept_due = fields.Date()
     close_due = fields.Date(allow_none=True)
     handler_user_id = fields.Integer(allow_none=True)
-
-    @pre_dump
-    def _titles(self, obj: Any, **_kwargs: Any) -> Any:
-        from plugins.petitions.present import petition_dict
-
-        return petition_dict(obj) if not isinstance(obj, dict) else obj
 
 
 class PetitionOut(PetitionSummaryOut):

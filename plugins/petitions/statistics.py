@@ -47,9 +47,10 @@ from plugins.petitions.models import (
     Petition,
     PetitionCategory,
 )
+from plugins.petitions.permissions import STATISTICS
 from plugins.petitions.workflow import STATES
 
-PERMISSION = "petitions.statistics"
+PERMISSION = STATISTICS
 PERIODS = ("month", "quarter", "year", "range")
 #: A range longer than this is refused: statistics of decades are not a use case and
 #: would only load the database.

@@ -26,7 +26,7 @@ from core.deadlines import Deadline
 from core.plugins.types import DashboardWidget, TodoItem
 from plugins.petitions.escalation import petition_url
 from plugins.petitions.models import LongtermPetitioner, Petition
-from plugins.petitions.workflow import APPROVE, HANDLE, REGISTER
+from plugins.petitions.permissions import APPROVE, HANDLE, REGISTER, VIEW
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -184,7 +184,7 @@ def deadline_summary() -> dict:
 
 
 def dashboard_widgets(tenant: Tenant, actor: Actor) -> list[DashboardWidget]:
-    if not actor.can("petitions.view"):
+    if not actor.can(VIEW):
         return []
     return [
         DashboardWidget(
