@@ -57,9 +57,11 @@ def zugong_blueprints() -> list:
 
 @hookimpl
 def zugong_nav_items(tenant, actor) -> list[NavItem]:
-    if not actor.can(permissions.VIEW):
-        return []
-    return [NavItem(_l("督查督办"), "supervision.board", icon="flag", order=30)]
+    return [
+        NavItem(
+            _l("督查督办"), "supervision.board", icon="flag", order=30, permission=permissions.VIEW
+        )
+    ]
 
 
 @hookimpl

@@ -111,14 +111,6 @@ class SupervisionItemPatch(Schema):
     priority = Text(validate=validate.OneOf(list(PRIORITIES)))
 
 
-class SupervisionItemForm(SupervisionItemIn):
-    class Meta:
-        unknown = EXCLUDE
-
-    co_handler_ids = fields.List(Id(), load_default=list)
-    milestones = fields.List(fields.Nested(SupervisionMilestoneIn), load_default=list)
-
-
 class SupervisionMilestoneOut(Schema):
     id = fields.Integer()
     seq = fields.Integer()
@@ -194,13 +186,6 @@ class SupervisionReportIn(Schema):
     percent = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=100))
 
 
-class SupervisionReportForm(SupervisionReportIn):
-    class Meta:
-        unknown = EXCLUDE
-
-    percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
-
-
 class SupervisionReportOut(Schema):
     id = fields.Integer()
     author_name = fields.String()
@@ -248,7 +233,7 @@ class SupervisionDecisionIn(Schema):
 class SupervisionDecisionForm(Schema):
     """The item page's approve or refuse button (which one says the decision)."""
 
-    extension_id = Id(strict=False, required=True)
+    extension_id = Id(required=True)
     comment = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
@@ -259,7 +244,7 @@ class SupervisionEscalateForm(Schema):
 
 
 class SupervisionMilestoneForm(Schema):
-    milestone_id = Id(strict=False, required=True)
+    milestone_id = Id(required=True)
 
 
 class SupervisionExtensionOut(Schema):

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError
+from marshmallow import EXCLUDE, Schema, ValidationError
 
 from core.api.messages import localize
 from core.attachments.services import attachments_of
@@ -42,16 +42,17 @@ from plugins.supervision.queries.board import board_table
 from plugins.supervision.queries.lights import light_of
 from plugins.supervision.schemas import (
     SupervisionAccountabilityIn,
+    SupervisionBackScheduleIn,
     SupervisionBoardQuery,
     SupervisionCommentIn,
     SupervisionDecisionForm,
     SupervisionEscalateForm,
     SupervisionExtensionIn,
-    SupervisionItemForm,
+    SupervisionItemIn,
     SupervisionMessageIn,
     SupervisionMilestoneForm,
     SupervisionRateIn,
-    SupervisionReportForm,
+    SupervisionReportIn,
     SupervisionViewQuery,
 )
 from plugins.supervision.services import followup, imports, items
@@ -114,10 +115,18 @@ def _item_form_page(form: dict[str, Any], errors: dict[str, Any]):
     ), (422 if errors else 200)
 
 
-def _milestones_from_form() -> list[dict[str, str]]:
-    titles = request.form.getlist("milestone_title")
-    dues = request.form.getlist("milestone_due")
-    return [{"title": t, "due": d} for t, d in zip(titles, dues, strict=False) if t or d]
+def _create_from_form() -> tuple[SupervisionItem | None, dict[str, Any]]:
+    """立项 from the posted form: the item, or the errors by field."""
+    data, errors = load_form(SupervisionItemIn(unknown=EXCLUDE))
+    if errors:
+        return None, errors
+    extras = {key: data.pop(key) for key in ("milestones", "co_handler_ids", "assign")}
+    try:
+        return items.create_item(data, g.actor, **extras), {}
+    except ValidationError as exc:
+        return None, _errors(exc)
+    except WorkflowError as exc:
+        return None, {"_": [exc.message]}
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
@@ -128,30 +137,10 @@ def new_item():
     errors: dict[str, Any] = {}
     if request.method == "POST":
         form = request.form.to_dict()
-        raw = {**form, "milestones": _milestones_from_form()}
-        raw["co_handler_ids"] = [c for c in request.form.getlist("co_handler_ids") if c]
-        raw["assign"] = "assign" in request.form
-        data, errors = load_form(SupervisionItemForm(), raw)
-        if not errors:
-            try:
-                item = items.create_item(
-                    {
-                        k: v
-                        for k, v in data.items()
-                        if k not in ("milestones", "co_handler_ids", "assign")
-                    },
-                    g.actor,
-                    milestones=data["milestones"],
-                    co_handler_ids=data["co_handler_ids"],
-                    assign=data["assign"],
-                )
-            except ValidationError as exc:
-                errors = _errors(exc)
-            except WorkflowError as exc:
-                errors = {"_": [exc.message]}
-            else:
-                flash(_("已立项：%(serial)s", serial=item.serial), "success")
-                return redirect(url_for(".item", item_id=item.id))
+        item, errors = _create_from_form()
+        if item is not None:
+            flash(_("已立项：%(serial)s", serial=item.serial), "success")
+            return redirect(url_for(".item", item_id=item.id))
     return _item_form_page(form, errors)
 
 
@@ -209,7 +198,7 @@ def _form(schema: Schema) -> dict[str, Any]:
 
 def _move(item: SupervisionItem, name: str) -> None:
     if name == "report":  # with the files posted beside it
-        data = _form(SupervisionReportForm())
+        data = _form(SupervisionReportIn())
         files = request.files.getlist("files")
         items.report_progress(item, data["text"], data["percent"], g.actor, files)
         return
@@ -239,7 +228,9 @@ ACTIONS: dict[str, Callable[[SupervisionItem], Any]] = {
     ),
     "approve_extension": _decide(True),
     "reject_extension": _decide(False),
-    "back_schedule": lambda item: items.replace_milestones(item, _steps_from_form(), g.actor),
+    "back_schedule": lambda item: items.replace_milestones(
+        item, _steps(_form(SupervisionBackScheduleIn())), g.actor
+    ),
     "milestone_done": lambda item: items.complete_milestone(
         item, _form(SupervisionMilestoneForm())["milestone_id"], g.actor
     ),
@@ -291,20 +282,9 @@ def _flat(messages: Any) -> list[str]:
     return [m for v in messages for m in _flat(v)]
 
 
-def _steps_from_form() -> list[tuple[str, int]]:
-    """倒排工期's rows of step name and working days (blank rows skipped)."""
-    steps = []
-    for title, days in zip(
-        request.form.getlist("step_title"), request.form.getlist("step_days"), strict=False
-    ):
-        if not title.strip() and not days.strip():
-            continue
-        if not title.strip() or not days.strip().isdigit() or not 1 <= int(days) <= 250:
-            raise ValidationError({"steps": [_("每个步骤须有名称和 1 到 250 之间的工作日数")]})
-        steps.append((title.strip()[:200], int(days)))
-    if not steps:
-        raise ValidationError({"steps": [_("至少填写一个步骤")]})
-    return steps
+def _steps(data: dict[str, Any]) -> list[tuple[str, int]]:
+    """倒排工期's rows (``steps-<i>-title``, ``steps-<i>-working_days``) as (name, days)."""
+    return [(step["title"], step["working_days"]) for step in data["steps"]]
 
 
 @bp.post("/reminders/<int:reminder_id>/done")

@@ -11,9 +11,9 @@ from marshmallow import Schema
 
 from core.api.pagination import keyset_page
 from core.api.routes import api_route
+from core.api.transitions import transition_routes
 from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
-from core.workflow import Transition
 from plugins.supervision import presenters
 from plugins.supervision.api.blueprint import bp
 from plugins.supervision.models import SupervisionItem
@@ -156,31 +156,20 @@ def add_report_files(item_id: int, report_id: int):
     )
 
 
-#: The body each move takes (a comment, or what its guards read).
+#: The body each move takes besides a comment (what its guards read).
 MOVE_BODIES: dict[str, type[Schema]] = {"report": SupervisionReportIn, "rate": SupervisionRateIn}
 
-
-def _transition_route(transition: Transition) -> None:
-    def view(item_id: int, body: dict[str, Any]):
-        item = item_or_404(item_id)
-        comment = body.pop("comment", None)
-        items.fire(item, transition.name, current_actor(), comment=comment, data=body)
-        return item
-
-    view.__name__ = f"transition_{transition.name}"
-    api_route(
-        bp,
-        f"/items/<int:item_id>/transitions/{transition.name}",
-        methods=["POST"],
-        summary=f"流转：{transition.title}（状态不允许或条件不满足时 409，无权限时 403）",
-        body=MOVE_BODIES.get(transition.name, SupervisionCommentIn),
-        response=SupervisionItemOut,
-        permission=transition.permission,
-    )(view)
-
-
-for _transition in ITEM_FLOW.transitions:
-    _transition_route(_transition)
+transition_routes(
+    bp,
+    ITEM_FLOW,
+    records="/items",
+    id_arg="item_id",
+    lookup=item_or_404,
+    present=lambda item: item,
+    response=SupervisionItemOut,
+    permission=VIEW,
+    body_for=lambda name: MOVE_BODIES.get(name, SupervisionCommentIn),
+)
 
 
 # -- Milestones ----------------------------------------------------------------------------

@@ -100,12 +100,13 @@ def test_the_workflow_over_the_api(client, world):
     )
     assert (report.status_code, report.get_json()["percent"]) == (200, 40)
     assert client.post(f"{move}/verify", json={}, headers=officer).status_code == 409
-    assert client.post(f"{move}/verify", json={}, headers=owner).status_code == 403
     reminder = client.post(f"{url}/reminders", json={"message": "请加快"}, headers=officer)
     assert reminder.status_code == 201
     mine = client.get(f"{API}/reminders", headers=owner).get_json()
     assert [r["message"] for r in mine] == ["请加快"]
     client.post(f"{move}/request_completion", json={}, headers=owner)
+    # The state allows it now, but not the owner's permissions.
+    assert client.post(f"{move}/verify", json={}, headers=owner).status_code == 403
     assert client.post(f"{move}/verify", json={}, headers=officer).get_json()["state"] == "closed"
     rated = client.post(f"{move}/rate", json={"rating": "good"}, headers=officer)
     assert rated.get_json()["rating"] == "good"
@@ -213,9 +214,7 @@ def test_a_month_outside_the_calendar_is_422_in_chinese(client, world, view):
     assert client.get(f"{API}/views/{view}?month=2000-01", headers=token).status_code == 200
 
 
-def test_items_and_board_filter_by_section_leader_and_person_from_the_query_string(
-    client, world
-):
+def test_items_and_board_filter_by_section_leader_and_person_from_the_query_string(client, world):
     token = bearer(world["officer_token"])
     people = {"person_user_id": world["owner"].user_id, "leader_user_id": world["officer"].user_id}
     mine = _new_item(client, world["officer_token"], **people)
@@ -337,3 +336,85 @@ def test_an_open_item_can_be_corrected_but_not_its_deadline(client, world):
     assert moved.status_code == 422  # assigned: the person stays
     owner = bearer(world["owner_token"])
     assert client.patch(url, json={"title": "x"}, headers=owner).status_code == 403
+
+
+def test_an_item_opened_on_the_page_keeps_its_milestones_and_co_handlers(client, world):
+    login(client, "officer")
+    csrf = csrf_token(client, "/t/county/")
+    deadline = clock.today() + timedelta(days=40)
+    response = client.post(
+        f"{PAGES}/items/new",
+        data={
+            "csrf_token": csrf,
+            "title": "页面立项的事项",
+            "source": "meeting",
+            "person_user_id": str(world["owner"].user_id),
+            "co_handler_ids": [str(world["officer"].user_id)],
+            "deadline": deadline.isoformat(),
+            "milestones-0-title": "制定方案",
+            "milestones-0-due": (deadline - timedelta(days=20)).isoformat(),
+            "milestones-1-title": "",
+            "milestones-1-due": "",
+            "assign": "1",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    item_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    token = bearer(world["officer_token"])
+    item = client.get(f"{API}/items/{item_id}", headers=token).get_json()
+    assert (item["state"], item["person_user_id"]) == ("assigned", world["owner"].user_id)
+    milestones = client.get(f"{API}/items/{item_id}/milestones", headers=token).get_json()
+    assert [m["title"] for m in milestones] == ["制定方案"]
+    refused = client.post(
+        f"{PAGES}/items/new",
+        data={"csrf_token": csrf, "title": "", "source": "meeting", "deadline": "2026-13-01"},
+    )
+    assert refused.status_code == 422
+    assert "必填项" in refused.get_data(as_text=True) or "不能为空" in refused.get_data(
+        as_text=True
+    )
+
+
+def test_the_item_page_back_schedules_and_decides_an_extension(client, world):
+    owner_token, officer_token = bearer(world["owner_token"]), bearer(world["officer_token"])
+    item = _new_item(
+        client,
+        world["officer_token"],
+        person_user_id=world["owner"].user_id,
+        leader_user_id=world["officer"].user_id,
+    )
+    login(client, "officer")
+    csrf = csrf_token(client, "/t/county/")
+    actions = f"{PAGES}/items/{item['id']}/actions"
+    steps = {
+        "csrf_token": csrf,
+        "steps-0-title": "方案",
+        "steps-0-working_days": "3",
+        "steps-1-title": "实施",
+        "steps-1-working_days": "5",
+        "steps-2-title": "",
+        "steps-2-working_days": "",
+    }
+    assert client.post(f"{actions}/back_schedule", data=steps).status_code == 303
+    milestones = client.get(f"{API}/items/{item['id']}/milestones", headers=officer_token)
+    assert [m["title"] for m in milestones.get_json()] == ["方案", "实施"]
+    bad = {**steps, "steps-0-working_days": "0"}
+    client.post(f"{actions}/back_schedule", data=bad)
+    milestones = client.get(f"{API}/items/{item['id']}/milestones", headers=officer_token)
+    assert [m["title"] for m in milestones.get_json()] == ["方案", "实施"]  # nothing changed
+    new_deadline = (date.fromisoformat(item["deadline"]) + timedelta(days=9)).isoformat()
+    extension = client.post(
+        f"{API}/items/{item['id']}/extensions",
+        json={"new_deadline": new_deadline, "reason": "等待批复"},
+        headers=owner_token,
+    ).get_json()
+    decided = client.post(
+        f"{actions}/approve_extension",
+        data={"csrf_token": csrf, "extension_id": str(extension["id"])},
+    )
+    assert decided.status_code == 303
+    assert (
+        client.get(f"{API}/items/{item['id']}", headers=officer_token).get_json()["deadline"]
+        == new_deadline
+    )
+    assert client.post(f"{actions}/no_such_action", data={"csrf_token": csrf}).status_code == 404
