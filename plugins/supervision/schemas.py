@@ -11,6 +11,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from core.api.pagination import CursorQuery
 from core.attachments.schemas import AttachmentOut
+from core.attachments.services import attachments_of
 from plugins.supervision.models import (
     ACCOUNTABILITY_KINDS,
     CYCLES,
@@ -195,8 +196,6 @@ class SupervisionReportOut(Schema):
     attachments = fields.Method("_attachments")
 
     def _attachments(self, report) -> list[dict]:
-        from core.attachments.services import attachments_of
-
         return AttachmentOut(many=True).dump(attachments_of("supervision.report", report.id))
 
 
@@ -298,6 +297,10 @@ class SupervisionReportRowsOut(Schema):
     title = fields.String()
     columns = fields.List(fields.Dict())
     rows = fields.List(fields.Dict())
+
+
+class SupervisionHistoryOut(SupervisionReportRowsOut):
+    """An item's history: state changes and notes, oldest first."""
 
 
 class SupervisionImportQuery(Schema):

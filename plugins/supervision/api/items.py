@@ -24,6 +24,7 @@ from plugins.supervision.schemas import (
     SupervisionBackScheduleIn,
     SupervisionBackSchedulePreviewIn,
     SupervisionCommentIn,
+    SupervisionHistoryOut,
     SupervisionItemIn,
     SupervisionItemListQuery,
     SupervisionItemOut,
@@ -32,16 +33,10 @@ from plugins.supervision.schemas import (
     SupervisionRateIn,
     SupervisionReportIn,
     SupervisionReportOut,
-    SupervisionReportRowsOut,
     SupervisionScheduledStepOut,
 )
 from plugins.supervision.services import items
 from plugins.supervision.workflow import ITEM_FLOW
-
-
-class SupervisionHistoryOut(SupervisionReportRowsOut):
-    pass
-
 
 # -- Items ------------------------------------------------------------------------------
 
