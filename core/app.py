@@ -129,13 +129,24 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
 
 
 def _register_request_lifecycle(app: Flask) -> None:
+    from flask import make_response
+    from sqlalchemy.exc import IntegrityError
+
+    from core.errors import duplicate_response, is_duplicate
     from core.routing import leave_tenant
 
     @app.after_request
     def _commit_or_roll_back(response):
         # One transaction per request: kept only when the request succeeded.
         if response.status_code < 400:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError as exc:
+                if not is_duplicate(exc):
+                    raise
+                # Another request did the same thing first (a unique constraint said
+                # so at commit): a clear 409, not a 500.
+                return make_response(duplicate_response())
         else:
             db.session.rollback()
         return response

@@ -9,12 +9,14 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, NotFound
 
 from core.api.messages import localize
 from core.api.pagination import BadCursor
 from core.api.problem import plain, problem, wants_problem_json
 from core.api.routes import RequestBodyError
+from core.db import db
 from core.routing import TokenRejected, Unauthenticated, login_redirect
 from core.workflow import WorkflowError
 
@@ -64,6 +66,12 @@ def register_error_handlers(app: Flask) -> None:
             return problem(exc.status, exc.message)
         return render_template("error.html", status=exc.status, message=exc.message), exc.status
 
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError):
+        if not is_duplicate(exc):
+            return _unexpected(exc)
+        return duplicate_response()
+
     @app.errorhandler(Unauthenticated)
     def _unauthenticated(_exc: Unauthenticated):
         if wants_problem_json():
@@ -87,3 +95,19 @@ def register_error_handlers(app: Flask) -> None:
         if wants_problem_json():
             return problem(500)
         return render_template("error.html", status=500, message=None), 500
+
+
+def is_duplicate(exc: IntegrityError) -> bool:
+    """A unique constraint refused the write: the same thing was done by another request
+    (the row locks make this rare; the constraint is the last line of defence)."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
+def duplicate_response():
+    """409, in the user's language, with nothing of the refused request kept."""
+    db.session.rollback()
+    message = _("该操作已由另一请求完成，请刷新后查看")
+    if wants_problem_json():
+        return problem(409, message)
+    return render_template("error.html", status=409, message=message), 409

@@ -1,8 +1,9 @@
 """Declared state machines for plugin records, written once for every plugin.
 
-A plugin declares its states and transitions; :meth:`Workflow.fire` checks the source
-state, the actor's permission and the guards, moves the record, and leaves a history
-row (:class:`StateChange`) and an audit entry. An illegal move raises
+A plugin declares its states and transitions; :meth:`Workflow.fire` locks the record's
+row (:mod:`core.locking`), checks the source state, the actor's permission and the
+guards, moves the record, and leaves a history row (:class:`StateChange`) and an audit
+entry. An illegal move raises
 :class:`IllegalTransition`, which the API answers with 409 and a clear message.
 
     review = Workflow("petition", states={"registered": "已登记", ...}, transitions=[
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.audit.service import record
 from core.db import Base, TenantOwned, db, utcnow
+from core.locking import lock_for_update
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -143,6 +145,9 @@ class Workflow:
     ) -> StateChange:
         data = dict(data or {})
         t = self.transition(name)
+        # Before any check: a second identical request waits here, then sees the new
+        # state and is refused — the move (and its money) happens once.
+        lock_for_update(obj)
         current = self.state_of(obj)
         if current not in t.sources:
             raise IllegalTransition(

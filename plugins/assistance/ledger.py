@@ -35,6 +35,7 @@ from sqlalchemy import and_, case, false, func, select, true
 from core import clock
 from core.db import db, upsert_insert, utcnow
 from core.i18n import N_
+from core.locking import lock_for_update
 from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED
@@ -140,11 +141,16 @@ def post(
     memo: str | None = None,
     reverses: Posting | None = None,
     posted_on: date | None = None,
+    purpose: str | None = None,
 ) -> Posting:
     """Debit ``debit`` and credit ``credit`` (account codes) with ``amount_fen``.
     Refuses (raising :class:`LedgerError`, nothing written) a non-positive or
     non-integer amount, a posting without an approval, one that would take any
-    balance below zero, and dues money leaving for anything but relief."""
+    balance below zero, and dues money leaving for anything but relief.
+
+    ``purpose`` says what the approval's money moves for; the database keeps it unique
+    per approval, so the same approval cannot pay the same thing twice. It defaults to
+    the two accounts: one approval (a grant's, a loan's) moves money once between them."""
     check_amount(amount_fen)
     if approval is None or approval.id is None:
         raise LedgerError(_("每笔记账须有审批依据"))
@@ -186,6 +192,7 @@ def post(
         credit_account_id=credit_account.id,
         amount_fen=amount_fen,
         approval_id=approval.id,
+        purpose=purpose or f"{debit}/{credit}",
         reverses_id=reverses.id if reverses is not None else None,
         record_id=record_id,
         memo=memo,
@@ -243,15 +250,23 @@ def spend(
     funding: Funding = "auto",
     record_id: int | None = None,
     memo: str | None = None,
+    purpose: str | None = None,
 ) -> list[Posting]:
     """Pay relief spending. ``auto`` uses dues-sourced money first (it can pay for
-    nothing else), then general money; one or two postings."""
+    nothing else), then general money; one or two postings. An approval that pays
+    several things (a campaign's, for each target) names each in ``purpose``."""
     check_amount(amount_fen)
     if expense not in SPENDING or expense == "expense_writeoff":
         raise LedgerError(_("支出科目不正确"))
+
+    def pay(cash: str, amount: int) -> Posting:
+        why = f"{purpose}/{cash}" if purpose else None
+        return post(
+            expense, cash, amount, approval, actor, record_id=record_id, memo=memo, purpose=why
+        )
+
     if funding != "auto":
-        cash = "cash_dues" if funding == "dues" else "cash_general"
-        return [post(expense, cash, amount_fen, approval, actor, record_id=record_id, memo=memo)]
+        return [pay("cash_dues" if funding == "dues" else "cash_general", amount_fen)]
     chart = ensure_accounts()
     # Lock both pots before deciding the split, so the split is decided on fresh balances.
     pots = {
@@ -274,21 +289,9 @@ def spend(
     from_dues = min(pots["cash_dues"].balance_fen, amount_fen)
     postings = []
     if from_dues:
-        postings.append(
-            post(expense, "cash_dues", from_dues, approval, actor, record_id=record_id, memo=memo)
-        )
+        postings.append(pay("cash_dues", from_dues))
     if amount_fen - from_dues:
-        postings.append(
-            post(
-                expense,
-                "cash_general",
-                amount_fen - from_dues,
-                approval,
-                actor,
-                record_id=record_id,
-                memo=memo,
-            )
-        )
+        postings.append(pay("cash_general", amount_fen - from_dues))
     return postings
 
 
@@ -334,6 +337,7 @@ def write_off(
 
 def reverse(posting: Posting, approval: Approval, actor: Actor, memo: str | None = None) -> Posting:
     """Undo ``posting`` with a new posting the other way round (冲销). Once only."""
+    lock_for_update(posting)  # two identical reversals: the second sees the first
     if posting.reverses_id is not None:
         raise LedgerError(_("冲销凭证不能再冲销"))
     already = db.session.scalar(select(Posting.id).where(Posting.reverses_id == posting.id))

@@ -217,6 +217,10 @@ class Posting(TenantOwned, Base):
         tenant_fk("record_id", "assistance_records"),
         UniqueConstraint("tenant_id", "voucher_no"),
         UniqueConstraint("tenant_id", "reverses_id"),
+        # An approval moves money once for each purpose: a second payment of the same
+        # grant, delivery to the same campaign target or disbursement of the same loan
+        # is refused by the database even if it got past the row locks.
+        UniqueConstraint("tenant_id", "approval_id", "purpose"),
         Index("ix_assistance_postings_tenant_id_posted_on", "tenant_id", "posted_on", "id"),
         Index("ix_assistance_postings_tenant_id_debit", "tenant_id", "debit_account_id"),
         Index("ix_assistance_postings_tenant_id_credit", "tenant_id", "credit_account_id"),
@@ -233,6 +237,10 @@ class Posting(TenantOwned, Base):
     credit_account_id: Mapped[int] = mapped_column(BigId)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     approval_id: Mapped[int] = mapped_column(BigId)
+    #: What the approval's money moved for, unique per approval (see ``ledger.post``):
+    #: by default the two accounts (``expense_education/cash_dues``), for a campaign the
+    #: target as well (``target:12/cash_general``).
+    purpose: Mapped[str] = mapped_column(String(80))
     reverses_id: Mapped[int | None] = mapped_column(BigId)
     #: The member in hardship the money went to or came from, if any.
     record_id: Mapped[int | None] = mapped_column(BigId)
@@ -422,6 +430,8 @@ class CampaignTarget(TenantOwned, Base):
         tenant_fk("record_id", "assistance_records"),
         tenant_fk("posting_id", "assistance_postings"),
         UniqueConstraint("tenant_id", "campaign_id", "record_id"),
+        # One delivery per target: its posting pays no other target.
+        UniqueConstraint("tenant_id", "posting_id"),
         CheckConstraint("amount_fen > 0", name="amount_positive"),
     )
 

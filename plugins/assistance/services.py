@@ -20,9 +20,10 @@ from sqlalchemy import func, select
 from core import clock
 from core.audit.service import record as audit
 from core.db import MAX_DB_ID, db
+from core.locking import lock_for_update
 from core.orgs.models import Member
 from core.serials import next_serial
-from core.workflow import TransitionForbidden
+from core.workflow import IllegalTransition, TransitionForbidden
 from plugins.assistance import ledger
 from plugins.assistance.models import (
     CATEGORIES,
@@ -329,8 +330,10 @@ def repay_loan(loan: Loan, amount_fen: Any, actor: Actor) -> Loan:
     against the earliest unpaid instalments; the loan settles when nothing is left."""
     _require(actor, PAY)
     amount = _amount(amount_fen, "amount_fen")
+    # Outstanding and state as committed: two repayments of the rest cannot both pass.
+    lock_for_update(loan)
     if loan.state != "disbursed":
-        raise ValidationError({"amount_fen": [_("该借款不在还款期")]})
+        raise IllegalTransition(_("该借款不在还款期"))
     if amount > loan.outstanding_fen:
         raise ValidationError(
             {
@@ -495,13 +498,17 @@ def create_campaign(data: Mapping[str, Any], actor: Actor) -> Campaign:
 def deliver(target: CampaignTarget, signed_by: str, actor: Actor) -> CampaignTarget:
     """Money and goods delivered and signed for: paid through the ledger."""
     _require(actor, PAY)
-    campaign = db.session.get(Campaign, target.campaign_id)
-    if campaign.state != "approved":
-        raise ValidationError({"signed_by": [_("活动未审批或已结束")]})
-    if target.posting_id is not None:
-        raise ValidationError({"signed_by": [_("该对象已发放")]})
     if not (signed_by or "").strip():
         raise ValidationError({"signed_by": [_("须填写签收人")]})
+    # The campaign first (closing it locks it too), then the target: a second identical
+    # delivery waits, then sees the posting and is refused.
+    campaign = db.session.get(Campaign, target.campaign_id)
+    lock_for_update(campaign)
+    lock_for_update(target)
+    if campaign.state != "approved":
+        raise IllegalTransition(_("活动未审批或已结束"))
+    if target.posting_id is not None:
+        raise IllegalTransition(_("该对象已发放"))
     approval = db.session.get(Approval, campaign.approval_id)
     postings = ledger.spend(
         "expense_campaign",
@@ -510,6 +517,7 @@ def deliver(target: CampaignTarget, signed_by: str, actor: Actor) -> CampaignTar
         actor,
         record_id=target.record_id,
         memo=campaign.name,
+        purpose=f"target:{target.id}",
     )
     target.posting_id = postings[0].id
     target.delivered_on = clock.today()

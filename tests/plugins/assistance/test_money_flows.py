@@ -161,7 +161,7 @@ def test_loan_disbursed_repaid_by_schedule_and_settled(on_register, clerk, leade
     accounts = ledger.accounts()
     assert accounts["loans_receivable"].balance_fen == 0
     assert accounts["cash_general"].balance_fen == 1_000_000
-    with pytest.raises(ValidationError, match="不在还款期"):
+    with pytest.raises(IllegalTransition, match="不在还款期"):
         services.repay_loan(loan, 1, leader)
 
 
@@ -314,7 +314,7 @@ def test_spring_festival_campaign_selects_pays_and_reconciles(on_register, clerk
         select(CampaignTarget).where(CampaignTarget.campaign_id == campaign.id)
     ).all()
     assert sorted(t.record_id for t in targets) == sorted([r.id for r in special] + [general.id])
-    with pytest.raises(ValidationError, match="未审批"):
+    with pytest.raises(IllegalTransition, match="未审批"):
         services.deliver(targets[0], "王大山", leader)
     CAMPAIGN_FLOW.fire(campaign, "approve", leader)
     for target in targets:
@@ -322,5 +322,5 @@ def test_spring_festival_campaign_selects_pays_and_reconciles(on_register, clerk
     totals = services.campaign_totals(campaign)
     assert totals == {"planned_fen": 250_000, "delivered_fen": 250_000, "posted_fen": 250_000}
     assert ledger.accounts()["expense_campaign"].balance_fen == 250_000
-    with pytest.raises(ValidationError, match="已发放"):
+    with pytest.raises(IllegalTransition, match="已发放"):
         services.deliver(targets[0], "本人", leader)
