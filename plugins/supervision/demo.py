@@ -16,12 +16,11 @@ from core.orgs.models import OrgUnit
 from core.tenancy.models import Tenant
 from plugins.supervision.jobs import scan
 from plugins.supervision.models import SupervisionItem
+from plugins.supervision.permissions import PERMISSIONS
 from plugins.supervision.services import followup, items
 from plugins.supervision.workflow import ITEM_FLOW
 
-ALL = frozenset(
-    {"supervision.view", "supervision.assign", "supervision.report", "supervision.verify"}
-)
+ALL = frozenset(p.key for p in PERMISSIONS)
 
 
 def create_demo_data(tenant: Tenant) -> None:

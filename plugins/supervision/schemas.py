@@ -20,7 +20,7 @@ from plugins.supervision.models import (
     RATINGS,
     SOURCES,
 )
-from plugins.supervision.workflow import STATES
+from plugins.supervision.workflow import REPORT_FILES, STATES
 
 MAX_ID = 2**53
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -196,7 +196,7 @@ class SupervisionReportOut(Schema):
     attachments = fields.Method("_attachments")
 
     def _attachments(self, report) -> list[dict]:
-        return AttachmentOut(many=True).dump(attachments_of("supervision.report", report.id))
+        return AttachmentOut(many=True).dump(attachments_of(REPORT_FILES.name, report.id))
 
 
 class SupervisionRateIn(Schema):
