@@ -51,29 +51,18 @@ def zugong_settings_schema() -> Schema:
 
 @hookimpl
 def zugong_blueprints() -> list:
-    from plugins.petitions import (
-        api,
-        api_links,
-        detail_links,
-        notice_views,
-        pages,
-        portal_views,
-        statistics_views,
-    )
+    # Importing the route modules registers their routes on the two blueprints.
+    from plugins.petitions import portal_views
+    from plugins.petitions.api import links, notices, petitions, statistics  # noqa: F401
+    from plugins.petitions.api.blueprint import bp as api_bp
+    from plugins.petitions.views import categories as _categories  # noqa: F401
+    from plugins.petitions.views import links as _links  # noqa: F401
+    from plugins.petitions.views import notices as _notices  # noqa: F401
+    from plugins.petitions.views import petitions as _petitions  # noqa: F401
+    from plugins.petitions.views import statistics as _statistics  # noqa: F401
+    from plugins.petitions.views.blueprint import bp as pages_bp
 
-    return [
-        pages.bp,
-        api.bp,
-        api_links.bp,
-        portal_views.pages,
-        portal_views.api,
-        statistics_views.pages,
-        statistics_views.api,
-        notice_views.pages,
-        notice_views.api,
-        detail_links.pages,
-        detail_links.api,
-    ]
+    return [pages_bp, api_bp, portal_views.pages, portal_views.api]
 
 
 @hookimpl
@@ -87,7 +76,7 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
         ),
         NavItem(
             _l("信访统计"),
-            "petitions_stats.page",
+            "petitions.statistics_page",
             icon="bar-chart",
             order=22,
             permission=permissions.STATISTICS,
@@ -140,13 +129,9 @@ def zugong_todo_items(tenant, actor) -> list[TodoItem]:
 
 @hookimpl
 def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
-    from plugins.petitions import statistics_views
-    from plugins.petitions.todo import dashboard_widgets
+    from plugins.petitions.todo import dashboard_widgets, statistics_widget
 
-    return [
-        *dashboard_widgets(tenant, actor),
-        *statistics_views.dashboard_widget(tenant, actor),
-    ]
+    return [*dashboard_widgets(tenant, actor), *statistics_widget(tenant, actor)]
 
 
 @hookimpl

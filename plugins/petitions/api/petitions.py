@@ -21,7 +21,6 @@ from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
 from core.db import db
 from core.exports import MIMETYPES, download_response
-from core.routing import tenant_blueprint
 from plugins.petitions import (
     actions,
     attachments,
@@ -30,8 +29,9 @@ from plugins.petitions import (
     ledger,
     queries,
 )
+from plugins.petitions.api.blueprint import bp
 from plugins.petitions.permissions import HANDLE, MANAGE_CATEGORIES, REGISTER, VIEW, VIEW_IDENTITY
-from plugins.petitions.present import history_rows, petition_dict
+from plugins.petitions.presenters import history_rows, petition_dict
 from plugins.petitions.schemas import (
     PetitionCategoryIn,
     PetitionCategoryListQuery,
@@ -48,10 +48,6 @@ from plugins.petitions.schemas import (
 )
 from plugins.petitions.services import register
 from plugins.petitions.workflow import PETITION_FLOW, is_linked
-
-bp = tenant_blueprint(
-    "petitions_api", __name__, kind="api", plugin="petitions", prefix="/petitions"
-)
 
 
 @api_route(
