@@ -31,9 +31,10 @@ from core.db import db
 from core.migrate import upgrade
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
+from plugins.supervision.jobs import light_update, reminder_selects, scan
 from plugins.supervision.models import SupervisionItem
-from plugins.supervision.scan import light_update, reminder_selects, scan, window_for
-from plugins.supervision.views import board_statement
+from plugins.supervision.queries.board import board_statement
+from plugins.supervision.queries.lights import window_for
 
 STATES = "ARRAY['assigned','acknowledged','in_progress','in_progress','completion_requested','closed','rated','created']"
 

@@ -1,1 +1,2 @@
-"""督查督办: tasks followed through reminders and progress reports to done."""
+"""督查督办: tasks opened, handed over, reported on, urged and closed, with traffic lights
+and monthly views. Laid out in the plugin shape (DESIGN.md "Inside a plugin")."""

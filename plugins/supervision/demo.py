@@ -14,17 +14,17 @@ from core.auth.users import Actor, system_actor
 from core.db import db
 from core.orgs.models import OrgUnit
 from core.tenancy.models import Tenant
-from plugins.supervision import services
-from plugins.supervision.scan import scan
+from plugins.supervision.jobs import scan
+from plugins.supervision.models import SupervisionItem
+from plugins.supervision.permissions import PERMISSIONS
+from plugins.supervision.services import followup, items
 from plugins.supervision.workflow import ITEM_FLOW
 
-ALL = frozenset(
-    {"supervision.view", "supervision.assign", "supervision.report", "supervision.verify"}
-)
+ALL = frozenset(p.key for p in PERMISSIONS)
 
 
 def create_demo_data(tenant: Tenant) -> None:
-    if db.session.scalar(select(services.SupervisionItem.id).limit(1)) is not None:
+    if db.session.scalar(select(SupervisionItem.id).limit(1)) is not None:
         return  # already there: demo data is created once
     user = db.session.scalar(
         select(User)
@@ -46,7 +46,7 @@ def create_demo_data(tenant: Tenant) -> None:
     common = {"leader_user_id": uid, "person_user_id": uid, "section_id": section.id}
 
     def item(title, source, days, **extra):
-        return services.open_item(
+        return items.open_item(
             {
                 **common,
                 "title": title,
@@ -66,7 +66,7 @@ def create_demo_data(tenant: Tenant) -> None:
         feedback_cycle="monthly",
         priority="high",
     )
-    services.replace_milestones(plan, [("制定方案", 5), ("组织自查", 15), ("验收评估", 10)], actor)
+    items.replace_milestones(plan, [("制定方案", 5), ("组织自查", 15), ("验收评估", 10)], actor)
     child = item("完成村级党组织达标验收", "priorities", 30, parent_id=plan.id)
     meeting = item(
         "干部教育培训年度计划",
@@ -85,9 +85,9 @@ def create_demo_data(tenant: Tenant) -> None:
     for record in (plan, meeting, instruction):
         ITEM_FLOW.fire(record, "acknowledge", actor)
         ITEM_FLOW.fire(record, "report", actor, data={"text": "已部署推进", "percent": 40})
-    services.request_extension(meeting, today + timedelta(days=20), "培训场地调整", actor)
-    services.remind(meeting, "请抓紧推进，本周内报送进展", actor)
-    services.add_accountability(
+    followup.request_extension(meeting, today + timedelta(days=20), "培训场地调整", actor)
+    followup.remind(meeting, "请抓紧推进，本周内报送进展", actor)
+    followup.add_accountability(
         meeting, {"kind": "criticism", "subject": "干部科", "reason": "逾期未完成"}, actor
     )
     ITEM_FLOW.fire(instruction, "request_completion", actor)

@@ -3,6 +3,7 @@ through the same schemas, so a page can do nothing the API would refuse)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -10,6 +11,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from core.api.pagination import CursorQuery
 from core.attachments.schemas import AttachmentOut
+from core.attachments.services import attachments_of
 from plugins.supervision.models import (
     ACCOUNTABILITY_KINDS,
     CYCLES,
@@ -18,9 +20,10 @@ from plugins.supervision.models import (
     RATINGS,
     SOURCES,
 )
-from plugins.supervision.workflow import STATES
+from plugins.supervision.workflow import REPORT_FILES, STATES
 
 MAX_ID = 2**53
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 #: Dates outside this range are typing errors, and would overflow calendar arithmetic.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
@@ -46,8 +49,23 @@ def Day(**kwargs: Any) -> fields.Date:  # noqa: N802 - reads like a field class
     )
 
 
-def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+def Id(strict: bool = True, **kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class
+    """An id: strict in JSON bodies; ``strict=False`` in query strings, whose values
+    are always text."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class Month(fields.String):
+    """``YYYY-MM`` of a year the calendar knows (2000–2099)."""
+
+    default_error_messages = {"month": "月份应为 2000-01 到 2099-12 之间的 YYYY-MM。"}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", text)
+        if match is None or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+            raise self.make_error("month")
+        return text
 
 
 class SupervisionMilestoneIn(Schema):
@@ -94,19 +112,6 @@ class SupervisionItemPatch(Schema):
     priority = Text(validate=validate.OneOf(list(PRIORITIES)))
 
 
-class SupervisionItemForm(SupervisionItemIn):
-    class Meta:
-        unknown = EXCLUDE
-
-    co_handler_ids = fields.List(Id(), load_default=list)
-    milestones = fields.List(fields.Nested(SupervisionMilestoneIn), load_default=list)
-
-
-class SupervisionUserOut(Schema):
-    id = fields.Integer()
-    display_name = fields.String()
-
-
 class SupervisionMilestoneOut(Schema):
     id = fields.Integer()
     seq = fields.Integer()
@@ -145,9 +150,9 @@ class SupervisionItemOut(Schema):
 
 
 class SupervisionItemListQuery(CursorQuery):
-    leader_user_id = Id()
-    section_id = Id()
-    person_user_id = Id()
+    leader_user_id = Id(strict=False)
+    section_id = Id(strict=False)
+    person_user_id = Id(strict=False)
     source = fields.String(validate=validate.OneOf(list(SOURCES)))
     state = fields.String(validate=validate.OneOf(list(STATES)))
     light = fields.String(validate=validate.OneOf(list(LIGHTS)))
@@ -157,8 +162,9 @@ class SupervisionBoardQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    leader_user_id = Id()
-    section_id = Id()
+    leader_user_id = Id(strict=False)
+    section_id = Id(strict=False)
+    person_user_id = Id(strict=False)
     source = fields.String(validate=validate.OneOf(list(SOURCES)))
     state = fields.String(validate=validate.OneOf(list(STATES)))
     light = fields.String(validate=validate.OneOf(list(LIGHTS)))
@@ -181,13 +187,6 @@ class SupervisionReportIn(Schema):
     percent = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=100))
 
 
-class SupervisionReportForm(SupervisionReportIn):
-    class Meta:
-        unknown = EXCLUDE
-
-    percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
-
-
 class SupervisionReportOut(Schema):
     id = fields.Integer()
     author_name = fields.String()
@@ -197,9 +196,7 @@ class SupervisionReportOut(Schema):
     attachments = fields.Method("_attachments")
 
     def _attachments(self, report) -> list[dict]:
-        from core.attachments.services import attachments_of
-
-        return AttachmentOut(many=True).dump(attachments_of("supervision.report", report.id))
+        return AttachmentOut(many=True).dump(attachments_of(REPORT_FILES.name, report.id))
 
 
 class SupervisionRateIn(Schema):
@@ -230,6 +227,23 @@ class SupervisionExtensionIn(Schema):
 class SupervisionDecisionIn(Schema):
     approve = fields.Boolean(required=True)
     comment = Text(allow_none=True, validate=validate.Length(max=2000))
+
+
+class SupervisionDecisionForm(Schema):
+    """The item page's approve or refuse button (which one says the decision)."""
+
+    extension_id = Id(required=True)
+    comment = Text(allow_none=True, validate=validate.Length(max=2000))
+
+
+class SupervisionEscalateForm(Schema):
+    """提级督办 from the item page: the message may be left for the default text."""
+
+    message = Text(load_default="", validate=validate.Length(max=500))
+
+
+class SupervisionMilestoneForm(Schema):
+    milestone_id = Id(required=True)
 
 
 class SupervisionExtensionOut(Schema):
@@ -272,15 +286,8 @@ class SupervisionScheduledStepOut(Schema):
     estimated = fields.Boolean()
 
 
-class SupervisionMonthQuery(Schema):
-    month = fields.String(
-        validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
-        metadata={"description": "月份 YYYY-MM（默认本月）"},
-    )
-    format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
-
-
-class SupervisionFormatQuery(Schema):
+class SupervisionViewQuery(Schema):
+    month = Month(metadata={"description": "月份 YYYY-MM（默认本月；月计划、月小结、实绩公开）"})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
 
 
@@ -290,6 +297,10 @@ class SupervisionReportRowsOut(Schema):
     title = fields.String()
     columns = fields.List(fields.Dict())
     rows = fields.List(fields.Dict())
+
+
+class SupervisionHistoryOut(SupervisionReportRowsOut):
+    """An item's history: state changes and notes, oldest first."""
 
 
 class SupervisionImportQuery(Schema):
@@ -307,4 +318,20 @@ class SupervisionImportResultOut(Schema):
 
 
 class SupervisionBulletinQuery(Schema):
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    month = Month()
+
+
+class SupervisionImportRowIn(Schema):
+    """One row of the decomposition .xlsx (names still unresolved)."""
+
+    number = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    parent = fields.String(allow_none=True, validate=validate.Length(max=20))
+    requirements = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    leader = fields.String(allow_none=True, validate=validate.Length(max=50))
+    section = fields.String(allow_none=True, validate=validate.Length(max=100))
+    person = fields.String(allow_none=True, validate=validate.Length(max=50))
+    deadline = Day(required=True)
+    cycle = fields.String(allow_none=True, validate=validate.Length(max=10))
+    priority = fields.String(allow_none=True, validate=validate.Length(max=10))
+    source_ref = fields.String(allow_none=True, validate=validate.Length(max=200))

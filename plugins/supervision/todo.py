@@ -20,8 +20,8 @@ from plugins.supervision.models import (
     SupervisionItem,
     SupervisionReminder,
 )
-from plugins.supervision.scan import light_expression, window_for
-from plugins.supervision.views import closures_by_month
+from plugins.supervision.queries.lights import light_expression, window_for
+from plugins.supervision.queries.tables import closures_by_month
 
 #: A to-do list shows the most pressing reminders, not a years-long backlog.
 TODO_LIMIT = 50

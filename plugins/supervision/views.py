@@ -1,437 +1,358 @@
-"""The supervision views generated from the items: the traffic-light board, this week's
-schedule (周安排), the monthly plan and summary (月计划、月小结), the monthly public
-performance list (月工作实绩公开) and the overdue list per leader.
+"""Pages of the supervision plugin (``/t/<tenant>/supervision/...``).
 
-Each view is a :class:`Table` (title, columns, rows) so the page, the JSON API and the
-.xlsx export show the same thing. The queries run in the tenant in scope; aggregates
-are computed in SQL.
+Forms are loaded through :func:`core.forms.load_form` with the API's schemas and go to
+the same services. On an item page each workflow move posts to
+``/items/<id>/transitions/<move>`` and each other action to ``/items/<id>/actions/<name>``;
+refusals come back as a flash message with the reason, and nothing of them is kept.
 """
 
 from __future__ import annotations
 
-import calendar as calendar_module
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from collections.abc import Callable
 from typing import Any
 
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased
+from marshmallow import EXCLUDE, Schema, ValidationError
 
-from core import clock
-from core.auth.models import User
+from core.api.messages import localize
+from core.attachments.services import attachments_of
+from core.attachments.views import download_url
 from core.db import db
-from core.exports import Column, Sheet, xlsx_bytes
-from core.i18n import N_
-from core.orgs.models import OrgUnit
-from core.tenancy.models import Tenant
+from core.exports import download_response
+from core.forms import FormSchema, load_form
+from core.routing import require_permission, tenant_blueprint
+from core.workflow import WorkflowError
+from plugins.supervision import documents
+from plugins.supervision.jobs import scan
 from plugins.supervision.models import (
-    CLOSED_STATES,
+    ACCOUNTABILITY_KINDS,
+    CYCLES,
+    EXTENSION_STATES,
     LIGHTS,
-    OPEN_STATES,
     PRIORITIES,
     RATINGS,
+    REMINDER_KINDS,
     SOURCES,
     SupervisionItem,
-    SupervisionMilestone,
 )
-from plugins.supervision.scan import light_expression, window_for
-from plugins.supervision.workflow import STATES
+from plugins.supervision.permissions import ASSIGN, VIEW
+from plugins.supervision.queries import records, tables
+from plugins.supervision.queries.board import board_table
+from plugins.supervision.queries.lights import light_of
+from plugins.supervision.schemas import (
+    SupervisionAccountabilityIn,
+    SupervisionBackScheduleIn,
+    SupervisionBoardQuery,
+    SupervisionCommentIn,
+    SupervisionDecisionForm,
+    SupervisionEscalateForm,
+    SupervisionExtensionIn,
+    SupervisionItemIn,
+    SupervisionMessageIn,
+    SupervisionMilestoneForm,
+    SupervisionRateIn,
+    SupervisionReportIn,
+    SupervisionViewQuery,
+)
+from plugins.supervision.services import followup, imports, items
+from plugins.supervision.workflow import ITEM_FLOW, NOTE_TITLES, REPORT_FILES, STATES
 
-Item = SupervisionItem
-Leader = aliased(User)
-Person = aliased(User)
+bp = tenant_blueprint(
+    "supervision", __name__, kind="pages", plugin="supervision", prefix="/supervision"
+)
+bp.template_folder = "templates"
+
+MOVES = {t.name for t in ITEM_FLOW.transitions}
 
 
-@dataclass
-class Table:
-    title: str
-    columns: list[Column]
-    rows: list[dict[str, Any]]
-    caption: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+def _choices(mapping: dict[str, str]) -> list[tuple[str, str, bool]]:
+    return [(key, _(title), False) for key, title in mapping.items()]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "columns": [{"key": c.key, "title": c.title} for c in self.columns],
-            "rows": [{k: _json(v) for k, v in row.items()} for row in self.rows],
-        }
 
-    def xlsx(self) -> bytes:
-        return xlsx_bytes(
-            [Sheet(self.title, self.columns, self.rows, caption=self.caption or self.title)]
+def _errors(exc: ValidationError) -> dict[str, Any]:
+    messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
+    return localize(messages)
+
+
+# -- Board and item ------------------------------------------------------------------------
+
+
+@bp.get("/")
+def board():
+    require_permission(VIEW)
+    filters, errors = load_form(SupervisionBoardQuery(), request.args.to_dict())
+    if errors:
+        filters = {"format": "json"}
+    if filters.get("format") == "xlsx":
+        return download_response(
+            documents.table_xlsx(board_table(g.tenant, filters)), "督办事项看板.xlsx", "xlsx"
         )
-
-
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def month_bounds(month: str | None) -> tuple[date, date]:
-    """First and last day of ``YYYY-MM`` (default: this month)."""
-    today = clock.today()
-    year, number = (int(p) for p in month.split("-")) if month else (today.year, today.month)
-    return date(year, number, 1), date(year, number, calendar_module.monthrange(year, number)[1])
-
-
-# -- The board ------------------------------------------------------------------------------
-
-
-def board_statement(tenant: Tenant, filters: Mapping[str, Any]) -> Any:
-    """Items with their live light and the names of leader, person and section."""
-    colour = light_expression(window_for(tenant)).label("live_light")
-    statement = (
-        select(
-            Item,
-            colour,
-            Leader.display_name.label("leader_name"),
-            Person.display_name.label("person_name"),
-            OrgUnit.name.label("section_name"),
-        )
-        .outerjoin(Leader, Leader.id == Item.leader_user_id)
-        .outerjoin(Person, Person.id == Item.person_user_id)
-        .outerjoin(
-            OrgUnit, and_(OrgUnit.tenant_id == Item.tenant_id, OrgUnit.id == Item.section_id)
-        )
+    table = board_table(g.tenant, filters)
+    return render_template(
+        "supervision/board.html",
+        table=table,
+        filters=request.args,
+        people=records.tenant_people(),
+        sections=records.sections(),
+        sources=_choices(SOURCES),
+        states=_choices(STATES),
+        lights=_choices(LIGHTS),
+        export_args={**request.args.to_dict(), "format": "xlsx"},
     )
-    if not filters.get("include_closed") and not filters.get("state"):
-        statement = statement.where(Item.state.in_(OPEN_STATES))
-    for key in ("leader_user_id", "section_id", "source", "state"):
-        if filters.get(key):
-            statement = statement.where(getattr(Item, key) == filters[key])
-    if filters.get("light"):
-        statement = statement.where(colour == filters["light"])
-    return statement.order_by(Item.deadline, Item.id)
 
 
-def board_rows(tenant: Tenant, filters: Mapping[str, Any], limit: int = 1000) -> list[dict]:
-    rows = []
-    for item, colour, leader, person, section in db.session.execute(
-        board_statement(tenant, filters).limit(limit)
-    ):
-        rows.append(
-            {
-                "item": item,
-                "id": item.id,
-                "serial": item.serial,
-                "title": item.title,
-                "source": _(SOURCES.get(item.source, item.source)),
-                "leader_name": leader or "",
-                "person_name": person or "",
-                "section_name": section or "",
-                "deadline": item.deadline,
-                "state": _(STATES.get(item.state, item.state)),
-                "state_key": item.state,
-                "percent": item.percent,
-                "light": colour,
-                "light_title": _(LIGHTS[colour]) if colour else "",
-                "priority": _(PRIORITIES.get(item.priority, item.priority)),
-            }
+def _item_form_page(form: dict[str, Any], errors: dict[str, Any]):
+    return render_template(
+        "supervision/item_form.html",
+        form=form,
+        errors=errors,
+        people=[(u.id, u.display_name, False) for u in records.tenant_people()],
+        sections=[(u.id, u.name, False) for u in records.sections()],
+        sources=_choices(SOURCES),
+        cycles=_choices(CYCLES),
+        priorities=_choices(PRIORITIES),
+    ), (422 if errors else 200)
+
+
+def _create_from_form() -> tuple[SupervisionItem | None, dict[str, Any]]:
+    """立项 from the posted form: the item, or the errors by field."""
+    data, errors = load_form(SupervisionItemIn(unknown=EXCLUDE))
+    if errors:
+        return None, errors
+    extras = {key: data.pop(key) for key in ("milestones", "co_handler_ids", "assign")}
+    try:
+        return items.create_item(data, g.actor, **extras), {}
+    except ValidationError as exc:
+        return None, _errors(exc)
+    except WorkflowError as exc:
+        return None, {"_": [exc.message]}
+
+
+@bp.route("/items/new", methods=["GET", "POST"])
+def new_item():
+    require_permission(ASSIGN)
+    form: dict[str, Any] = {"source": "priorities", "feedback_cycle": "monthly"}
+    form.update({k: v for k, v in request.args.items() if k == "parent_id"})
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        item, errors = _create_from_form()
+        if item is not None:
+            flash(_("已立项：%(serial)s", serial=item.serial), "success")
+            return redirect(url_for(".item", item_id=item.id))
+    return _item_form_page(form, errors)
+
+
+@bp.get("/items/<int:item_id>")
+def item(item_id: int):
+    require_permission(VIEW)
+    record = records.item_or_404(item_id)
+    reports = list(reversed(records.reports_of(record)))
+    files = {r.id: attachments_of(REPORT_FILES.name, r.id) for r in reports}
+    people = {u.id: u.display_name for u in records.tenant_people()}
+    parent = records.item_or_404(record.parent_id) if record.parent_id else None
+    return render_template(
+        "supervision/item.html",
+        item=record,
+        parent=parent,
+        children=records.children_of(record),
+        milestones=records.milestones_of(record),
+        reports=reports,
+        files=files,
+        download_url=download_url,
+        extensions=records.extensions_of(record),
+        reminders=records.reminders_of(record),
+        accountabilities=records.accountabilities_of(record),
+        history=ITEM_FLOW.history(record),
+        moves={t.name for t in ITEM_FLOW.available(record, g.actor, FORM_FILLED)},
+        may_urge=followup.may_urge(record, g.actor),
+        people=people,
+        light=light_of(g.tenant, record.id),
+        states=STATES,
+        sources=SOURCES,
+        cycles=CYCLES,
+        priorities=PRIORITIES,
+        ratings=RATINGS,
+        reminder_kinds=REMINDER_KINDS,
+        extension_states=EXTENSION_STATES,
+        accountability_kinds=ACCOUNTABILITY_KINDS,
+        note_titles=NOTE_TITLES,
+        move_names=MOVES,
+    )
+
+
+#: What the action forms will ask for, so that guards on the form's own input do not
+#: hide the form (the identity and state guards still decide).
+FORM_FILLED = {"text": "…", "percent": 0, "rating": "good"}
+
+
+def _form(schema: Schema) -> dict[str, Any]:
+    """The posted form loaded through ``schema`` (its unknown keys dropped)."""
+    schema.unknown = FormSchema.Meta.unknown
+    data, errors = load_form(schema)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _move(item: SupervisionItem, name: str) -> None:
+    if name == "report":  # with the files posted beside it
+        data = _form(SupervisionReportIn())
+        files = request.files.getlist("files")
+        items.report_progress(item, data["text"], data["percent"], g.actor, files)
+        return
+    data = _form(SupervisionRateIn() if name == "rate" else SupervisionCommentIn())
+    comment = data.pop("comment", None)
+    items.fire(item, name, g.actor, comment=comment, data=data)
+
+
+def _decide(approve: bool) -> Callable[[SupervisionItem], Any]:
+    def decide(item: SupervisionItem) -> Any:
+        data = _form(SupervisionDecisionForm())
+        return followup.decide_extension(
+            item, data["extension_id"], approve, data.get("comment"), g.actor
         )
-    return rows
+
+    return decide
 
 
-BOARD_COLUMNS = [
-    Column("serial", N_("编号"), 16),
-    Column("title", N_("事项"), 40),
-    Column("source", N_("来源"), 16),
-    Column("leader_name", N_("责任领导"), 10),
-    Column("section_name", N_("责任科室"), 14),
-    Column("person_name", N_("责任人"), 10),
-    Column("deadline", N_("办结期限"), 12, "date"),
-    Column("state", N_("状态"), 10),
-    Column("percent", N_("进度%"), 8, "int"),
-    Column("light_title", N_("亮灯"), 8),
-]
+#: The item page's actions besides workflow moves: each loads its form and calls a service.
+ACTIONS: dict[str, Callable[[SupervisionItem], Any]] = {
+    "remind": lambda item: followup.remind(item, _form(SupervisionMessageIn())["message"], g.actor),
+    "escalate": lambda item: followup.escalate(
+        item, _form(SupervisionEscalateForm())["message"], g.actor
+    ),
+    "extension": lambda item: followup.request_extension(
+        item, **_form(SupervisionExtensionIn()), actor=g.actor
+    ),
+    "approve_extension": _decide(True),
+    "reject_extension": _decide(False),
+    "back_schedule": lambda item: items.replace_milestones(
+        item, _steps(_form(SupervisionBackScheduleIn())), g.actor
+    ),
+    "milestone_done": lambda item: items.complete_milestone(
+        item, _form(SupervisionMilestoneForm())["milestone_id"], g.actor
+    ),
+    "accountability": lambda item: followup.add_accountability(
+        item, _form(SupervisionAccountabilityIn()), g.actor
+    ),
+}
 
 
-def _localized(columns: list[Column]) -> list[Column]:
-    return [Column(c.key, _(c.title), c.width, c.kind) for c in columns]
+def _act(item_id: int, act: Callable[[SupervisionItem], Any]):
+    """Run one action on the item and come back to its page, with the reason of a
+    refusal (after which nothing of the action is kept, e.g. a report whose file was
+    refused)."""
+    require_permission(VIEW)
+    item = records.item_or_404(item_id)
+    try:
+        act(item)
+    except ValidationError as exc:
+        db.session.rollback()
+        text = "；".join(_flat(_errors(exc)))
+        flash(text or _("输入有误"), "danger")
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        flash(_("操作已完成"), "success")
+    return redirect(url_for(".item", item_id=item_id)), 303
 
 
-def board(tenant: Tenant, filters: Mapping[str, Any]) -> Table:
-    rows = board_rows(tenant, filters)
-    table = Table(_("督办事项红黄绿灯看板"), _localized(BOARD_COLUMNS), rows)
-    table.extra["counts"] = light_counts(rows)
-    return table
+@bp.post("/items/<int:item_id>/transitions/<name>")
+def item_move(item_id: int, name: str):
+    if name not in MOVES:
+        abort(404)
+    return _act(item_id, lambda item: _move(item, name))
 
 
-def light_counts(rows: list[dict]) -> dict[str, int]:
-    counts = {"green": 0, "yellow": 0, "red": 0}
-    for row in rows:
-        if row["light"] in counts:
-            counts[row["light"]] += 1
-    return counts
+@bp.post("/items/<int:item_id>/actions/<name>")
+def item_action(item_id: int, name: str):
+    if name not in ACTIONS:
+        abort(404)
+    return _act(item_id, ACTIONS[name])
 
 
-# -- This week, this month ----------------------------------------------------------------------
+def _flat(messages: Any) -> list[str]:
+    if isinstance(messages, str):
+        return [messages]
+    if isinstance(messages, dict):
+        return [m for v in messages.values() for m in _flat(v)]
+    return [m for v in messages for m in _flat(v)]
 
 
-SCHEDULE_COLUMNS = [
-    Column("day", N_("日期"), 12, "date"),
-    Column("what", N_("节点"), 12),
-    Column("serial", N_("编号"), 16),
-    Column("title", N_("事项"), 40),
-    Column("person_name", N_("责任人"), 10),
-    Column("section_name", N_("责任科室"), 14),
-]
+def _steps(data: dict[str, Any]) -> list[tuple[str, int]]:
+    """倒排工期's rows (``steps-<i>-title``, ``steps-<i>-working_days``) as (name, days)."""
+    return [(step["title"], step["working_days"]) for step in data["steps"]]
 
 
-def _due_between(start: date, end: date) -> list[dict[str, Any]]:
-    """Deadlines and milestones of open items falling in [start, end], by day."""
-    rows: list[dict[str, Any]] = []
-    base = (
-        select(Item, Person.display_name, OrgUnit.name)
-        .outerjoin(Person, Person.id == Item.person_user_id)
-        .outerjoin(
-            OrgUnit, and_(OrgUnit.tenant_id == Item.tenant_id, OrgUnit.id == Item.section_id)
-        )
-        .where(Item.state.in_(OPEN_STATES))
+@bp.post("/reminders/<int:reminder_id>/done")
+def reminder_done(reminder_id: int):
+    require_permission(VIEW)
+    reminder = followup.dismiss_reminder(reminder_id, g.actor)
+    return redirect(url_for(".item", item_id=reminder.item_id)), 303
+
+
+@bp.post("/scan")
+def run_scan():
+    require_permission(ASSIGN)
+    counts = scan()
+    sent = sum(v for k, v in counts.items() if k != "lights")
+    flash(_("已更新亮灯，发送提醒 %(n)s 条", n=sent), "success")
+    return redirect(url_for(".board")), 303
+
+
+# -- Tables and the bulletin -----------------------------------------------------------
+
+
+def _month() -> str | None:
+    data, errors = load_form(SupervisionViewQuery(), request.args.to_dict())
+    return None if errors else data.get("month")
+
+
+@bp.get('/<any(week, "month-plan", "month-summary", performance, overdue):name>')
+def table(name: str):
+    require_permission(VIEW)
+    view, filename = tables.view(name, _month())
+    if request.args.get("format") == "xlsx":
+        return download_response(documents.table_xlsx(view), filename, "xlsx")
+    return render_template(
+        "supervision/table.html",
+        table=view,
+        month=request.args.get("month", "") if name in tables.MONTHLY else None,
+        export_args={**request.args.to_dict(), "format": "xlsx", "name": name},
     )
-    for item, person, section in db.session.execute(base.where(Item.deadline.between(start, end))):
-        rows.append(_schedule_row(item.deadline, _("最终期限"), item, person, section))
-    m = SupervisionMilestone
-    milestones = base.add_columns(m.due, m.title).join(
-        m, and_(m.tenant_id == Item.tenant_id, m.item_id == Item.id)
-    )
-    for item, person, section, due, title in db.session.execute(
-        milestones.where(m.due.between(start, end), m.done_on.is_(None))
-    ):
-        rows.append(_schedule_row(due, title, item, person, section))
-    rows.sort(key=lambda r: (r["day"], r["serial"]))
-    return rows
 
 
-def _schedule_row(day, what, item, person, section) -> dict[str, Any]:
-    return {
-        "day": day,
-        "what": what,
-        "serial": item.serial,
-        "title": item.title,
-        "person_name": person or "",
-        "section_name": section or "",
-        "id": item.id,
-    }
+@bp.get("/bulletin")
+def bulletin_docx():
+    require_permission(VIEW)
+    month = _month()
+    data = documents.bulletin_docx(g.tenant, month)
+    return download_response(data, documents.bulletin_filename(month), "docx")
 
 
-def week_schedule(today: date | None = None) -> Table:
-    today = today or clock.today()
-    monday = today - timedelta(days=today.weekday())
-    sunday = monday + timedelta(days=6)
-    caption = _("本周工作安排（%(a)s 至 %(b)s）", a=monday.isoformat(), b=sunday.isoformat())
-    return Table(caption, _localized(SCHEDULE_COLUMNS), _due_between(monday, sunday), caption)
+# -- Import ---------------------------------------------------------------------------------
 
 
-def month_plan(month: str | None) -> Table:
-    start, end = month_bounds(month)
-    caption = _("%(y)s年%(m)s月工作计划", y=start.year, m=start.month)
-    return Table(caption, _localized(SCHEDULE_COLUMNS), _due_between(start, end), caption)
-
-
-SUMMARY_COLUMNS = [
-    Column("serial", N_("编号"), 16),
-    Column("title", N_("事项"), 40),
-    Column("person_name", N_("责任人"), 10),
-    Column("deadline", N_("办结期限"), 12, "date"),
-    Column("closed_on", N_("办结日期"), 12, "date"),
-    Column("outcome", N_("完成情况"), 12),
-    Column("rating", N_("评价"), 8),
-]
-
-
-def month_summary(month: str | None) -> Table:
-    """月小结: items due in the month or closed in it, and how they ended."""
-    start, end = month_bounds(month)
-    statement = (
-        select(Item, Person.display_name)
-        .outerjoin(Person, Person.id == Item.person_user_id)
-        .where(or_(Item.deadline.between(start, end), Item.closed_on.between(start, end)))
-        .order_by(Item.deadline, Item.id)
-    )
-    rows = []
-    for item, person in db.session.execute(statement):
-        if item.closed_on is not None:
-            outcome = _("按期办结") if item.closed_on <= item.deadline else _("逾期办结")
-        elif item.deadline < min(end + timedelta(days=1), clock.today()):
-            outcome = _("逾期未办结")
+@bp.route("/import", methods=["GET", "POST"])
+def import_items():
+    require_permission(ASSIGN)
+    outcome = None
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            errors["file"] = [_("请选择要导入的 .xlsx 文件。")]
         else:
-            outcome = _("办理中")
-        rows.append(
-            {
-                "id": item.id,
-                "serial": item.serial,
-                "title": item.title,
-                "person_name": person or "",
-                "deadline": item.deadline,
-                "closed_on": item.closed_on,
-                "outcome": outcome,
-                "rating": _(RATINGS[item.rating]) if item.rating else "",
-            }
-        )
-    caption = _("%(y)s年%(m)s月工作小结", y=start.year, m=start.month)
-    return Table(caption, _localized(SUMMARY_COLUMNS), rows, caption)
-
-
-# -- Performance and overdue ---------------------------------------------------------------
-
-
-PERFORMANCE_COLUMNS = [
-    Column("kind", N_("类别"), 8),
-    Column("name", N_("科室/责任人"), 16),
-    Column("due", N_("当月到期"), 10, "int"),
-    Column("closed", N_("当月办结"), 10, "int"),
-    Column("on_time", N_("按期办结"), 10, "int"),
-    Column("on_time_rate", N_("按期办结率%"), 12),
-    Column("overdue", N_("逾期未办结"), 10, "int"),
-]
-
-
-def _performance_by(group_column: Any, name_column: Any, join: Any, start, end, today):
-    closed_in_month = Item.closed_on.between(start, end)
-    statement = (
-        select(
-            name_column,
-            func.sum(case((Item.deadline.between(start, end), 1), else_=0)),
-            func.sum(case((closed_in_month, 1), else_=0)),
-            func.sum(case((and_(closed_in_month, Item.closed_on <= Item.deadline), 1), else_=0)),
-            func.sum(
-                case(
-                    (and_(Item.state.in_(OPEN_STATES), Item.deadline < min(today, end)), 1),
-                    else_=0,
-                )
-            ),
-        )
-        .select_from(Item)
-        .join(*join)
-        .where(
-            or_(
-                Item.deadline.between(start, end),
-                closed_in_month,
-                and_(Item.state.in_(OPEN_STATES), Item.deadline < start),
-            )
-        )
-        .group_by(group_column, name_column)
-        .order_by(name_column)
-    )
-    return db.session.execute(statement).all()
-
-
-def performance(month: str | None) -> Table:
-    """月工作实绩公开: per section and per responsible person, items due and closed in
-    the month, the on-time closure rate (closed by the deadline / closed) and what is
-    overdue."""
-    start, end = month_bounds(month)
-    today = clock.today()
-    rows: list[dict[str, Any]] = []
-    by_section = _performance_by(
-        OrgUnit.id,
-        OrgUnit.name,
-        (OrgUnit, and_(OrgUnit.tenant_id == Item.tenant_id, OrgUnit.id == Item.section_id)),
-        start,
-        end,
-        today,
-    )
-    by_person = _performance_by(
-        Person.id,
-        Person.display_name,
-        (Person, Person.id == Item.person_user_id),
-        start,
-        end,
-        today,
-    )
-    for kind, result in ((_("科室"), by_section), (_("责任人"), by_person)):
-        for name, due, closed, on_time, overdue in result:
-            rows.append(
-                {
-                    "kind": kind,
-                    "name": name,
-                    "due": int(due or 0),
-                    "closed": int(closed or 0),
-                    "on_time": int(on_time or 0),
-                    "on_time_rate": f"{100 * on_time / closed:.1f}" if closed else "—",
-                    "overdue": int(overdue or 0),
-                }
-            )
-    caption = _("%(y)s年%(m)s月工作实绩公开", y=start.year, m=start.month)
-    return Table(caption, _localized(PERFORMANCE_COLUMNS), rows, caption)
-
-
-OVERDUE_COLUMNS = [
-    Column("leader_name", N_("责任领导"), 10),
-    Column("serial", N_("编号"), 16),
-    Column("title", N_("事项"), 40),
-    Column("person_name", N_("责任人"), 10),
-    Column("deadline", N_("办结期限"), 12, "date"),
-    Column("days_overdue", N_("逾期天数"), 10, "int"),
-    Column("state", N_("状态"), 10),
-]
-
-
-def overdue_by_leader(today: date | None = None) -> Table:
-    today = today or clock.today()
-    statement = (
-        select(Item, Leader.display_name, Person.display_name)
-        .outerjoin(Leader, Leader.id == Item.leader_user_id)
-        .outerjoin(Person, Person.id == Item.person_user_id)
-        .where(Item.state.in_(OPEN_STATES), Item.deadline < today)
-        .order_by(Leader.display_name, Item.deadline, Item.id)
-    )
-    rows = [
-        {
-            "id": item.id,
-            "leader_name": leader or _("（未指定）"),
-            "serial": item.serial,
-            "title": item.title,
-            "person_name": person or "",
-            "deadline": item.deadline,
-            "days_overdue": (today - item.deadline).days,
-            "state": _(STATES[item.state]),
-        }
-        for item, leader, person in db.session.execute(statement)
-    ]
-    return Table(_("逾期事项清单（按责任领导）"), _localized(OVERDUE_COLUMNS), rows)
-
-
-# -- Dashboard --------------------------------------------------------------------------------
-
-
-def closures_by_month(months: int = 12, today: date | None = None) -> list[tuple[str, int]]:
-    """Items closed per month over the last ``months`` months (for the chart)."""
-    today = today or clock.today()
-    first = date(today.year, today.month, 1)
-    keys = []
-    for back in range(months - 1, -1, -1):
-        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
-        keys.append(f"{year:04d}-{month + 1:02d}")
-    start = date(int(keys[0][:4]), int(keys[0][5:]), 1)
-    days = db.session.scalars(
-        select(Item.closed_on).where(Item.closed_on >= start, Item.state.in_(CLOSED_STATES))
-    ).all()
-    counts = dict.fromkeys(keys, 0)
-    for day in days:
-        key = f"{day.year:04d}-{day.month:02d}"
-        if key in counts:
-            counts[key] += 1
-    return list(counts.items())
-
-
-def month_totals(month: str | None) -> dict[str, int]:
-    """Items due in the month, closed in it, and closed in it by their deadline."""
-    start, end = month_bounds(month)
-    closed_in_month = Item.closed_on.between(start, end)
-    due, closed, on_time = db.session.execute(
-        select(
-            func.sum(case((Item.deadline.between(start, end), 1), else_=0)),
-            func.sum(case((closed_in_month, 1), else_=0)),
-            func.sum(case((and_(closed_in_month, Item.closed_on <= Item.deadline), 1), else_=0)),
-        ).select_from(Item)
-    ).one()
-    return {"due": int(due or 0), "closed": int(closed or 0), "on_time": int(on_time or 0)}
-
-
-def light_of(tenant: Tenant, item_id: int) -> str | None:
-    """One item's live light (None when closed)."""
-    colour = light_expression(window_for(tenant))
-    return db.session.scalar(select(colour).where(Item.id == item_id))
+            outcome = imports.import_items(upload.stream, g.actor)
+            if outcome["imported"]:
+                flash(_("已导入 %(n)s 项督办事项", n=outcome["imported"]), "success")
+                return redirect(url_for(".board")), 303
+    return render_template(
+        "supervision/import.html",
+        outcome=outcome,
+        errors=errors,
+        headers=imports.HEADERS,
+    ), (422 if errors or outcome else 200)

@@ -25,7 +25,7 @@ from core import clock
 from core.db import db
 from core.orgs.models import OrgUnit
 from core.tenancy.scope import tenant_scope
-from plugins.supervision.decomposition import HEADERS
+from plugins.supervision.services.imports import HEADERS
 from tests.factories import PASSWORD, Factory
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "e2e"

@@ -15,7 +15,7 @@ from core.db import db
 from core.orgs.models import OrgUnit
 from core.tenancy.scope import tenant_scope
 from plugins.supervision.models import SupervisionItem
-from plugins.supervision.services import create_item
+from plugins.supervision.services.items import create_item
 
 ALL = frozenset(
     {"supervision.view", "supervision.assign", "supervision.report", "supervision.verify"}

@@ -12,7 +12,7 @@ from core import clock
 from core.db import db
 from core.orgs.models import OrgUnit
 from plugins.supervision.models import SupervisionItem
-from plugins.supervision.services import create_item
+from plugins.supervision.services.items import create_item
 from plugins.supervision.workflow import ITEM_FLOW
 from tests.plugins.supervision.conftest import ALL
 from tests.race import Scenarios, World

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from core.db import db
 from core.workflow import IllegalTransition, TransitionForbidden
-from plugins.supervision import services
 from plugins.supervision.models import SupervisionMilestone, SupervisionReminder
-from plugins.supervision.services import back_schedule
+from plugins.supervision.services import followup, items
+from plugins.supervision.services.items import back_schedule
 from plugins.supervision.workflow import ITEM_FLOW as FLOW
 
 TODAY = date(2026, 2, 2)
@@ -50,7 +50,7 @@ def test_back_scheduling_a_single_step_ends_on_the_deadline(app_context):
 
 def test_replacing_milestones_from_the_deadline(new_item, officer, owner):
     item = new_item(date(2026, 2, 27))
-    services.replace_milestones(item, [("调研摸底", 2), ("起草方案", 3), ("审定印发", 2)], officer)
+    items.replace_milestones(item, [("调研摸底", 2), ("起草方案", 3), ("审定印发", 2)], officer)
     rows = db.session.scalars(select(SupervisionMilestone).order_by(SupervisionMilestone.seq)).all()
     assert [(m.seq, m.due) for m in rows] == [
         (1, date(2026, 2, 13)),
@@ -58,7 +58,7 @@ def test_replacing_milestones_from_the_deadline(new_item, officer, owner):
         (3, date(2026, 2, 27)),
     ]
     with pytest.raises(TransitionForbidden):
-        services.replace_milestones(item, [("x", 1)], owner)
+        items.replace_milestones(item, [("x", 1)], owner)
     assert [h.transition for h in FLOW.history(item)][-1] == "back_schedule"
 
 
@@ -72,18 +72,18 @@ def test_milestones_may_not_fall_after_the_deadline(new_item):
 
 def test_the_responsible_leader_approves_an_extension(new_item, owner, leader, officer):
     item = new_item(date(2026, 3, 31))
-    extension = services.request_extension(item, date(2026, 4, 30), "需等待上级政策", owner)
+    extension = followup.request_extension(item, date(2026, 4, 30), "需等待上级政策", owner)
     assert extension.state == "pending"
     leader_todo = db.session.scalars(
         select(SupervisionReminder.kind).where(SupervisionReminder.user_id == leader.user_id)
     ).all()
     assert leader_todo == ["extension"]
     with pytest.raises(TransitionForbidden, match="只有责任领导"):
-        services.decide_extension(item, extension.id, True, None, officer)
-    services.decide_extension(item, extension.id, True, "同意", leader)
+        followup.decide_extension(item, extension.id, True, None, officer)
+    followup.decide_extension(item, extension.id, True, "同意", leader)
     assert (extension.state, item.deadline) == ("approved", date(2026, 4, 30))
     with pytest.raises(IllegalTransition, match="已审批"):
-        services.decide_extension(item, extension.id, False, None, leader)
+        followup.decide_extension(item, extension.id, False, None, leader)
     assert [h.transition for h in FLOW.history(item)][-2:] == [
         "request_extension",
         "approve_extension",
@@ -92,8 +92,8 @@ def test_the_responsible_leader_approves_an_extension(new_item, owner, leader, o
 
 def test_a_refused_extension_keeps_the_deadline(new_item, owner, leader):
     item = new_item(date(2026, 3, 31))
-    extension = services.request_extension(item, date(2026, 4, 30), "人手不足", owner)
-    services.decide_extension(item, extension.id, False, "不同意", leader)
+    extension = followup.request_extension(item, date(2026, 4, 30), "人手不足", owner)
+    followup.decide_extension(item, extension.id, False, "不同意", leader)
     assert (extension.state, item.deadline) == ("rejected", date(2026, 3, 31))
 
 
@@ -104,17 +104,17 @@ def test_a_refused_extension_keeps_the_deadline(new_item, owner, leader):
 def test_an_extension_needs_a_later_date_and_a_reason(new_item, owner, new_deadline, reason, error):
     item = new_item(date(2026, 3, 31))
     with pytest.raises(ValidationError) as caught:
-        services.request_extension(item, new_deadline, reason, owner)
+        followup.request_extension(item, new_deadline, reason, owner)
     assert error in caught.value.messages
 
 
 def test_only_the_person_asks_once_at_a_time(new_item, owner, helper):
     item = new_item()
     with pytest.raises(TransitionForbidden):
-        services.request_extension(item, date(2026, 4, 30), "x", helper)
-    services.request_extension(item, date(2026, 4, 30), "x", owner)
+        followup.request_extension(item, date(2026, 4, 30), "x", helper)
+    followup.request_extension(item, date(2026, 4, 30), "x", owner)
     with pytest.raises(IllegalTransition, match="待审批"):
-        services.request_extension(item, date(2026, 5, 30), "y", owner)
+        followup.request_extension(item, date(2026, 5, 30), "y", owner)
 
 
 # -- Reminders, escalation, accountability ------------------------------------------------
@@ -122,8 +122,8 @@ def test_only_the_person_asks_once_at_a_time(new_item, owner, helper):
 
 def test_a_manual_reminder_reaches_the_person_each_time(new_item, officer, leader, owner):
     item = new_item()
-    services.remind(item, "请本周内报送方案", officer)
-    services.remind(item, "再次催办", leader)
+    followup.remind(item, "请本周内报送方案", officer)
+    followup.remind(item, "再次催办", leader)
     rows = db.session.scalars(
         select(SupervisionReminder).where(
             SupervisionReminder.user_id == owner.user_id, SupervisionReminder.kind == "manual"
@@ -134,36 +134,36 @@ def test_a_manual_reminder_reaches_the_person_each_time(new_item, officer, leade
         ("manual", "再次催办"),
     ]
     with pytest.raises(TransitionForbidden):
-        services.remind(item, "x", owner)
+        followup.remind(item, "x", owner)
     with pytest.raises(ValidationError):
-        services.remind(item, "  ", officer)
+        followup.remind(item, "  ", officer)
 
 
 def test_unassigned_or_closed_items_are_not_urged(new_item, officer):
     item = new_item(assign=False)
     with pytest.raises(IllegalTransition):
-        services.remind(item, "x", officer)
+        followup.remind(item, "x", officer)
 
 
 def test_escalation_reaches_the_leader(new_item, officer, leader, owner):
     item = new_item()
-    services.escalate(item, "多次催办未果", officer)
+    followup.escalate(item, "多次催办未果", officer)
     assert item.escalated_on == TODAY
     kinds = db.session.scalars(
         select(SupervisionReminder.kind).where(SupervisionReminder.user_id == leader.user_id)
     ).all()
     assert kinds == ["escalation"]
     with pytest.raises(TransitionForbidden):
-        services.escalate(item, "x", owner)
+        followup.escalate(item, "x", owner)
 
 
 def test_accountability_only_for_overdue_or_poor_items(new_item, officer, set_today):
     item = new_item(date(2026, 2, 27))
     record = {"kind": "criticism", "subject": "组织科", "reason": "逾期未完成"}
     with pytest.raises(IllegalTransition, match="逾期或评价为"):
-        services.add_accountability(item, record, officer)
+        followup.add_accountability(item, record, officer)
     set_today(date(2026, 3, 2))
-    row = services.add_accountability(item, record, officer)
+    row = followup.add_accountability(item, record, officer)
     assert (row.kind, row.decided_on) == ("criticism", date(2026, 3, 2))
     with pytest.raises(ValidationError):
-        services.add_accountability(item, {**record, "kind": "枪毙"}, officer)
+        followup.add_accountability(item, {**record, "kind": "枪毙"}, officer)

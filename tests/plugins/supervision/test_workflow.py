@@ -12,8 +12,8 @@ from core.audit.models import AuditEntry
 from core.auth.users import Actor
 from core.db import db
 from core.workflow import IllegalTransition, TransitionForbidden
-from plugins.supervision import services
 from plugins.supervision.models import SupervisionReminder, SupervisionReport
+from plugins.supervision.services import followup, items
 from plugins.supervision.workflow import ITEM_FLOW as FLOW
 
 TODAY = date(2026, 3, 2)  # a Monday
@@ -47,7 +47,7 @@ def test_opening_an_item_gives_a_serial_and_a_first_history_row(new_item):
 
 def test_opening_needs_the_assign_permission(new_item, owner, users):
     with pytest.raises(TransitionForbidden):
-        services.create_item(
+        items.create_item(
             {"title": "x", "source": "meeting", "deadline": TODAY}, owner, co_handler_ids=[]
         )
 
@@ -214,7 +214,7 @@ def test_a_child_cannot_outlast_its_parent_or_join_a_closed_one(new_item, owner,
 
 def test_acknowledging_and_reporting_clear_the_persons_reminders(new_item, owner, officer):
     item = new_item()
-    services.remind(item, "请尽快签收", officer)
+    followup.remind(item, "请尽快签收", officer)
     FLOW.fire(item, "acknowledge", owner)
     FLOW.fire(item, "report", owner, data={"text": "进展", "percent": 10})
     open_ = db.session.scalars(

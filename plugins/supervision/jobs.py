@@ -1,30 +1,22 @@
-"""Traffic lights and automatic reminders, computed in set-based SQL.
-
-One expression (:func:`light_expression`) says what colour an open item is today: red
-once its deadline or a milestone has passed, yellow when one of them falls inside the
-tenant's warning window, when the progress report is late or the item is not yet
-acknowledged in time, else green. The board evaluates it live; the scan stores it.
+"""The hourly scan: traffic lights stored and automatic reminders sent, in set-based SQL.
 
 The scan (:func:`scan`) runs for each tenant that enables the plugin: one UPDATE for the
-lights, and one ``INSERT … SELECT … UNION ALL … ON CONFLICT DO NOTHING`` for every kind of
-reminder at once. Each reminder's ``occasion`` names what it is about (``deadline-2026-03-31-before``), and
+lights (:mod:`plugins.supervision.queries.lights` says the colour), and one ``INSERT …
+SELECT … UNION ALL … ON CONFLICT DO NOTHING`` for every kind of reminder at once. Each
+reminder's ``occasion`` names what it is about (``deadline-2026-03-31-before``), and
 ``(tenant_id, item_id, occasion)`` is unique, so running the scan again — or two workers
 at once — never sends the same reminder twice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, literal, or_, select, union_all, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import String, and_, cast, literal, select, union_all, update
 
 from core import clock
 from core.db import db, upsert_insert
-from core.deadlines import warning_days
-from core.plugins.settings import resolved_settings
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED
@@ -34,51 +26,13 @@ from plugins.supervision.models import (
     SupervisionMilestone,
     SupervisionReminder,
 )
+from plugins.supervision.queries.lights import Window, light_expression, window_for
 
 Item = SupervisionItem
 #: The kinds of reminder the scan sends (counted in its result).
 SCANNED_KINDS = ("acknowledge", "milestone", "milestone_overdue", "deadline", "overdue", "report")
 #: States in which the responsible person is still working (reminders make sense).
 WORKING_STATES = ("assigned", "acknowledged", "in_progress")
-
-
-@dataclass(frozen=True)
-class Window:
-    today: date
-    warn_until: date  # yellow when a date falls on or before this day
-    remind_until: date  # remind ahead when a date falls on or before this day
-
-
-def window_for(tenant: Tenant, today: date | None = None) -> Window:
-    today = today or clock.today()
-    settings = resolved_settings(tenant, "supervision")
-    return Window(
-        today,
-        today + timedelta(days=warning_days(tenant)),
-        today + timedelta(days=settings["remind_days_before"]),
-    )
-
-
-def light_expression(window: Window) -> Any:
-    """The colour of an item as a SQL expression (NULL for a closed item)."""
-    m = aliased(SupervisionMilestone)
-    open_milestone = and_(m.tenant_id == Item.tenant_id, m.item_id == Item.id, m.done_on.is_(None))
-    milestone_passed = exists().where(open_milestone, m.due < window.today)
-    milestone_near = exists().where(open_milestone, m.due <= window.warn_until)
-    return case(
-        (Item.state.not_in(OPEN_STATES), None),
-        (or_(Item.deadline < window.today, milestone_passed), "red"),
-        (
-            or_(
-                Item.deadline <= window.warn_until,
-                milestone_near,
-                Item.report_due < window.today,
-                and_(Item.state == "assigned", Item.acknowledge_due < window.today),
-            ),
-            "yellow",
-        ),
-        else_="green",
-    )
 
 
 def _text(*parts: Any) -> Any:
@@ -106,7 +60,9 @@ def _insert(selects: list[Any]) -> list[str]:
     return list(result.scalars())
 
 
-def _item_reminders(tenant_id: int, now: Any, recipient: Any, occasion: Any, kind: str, *where):
+def _item_reminders(
+    tenant_id: int, now: datetime, recipient: Any, occasion: Any, kind: str, *where
+):
     return select(
         Item.tenant_id,
         Item.id,
@@ -118,54 +74,40 @@ def _item_reminders(tenant_id: int, now: Any, recipient: Any, occasion: Any, kin
     ).where(Item.tenant_id == tenant_id, recipient.is_not(None), *where)
 
 
-def reminder_selects(tenant_id: int, window: Window) -> dict[str, Any]:
-    """The SELECT of each kind of reminder due in ``tenant_id`` (for the scan and the
-    benchmark's plans)."""
-    now = clock.now()
-    today, until = window.today, window.remind_until
-    working = Item.state.in_(WORKING_STATES)
+def _milestone_reminders(tenant_id: int, now: datetime, kind: str, suffix: str, *where):
     m = SupervisionMilestone
-
-    def milestone(kind: str, suffix: str, *where):
-        return (
-            select(
-                Item.tenant_id,
-                Item.id,
-                Item.person_user_id,
-                _text("milestone-", m.id, suffix),
-                literal(kind),
-                m.due,
-                literal(now),
-            )
-            .join(m, and_(m.tenant_id == Item.tenant_id, m.item_id == Item.id))
-            .where(
-                Item.tenant_id == tenant_id,
-                Item.person_user_id.is_not(None),
-                working,
-                m.done_on.is_(None),
-                *where,
-            )
-        )
-
-    return {
-        "acknowledge": _item_reminders(
-            tenant_id,
-            now,
+    return (
+        select(
+            Item.tenant_id,
+            Item.id,
             Item.person_user_id,
-            _text("acknowledge-", Item.acknowledge_due),
-            "acknowledge",
-            Item.state == "assigned",
-            Item.acknowledge_due < today,
-        ),
-        "milestone": milestone("milestone", "-before", m.due >= today, m.due <= until),
-        "milestone_overdue": milestone("milestone_overdue", "-overdue", m.due < today),
+            _text("milestone-", m.id, suffix),
+            literal(kind),
+            m.due,
+            literal(now),
+        )
+        .join(m, and_(m.tenant_id == Item.tenant_id, m.item_id == Item.id))
+        .where(
+            Item.tenant_id == tenant_id,
+            Item.person_user_id.is_not(None),
+            Item.state.in_(WORKING_STATES),
+            m.done_on.is_(None),
+            *where,
+        )
+    )
+
+
+def _deadline_reminders(tenant_id: int, now: datetime, window: Window) -> dict[str, Any]:
+    today, until = window.today, window.remind_until
+    is_open, overdue = Item.state.in_(OPEN_STATES), Item.deadline < today
+    return {
         "deadline": _item_reminders(
             tenant_id,
             now,
             Item.person_user_id,
             _text("deadline-", Item.deadline, "-before"),
             "deadline",
-            working,
+            Item.state.in_(WORKING_STATES),
             Item.deadline >= today,
             Item.deadline <= until,
         ),
@@ -175,8 +117,8 @@ def reminder_selects(tenant_id: int, window: Window) -> dict[str, Any]:
             Item.person_user_id,
             _text("deadline-", Item.deadline, "-overdue"),
             "overdue",
-            Item.state.in_(OPEN_STATES),
-            Item.deadline < today,
+            is_open,
+            overdue,
         ),
         "overdue_leader": _item_reminders(
             tenant_id,
@@ -184,13 +126,38 @@ def reminder_selects(tenant_id: int, window: Window) -> dict[str, Any]:
             Item.leader_user_id,
             _text("deadline-", Item.deadline, "-overdue-leader"),
             "overdue",
-            Item.state.in_(OPEN_STATES),
-            Item.deadline < today,
+            is_open,
+            overdue,
         ),
+    }
+
+
+def reminder_selects(tenant_id: int, window: Window) -> dict[str, Any]:
+    """The SELECT of each kind of reminder due in ``tenant_id`` (for the scan and the
+    benchmark's plans)."""
+    now, today, m = clock.now(), window.today, SupervisionMilestone
+    person = Item.person_user_id
+    return {
+        "acknowledge": _item_reminders(
+            tenant_id,
+            now,
+            person,
+            _text("acknowledge-", Item.acknowledge_due),
+            "acknowledge",
+            Item.state == "assigned",
+            Item.acknowledge_due < today,
+        ),
+        "milestone": _milestone_reminders(
+            tenant_id, now, "milestone", "-before", m.due >= today, m.due <= window.remind_until
+        ),
+        "milestone_overdue": _milestone_reminders(
+            tenant_id, now, "milestone_overdue", "-overdue", m.due < today
+        ),
+        **_deadline_reminders(tenant_id, now, window),
         "report": _item_reminders(
             tenant_id,
             now,
-            Item.person_user_id,
+            person,
             _text("report-", Item.report_due),
             "report",
             Item.state.in_(("acknowledged", "in_progress")),

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from core.db import db
 from core.plugins.manager import hook_for
 from core.tenancy.models import Tenant
+from plugins.supervision.jobs import scan
 from plugins.supervision.models import SupervisionReminder
-from plugins.supervision.scan import scan
 from plugins.supervision.workflow import ITEM_FLOW as FLOW
 
 TODAY = date(2026, 3, 2)  # Monday
@@ -73,12 +73,12 @@ def test_late_acknowledgement_missing_reports_and_milestones(new_item, owner, us
 
 
 def test_a_new_deadline_is_a_new_occasion(new_item, owner, leader, set_today):
-    from plugins.supervision import services
+    from plugins.supervision.services import followup
 
     item = new_item(TODAY + timedelta(days=2))
     assert scan()["deadline"] == 1
-    extension = services.request_extension(item, TODAY + timedelta(days=20), "等批复", owner)
-    services.decide_extension(item, extension.id, True, None, leader)
+    extension = followup.request_extension(item, TODAY + timedelta(days=20), "等批复", owner)
+    followup.decide_extension(item, extension.id, True, None, leader)
     set_today(TODAY + timedelta(days=18))
     assert scan()["deadline"] == 1
 

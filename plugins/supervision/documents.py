@@ -1,5 +1,6 @@
-"""督查通报: the monthly supervision bulletin (.docx) from a template each tenant may
-replace (core.documents). The values are the texts printed on paper."""
+"""The supervision plugin's documents: the monthly bulletin (督查通报, .docx from a
+template each tenant may replace, core.documents; its values are the texts printed on
+paper), the tables' .xlsx exports and the decomposition import template."""
 
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ from sqlalchemy import func, select
 
 from core import clock
 from core.db import db
+from core.documents import services as documents
 from core.documents.member_form import chinese_date, unit_full_name
+from core.exports import Sheet, xlsx_bytes
+from core.imports import template_xlsx
 from core.plugins.types import DocumentTemplateDef
 from core.tenancy.models import Tenant
 from plugins.supervision.models import SupervisionItem
-from plugins.supervision.views import month_bounds, month_totals, overdue_by_leader
+from plugins.supervision.queries.records import members_by_id
+from plugins.supervision.queries.tables import Table, month_bounds, month_totals, overdue_by_leader
+from plugins.supervision.services.imports import EXAMPLE, HEADERS
 
-NAME = "supervision.bulletin"
+BULLETIN_NAME = "supervision.bulletin"
 
 SAMPLE_CONTEXT: dict[str, Any] = {
     "issue": "2026年第3期",
@@ -43,15 +49,15 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "excellent": [{"serial": "DC-2026-0003", "title": "组织部务会议定事项落实", "person": "王五"}],
 }
 
-DEFINITION = DocumentTemplateDef(
-    name=NAME,
+BULLETIN = DocumentTemplateDef(
+    name=BULLETIN_NAME,
     title=_l("督查通报"),
     default_path=Path(__file__).parent / "defaults" / "bulletin.docx",
     sample_context=SAMPLE_CONTEXT,
 )
 
 
-def context(tenant: Tenant, month: str | None) -> dict[str, Any]:
+def bulletin_context(tenant: Tenant, month: str | None) -> dict[str, Any]:
     """Every key of :data:`SAMPLE_CONTEXT` for ``month`` (YYYY-MM, default this month)."""
     start, end = month_bounds(month)
     totals = month_totals(month)
@@ -62,8 +68,6 @@ def context(tenant: Tenant, month: str | None) -> dict[str, Any]:
         .where(SupervisionItem.rating == "excellent", SupervisionItem.closed_on.between(start, end))
         .order_by(SupervisionItem.id)
     ).all()
-    from plugins.supervision.services import members_by_id
-
     people = members_by_id([p for _s, _t, p in excellent if p])
     total = db.session.scalar(select(func.count()).select_from(SupervisionItem)) or 0
     return {
@@ -95,6 +99,22 @@ def context(tenant: Tenant, month: str | None) -> dict[str, Any]:
     }
 
 
-def filename(month: str | None) -> str:
+def bulletin_filename(month: str | None) -> str:
     start, _end = month_bounds(month)
     return f"督查通报_{start.year}年{start.month}月.docx"
+
+
+def bulletin_docx(tenant: Tenant, month: str | None) -> bytes:
+    return documents.render(BULLETIN_NAME, bulletin_context(tenant, month))
+
+
+def table_xlsx(table: Table) -> bytes:
+    """One of the tables of :mod:`plugins.supervision.queries.tables` as a workbook."""
+    return xlsx_bytes(
+        [Sheet(table.title, table.columns, table.rows, caption=table.caption or table.title)]
+    )
+
+
+def import_template() -> bytes:
+    """The decomposition .xlsx to fill in, with one example row."""
+    return template_xlsx(HEADERS, EXAMPLE)

@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from core.db import db
-from plugins.supervision.decomposition import HEADERS, import_items
 from plugins.supervision.models import SupervisionItem
+from plugins.supervision.services.imports import HEADERS, import_items
 
 HEADER = list(HEADERS)
 

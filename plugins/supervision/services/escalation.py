@@ -20,7 +20,8 @@ from core import clock
 from core.calendar import add_natural_days
 from core.db import db
 from plugins.supervision.models import SupervisionItem
-from plugins.supervision.services import members_by_id, open_item
+from plugins.supervision.queries.records import members_by_id
+from plugins.supervision.services.items import open_item
 
 if TYPE_CHECKING:
     from core.auth.users import Actor

@@ -1,0 +1,117 @@
+"""The traffic-light board (红黄绿灯看板): the items with their live light and the names
+of their leader, person and section, filtered as the board's query asks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased
+
+from core.auth.models import User
+from core.db import db
+from core.exports import Column
+from core.i18n import N_
+from core.orgs.models import OrgUnit
+from core.tenancy.models import Tenant
+from plugins.supervision.models import (
+    LIGHTS,
+    OPEN_STATES,
+    PRIORITIES,
+    SOURCES,
+    SupervisionItem,
+)
+from plugins.supervision.queries.lights import light_expression, window_for
+from plugins.supervision.queries.tables import Table, localized
+from plugins.supervision.workflow import STATES
+
+Item = SupervisionItem
+Leader = aliased(User)
+Person = aliased(User)
+
+# -- The board ------------------------------------------------------------------------------
+
+
+def board_statement(tenant: Tenant, filters: Mapping[str, Any]) -> Any:
+    """Items with their live light and the names of leader, person and section."""
+    colour = light_expression(window_for(tenant)).label("live_light")
+    statement = (
+        select(
+            Item,
+            colour,
+            Leader.display_name.label("leader_name"),
+            Person.display_name.label("person_name"),
+            OrgUnit.name.label("section_name"),
+        )
+        .outerjoin(Leader, Leader.id == Item.leader_user_id)
+        .outerjoin(Person, Person.id == Item.person_user_id)
+        .outerjoin(
+            OrgUnit, and_(OrgUnit.tenant_id == Item.tenant_id, OrgUnit.id == Item.section_id)
+        )
+    )
+    if not filters.get("include_closed") and not filters.get("state"):
+        statement = statement.where(Item.state.in_(OPEN_STATES))
+    for key in ("leader_user_id", "section_id", "person_user_id", "source", "state"):
+        if filters.get(key):
+            statement = statement.where(getattr(Item, key) == filters[key])
+    if filters.get("light"):
+        statement = statement.where(colour == filters["light"])
+    return statement.order_by(Item.deadline, Item.id)
+
+
+def board_rows(tenant: Tenant, filters: Mapping[str, Any], limit: int = 1000) -> list[dict]:
+    rows = []
+    for item, colour, leader, person, section in db.session.execute(
+        board_statement(tenant, filters).limit(limit)
+    ):
+        rows.append(
+            {
+                "item": item,
+                "id": item.id,
+                "serial": item.serial,
+                "title": item.title,
+                "source": _(SOURCES.get(item.source, item.source)),
+                "leader_name": leader or "",
+                "person_name": person or "",
+                "section_name": section or "",
+                "deadline": item.deadline,
+                "state": _(STATES.get(item.state, item.state)),
+                "state_key": item.state,
+                "percent": item.percent,
+                "light": colour,
+                "light_title": _(LIGHTS[colour]) if colour else "",
+                "priority": _(PRIORITIES.get(item.priority, item.priority)),
+            }
+        )
+    return rows
+
+
+BOARD_COLUMNS = [
+    Column("serial", N_("编号"), 16),
+    Column("title", N_("事项"), 40),
+    Column("source", N_("来源"), 16),
+    Column("leader_name", N_("责任领导"), 10),
+    Column("section_name", N_("责任科室"), 14),
+    Column("person_name", N_("责任人"), 10),
+    Column("deadline", N_("办结期限"), 12, "date"),
+    Column("state", N_("状态"), 10),
+    Column("percent", N_("进度%"), 8, "int"),
+    Column("light_title", N_("亮灯"), 8),
+]
+
+
+def board_table(tenant: Tenant, filters: Mapping[str, Any]) -> Table:
+    rows = board_rows(tenant, filters)
+    table = Table(_("督办事项红黄绿灯看板"), localized(BOARD_COLUMNS), rows)
+    table.extra["counts"] = light_counts(rows)
+    return table
+
+
+def light_counts(rows: list[dict]) -> dict[str, int]:
+    counts = {"green": 0, "yellow": 0, "red": 0}
+    for row in rows:
+        if row["light"] in counts:
+            counts[row["light"]] += 1
+    return counts
