@@ -8,6 +8,7 @@ from core.documents.models import DocumentTemplate
 from core.jobs.models import Occasion
 from core.orgs.models import Member, OrgUnit
 from core.serials import SerialCounter
+from core.tenancy.grants import RecordGrant
 from core.tenancy.models import Tenant, TenantPlugin
 from core.workflow import StateChange
 
@@ -25,6 +26,7 @@ __all__ = [
     "MembershipRole",
     "Occasion",
     "OrgUnit",
+    "RecordGrant",
     "Role",
     "SerialCounter",
     "StateChange",

@@ -2,7 +2,8 @@
 
 Four gaps are closed here, each noted where it is handled:
 
-* ORM selects, updates and deletes get ``tenant_id`` criteria (``do_orm_execute``);
+* ORM selects, updates and deletes get ``tenant_id`` criteria (``do_orm_execute``); in a
+  granted scope, selects also admit the rows grants name (:mod:`core.tenancy.grants`);
 * ``Session.get`` may answer from the identity map without SQL, so it checks the tenant;
 * Core statements and ``text()`` on tenant tables are refused unless the author marks
   them ``tenant_checked`` (set-based scans that filter by tenant themselves);
@@ -15,7 +16,7 @@ import functools
 from typing import Any
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import TextClause
@@ -31,7 +32,10 @@ class TenantSession(FlaskSession):
     def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
         obj = super().get(entity, ident, **kwargs)
         if isinstance(obj, TenantOwned) and not _visible(obj.tenant_id):
-            # An identity-map hit skips do_orm_execute: treat a foreign row as absent.
+            # An identity-map hit skips do_orm_execute: treat a foreign row as absent,
+            # unless a grant admits it (asked again through the criteria).
+            if current_scope().grants and getattr(obj, "__grantable__", None) is not None:
+                return self.scalars(select(type(obj)).where(type(obj).id == obj.id)).first()
             return None
         return obj
 
@@ -84,7 +88,24 @@ def _scope_statement(state: ORMExecuteState) -> None:
     if scope.reads_everything:
         return
     visible = scope.visible_tenant_ids()
-    if len(visible) == 1:
+    if scope.grants and state.is_select:
+        # Imported here: core.db builds this session class while core.db loads.
+        from core.tenancy.grants import read_criterion
+
+        grantee, also = scope.tenant_id, tuple(t for t in visible if t != scope.tenant_id)
+        # Two lambdas, not one with a branch: a lambda's SQL shape must not depend on
+        # the values it closes over (they become cached bound parameters).
+        if also:
+            criteria = with_loader_criteria(
+                TenantOwned,
+                lambda cls: read_criterion(cls, grantee, also),
+                include_aliases=True,
+            )
+        else:
+            criteria = with_loader_criteria(
+                TenantOwned, lambda cls: read_criterion(cls, grantee), include_aliases=True
+            )
+    elif len(visible) == 1:
         tenant_id = visible[0]
         criteria = with_loader_criteria(
             TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
@@ -123,6 +144,7 @@ def _settings(scope: Scope) -> dict[str, str]:
     return {
         "app.tenant_id": "" if scope.tenant_id is None else str(scope.tenant_id),
         "app.read_tenants": readable,
+        "app.read_grants": "on" if scope.grants else "",
     }
 
 
