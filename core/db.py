@@ -21,7 +21,7 @@ from sqlalchemy import (
     MetaData,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -88,6 +88,26 @@ def tenant_fk(column: str, target_table: str, ondelete: str | None = None) -> Fo
         ["tenant_id", column],
         [f"{target_table}.tenant_id", f"{target_table}.id"],
         ondelete=ondelete,
+    )
+
+
+def tenant_children(parent: str, child: str, column: str, order_by: str | None = None) -> Any:
+    """A read-only one-to-many relationship from ``parent`` to its ``child`` rows.
+
+    The join goes over the composite key ``(tenant_id, id)`` that :func:`tenant_fk`
+    declares, so it stays inside the tenant and the schema stays shardable. Example::
+
+        petitioners: Mapped[list[Petitioner]] = tenant_children(
+            "Petition", "Petitioner", "petition_id"
+        )
+    """
+    return relationship(
+        primaryjoin=(
+            f"and_({parent}.tenant_id == foreign({child}.tenant_id),"
+            f" {parent}.id == foreign({child}.{column}))"
+        ),
+        order_by=order_by or f"{child}.id",
+        viewonly=True,
     )
 
 

@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 
 from core import clock
 from core.api.routes import api_route
+from core.api.transitions import transition_routes
 from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
 from core.db import db
@@ -131,27 +132,21 @@ def petition_identity(petition_id: int):
     }
 
 
-def _transition_route(name: str, title: str) -> None:
-    def view(petition_id: int, body: dict[str, Any]):
-        petition = queries.petition_or_404(petition_id)
-        actions.fire(petition, name, current_actor(), body)
-        return petition_dict(petition)
-
-    view.__name__ = f"transition_{name}"
-    api_route(
-        bp,
-        f"/<int:petition_id>/transitions/{name}",
-        methods=["POST"],
-        summary=f"流转：{title}（状态不允许或条件不满足时 409，无权限时 403）",
-        body=actions.schema_for(name),
-        response=PetitionOut,
-        permission=VIEW,
-    )(view)
-
-
-for _transition in PETITION_FLOW.transitions:
-    if not is_linked(_transition):  # another tenant's action carried over: no route
-        _transition_route(_transition.name, _transition.title)
+# One route per move, from the declaration; a move carried over from another tenant's
+# action (is_linked) is fired by that action, never by a client.
+transition_routes(
+    bp,
+    PETITION_FLOW,
+    records="",
+    id_arg="petition_id",
+    lookup=queries.petition_or_404,
+    present=petition_dict,
+    response=PetitionOut,
+    permission=VIEW,
+    body_for=actions.schema_for,
+    fire=actions.fire,
+    include=lambda transition: not is_linked(transition),
+)
 
 
 @api_route(

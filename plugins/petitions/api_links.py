@@ -17,10 +17,11 @@ from sqlalchemy import select
 from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
 from core.auth.users import current_actor
-from core.db import MAX_DB_ID, db
+from core.db import MAX_DB_ID
 from core.routing import tenant_blueprint
 from plugins.petitions import crosstenant, escalation, longterm
-from plugins.petitions.models import LongtermPetitioner, Petition
+from plugins.petitions.models import LongtermPetitioner
+from plugins.petitions.queries import petition_or_404
 
 bp = tenant_blueprint(
     "petitions_links_api",
@@ -33,13 +34,6 @@ bp = tenant_blueprint(
 bp.template_folder = "templates"
 
 VIEW, REGISTER, APPROVE = "petitions.view", "petitions.register", "petitions.approve"
-
-
-def _petition_or_404(petition_id: int) -> Petition:
-    petition = db.session.get(Petition, petition_id) if petition_id <= MAX_DB_ID else None
-    if petition is None:
-        abort(404)
-    return petition
 
 
 def _comment() -> Any:
@@ -201,7 +195,7 @@ def targets():
     permission=VIEW,
 )
 def links(petition_id: int):
-    return _petition_or_404(petition_id)
+    return petition_or_404(petition_id)
 
 
 @api_route(
@@ -214,7 +208,7 @@ def links(petition_id: int):
     permission=VIEW,
 )
 def forward(petition_id: int, body: dict[str, Any]):
-    petition = _petition_or_404(petition_id)
+    petition = petition_or_404(petition_id)
     crosstenant.forward(
         petition,
         current_actor(),
@@ -236,7 +230,7 @@ def forward(petition_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def assign(petition_id: int, body: dict[str, Any]):
-    petition = _petition_or_404(petition_id)
+    petition = petition_or_404(petition_id)
     crosstenant.assign(
         petition,
         current_actor(),
@@ -258,7 +252,7 @@ def assign(petition_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def review_request(petition_id: int, body: dict[str, Any]):
-    petition = _petition_or_404(petition_id)
+    petition = petition_or_404(petition_id)
     crosstenant.request_review(
         petition,
         current_actor(),
@@ -278,7 +272,7 @@ def review_request(petition_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def case_answer(petition_id: int, body: dict[str, Any]):
-    case = _petition_or_404(petition_id)
+    case = petition_or_404(petition_id)
     crosstenant.answer_case(case, current_actor(), body["answer"].strip())
     return case
 
@@ -295,7 +289,7 @@ def case_answer(petition_id: int, body: dict[str, Any]):
 def accept_report(petition_id: int, body: dict[str, Any]):
     from plugins.petitions.workflow import PETITION_FLOW
 
-    petition = _petition_or_404(petition_id)
+    petition = petition_or_404(petition_id)
     PETITION_FLOW.fire(petition, "accept_report", current_actor(), comment=body["comment"])
     return petition
 
@@ -317,7 +311,7 @@ def _escalation_or_404() -> None:
 )
 def escalation_state(petition_id: int):
     _escalation_or_404()
-    petition = _petition_or_404(petition_id)
+    petition = petition_or_404(petition_id)
     why_not = escalation.refusal(petition)
     return {
         "available": True,
@@ -338,7 +332,7 @@ def escalation_state(petition_id: int):
 )
 def escalate(petition_id: int, body: dict[str, Any]):
     _escalation_or_404()
-    petition = _petition_or_404(petition_id)
+    petition = petition_or_404(petition_id)
     escalation.escalate(petition, current_actor(), body["reason"].strip())
     return petition
 
@@ -353,7 +347,7 @@ def escalate(petition_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def flag(petition_id: int, body: dict[str, Any]):
-    petition = _petition_or_404(petition_id)
+    petition = petition_or_404(petition_id)
     escalation.flag(petition, current_actor(), body["reason"].strip())
     return petition
 
@@ -391,7 +385,7 @@ def longterm_list(query: dict[str, Any]):
     permission=APPROVE,
 )
 def longterm_update(record_id: int, body: dict[str, Any]):
-    row = longterm.record_or_404(min(record_id, MAX_DB_ID))
+    row = longterm.record_or_404(record_id)
     return longterm.update_record(row, body)
 
 
@@ -405,5 +399,5 @@ def longterm_update(record_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def longterm_review(record_id: int, body: dict[str, Any]):
-    row = longterm.record_or_404(min(record_id, MAX_DB_ID))
+    row = longterm.record_or_404(record_id)
     return longterm.record_review(row, current_actor(), body["note"].strip())

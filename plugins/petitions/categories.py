@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from core.audit.service import record
-from core.db import MAX_DB_ID, db
+from core.db import db
+from core.lookup import get_or_404, get_or_none
 from core.workflow import WorkflowError
 from plugins.petitions.models import Petition, PetitionCategory
 
@@ -67,16 +67,11 @@ class CategoryEntry:
 
 
 def find_category(category_id: int | None) -> PetitionCategory | None:
-    if category_id is None or not 0 < category_id <= MAX_DB_ID:
-        return None
-    return db.session.get(PetitionCategory, category_id)
+    return get_or_none(PetitionCategory, category_id)
 
 
 def category_or_404(category_id: int) -> PetitionCategory:
-    found = find_category(category_id)
-    if found is None:
-        abort(404)
-    return found
+    return get_or_404(PetitionCategory, category_id)
 
 
 def seed_defaults() -> int:

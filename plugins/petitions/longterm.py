@@ -30,6 +30,7 @@ from core.audit.service import record
 from core.auth.models import Membership
 from core.calendar import add_months, traffic_light
 from core.db import db, upsert_insert, utcnow
+from core.lookup import get_or_404
 from core.plugins.settings import resolved_settings
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
@@ -164,10 +165,7 @@ def run_flagging() -> None:
 
 
 def record_or_404(record_id: int) -> LongtermPetitioner:
-    row = db.session.get(LongtermPetitioner, record_id)
-    if row is None:
-        abort(404)
-    return row
+    return get_or_404(LongtermPetitioner, record_id)
 
 
 def _refresh_light(row: LongtermPetitioner) -> None:

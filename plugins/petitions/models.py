@@ -24,9 +24,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, BigId, TenantOwned, tenant_fk, utcnow
+from core.db import Base, BigId, TenantOwned, tenant_children, tenant_fk, utcnow
 from core.i18n import N_
 
 #: 来源. ``is_12380`` marks the 12380 hotline or website within phone/online.
@@ -217,17 +217,9 @@ class Petition(TenantOwned, Base):
     escalation_title: Mapped[str | None] = mapped_column(String(200))
     escalation_url: Mapped[str | None] = mapped_column(String(500))
 
-    petitioners: Mapped[list[Petitioner]] = relationship(
-        primaryjoin="and_(Petition.tenant_id == foreign(Petitioner.tenant_id),"
-        " Petition.id == foreign(Petitioner.petition_id))",
-        order_by="Petitioner.id",
-        viewonly=True,
-    )
-    reported_persons: Mapped[list[ReportedPerson]] = relationship(
-        primaryjoin="and_(Petition.tenant_id == foreign(ReportedPerson.tenant_id),"
-        " Petition.id == foreign(ReportedPerson.petition_id))",
-        order_by="ReportedPerson.id",
-        viewonly=True,
+    petitioners: Mapped[list[Petitioner]] = tenant_children("Petition", "Petitioner", "petition_id")
+    reported_persons: Mapped[list[ReportedPerson]] = tenant_children(
+        "Petition", "ReportedPerson", "petition_id"
     )
 
     @hybrid_property

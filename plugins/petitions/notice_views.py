@@ -10,14 +10,14 @@ the petition has not reached answers 409.
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import g
 
 from core.api.routes import api_route
-from core.db import MAX_DB_ID, db
 from core.exports import MIMETYPES, download_response
 from core.routing import require_permission, tenant_blueprint
 from plugins.petitions import notices
 from plugins.petitions.models import Petition
+from plugins.petitions.queries import petition_or_404
 
 VIEW = "petitions.view"
 
@@ -25,15 +25,8 @@ pages = tenant_blueprint("petitions_notices", __name__, kind="pages", plugin="pe
 api = tenant_blueprint("petitions_notices_api", __name__, kind="api", plugin="petitions")
 
 
-def _petition_or_404(petition_id: int) -> Petition:
-    found = db.session.get(Petition, petition_id) if 0 < petition_id <= MAX_DB_ID else None
-    if found is None:
-        abort(404)
-    return found
-
-
 def notice_response(petition_id: int, slug: str, via: str):
-    petition = _petition_or_404(petition_id)
+    petition = petition_or_404(petition_id)
     data = notices.render(petition, g.tenant, g.actor, slug, via)
     return download_response(data, notices.filename(petition, slug), "docx")
 

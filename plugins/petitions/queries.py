@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask import abort
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +14,7 @@ from core import clock
 from core.api.pagination import BadCursor, Page, decode_cursor, keyset_page
 from core.auth.users import current_actor
 from core.db import MAX_DB_ID, db
+from core.lookup import get_or_404
 from plugins.petitions.categories import descendant_ids
 from plugins.petitions.models import COLLECTIVE_FROM, Petition
 from plugins.petitions.workflow import UNDECIDED
@@ -25,10 +25,7 @@ KEYS = (Petition.received_on, Petition.id)
 
 
 def petition_or_404(petition_id: int) -> Petition:
-    petition = db.session.get(Petition, petition_id) if 0 < petition_id <= MAX_DB_ID else None
-    if petition is None:
-        abort(404)
-    return petition
+    return get_or_404(Petition, petition_id)
 
 
 def overdue_clause(today=None) -> Any:
