@@ -1,4 +1,5 @@
-"""The reporting plugin's declarations (its features are a later issue)."""
+"""The reporting plugin (组工信息报送): declarations, and its models and workflows
+(imported here so the metadata, Alembic and the workflow registry see them)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+from plugins.reporting import models as models  # noqa: F401 - registers the tables
 
 PERMISSIONS = [
     PermissionDef("reporting.write", _l("撰写组工信息")),
