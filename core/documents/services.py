@@ -1,7 +1,7 @@
 """Which templates a tenant has, and replacing, resetting and rendering them.
 
 The definitions come from the ``zugong_document_templates`` hook, called for the tenant
-(:func:`core.plugins.manager.hook_for`), so a disabled plugin's templates are neither
+(only the plugins it enables answer), so a disabled plugin's templates are neither
 listed nor usable: its names answer as unknown (``KeyError``, a 404 at the routes). A
 tenant's replacement is checked before it is stored (:func:`check_upload`); nothing here
 commits, core commits each request once, and a rejected upload answers 422 and rolls back.
@@ -34,7 +34,7 @@ from core.db import db, upsert_insert, utcnow
 from core.documents.models import NAME_MAX, DocumentTemplate
 from core.exports import render_docx
 from core.i18n import N_
-from core.plugins.manager import CORE, PluginError, PluginHost, hook_for
+from core.plugins.manager import CORE, PluginError, PluginHost, host, is_enabled
 from core.plugins.types import DocumentTemplateDef
 from core.tenancy.models import Tenant
 from core.tenancy.scope import CrossTenantWrite, current_scope
@@ -123,11 +123,12 @@ def _tenant(tenant: Tenant | None) -> Tenant:
 
 def declared(tenant: Tenant | None = None) -> dict[str, Declared]:
     """The templates usable in ``tenant`` (default: the request's), core's first."""
-    caller = getattr(hook_for(_tenant(tenant)), HOOK)
+    tenant = _tenant(tenant)
     found = [
-        Declared(impl.plugin_name, definition)
-        for impl in caller.get_hookimpls()
-        for definition in impl.function() or []
+        Declared(plugin, definition)
+        for plugin, definitions in host().call_each(HOOK)
+        if is_enabled(tenant, plugin)
+        for definition in definitions or []
     ]
     found.sort(key=lambda d: (d.plugin != CORE, d.plugin, d.name))
     return {d.name: d for d in found}
@@ -141,9 +142,8 @@ def definition(name: str, tenant: Tenant | None = None) -> Declared:
 def check_declarations(host: PluginHost) -> None:
     """At start-up: every installed plugin's templates are well named, unique and shipped."""
     seen: dict[str, str] = {}
-    for impl in host.pm.hook.zugong_document_templates.get_hookimpls():
-        plugin = impl.plugin_name
-        for item in impl.function() or []:
+    for plugin, items in host.call_each(HOOK):
+        for item in items or []:
             where = f"plugin {plugin!r} declares document template {item.name!r}"
             if not NAME_PATTERN.match(item.name) or len(item.name) > NAME_MAX:
                 raise PluginError(f"{where}: the name must look like '<plugin>.<document>'")

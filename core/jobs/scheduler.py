@@ -41,11 +41,11 @@ class Scheduler:
 
     def jobs(self) -> list[tuple[str, PeriodicJob]]:
         host = self.app.extensions["zugong.plugins"]
-        found = []
-        for name, plugin in host.pm.list_name_plugin():
-            impl = getattr(plugin, "zugong_periodic_jobs", None)
-            found.extend((name, job) for job in (impl() if impl else []))
-        return found
+        return [
+            (name, job)
+            for name, jobs in host.call_each("zugong_periodic_jobs")
+            for job in jobs or []
+        ]
 
     def tick(self, now: float | None = None) -> list[JobCall]:
         """Dispatch every job whose current slot is unclaimed; returns what was sent.

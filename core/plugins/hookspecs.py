@@ -1,9 +1,20 @@
 """What a plugin can contribute. Core calls these; plugins implement the ones they need.
 
-Hooks called for one tenant (navigation, dashboard, to-do, search, enable/disable) reach
-only the plugins that tenant enables (see :func:`core.plugins.manager.hook_for`). Hooks
-that shape the application (metadata, blueprints, permissions, jobs) are called once at
-start-up for every installed plugin.
+Implementations are functions marked ``@hookimpl`` (from :mod:`core.plugins`) in the
+plugin's ``plugin.py``; core reaches them only through pluggy, so an unmarked function
+is not an implementation. Each spec below says:
+
+* **Args** and **Returns**;
+* **Scope**: whether a tenant scope is open (tenant-owned models can be queried), and
+  whether the hook reaches every installed plugin or only those the tenant enables
+  (:func:`core.plugins.manager.hook_for`);
+* **Writes**: whether it may change the database (core commits, never the hook);
+* **Permissions**: who checks them — the hook, or core on what it returns.
+
+Hooks that shape the application (metadata, blueprints, permissions, roles, settings,
+jobs, document templates, audit titles) are called for every installed plugin, with no
+tenant scope, and must not touch the database. A plugin may also declare hooks of its
+own for other plugins (its ``hookspecs`` module; see ``plugins/petitions/hookspecs.py``).
 """
 
 from __future__ import annotations
@@ -37,76 +48,251 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @hookspec(firstresult=True)
 def zugong_plugin_meta() -> PluginMeta:
-    """Name, titles, version and the plugins this one depends on."""
+    """Name, titles, version and the plugins this one depends on.
+
+    Returns: a :class:`PluginMeta` whose ``name`` is the entry-point name.
+    Scope: start-up, every installed plugin, no tenant. Writes: no. Permissions: none.
+
+    Example::
+
+        @hookimpl
+        def zugong_plugin_meta():
+            return PluginMeta("petitions", "信访", "Petitions", "1.0")
+    """
 
 
 @hookspec
 def zugong_blueprints() -> list[Blueprint]:
-    """Blueprints to register at start-up; their routes answer 404 where disabled."""
+    """Blueprints to register at start-up: at most one page blueprint and one API
+    blueprint (plus a public one with a reason), made by ``core.routing.tenant_blueprint``.
+
+    Returns: the blueprints. Scope: start-up, every installed plugin, no tenant; their
+    routes answer 404 for a tenant that does not enable the plugin.
+    Writes: no. Permissions: each route checks its own (``api_route(permission=…)``,
+    ``require_permission``).
+
+    Example::
+
+        @hookimpl
+        def zugong_blueprints():
+            return [views.bp, api.bp]
+    """
 
 
 @hookspec
 def zugong_permissions() -> list[PermissionDef]:
-    """Permissions this plugin declares; they grant nothing where it is disabled."""
+    """The permissions this plugin declares (keys ``<plugin>.<verb>``, as constants in
+    its ``permissions.py``); they grant nothing where the plugin is disabled.
+
+    Returns: :class:`PermissionDef` items. Scope: start-up, every installed plugin, no
+    tenant (the result is kept for the process). Writes: no. Permissions: n/a.
+
+    Example::
+
+        @hookimpl
+        def zugong_permissions():
+            return permissions.DEFINITIONS
+    """
 
 
 @hookspec
 def zugong_default_roles() -> list[RoleDef]:
-    """Roles provisioned into a tenant when it enables this plugin."""
+    """Roles provisioned into a tenant when it enables this plugin.
+
+    Returns: :class:`RoleDef` items naming this plugin's permission keys. Scope: called
+    for this plugin alone while it is being enabled; core writes the roles.
+    Writes: no. Permissions: core checks the enabling user may manage plugins.
+
+    Example::
+
+        @hookimpl
+        def zugong_default_roles():
+            return [RoleDef("petitions_clerk", "信访干事", (permissions.VIEW, permissions.REGISTER))]
+    """
 
 
 @hookspec(firstresult=True)
 def zugong_settings_schema() -> Schema:
-    """A marshmallow schema for this plugin's tenant settings, with defaults."""
+    """This plugin's tenant settings: a marshmallow schema whose ``load_default`` values
+    are the plugin defaults (resolved in layers: plugin → platform → ancestors → tenant).
+
+    Returns: a schema instance. Scope: this plugin alone, no tenant needed.
+    Writes: no. Permissions: core's settings pages and API check who may change them.
+
+    Example::
+
+        @hookimpl
+        def zugong_settings_schema():
+            return settings.PetitionSettings()
+    """
 
 
 @hookspec
 def zugong_periodic_jobs() -> list[PeriodicJob]:
-    """Scheduled jobs; the scheduler runs them only for tenants that enable the plugin."""
+    """Scheduled jobs: a ``"tenant"`` job runs once per active tenant that enables the
+    plugin, inside that tenant's scope; a ``"platform"`` job runs once, with no tenant,
+    and opens an audited cross-tenant scope itself.
+
+    Returns: :class:`PeriodicJob` items whose ``path`` names a function in ``jobs.py``.
+    Scope: the scheduler asks every installed plugin, no tenant. Writes: no (the jobs
+    write, in their own transaction). Permissions: none; jobs act as the system.
+
+    Example::
+
+        @hookimpl
+        def zugong_periodic_jobs():
+            return [PeriodicJob("petitions.scan", "plugins.petitions.jobs:scan", timedelta(hours=1))]
+    """
 
 
 @hookspec
 def zugong_nav_items(tenant: Tenant, actor: Actor) -> list[NavItem]:
-    """Navigation entries for this tenant and user."""
+    """Navigation entries for this tenant and user.
+
+    Args: the request's tenant and actor. Returns: :class:`NavItem` items, each with
+    the ``permission`` it needs (``None``: every member). Scope: the request's tenant
+    scope is open; only plugins the tenant enables are asked. Writes: no.
+    Permissions: core shows an item only to users holding its permission — return every
+    item, do not filter here.
+
+    Example::
+
+        @hookimpl
+        def zugong_nav_items(tenant, actor):
+            return [NavItem(_l("信访件"), "petitions.index", order=20, permission=VIEW)]
+    """
 
 
 @hookspec
 def zugong_dashboard_widgets(tenant: Tenant, actor: Actor) -> list[DashboardWidget]:
-    """Dashboard widgets for this tenant and user."""
+    """Dashboard widgets for this tenant and user.
+
+    Args: the request's tenant and actor. Returns: :class:`DashboardWidget` items (a
+    template and its context). Scope: the request's tenant scope is open; only enabled
+    plugins are asked. Writes: no (reads only). Permissions: the hook — return nothing
+    the actor may not see (``actor.can(...)``).
+
+    Example::
+
+        @hookimpl
+        def zugong_dashboard_widgets(tenant, actor):
+            if not actor.can(VIEW):
+                return []
+            return [DashboardWidget(_l("信访"), "petitions/_widget.html", todo.widget_data())]
+    """
 
 
 @hookspec
 def zugong_todo_items(tenant: Tenant, actor: Actor) -> list[TodoItem]:
-    """What waits on this user in this tenant, with due dates."""
+    """What waits on this user in this tenant, from the moment it waits until it stops.
+
+    Args: the request's tenant and actor. Returns: :class:`TodoItem` items with due
+    dates and traffic lights. Scope: the request's tenant scope is open; only enabled
+    plugins are asked. Writes: no. Permissions: the hook — list only what the actor may
+    act on.
+
+    Example::
+
+        @hookimpl
+        def zugong_todo_items(tenant, actor):
+            return todo.items(actor)
+    """
 
 
 @hookspec
 def zugong_search(tenant: Tenant, actor: Actor, query: str, limit: int) -> list[SearchHit]:
-    """Records matching ``query`` that this user may see."""
+    """Records matching ``query`` that this user may see (no plugin implements it yet;
+    the search page is issue 13's).
+
+    Args: the request's tenant and actor, the query text, the most hits wanted.
+    Returns: :class:`SearchHit` items. Scope: tenant scope open; enabled plugins only.
+    Writes: no. Permissions: the hook — return only records the actor may read.
+
+    Example::
+
+        @hookimpl
+        def zugong_search(tenant, actor, query, limit):
+            return queries.search_hits(query, limit) if actor.can(VIEW) else []
+    """
 
 
 @hookspec
 def zugong_document_templates() -> list[DocumentTemplateDef]:
     """Formal documents this plugin prints (.docx), each from a default template a tenant
-    may replace (see :mod:`core.documents`); listed and usable only where it is enabled."""
+    may replace (see :mod:`core.documents`); listed and usable only where it is enabled.
+
+    Returns: :class:`DocumentTemplateDef` items named ``<plugin>.<document>``. Scope: no
+    tenant needed (checked at start-up, listed per tenant). Writes: no. Permissions:
+    core's document pages check who may replace templates; the plugin's routes check
+    who may print.
+
+    Example::
+
+        @hookimpl
+        def zugong_document_templates():
+            return [DocumentTemplateDef("petitions.notice", _l("告知书"), DEFAULTS / "notice.docx", {...})]
+    """
 
 
 @hookspec
 def zugong_tenant_enabled(tenant: Tenant, settings: dict[str, Any]) -> None:
-    """The plugin was just enabled for ``tenant``: provision its defaults."""
+    """The plugin was just enabled for ``tenant``: provision its defaults.
+
+    Args: the tenant and its resolved settings for the plugin. Returns: nothing.
+    Scope: this plugin alone, inside ``tenant``'s scope, after core provisioned the
+    default roles. Writes: yes, in the enabling request's transaction (core commits;
+    make it idempotent: a tenant may be enabled again). Permissions: core checked them.
+
+    Example::
+
+        @hookimpl
+        def zugong_tenant_enabled(tenant, settings):
+            services.seed_categories()
+    """
 
 
 @hookspec
 def zugong_tenant_disabled(tenant: Tenant) -> None:
-    """The plugin was just disabled for ``tenant``. Never delete data here."""
+    """The plugin was just disabled for ``tenant``.
+
+    Args: the tenant. Returns: nothing. Scope: this plugin alone, inside ``tenant``'s
+    scope. Writes: yes, but never delete data (enabling again must find it all).
+    Permissions: core checked them.
+
+    Example::
+
+        @hookimpl
+        def zugong_tenant_disabled(tenant):
+            services.cancel_pending_reminders()
+    """
 
 
 @hookspec
 def zugong_audit_actions() -> dict[str, str]:
     """Readable titles (Chinese msgids) for the audit actions this plugin records.
-    Workflow transitions need none: they are titled by their declaration."""
+    Workflow transitions need none: they are titled by their declaration.
+
+    Returns: action → msgid. Scope: every installed plugin, no tenant. Writes: no.
+    Permissions: n/a (the audit pages check who may read the log).
+
+    Example::
+
+        @hookimpl
+        def zugong_audit_actions():
+            return {"petition.identity_viewed": N_("查看信访人身份")}
+    """
 
 
 @hookspec
 def zugong_demo_data(tenant: Tenant) -> None:
-    """Create demo records for ``tenant`` (embedded mode, first start)."""
+    """Create demo records for ``tenant`` (embedded mode, first start).
+
+    Args: the tenant. Returns: nothing. Scope: inside ``tenant``'s scope, only plugins
+    it enables. Writes: yes (core commits). Permissions: none; it acts as the system.
+
+    Example::
+
+        @hookimpl
+        def zugong_demo_data(tenant):
+            demo.create_demo_data(tenant)
+    """

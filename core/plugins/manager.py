@@ -32,6 +32,7 @@ class PluginHost:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.metas: dict[str, PluginMeta] = {}
+        self._permissions: dict[str, tuple[str, PermissionDef]] | None = None
 
     def load(self, core_plugin: object, extra: Iterable[tuple[str, object]] = ()) -> None:
         self.pm.register(core_plugin, name=CORE)
@@ -45,7 +46,7 @@ class PluginHost:
             # (pytest's ``pytest_addhooks`` idea): a ``hookspecs`` module attribute.
             if (specs := getattr(plugin, "hookspecs", None)) is not None:
                 self.pm.add_hookspecs(specs)
-            meta = _call(plugin, "zugong_plugin_meta")
+            meta = self.call_one(name, "zugong_plugin_meta")
             if meta is None or meta.name != name:
                 raise PluginError(f"plugin {name!r} must declare zugong_plugin_meta named {name!r}")
             self.metas[name] = meta
@@ -65,8 +66,29 @@ class PluginHost:
         return plugin
 
     def call_one(self, name: str, hook: str, **kwargs: Any) -> Any:
-        """Call ``hook`` on plugin ``name`` alone (e.g. its settings schema)."""
-        return _call(self.pm.get_plugin(name), hook, **kwargs)
+        """Call ``hook`` on plugin ``name`` alone (e.g. its settings schema): its result,
+        or ``None`` if it implements none. The call goes through pluggy, so only
+        ``@hookimpl`` functions answer and their options (wrappers, ``optionalhook``)
+        hold, as in every other hook call."""
+        caller = getattr(self.pm.hook, hook, None)
+        if caller is None:  # a plugin's own hookspec that nobody declared or implements
+            return None
+        others = [p for n, p in self.pm.list_name_plugin() if n != name]
+        results = self.pm.subset_hook_caller(hook, others)(**kwargs)
+        if caller.spec is not None and caller.spec.opts.get("firstresult"):
+            return results
+        return results[0] if results else None
+
+    def call_each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """``(plugin name, result)`` of every plugin implementing ``hook``, core first,
+        for callers that must know who answered (permissions, periodic jobs)."""
+        caller = getattr(self.pm.hook, hook, None)
+        implementers = {impl.plugin_name for impl in caller.get_hookimpls()} if caller else set()
+        return [
+            (name, self.call_one(name, hook, **kwargs))
+            for name, _plugin in self.pm.list_name_plugin()
+            if name in implementers
+        ]
 
     def hook_for(self, enabled: Iterable[str]) -> _TenantHooks:
         keep = {CORE, *enabled}
@@ -74,21 +96,21 @@ class PluginHost:
         return _TenantHooks(self.pm, drop)
 
     def permissions(self) -> dict[str, tuple[str, PermissionDef]]:
-        """Every declared permission: key → (declaring plugin, definition)."""
+        """Every declared permission: key → (declaring plugin, definition). Asked on
+        every request, and fixed once the plugins are loaded, so computed once."""
+        if self._permissions is None:
+            self._permissions = self._declared_permissions()
+        return self._permissions
+
+    def _declared_permissions(self) -> dict[str, tuple[str, PermissionDef]]:
         found: dict[str, tuple[str, PermissionDef]] = {}
-        for name, plugin in self.pm.list_name_plugin():
-            for perm in _call(plugin, "zugong_permissions") or []:
+        for name, perms in self.call_each("zugong_permissions"):
+            for perm in perms or []:
                 found[perm.key] = (name, perm)
         return found
 
     def default_roles(self, name: str) -> list[RoleDef]:
         return list(self.call_one(name, "zugong_default_roles") or [])
-
-
-def _call(plugin: object, hook: str, **kwargs: Any) -> Any:
-    """One plugin's implementation of ``hook``, or ``None`` if it has none."""
-    impl = getattr(plugin, hook, None)
-    return impl(**kwargs) if impl else None
 
 
 class _TenantHooks:

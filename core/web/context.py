@@ -9,7 +9,10 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
 from core.audit.labels import action_title
+from core.auth.users import Actor
 from core.plugins.manager import hook_for, host
+from core.plugins.types import NavItem
+from core.tenancy.models import Tenant
 
 
 def register_template_context(app: Flask) -> None:
@@ -19,12 +22,7 @@ def register_template_context(app: Flask) -> None:
         actor = g.get("actor")
         nav = []
         if tenant is not None and actor is not None and actor.user is not None:
-            items = [
-                i
-                for group in hook_for(tenant).zugong_nav_items(tenant=tenant, actor=actor)
-                for i in group
-            ]
-            nav = sorted(items, key=lambda i: (i.order, str(i.title)))
+            nav = nav_items(tenant, actor)
         return {
             "tenant": tenant,
             "actor": actor,
@@ -38,6 +36,18 @@ def register_template_context(app: Flask) -> None:
             "action_title": action_title,
             "plugin_title": _plugin_title,
         }
+
+
+def nav_items(tenant: Tenant, actor: Actor) -> list[NavItem]:
+    """The navigation of this tenant for this user, in order: the enabled plugins'
+    items whose permission the user holds (the plugins declare it; only core filters)."""
+    items = [
+        item
+        for group in hook_for(tenant).zugong_nav_items(tenant=tenant, actor=actor)
+        for item in group
+        if item.permission is None or actor.can(item.permission)
+    ]
+    return sorted(items, key=lambda i: (i.order, str(i.title)))
 
 
 def _plugin_title(name: str) -> str:

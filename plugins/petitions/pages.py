@@ -9,7 +9,6 @@ its schema) come back on the detail page next to its form.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -24,7 +23,7 @@ from core.auth.models import Membership
 from core.auth.permissions import permissions_of
 from core.db import db
 from core.exports import to_shanghai
-from core.forms import load_form
+from core.forms import load_form, row_errors
 from core.orgs.units import unit_tree
 from core.plugins.settings import resolved_settings
 from core.routing import require_permission, tenant_blueprint
@@ -59,7 +58,7 @@ from plugins.petitions.schemas import (
     PetitionConflictForm,
     PetitionExportQuery,
     PetitionFilterForm,
-    PetitionIn,
+    PetitionRegisterForm,
 )
 from plugins.petitions.services import register
 from plugins.petitions.workflow import HANDLE, PETITION_FLOW, STATES, is_linked
@@ -73,10 +72,6 @@ MANAGE_CATEGORIES = "petitions.manage_categories"
 #: Rows of the register form shown before anyone asks for more.
 BLANK_PETITIONER_ROWS = 1
 BLANK_REPORTED_ROWS = 1
-_ROW_KEY = re.compile(r"^(petitioners|reported)-(\d{1,3})-(\w+)$")
-PETITIONER_KEYS = ("name", "id_number", "phone", "address", "is_representative")
-REPORTED_KEYS = ("name", "unit", "post", "cadre_rank")
-FLAG_KEYS = ("is_12380", "is_bypassed_level", "is_anonymous")
 
 
 def _category_options(*, active_only: bool = True) -> list[tuple[int, str, bool]]:
@@ -140,46 +135,6 @@ def index():
 # -- register ---------------------------------------------------------------------------
 
 
-def _rows(form: dict[str, Any], prefix: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    """``petitioners-0-name`` … as a list of rows; blank rows are dropped."""
-    found: dict[int, dict[str, Any]] = {}
-    for key, value in form.items():
-        match = _ROW_KEY.match(key)
-        if match and match.group(1) == prefix and match.group(3) in keys:
-            found.setdefault(int(match.group(2)), {})[match.group(3)] = value
-    rows = []
-    for _index, row in sorted(found.items()):
-        text = {k: v.strip() for k, v in row.items() if k != "is_representative" and v.strip()}
-        if not text:
-            continue
-        if "is_representative" in keys:
-            text["is_representative"] = row.get("is_representative") in ("1", "on", "true")
-        rows.append(text)
-    return rows
-
-
-def _register_payload(form: dict[str, Any]) -> dict[str, Any]:
-    fields = PetitionIn().fields
-    data: dict[str, Any] = {
-        k: v for k, v in form.items() if k in fields and k not in FLAG_KEYS and v.strip() != ""
-    }
-    for flag in FLAG_KEYS:
-        data[flag] = form.get(flag) in ("1", "on", "true")
-    data["petitioners"] = (
-        [] if data["is_anonymous"] else _rows(form, "petitioners", PETITIONER_KEYS)
-    )
-    data["reported_persons"] = _rows(form, "reported", REPORTED_KEYS)
-    return data
-
-
-def _row_errors(errors: dict[str, Any], name: str) -> tuple[list[str], dict[int, dict]]:
-    """Errors on the list itself, and errors per row (marshmallow keys them by index)."""
-    value = errors.get(name)
-    if isinstance(value, dict):
-        return [], {int(k): v for k, v in value.items() if str(k).isdigit()}
-    return list(value or []), {}
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     require_permission(REGISTER)
@@ -188,32 +143,17 @@ def new():
     petitioner_rows: list[dict[str, Any]] = [{}] * BLANK_PETITIONER_ROWS
     reported_rows: list[dict[str, Any]] = [{}] * BLANK_REPORTED_ROWS
     if request.method == "POST":
-        form = request.form.to_dict()
-        payload = _register_payload(form)
-        petitioner_rows = payload["petitioners"] or [{}]
-        reported_rows = payload["reported_persons"] or [{}]
-        try:
-            data = PetitionIn().load(payload)
-        except ValidationError as exc:
-            messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-            errors = localize(messages)
-        else:
-            petition = register(
-                data,
-                data.pop("petitioners"),
-                data.pop("reported_persons"),
-                g.actor,
-            )
-            try:
-                # A refused file answers 422, which rolls the registration back too.
-                attachments.attach(petition, request.files.getlist("files"), g.actor)
-            except ValidationError as exc:
-                errors = localize(exc.messages)
-            else:
-                flash(_("已登记信访件 %(serial)s。", serial=petition.serial), "success")
-                return redirect(url_for(".detail", petition_id=petition.id))
-    petitioner_list_errors, petitioner_errors = _row_errors(errors, "petitioners")
-    reported_list_errors, reported_errors = _row_errors(errors, "reported_persons")
+        data, errors = load_form(PetitionRegisterForm())
+        if not errors:
+            done = _register(dict(data))
+            if not isinstance(done, dict):
+                return done
+            errors, data = done, {**request.form.to_dict(), **data}
+        form = data
+        petitioner_rows = data.get("petitioners") or [{}]
+        reported_rows = data.get("reported_persons") or [{}]
+    petitioner_list_errors, petitioner_errors = row_errors(errors, "petitioners")
+    reported_list_errors, reported_errors = row_errors(errors, "reported_persons")
     return render_template(
         "petitions/register.html",
         form=form,
@@ -229,6 +169,18 @@ def new():
         urgency_options=choices(URGENCIES),
         category_options=_category_options(),
     ), (422 if errors else 200)
+
+
+def _register(data: dict[str, Any]) -> Any:
+    """Register the petition and attach its files: a redirect to it, or the errors of a
+    refused file (answered 422, which rolls the registration back too)."""
+    petition = register(data, data.pop("petitioners"), data.pop("reported_persons"), g.actor)
+    try:
+        attachments.attach(petition, request.files.getlist("files"), g.actor)
+    except ValidationError as exc:
+        return localize(exc.messages)
+    flash(_("已登记信访件 %(serial)s。", serial=petition.serial), "success")
+    return redirect(url_for(".detail", petition_id=petition.id))
 
 
 # -- detail -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from marshmallow import (
     ValidationError,
     fields,
     pre_dump,
+    pre_load,
     validate,
     validates,
     validates_schema,
@@ -158,6 +159,20 @@ class PetitionIn(Schema):
             errors["reported_persons"] = [_("检举控告须填写被反映人。")]
         if errors:
             raise ValidationError(errors)
+
+
+class PetitionRegisterForm(PetitionIn):
+    """The register page: the rows a clerk typed before ticking 匿名 are not registered
+    (the page hides them; the API refuses petitioners on an anonymous petition)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _anonymous_drops_rows(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        if str(data.get("is_anonymous", "")).lower() in fields.Boolean.truthy:
+            return {**data, "petitioners": []}
+        return data
 
 
 # -- output ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def register_form(**overrides) -> dict[str, str]:
         "petitioners-0-is_representative": "1",
         "petitioners-1-name": "刘二河",
         "petitioners-2-name": "",  # a blank row is ignored
-        "reported-0-name": "",
+        "reported_persons-0-name": "",
     }
     form.update(overrides)
     return form
@@ -100,7 +100,7 @@ def test_a_report_with_reported_persons_on_the_page(world: World):
     response = world.post_page(
         "/new",
         csrf,
-        register_form(kind="report", **{"reported-0-name": "赵某", "reported-0-unit": "某乡镇"}),
+        register_form(kind="report", **{"reported_persons-0-name": "赵某", "reported_persons-0-unit": "某乡镇"}),
     )
     assert response.status_code == 302
     assert world.count(ReportedPerson) == 1
