@@ -49,3 +49,10 @@ def zugong_audit_actions() -> dict[str, str]:
         "reporting.on_behalf": N_("代上级单位写入报送记录"),
         "reporting.missed_report": N_("登记漏报"),
     }
+
+
+@hookimpl
+def zugong_blueprints() -> list:
+    from plugins.reporting.api import bp as api_bp
+
+    return [api_bp]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, select
 
 from core.db import db
 from core.lookup import get_or_404
@@ -58,3 +58,44 @@ def chain_of(item: ReportItem) -> Chain:
         instructions=rows(Instruction, Instruction.instructed_on, Instruction.id),
         versions=rows(ItemVersion, ItemVersion.number),
     )
+
+
+def my_items(query: dict) -> Select:
+    """我的报送: the tenant's own items, filtered by state and category."""
+    statement = select(ReportItem)
+    for key in ("state", "category"):
+        if query.get(key):
+            statement = statement.where(getattr(ReportItem, key) == query[key])
+    return statement
+
+
+def inbox(query: dict) -> Select:
+    """收件箱: submissions to the tenant in scope (run in a granted scope), filtered by
+    child, category, state and date."""
+    statement = (
+        select(Submission)
+        .join(
+            ReportItem,
+            and_(ReportItem.tenant_id == Submission.tenant_id, ReportItem.id == Submission.item_id),
+        )
+        .where(Submission.receiver_tenant_id == current_tenant_id())
+    )
+    if query.get("child_tenant_id"):
+        statement = statement.where(Submission.sender_tenant_id == query["child_tenant_id"])
+    if query.get("category"):
+        statement = statement.where(ReportItem.category == query["category"])
+    if query.get("state"):
+        statement = statement.where(Submission.state == query["state"])
+    if query.get("since"):
+        statement = statement.where(Submission.submitted_at >= query["since"])
+    if query.get("until"):
+        statement = statement.where(Submission.submitted_at < query["until"])
+    return statement
+
+
+def items_of(submissions: list[Submission]) -> dict[int, ReportItem]:
+    """The items of a page of submissions, in one query (ids are unique platform-wide)."""
+    ids = [s.item_id for s in submissions]
+    if not ids:
+        return {}
+    return {i.id: i for i in db.session.scalars(select(ReportItem).where(ReportItem.id.in_(ids)))}
