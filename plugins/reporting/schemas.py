@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -34,12 +35,21 @@ def Choice(choices: dict[str, str], **kwargs: Any) -> fields.String:  # noqa: N8
 
 
 class AwareDateTime(fields.AwareDateTime):
-    """A time with its offset; one without is taken as Beijing time (what users mean)."""
+    """A time with its offset; one without is taken as Beijing time (what users mean).
+    Years outside 2000-2099 are typing errors (and would overflow time arithmetic)."""
+
+    default_error_messages = {"range": "时间应在 2000 年到 2099 年之间。"}
 
     def __init__(self, **kwargs: Any) -> None:
         from core import clock
 
         super().__init__(default_timezone=clock.TZ, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if not 2000 <= result.year <= 2099:
+            raise self.make_error("range")
+        return result
 
 
 class ItemIn(Schema):
@@ -75,7 +85,12 @@ class InstructionIn(Schema):
     leader_name = Text(required=True, validate=validate.Length(min=1, max=50))
     leader_level = Choice(LEVELS, required=True)
     text = Text(required=True, validate=validate.Length(min=1, max=5000))
-    instructed_on = fields.Date(load_default=None)
+    instructed_on = fields.Date(
+        load_default=None,
+        validate=validate.Range(
+            min=date(2000, 1, 1), max=date(2099, 12, 31), error="日期应在 2000 年到 2099 年之间。"
+        ),
+    )
 
 
 class SubmissionOut(Schema):
