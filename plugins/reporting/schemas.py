@@ -74,7 +74,10 @@ class MineQuery(CursorQuery):
 
 
 class InboxQuery(CursorQuery):
-    child_tenant_id = Id(metadata={"description": "报送单位"})
+    # A query string carries text: not strict, unlike the JSON bodies' ids.
+    child_tenant_id = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_DB_ID), metadata={"description": "报送单位"}
+    )
     category = Choice(CATEGORIES)
     state = Choice(SUBMISSION_STATES)
     since = AwareDateTime(metadata={"description": "报送时间起"})

@@ -140,3 +140,48 @@ def test_bad_input_is_a_problem_naming_each_field(client, tokens):
     assert response.mimetype == "application/problem+json"
     assert {"category", "title"} <= set(response.get_json()["errors"])
     assert _ok(client.get(_url("county", "/items"), headers=tokens["writer"]))["items"] == []
+
+
+def _submit(client, tokens, tenant, writer, leader, **overrides):
+    item = _ok(
+        client.post(_url(tenant, "/items"), json={**BODY, **overrides}, headers=tokens[writer]),
+        201,
+    )
+    for move, who in (("send_for_approval", writer), ("approve", leader)):
+        path = f"/items/{item['id']}/transitions/{move}"
+        _ok(client.post(_url(tenant, path), json={}, headers=tokens[who]))
+    return item["id"]
+
+
+def test_the_inbox_filters_by_child_category_state_and_date_and_pages_by_cursor(
+    client, tokens, factory
+):
+    tokens["sibling_writer"] = bearer(
+        factory.token(factory.user("sibling", "u_sibling_writer", roles=["info_officer"]))
+    )
+    county = [_submit(client, tokens, "county", "writer", "leader") for _ in range(3)]
+    news = _submit(client, tokens, "county", "writer", "leader", category="news")
+    sibling = _submit(client, tokens, "sibling", "sibling_writer", "sibling")
+    city = tokens["city"]
+    ids = {r["item_id"] for r in _inbox(client, "city", city)}
+    assert ids == {*county, news, sibling}
+    county_id = factory.tenant_id("county")
+    by_child = {r["item_id"] for r in _inbox(client, "city", city, child_tenant_id=county_id)}
+    assert by_child == {*county, news}
+    assert [r["item_id"] for r in _inbox(client, "city", city, category="news")] == [news]
+    assert _inbox(client, "city", city, state="adopted") == []
+    assert _inbox(client, "city", city, since="2099-01-01T00:00:00+08:00") == []
+    first = _ok(client.get(_url("city", "/inbox"), query_string={"limit": 2}, headers=city))
+    second = _ok(
+        client.get(
+            _url("city", "/inbox"),
+            query_string={"limit": 2, "cursor": first["next_cursor"]},
+            headers=city,
+        )
+    )
+    paged = [r["item_id"] for r in first["items"] + second["items"]]
+    assert len(paged) == len(set(paged)) == 4
+    assert (
+        client.get(_url("city", "/inbox"), query_string={"cursor": "x"}, headers=city).status_code
+        == 422
+    )
