@@ -56,3 +56,10 @@ def zugong_blueprints() -> list:
     from plugins.reporting.api import bp as api_bp
 
     return [api_bp]
+
+
+@hookimpl
+def zugong_demo_data(tenant) -> None:
+    from plugins.reporting.demo import create_demo_data
+
+    create_demo_data(tenant)
