@@ -6,7 +6,7 @@ security alone. Attachments are the core's grantable model (a file follows its r
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import delete, event, select, text, update
 
 from core.attachments.models import Attachment
 from core.audit.models import AuditEntry
@@ -104,6 +104,14 @@ def test_a_granted_row_is_not_writable_by_the_grantee(granted, tree):
         with pytest.raises(CrossTenantWrite):
             db.session.flush()
         db.session.rollback()
+    assert _names(tree["county"]) == ["材料.pdf", "内部.pdf"]
+
+
+def test_bulk_updates_and_deletes_in_a_granted_scope_reach_only_own_rows(granted, tree):
+    with tenant_scope(tree["city"]), granted_scope("test: bulk write"):
+        changed = db.session.execute(update(Attachment).values(filename="x")).rowcount
+        removed = db.session.execute(delete(Attachment)).rowcount
+    assert (changed, removed) == (0, 0)
     assert _names(tree["county"]) == ["材料.pdf", "内部.pdf"]
 
 
