@@ -4,7 +4,7 @@ under RLS.
 Seeds ``--tenants`` tenants with ``--per-tenant`` petitions each (set-based
 ``INSERT … SELECT generate_series`` as the owner; states spread over the lifecycle,
 receipt dates over the last 18 months), then, as the non-owner app role, times the
-platform deadline scan (:func:`plugins.petitions.scan.scan_all`) cold (every row gets
+platform deadline scan (:func:`plugins.petitions.jobs.scan_all`) cold (every row gets
 its light) and warm (nothing changed), and prints ``EXPLAIN ANALYZE`` of one tenant's
 scan statement; then, for one tenant, times the list (first page, and a deep keyset page
 at the end of the tenant's rows), the year's statistics, and prints the list's plan.
@@ -30,9 +30,10 @@ from core.db import db
 from core.migrate import upgrade
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
+from plugins.petitions.jobs import scan_all, scan_thresholds
 from plugins.petitions.models import Petition
 from plugins.petitions.queries import KEYS, petition_page, petition_statement
-from plugins.petitions.scan import scan_all, scan_statement, scan_thresholds
+from plugins.petitions.scan import scan_statement
 from plugins.petitions.statistics import compute
 
 STATES = (

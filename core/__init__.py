@@ -1,7 +1,4 @@
-"""Zugong core: tenancy, people, permissions, audit, jobs, plugins and the web shell."""
+"""Zugong core: tenancy, people, permissions, audit, jobs, plugins and the web shell.
 
-
-def create_app(overrides=None):  # noqa: ANN001, ANN201 - thin re-export
-    from core.app import create_app as factory
-
-    return factory(overrides)
+The app factory is :func:`core.app.create_app` (not re-exported here: every module of
+core imports this package, so it must import nothing)."""

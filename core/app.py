@@ -44,7 +44,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     host.load(core_plugin, extra=app.config.get("EXTRA_PLUGINS", ()))
     app.extensions["zugong.plugins"] = host
 
-    from core.jobs.dispatch import init_backend
+    from core.jobs.backends import init_backend
 
     init_backend(app)
     _register_blueprints(app, host)
@@ -56,7 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_template_context(app)
     _register_request_lifecycle(app)
 
-    from core.cli import register_commands
+    from core.commands import register_commands
 
     register_commands(app)
     return app
@@ -99,7 +99,8 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
     from core.orgs.api import bp as orgs_api
     from core.orgs.views import bp as orgs_pages
     from core.web.admin import bp as admin_pages
-    from core.web.api import bp as core_api
+    from core.web.api import audit, me, plugins, roles, settings, tokens, users  # noqa: F401
+    from core.web.api.blueprint import bp as core_api
     from core.web.health import bp as health
     from core.web.platform import bp as platform_pages
     from core.web.views import bp as web_pages

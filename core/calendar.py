@@ -182,25 +182,6 @@ def add_working_days(start: date, days: int) -> Due:
     return _count_working_days(start, days, _ONE_DAY)
 
 
-def due_date(start: date, days: int, unit: Unit) -> Due:
-    """The deadline of a rule stated as ``days`` natural or working days after ``start``."""
-    if unit == "natural":
-        return add_natural_days(start, days)
-    if unit == "working":
-        return add_working_days(start, days)
-    raise ValueError(f"unknown unit {unit!r}")
-
-
-def subtract_natural_days(end: date, days: int) -> Due:
-    """The date ``days`` natural days before ``end``, for back-scheduling (倒排工期).
-
-    A result on a rest day moves *earlier* to the previous working day: a milestone
-    moved later would no longer leave ``days`` days before the deadline.
-    """
-    _check_days(days)
-    return _roll(end - timedelta(days=days), -_ONE_DAY)
-
-
 def subtract_working_days(end: date, days: int) -> Due:
     """The ``days``-th working day before ``end``, for back-scheduling (倒排工期).
 

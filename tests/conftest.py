@@ -8,14 +8,15 @@ row-level security is live. Tests that only make sense on PostgreSQL take ``pg_a
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, pool, text
 
-from core import calendar
+from core import calendar, clock
 from core.app import create_app
 from core.db import Base, db
 from core.migrate import upgrade
@@ -176,3 +177,19 @@ def redis_url() -> str:
 
     Redis.from_url(services.REDIS_URL).flushdb()
     return services.REDIS_URL
+
+
+# -- the clock ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def set_today() -> Iterator[Callable[[date], None]]:
+    """``set_today(date(2026, 9, 16))`` stops the clock on that day (noon, Shanghai);
+    the clock runs again after the test."""
+
+    def move(day: date) -> None:
+        clock.freeze(datetime.combine(day, time(12), tzinfo=clock.TZ))
+
+    yield move
+    clock.freeze(None)
+    clock.set_offset(timedelta(0))

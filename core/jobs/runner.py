@@ -47,10 +47,9 @@ def run_call(call: dict[str, Any]) -> None:
     """
     global _pool_pid
     if _worker_app is None:
-        from core.app import create_app
-
-        set_worker_app(create_app())
-    assert _worker_app is not None
+        # The runner never builds the app itself (core.app imports the jobs, so that
+        # would be a cycle): the worker process does, and hands it over first.
+        raise RuntimeError("no app for the job runner: start workers with `zugong worker`")
     if _pool_pid != os.getpid():
         # RQ forks a work horse per job: it must not use the connections the parent
         # pooled (the scheduler thread's, say), or both talk over one socket.

@@ -24,7 +24,8 @@ from core.db import db
 from core.workflow import StateChange, Transition, TransitionForbidden
 from plugins.petitions import crosstenant
 from plugins.petitions.models import Petition, PetitionConflict
-from plugins.petitions.schemas import (
+from plugins.petitions.permissions import APPROVE, HANDLE
+from plugins.petitions.schemas.moves import (
     PetitionAssignHandlerIn,
     PetitionAssignIn,
     PetitionCloseIn,
@@ -36,7 +37,7 @@ from plugins.petitions.schemas import (
     PetitionReviewRequestIn,
     PetitionTransitionIn,
 )
-from plugins.petitions.workflow import APPROVE, HANDLE, PETITION_FLOW
+from plugins.petitions.workflow import PETITION_FLOW
 
 TRANSITION_SCHEMAS: dict[str, type[Schema]] = {
     "not_accept": PetitionNotAcceptIn,

@@ -15,15 +15,16 @@ from core.attachments import services
 from core.attachments.kinds import AttachmentKind, declare
 from core.attachments.models import Attachment
 from core.db import db
-from plugins.petitions.confidentiality import VIEW_IDENTITY, is_reporter
+from plugins.petitions.confidentiality import is_reporter
 from plugins.petitions.models import Petition
+from plugins.petitions.permissions import HANDLE, REGISTER, VIEW, VIEW_IDENTITY
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
 
 KIND = "petitions.petition"
 #: Who may add files: whoever registers or handles petitions.
-UPLOAD_PERMISSIONS = ("petitions.register", "petitions.handle")
+UPLOAD_PERMISSIONS = (REGISTER, HANDLE)
 
 
 def files_visible(petition: Petition, actor: Actor) -> bool:
@@ -40,7 +41,7 @@ PETITION_FILES = declare(
     AttachmentKind(
         name=KIND,
         plugin="petitions",
-        view_permission="petitions.view",
+        view_permission=VIEW,
         max_files=30,
         audit_downloads=True,
         may_view=_may_view,

@@ -18,8 +18,8 @@ from typing import Any
 from core.audit.service import record
 from core.auth.users import current_actor
 from plugins.petitions.models import Petition, Petitioner
+from plugins.petitions.permissions import VIEW_IDENTITY
 
-VIEW_IDENTITY = "petitions.view_identity"
 #: What stands in for a withheld name or address.
 HIDDEN = "***"
 

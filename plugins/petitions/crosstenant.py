@@ -46,14 +46,14 @@ from core.tenancy.models import Tenant, TenantPlugin
 from core.tenancy.scope import cross_tenant_scope, tenant_scope
 from core.workflow import IllegalTransition, TransitionForbidden
 from plugins.petitions.models import Petition
+from plugins.petitions.permissions import REGISTER, VIEW_IDENTITY
 from plugins.petitions.services import PETITIONER_FIELDS, REPORTED_FIELDS, register
-from plugins.petitions.workflow import PETITION_FLOW, REGISTER, linked_move
+from plugins.petitions.workflow import ACROSS_TENANTS, PETITION_FLOW, linked_move
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 PLUGIN = "petitions"
-VIEW_IDENTITY = "petitions.view_identity"
 #: Fields a copy takes over from the original (never the category: each tenant has its own).
 COPIED_FIELDS = (
     "kind",
@@ -399,3 +399,8 @@ def answer_to_source(case: Petition, actor: Actor) -> None:
         ):
             with linked_move():
                 PETITION_FLOW.fire(original, move, actor, comment=case.reply_text, data=data)
+
+
+ACROSS_TENANTS.update(
+    report_back=report_back_to_source, returned=return_to_source, answered=answer_to_source
+)

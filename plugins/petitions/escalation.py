@@ -23,8 +23,9 @@ from core.tenancy.models import Tenant
 from core.workflow import IllegalTransition, TransitionForbidden
 from plugins.petitions.hookspecs import EscalatedPetition, Escalation
 from plugins.petitions.models import Petition
+from plugins.petitions.permissions import APPROVE
 from plugins.petitions.scan import OPEN_STATES, due_of
-from plugins.petitions.workflow import APPROVE, PETITION_FLOW
+from plugins.petitions.workflow import PETITION_FLOW
 
 if TYPE_CHECKING:
     from core.auth.users import Actor

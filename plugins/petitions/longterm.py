@@ -36,6 +36,7 @@ from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED
 from plugins.petitions.models import LongtermPetitioner, Petition, Petitioner
+from plugins.petitions.permissions import APPROVE
 from plugins.petitions.scan import OPEN_STATES
 
 if TYPE_CHECKING:
@@ -205,7 +206,7 @@ def record_review(row: LongtermPetitioner, actor: Actor, note: str) -> LongtermP
     next one falls due a cycle later."""
     if not row.is_active:
         raise ValidationError({"note": [_("该信访老户已化解销号，无需复核")]})
-    if actor.user_id != row.leader_user_id and not actor.can("petitions.approve"):
+    if actor.user_id != row.leader_user_id and not actor.can(APPROVE):
         abort(403)
     today = clock.today()
     row.last_reviewed_on = today

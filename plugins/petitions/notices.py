@@ -28,15 +28,17 @@ from core.audit.service import record
 from core.auth.users import Actor
 from core.documents import services as documents
 from core.documents.member_form import chinese_date, unit_full_name
+from core.exports import download_response
 from core.i18n import N_
 from core.plugins.types import DocumentTemplateDef
 from core.tenancy.models import Tenant
 from core.workflow import IllegalTransition
 from plugins.petitions.models import CHANNELS, KINDS, NOT_ACCEPTED_REASONS, OUTCOMES, Petition
+from plugins.petitions.permissions import VIEW_IDENTITY
 from plugins.petitions.workflow import settings_of
 
 DEFAULTS = Path(__file__).parent / "defaults"
-IDENTITY_PERMISSION = "petitions.view_identity"
+IDENTITY_PERMISSION = VIEW_IDENTITY
 IDENTITY_VIEWED = "petition.identity_viewed"
 #: What the petitioner is told to do next, for each reason of non-acceptance.
 NOT_ACCEPTED_ADVICE = {
@@ -229,3 +231,9 @@ def filename(petition: Petition, slug: str) -> str:
 def available(petition: Petition) -> list[NoticeKind]:
     """The notices this petition can print now (for links on its page)."""
     return [n for n in NOTICES.values() if n.applies(petition)]
+
+
+def download(petition: Petition, tenant: Tenant, actor: Actor, slug: str, via: str) -> Any:
+    """Notice ``slug`` of ``petition`` as a .docx download (the page's and the API's)."""
+    data = render(petition, tenant, actor, slug, via)
+    return download_response(data, filename(petition, slug), "docx")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
 from core.i18n import N_
 from core.plugins import hookimpl
@@ -22,88 +22,9 @@ from core.plugins.types import (
 from plugins.petitions import attachments as attachments  # noqa: F401 - its attachment kind
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
+from plugins.petitions import permissions, settings
 from plugins.petitions import scan as scan  # noqa: F401 - lights petitions as they change
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
-
-PERMISSIONS = [
-    PermissionDef("petitions.view", _l("查看信访件")),
-    PermissionDef("petitions.register", _l("登记信访件")),
-    PermissionDef("petitions.handle", _l("办理信访件")),
-    PermissionDef("petitions.approve", _l("审批信访件")),
-    PermissionDef("petitions.view_identity", _l("查看检举人身份"), sensitive=True),
-    PermissionDef("petitions.statistics", _l("查看信访统计")),
-    PermissionDef("petitions.manage_categories", _l("维护信访问题类别")),
-]
-
-
-class PetitionSettings(Schema):
-    accept_days = fields.Integer(
-        strict=True,
-        load_default=15,
-        validate=validate.Range(min=1, max=15),
-        metadata={"title": N_("受理期限（日）")},
-    )
-    close_days = fields.Integer(
-        strict=True,
-        load_default=60,
-        validate=validate.Range(min=1, max=60),
-        metadata={"title": N_("办结期限（日）")},
-    )
-    extension_max_days = fields.Integer(
-        strict=True,
-        load_default=30,
-        validate=validate.Range(min=0, max=30),
-        metadata={"title": N_("延期上限（日）")},
-    )
-    return_working_days = fields.Integer(
-        strict=True,
-        load_default=5,
-        validate=validate.Range(min=1, max=5),
-        metadata={"title": N_("退回期限（工作日）")},
-    )
-    appeal_months = fields.Integer(
-        strict=True,
-        load_default=3,
-        validate=validate.Range(min=1, max=12),
-        metadata={"title": N_("党员申诉办理期限（月）")},
-    )
-    warning_days = fields.Integer(
-        strict=True,
-        load_default=3,
-        validate=validate.Range(min=0, max=15),
-        metadata={"title": N_("临期预警天数")},
-    )
-    longterm_min_petitions = fields.Integer(
-        strict=True,
-        load_default=5,
-        validate=validate.Range(min=2, max=100),
-        metadata={"title": N_("信访老户：期间内信访件数达到")},
-    )
-    longterm_months = fields.Integer(
-        strict=True,
-        load_default=12,
-        validate=validate.Range(min=1, max=60),
-        metadata={"title": N_("信访老户：统计期间（月）")},
-    )
-    longterm_unresolved_days = fields.Integer(
-        strict=True,
-        load_default=365,
-        validate=validate.Range(min=90, max=3650),
-        metadata={"title": N_("信访老户：信访件未办结超过（日）")},
-    )
-    longterm_review_months = fields.Integer(
-        strict=True,
-        load_default=3,
-        validate=validate.Range(min=1, max=12),
-        metadata={"title": N_("信访老户：包案领导复核周期（月）")},
-    )
-    portal_enabled = fields.Boolean(load_default=False, metadata={"title": N_("开放网上信访")})
-    portal_daily_limit = fields.Integer(
-        strict=True,
-        load_default=5,
-        validate=validate.Range(min=1, max=50),
-        metadata={"title": N_("每客户端每日提交上限")},
-    )
 
 
 @hookimpl
@@ -115,75 +36,57 @@ def zugong_plugin_meta() -> PluginMeta:
 
 @hookimpl
 def zugong_permissions() -> list[PermissionDef]:
-    return PERMISSIONS
+    return permissions.DEFINITIONS
 
 
 @hookimpl
 def zugong_default_roles() -> list[RoleDef]:
-    return [
-        RoleDef(
-            "petition_clerk",
-            "信访专干",
-            ("petitions.view", "petitions.register", "petitions.handle", "petitions.statistics"),
-        ),
-        RoleDef("petition_leader", "信访分管领导", tuple(p.key for p in PERMISSIONS)),
-    ]
+    return permissions.DEFAULT_ROLES
 
 
 @hookimpl
 def zugong_settings_schema() -> Schema:
-    return PetitionSettings()
+    return settings.PetitionSettings()
 
 
 @hookimpl
 def zugong_blueprints() -> list:
-    from plugins.petitions import (
-        api,
-        api_links,
-        detail_links,
-        notice_views,
-        pages,
-        portal_views,
-        statistics_views,
-    )
+    # Importing the route modules registers their routes on the two blueprints.
+    from plugins.petitions import portal_views
+    from plugins.petitions.api import links, notices, petitions, statistics  # noqa: F401
+    from plugins.petitions.api.blueprint import bp as api_bp
+    from plugins.petitions.views import categories as _categories  # noqa: F401
+    from plugins.petitions.views import links as _links  # noqa: F401
+    from plugins.petitions.views import notices as _notices  # noqa: F401
+    from plugins.petitions.views import petitions as _petitions  # noqa: F401
+    from plugins.petitions.views import statistics as _statistics  # noqa: F401
+    from plugins.petitions.views.blueprint import bp as pages_bp
 
-    return [
-        pages.bp,
-        api.bp,
-        api_links.bp,
-        portal_views.pages,
-        portal_views.api,
-        statistics_views.pages,
-        statistics_views.api,
-        notice_views.pages,
-        notice_views.api,
-        detail_links.pages,
-        detail_links.api,
-    ]
+    return [pages_bp, api_bp, portal_views.pages, portal_views.api]
 
 
 @hookimpl
 def zugong_nav_items(tenant, actor) -> list[NavItem]:
     return [
         NavItem(
-            _l("信访件"), "petitions.index", icon="envelope", order=20, permission="petitions.view"
+            _l("信访件"), "petitions.index", icon="envelope", order=20, permission=permissions.VIEW
         ),
         NavItem(
-            _l("登记信访"), "petitions.new", icon="plus", order=21, permission="petitions.register"
+            _l("登记信访"), "petitions.new", icon="plus", order=21, permission=permissions.REGISTER
         ),
         NavItem(
             _l("信访统计"),
-            "petitions_stats.page",
+            "petitions.statistics_page",
             icon="bar-chart",
             order=22,
-            permission="petitions.statistics",
+            permission=permissions.STATISTICS,
         ),
         NavItem(
             _l("问题类别"),
             "petitions.category_list",
             icon="tags",
             order=29,
-            permission="petitions.manage_categories",
+            permission=permissions.MANAGE_CATEGORIES,
         ),
     ]
 
@@ -202,11 +105,11 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
         # an hourly look through the index, and a daily comparison of every row.
         PeriodicJob(
             "petitions.deadline_thresholds",
-            "plugins.petitions.scan:scan_thresholds",
+            "plugins.petitions.jobs:scan_thresholds",
             timedelta(hours=1),
         ),
         PeriodicJob(
-            "petitions.deadline_scan", "plugins.petitions.scan:scan_all", timedelta(days=1)
+            "petitions.deadline_scan", "plugins.petitions.jobs:scan_all", timedelta(days=1)
         ),
         PeriodicJob(
             "petitions.longterm_flagging",
@@ -226,13 +129,9 @@ def zugong_todo_items(tenant, actor) -> list[TodoItem]:
 
 @hookimpl
 def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
-    from plugins.petitions import statistics_views
-    from plugins.petitions.todo import dashboard_widgets
+    from plugins.petitions.todo import dashboard_widgets, statistics_widget
 
-    return [
-        *dashboard_widgets(tenant, actor),
-        *statistics_views.dashboard_widget(tenant, actor),
-    ]
+    return [*dashboard_widgets(tenant, actor), *statistics_widget(tenant, actor)]
 
 
 @hookimpl

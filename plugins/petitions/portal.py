@@ -92,10 +92,6 @@ PUBLIC_STATES = {
 REPLIED = ("closed", "rated", "review_requested", "reviewed", "rereview_requested", "final")
 
 
-class PortalClosed(Exception):
-    """The portal is not open for this tenant (answered 404)."""
-
-
 class RateLimited(Exception):
     """Too many submissions or lookups from this client (answered 429)."""
 

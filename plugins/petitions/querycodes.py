@@ -15,9 +15,13 @@ import hmac
 import re
 import secrets
 
+from flask import url_for
 from sqlalchemy import delete, select
 
+from core.audit.service import record
 from core.db import db
+from core.plugins.settings import resolved_settings
+from core.tenancy.models import Tenant
 from plugins.petitions.models import Petition, PetitionQueryCode
 
 #: Unambiguous when read aloud or copied by hand.
@@ -93,3 +97,20 @@ def find(serial: str, code: str) -> Petition | None:
     if hmac.compare_digest(actual, expected) and row is not None and valid_shape:
         return row[0]
     return None
+
+
+def portal_open(tenant: Tenant) -> bool:
+    """Whether ``tenant`` opened its public portal (query codes mean nothing otherwise)."""
+    return bool(resolved_settings(tenant, "petitions")["portal_enabled"])
+
+
+def issue_for_petitioner(petition: Petition, tenant: Tenant) -> dict[str, str]:
+    """A new code for ``petition`` (any earlier one stops working); audited."""
+    code = reissue(petition)
+    record("petition.query_code_issued", obj=petition, detail={"serial": petition.serial})
+    db.session.commit()
+    return {
+        "serial": petition.serial,
+        "code": grouped(code),
+        "portal_url": url_for("petitions_portal.index", tenant=tenant.slug, _external=True),
+    }

@@ -32,7 +32,6 @@ from core.calendar import Light, traffic_light
 from core.db import db
 from core.plugins.settings import resolved_settings
 from core.tenancy.models import PLATFORM_SLUG, Tenant, TenantPlugin
-from core.tenancy.scope import cross_tenant_scope, tenant_scope
 from core.tenancy.session import TENANT_CHECKED, TenantSession
 from plugins.petitions.models import Petition
 
@@ -131,28 +130,6 @@ def petition_tenants() -> list[Tenant]:
             .order_by(Tenant.id)
         )
     )
-
-
-def scan_all(today: date | None = None, *, full: bool = True) -> dict[str, int]:
-    """The daily platform job: every tenant's petitions and long-term petitioners'
-    reviews. Returns counts (tenants scanned, petition rows and review rows changed)."""
-    from plugins.petitions.longterm import scan_reviews
-
-    today = today or clock.today()
-    totals = {"tenants": 0, "petitions": 0, "reviews": 0}
-    with cross_tenant_scope("petitions: deadline scan", action="petition.deadline_scan"):
-        for tenant in petition_tenants():
-            with tenant_scope(tenant.id):
-                window = resolved_settings(tenant, "petitions")["warning_days"]
-                totals["petitions"] += scan_tenant(tenant.id, window, today, full=full)
-                totals["reviews"] += scan_reviews(tenant.id, window, today)
-            totals["tenants"] += 1
-    return totals
-
-
-def scan_thresholds(today: date | None = None) -> dict[str, int]:
-    """The hourly platform job: only the lights the calendar has moved (see above)."""
-    return scan_all(today, full=False)
 
 
 @event.listens_for(TenantSession, "before_flush")

@@ -34,7 +34,7 @@ from core import clock
 from core.auth.models import User
 from core.calendar import add_months
 from core.db import db
-from core.exports import Column, Sheet
+from core.exports import Column, Sheet, download_response, xlsx_bytes
 from core.i18n import N_
 from core.plugins.manager import is_enabled
 from core.tenancy.models import Tenant
@@ -43,13 +43,13 @@ from plugins.petitions.models import (
     CHANNELS,
     COLLECTIVE_FROM,
     KINDS,
-    SATISFACTIONS,
     Petition,
     PetitionCategory,
 )
+from plugins.petitions.permissions import STATISTICS
 from plugins.petitions.workflow import STATES
 
-PERMISSION = "petitions.statistics"
+PERMISSION = STATISTICS
 PERIODS = ("month", "quarter", "year", "range")
 #: A range longer than this is refused: statistics of decades are not a use case and
 #: would only load the database.
@@ -329,10 +329,6 @@ def compute(tenant: Tenant, query: dict[str, Any], today: date | None = None) ->
     return stats
 
 
-def satisfaction_titles() -> dict[str, str]:
-    return {key: _(title) for key, title in SATISFACTIONS.items()}
-
-
 # -- spreadsheet ------------------------------------------------------------------------
 
 _BUCKET_COLUMNS = [Column("title", N_("项目"), 30), Column("count", N_("件数"), 12, "int")]
@@ -376,3 +372,9 @@ def sheets(stats: Statistics, tenant: Tenant) -> list[Sheet]:
 
 def filename(stats: Statistics, tenant: Tenant) -> str:
     return f"信访统计_{tenant.name}_{stats.date_from.isoformat()}_{stats.date_to.isoformat()}.xlsx"
+
+
+def workbook_response(stats: Statistics, tenant: Tenant) -> Any:
+    """The statistics as an .xlsx download (the page's and the API's)."""
+    data = xlsx_bytes(sheets(stats, tenant))
+    return download_response(data, filename(stats, tenant), "xlsx")

@@ -15,8 +15,11 @@ state and the user's permissions:
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
@@ -24,9 +27,10 @@ from core import clock
 from core.db import db
 from core.deadlines import Deadline
 from core.plugins.types import DashboardWidget, TodoItem
+from plugins.petitions import statistics
 from plugins.petitions.escalation import petition_url
 from plugins.petitions.models import LongtermPetitioner, Petition
-from plugins.petitions.workflow import APPROVE, HANDLE, REGISTER
+from plugins.petitions.permissions import APPROVE, HANDLE, REGISTER, STATISTICS, VIEW
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -184,10 +188,32 @@ def deadline_summary() -> dict:
 
 
 def dashboard_widgets(tenant: Tenant, actor: Actor) -> list[DashboardWidget]:
-    if not actor.can("petitions.view"):
+    if not actor.can(VIEW):
         return []
     return [
         DashboardWidget(
             _("信访期限"), "petitions/_deadline_widget.html", deadline_summary(), order=20
         )
     ]
+
+
+def statistics_widget(tenant, actor) -> list[DashboardWidget]:
+    """This year's main figures and the last six months, as a small bar chart."""
+    if not actor.can(STATISTICS):
+        return []
+    today = clock.today()
+    year = statistics.compute(tenant, {"period": "year", "year": today.year}, today)
+    start = (today.replace(day=1) - timedelta(days=150)).replace(day=1)
+    recent = statistics.compute(
+        tenant, {"period": "range", "date_from": start, "date_to": today}, today
+    )
+    context = {
+        "year": today.year,
+        "total": year.totals["total"],
+        "open_overdue": year.totals["open_overdue"],
+        "on_time_rate": year.rates["on_time_rate"],
+        "satisfaction_rate": year.rates["satisfaction_rate"],
+        "months": [asdict(b) for b in recent.by_month],
+        "url": url_for("petitions.statistics_page", tenant=tenant.slug),
+    }
+    return [DashboardWidget(_("信访统计"), "petitions/_statistics_widget.html", context, order=40)]

@@ -31,7 +31,7 @@ next working day (:func:`core.calendar.add_natural_days`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, timedelta
@@ -55,6 +55,7 @@ from plugins.petitions.models import (
     ReportedPerson,
     outcomes_for,
 )
+from plugins.petitions.permissions import APPROVE, HANDLE, REGISTER
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -334,16 +335,24 @@ def _answer_rereview(petition: Petition, _actor: Actor, _data) -> None:
     petition.rereviewed_on = clock.today()
 
 
-def _report_back_to_assigner(petition: Petition, actor: Actor, _data) -> None:
-    from plugins.petitions.crosstenant import report_back_to_source
+#: What a move does in the other tenant of a linked pair (report back, return, answer):
+#: :mod:`plugins.petitions.crosstenant` registers these. The declaration names them and
+#: never imports that code, which imports this module for the moves it carries over.
+ACROSS_TENANTS: dict[str, Callable[[Petition, Actor], None]] = {}
 
-    report_back_to_source(petition, actor)
+
+def _across(name: str, petition: Petition, actor: Actor) -> None:
+    if name not in ACROSS_TENANTS:
+        raise LookupError(f"petitions: no cross-tenant effect {name!r} registered")
+    ACROSS_TENANTS[name](petition, actor)
+
+
+def _report_back_to_assigner(petition: Petition, actor: Actor, _data) -> None:
+    _across("report_back", petition, actor)
 
 
 def _tell_source_returned(petition: Petition, actor: Actor, _data) -> None:
-    from plugins.petitions.crosstenant import return_to_source
-
-    return_to_source(petition, actor)
+    _across("returned", petition, actor)
 
 
 def _record_report(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
@@ -362,11 +371,9 @@ def _open_case(petition: Petition, _actor: Actor, _data) -> None:
 
 
 def _answer_case(petition: Petition, actor: Actor, data: Mapping[str, Any]) -> None:
-    from plugins.petitions.crosstenant import answer_to_source
-
     petition.reviewed_on = petition.replied_on = clock.today()
     petition.reply_text = (data.get("answer") or "").strip() or None
-    answer_to_source(petition, actor)
+    _across("answered", petition, actor)
 
 
 def _review_answered(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
@@ -380,8 +387,6 @@ def _rereview_answered(petition: Petition, _actor: Actor, data: Mapping[str, Any
     petition.rereview_answer = data.get("answer")
     petition.review_case_id = None
 
-
-REGISTER, HANDLE, APPROVE = "petitions.register", "petitions.handle", "petitions.approve"
 
 PETITION_FLOW = Workflow(
     "petition",

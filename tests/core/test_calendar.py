@@ -20,11 +20,9 @@ from core.calendar import (
     Due,
     add_natural_days,
     add_working_days,
-    due_date,
     is_workday,
     load_year,
     parse_year_file,
-    subtract_natural_days,
     subtract_working_days,
     traffic_light,
     year_has_data,
@@ -133,22 +131,9 @@ def test_working_days_across_spring_festival_2026():
 
 
 @uses_db
-def test_due_date_dispatches_on_the_unit():
-    start = D("2026-09-28")
-    assert due_date(start, 5, "natural").date == D("2026-10-08")
-    assert due_date(start, 5, "working").date == D("2026-10-10")
-
-
-@uses_db
 def test_back_scheduling_in_working_days_skips_the_holiday():
     assert subtract_working_days(D("2026-02-26"), 5) == Due(D("2026-02-12"), estimated=False)
     assert add_working_days(D("2026-02-12"), 5).date == D("2026-02-26")
-
-
-@uses_db
-def test_back_scheduling_in_natural_days_moves_earlier_out_of_a_holiday():
-    # 2026-10-05 is in the National Day break; a milestone must not slip later.
-    assert subtract_natural_days(D("2026-10-08"), 3).date == D("2026-09-30")
 
 
 def test_negative_periods_are_refused():

@@ -9,7 +9,7 @@ from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
 from core.audit.models import AuditEntry
 from core.auth import members
-from core.web.api import bp
+from core.web.api.blueprint import bp
 
 
 class AuditQuery(CursorQuery):

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 
 from core.api.routes import api_route
 from core.plugins.manager import enabled_plugins, host
-from core.web.api import bp
+from core.web.api.blueprint import bp
 from core.web.api.briefs import RoleBrief, UserBrief
 
 

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields
 from core.api.routes import api_route
 from core.plugins import enablement
 from core.plugins.manager import enabled_plugins, host
-from core.web.api import bp
+from core.web.api.blueprint import bp
 
 
 class PluginOut(Schema):

@@ -13,7 +13,7 @@ from core.auth import members
 from core.auth.models import Role
 from core.db import db
 from core.plugins.manager import host
-from core.web.api import bp
+from core.web.api.blueprint import bp
 
 
 class PermissionOut(Schema):

@@ -8,7 +8,7 @@ from marshmallow import INCLUDE, Schema, fields
 
 from core.api.routes import api_route
 from core.plugins.settings_view import change_settings, settings_plugins, settings_view
-from core.web.api import bp
+from core.web.api.blueprint import bp
 
 
 class SettingFieldOut(Schema):

@@ -11,7 +11,7 @@ from core.api.routes import api_route
 from core.auth import members
 from core.auth.models import ApiToken
 from core.auth.tokens import revoke_token
-from core.web.api import bp
+from core.web.api.blueprint import bp
 from core.web.api.briefs import UserBrief
 
 

@@ -12,7 +12,7 @@ from core.api.routes import api_route
 from core.auth import members
 from core.auth.models import Membership
 from core.db import db
-from core.web.api import bp
+from core.web.api.blueprint import bp
 from core.web.api.briefs import RoleBrief, UserBrief
 
 

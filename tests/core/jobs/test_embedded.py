@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from core.jobs import enqueue
-from core.jobs.dispatch import InProcessBackend
+from core.jobs.backends import InProcessBackend
 from core.serials import next_serial
 from tests.core.jobs import tasks
 from tests.core.jobs.helpers import acting, serial_value

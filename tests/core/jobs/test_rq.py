@@ -8,7 +8,7 @@ from rq.job import Job, JobStatus
 
 from core.db import db
 from core.jobs import enqueue
-from core.jobs.dispatch import RQBackend
+from core.jobs.backends import RQBackend
 from core.serials import next_serial
 from tests.core.jobs import tasks
 from tests.core.jobs.helpers import acting, audit_entries, queue_of, serial_value, work_burst

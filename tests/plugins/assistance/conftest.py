@@ -4,11 +4,10 @@ money in the fund and members on the register."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import pytest
 
-from core import clock
 from core.auth.models import User
 from core.auth.users import Actor
 from core.db import db
@@ -23,18 +22,6 @@ LEADER_PERMISSIONS = CLERK_PERMISSIONS | {
     "assistance.view_income",
 }
 CHIEF_PERMISSIONS = LEADER_PERMISSIONS | {"assistance.approve_major"}
-
-
-@pytest.fixture
-def set_today() -> Iterator[Callable[[date], None]]:
-    """``set_today(date(2026, 9, 16))`` stops the clock on that day (noon, Shanghai)."""
-
-    def move(day: date) -> None:
-        clock.freeze(datetime.combine(day, time(12), tzinfo=clock.TZ))
-
-    yield move
-    clock.freeze(None)
-    clock.set_offset(timedelta(0))
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import pytest
 
-from core import clock
 from core.auth.models import User
 from core.auth.users import Actor
 from core.db import db
@@ -17,18 +16,6 @@ from plugins.petitions.services import register
 
 CLERK_PERMISSIONS = frozenset({"petitions.view", "petitions.register", "petitions.handle"})
 LEADER_PERMISSIONS = CLERK_PERMISSIONS | {"petitions.approve"}
-
-
-@pytest.fixture
-def set_today() -> Iterator[Callable[[date], None]]:
-    """``set_today(date(2026, 9, 16))`` stops the clock on that day (noon, Shanghai)."""
-
-    def move(day: date) -> None:
-        clock.freeze(datetime.combine(day, time(12), tzinfo=clock.TZ))
-
-    yield move
-    clock.freeze(None)
-    clock.set_offset(timedelta(0))
 
 
 @pytest.fixture

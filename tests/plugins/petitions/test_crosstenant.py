@@ -16,8 +16,8 @@ from core.db import db
 from core.tenancy.scope import tenant_scope
 from core.workflow import IllegalTransition, TransitionForbidden
 from plugins.petitions import crosstenant
+from plugins.petitions.jobs import scan_all
 from plugins.petitions.models import Petition, Petitioner
-from plugins.petitions.scan import scan_all
 from plugins.petitions.todo import todo_items
 from plugins.petitions.workflow import PETITION_FLOW as FLOW
 from tests.plugins.petitions.conftest import LEADER_PERMISSIONS

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, time
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import docx
@@ -293,15 +294,21 @@ def test_a_tenants_own_template_is_used(app, county, client, factory):
 
 
 def test_the_detail_page_can_link_the_notices_a_petition_reached(app, county):
+    from plugins.petitions.actions import detail_actions_for
     from plugins.petitions.models import Petition
-    from plugins.petitions.notice_views import notice_links
 
+    reader = SimpleNamespace(can=lambda key: True)
     with app.test_request_context(), tenant_scope(county["id"]):
         from flask import g
 
         g.tenant = db.session.get(Tenant, county["id"])
         links = {
-            name: notice_links(db.session.get(Petition, county["ids"][name]))
+            name: [
+                (a["title"], a["url"])
+                for a in detail_actions_for(
+                    db.session.get(Petition, county["ids"][name]), reader, "documents"
+                )
+            ]
             for name in ("fresh", "accepted", "replied", "assigned")
         }
     replied = county["ids"]["replied"]

@@ -100,7 +100,10 @@ def test_a_report_with_reported_persons_on_the_page(world: World):
     response = world.post_page(
         "/new",
         csrf,
-        register_form(kind="report", **{"reported_persons-0-name": "赵某", "reported_persons-0-unit": "某乡镇"}),
+        register_form(
+            kind="report",
+            **{"reported_persons-0-name": "赵某", "reported_persons-0-unit": "某乡镇"},
+        ),
     )
     assert response.status_code == 302
     assert world.count(ReportedPerson) == 1

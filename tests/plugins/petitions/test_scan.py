@@ -14,8 +14,9 @@ from core.jobs.runner import run
 from core.plugins import enablement
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
+from plugins.petitions.jobs import scan_all, scan_thresholds
 from plugins.petitions.models import Petition
-from plugins.petitions.scan import light_of, scan_all, scan_thresholds
+from plugins.petitions.scan import light_of
 from plugins.petitions.todo import dashboard_widgets, todo_items
 from plugins.petitions.workflow import PETITION_FLOW as FLOW
 
@@ -101,7 +102,7 @@ def test_the_scan_runs_as_a_platform_job(app, new_petition, set_today):
     petition = new_petition()
     db.session.commit()
     set_today(date(2026, 10, 9))
-    run(app, JobCall("plugins.petitions.scan:scan_all", None, "petitions", None, {}))
+    run(app, JobCall("plugins.petitions.jobs:scan_all", None, "petitions", None, {}))
     db.session.expire_all()
     assert petition.light == "red"
 

@@ -347,7 +347,7 @@ def test_the_page_shows_numbers_charts_and_the_export_link(app, county, client, 
     dashboard = client.get("/t/county/")
     assert 'id="petition-statistics-chart"' in dashboard.get_data(as_text=True)
     nav = dashboard.get_data(as_text=True)
-    assert 'data-endpoint="petitions_stats.page"' in nav
+    assert 'data-endpoint="petitions.statistics_page"' in nav
 
 
 def test_the_widget_is_for_holders_of_the_permission_only(app, county, client, factory):
@@ -355,5 +355,5 @@ def test_the_widget_is_for_holders_of_the_permission_only(app, county, client, f
     assert login(client, "plain").status_code == 302
     html = client.get("/t/county/").get_data(as_text=True)
     assert "petition-statistics-chart" not in html
-    assert 'data-endpoint="petitions_stats.page"' not in html
+    assert 'data-endpoint="petitions.statistics_page"' not in html
     assert client.get("/t/county/petitions/statistics").status_code == 403

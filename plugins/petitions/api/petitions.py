@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from core import clock
+from core.api.pagination import Page
 from core.api.routes import api_route
 from core.api.transitions import transition_routes
 from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
 from core.db import db
 from core.exports import MIMETYPES, download_response
-from core.routing import tenant_blueprint
 from plugins.petitions import (
     actions,
     attachments,
@@ -29,11 +29,15 @@ from plugins.petitions import (
     ledger,
     queries,
 )
-from plugins.petitions.present import history_rows, petition_dict
-from plugins.petitions.schemas import (
+from plugins.petitions.api.blueprint import bp
+from plugins.petitions.permissions import HANDLE, MANAGE_CATEGORIES, REGISTER, VIEW, VIEW_IDENTITY
+from plugins.petitions.presenters import history_rows, petition_dict
+from plugins.petitions.schemas.categories import (
     PetitionCategoryIn,
     PetitionCategoryListQuery,
     PetitionCategoryOut,
+)
+from plugins.petitions.schemas.petitions import (
     PetitionConflictIn,
     PetitionConflictOut,
     PetitionExportQuery,
@@ -47,14 +51,6 @@ from plugins.petitions.schemas import (
 from plugins.petitions.services import register
 from plugins.petitions.workflow import PETITION_FLOW, is_linked
 
-bp = tenant_blueprint(
-    "petitions_api", __name__, kind="api", plugin="petitions", prefix="/petitions"
-)
-
-VIEW = "petitions.view"
-REGISTER = "petitions.register"
-MANAGE_CATEGORIES = "petitions.manage_categories"
-
 
 @api_route(
     bp,
@@ -66,7 +62,8 @@ MANAGE_CATEGORIES = "petitions.manage_categories"
     permission=VIEW,
 )
 def list_petitions(query: dict[str, Any]):
-    return queries.petition_page(query)
+    page = queries.petition_page(query)
+    return Page([petition_dict(p) for p in page.items], page.next_cursor)
 
 
 @api_route(
@@ -121,7 +118,7 @@ def petition_history(petition_id: int):
     methods=["POST"],
     summary="查看信访人完整身份信息（每次记入审计）",
     response=PetitionIdentityOut,
-    permission=confidentiality.VIEW_IDENTITY,
+    permission=VIEW_IDENTITY,
 )
 def petition_identity(petition_id: int):
     petition = queries.petition_or_404(petition_id)
@@ -169,7 +166,7 @@ def list_conflicts(petition_id: int):
     body=PetitionConflictIn,
     response=PetitionConflictOut,
     status=201,
-    permission="petitions.handle",
+    permission=HANDLE,
 )
 def declare_conflict(petition_id: int, body: dict[str, Any]):
     petition = queries.petition_or_404(petition_id)

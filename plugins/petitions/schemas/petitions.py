@@ -1,5 +1,5 @@
-"""What comes in and goes out for petitions: registration, list filters, the workflow's
-per-transition bodies, categories and conflict declarations.
+"""Petitions in and out: registration (with its rules), the masked outputs, list
+filters and exports, conflict declarations.
 
 Inputs refuse unknown fields (the page forms drop them instead), trim text, and check
 every reference (category, user, org unit) inside the tenant in scope, so another
@@ -19,7 +19,6 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
-    pre_dump,
     pre_load,
     validate,
     validates,
@@ -32,14 +31,11 @@ from core.api.fields import UtcDateTime
 from core.attachments.schemas import AttachmentOut
 from core.auth.models import Membership
 from core.db import MAX_DB_ID, db
-from core.orgs.schemas import EXPORT_FORMAT, IdNumber, Text, WholeNumber, find_unit
+from core.orgs.schemas import EXPORT_FORMAT, IdNumber, Text, WholeNumber
 from plugins.petitions.categories import category_problem
 from plugins.petitions.models import (
     CHANNELS,
     KINDS,
-    NOT_ACCEPTED_REASONS,
-    OUTCOMES,
-    SATISFACTIONS,
     URGENCIES,
 )
 from plugins.petitions.workflow import STATES
@@ -220,12 +216,6 @@ class PetitionSummaryOut(Schema):
     close_due = fields.Date(allow_none=True)
     handler_user_id = fields.Integer(allow_none=True)
 
-    @pre_dump
-    def _titles(self, obj: Any, **_kwargs: Any) -> Any:
-        from plugins.petitions.present import petition_dict
-
-        return petition_dict(obj) if not isinstance(obj, dict) else obj
-
 
 class PetitionOut(PetitionSummaryOut):
     details = fields.String(allow_none=True)
@@ -318,118 +308,6 @@ class PetitionExportQuery(PetitionListQuery):
 
     class Meta:
         exclude = ("cursor", "limit")
-
-
-# -- workflow transitions -------------------------------------------------------------
-
-
-class PetitionTransitionIn(Schema):
-    """Any move: an optional comment (说明), required where the move says so."""
-
-    comment = Text(allow_none=True, validate=validate.Length(max=2000))
-
-
-class PetitionNotAcceptIn(PetitionTransitionIn):
-    reason = fields.String(required=True, validate=validate.OneOf(list(NOT_ACCEPTED_REASONS)))
-
-
-class _SendingIn(PetitionTransitionIn):
-    """Forward and assign: a copy in a tenant of this platform carries the petitioners
-    only when the sender holds the identity permission and asks for it (audited)."""
-
-    include_identity = fields.Boolean(load_default=False)
-
-
-class PetitionForwardIn(_SendingIn):
-    """转送 to a tenant of this platform (a copy is made there), or to a body named in
-    free text."""
-
-    target_tenant_id = WholeNumber(
-        allow_none=True, load_default=None, validate=validate.Range(min=1, max=MAX_DB_ID)
-    )
-    target_name = Text(allow_none=True, validate=validate.Length(max=100))
-
-    @validates_schema
-    def _some_target(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        if data.get("target_tenant_id") is None and not (data.get("target_name") or "").strip():
-            raise ValidationError(_("须选择或填写接收单位"), "target_name")
-
-
-class PetitionAssignIn(_SendingIn):
-    """交办 to one of this tenant's children, with the date to report back by."""
-
-    target_tenant_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_DB_ID))
-    report_back_due = fields.Date(required=True)
-
-
-class PetitionReviewRequestIn(_SendingIn):
-    """复查/复核 asked of the upper body (a case opens there)."""
-
-
-class PetitionAssignHandlerIn(PetitionTransitionIn):
-    handler_user_id = WholeNumber(required=True)
-    handler_unit_id = WholeNumber(allow_none=True)
-
-    @validates("handler_user_id")
-    def _member(self, value: int, **_kwargs: Any) -> None:
-        problem = member_problem(value)
-        if problem:
-            raise ValidationError(problem)
-
-    @validates("handler_unit_id")
-    def _unit(self, value: int | None, **_kwargs: Any) -> None:
-        if value is None:
-            return
-        unit = find_unit(value)
-        if unit is None or not unit.is_active:
-            raise ValidationError(_("承办科室不存在或已撤销。"))
-
-
-class PetitionExtendIn(PetitionTransitionIn):
-    days = WholeNumber(required=True, validate=validate.Range(min=1, max=30))
-    reason = Text(required=True, validate=validate.Length(max=2000))
-
-
-class PetitionDraftIn(PetitionTransitionIn):
-    outcome = fields.String(required=True, validate=validate.OneOf(list(OUTCOMES)))
-    basis = Text(required=True, validate=validate.Length(max=10000))
-
-
-class PetitionCloseIn(PetitionTransitionIn):
-    reply_text = Text(required=True, validate=validate.Length(max=20000))
-
-
-class PetitionRateIn(PetitionTransitionIn):
-    satisfaction = fields.String(required=True, validate=validate.OneOf(list(SATISFACTIONS)))
-
-
-# -- categories and conflicts ---------------------------------------------------------
-
-
-class PetitionCategoryIn(Schema):
-    name = Text(required=True, validate=validate.Length(max=50))
-    parent_id = WholeNumber(allow_none=True)
-    sort_order = WholeNumber(validate=validate.Range(min=0, max=99999))
-    is_active = fields.Boolean()
-
-
-class PetitionCategoryForm(PetitionCategoryIn):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class PetitionCategoryOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    parent_id = fields.Integer(allow_none=True)
-    sort_order = fields.Integer()
-    is_active = fields.Boolean()
-    depth = fields.Integer(metadata={"description": "在树中的层级，根为 0"})
-    used = fields.Integer(metadata={"description": "使用该类别的信访件数"})
-
-
-class PetitionCategoryListQuery(Schema):
-    include_inactive = fields.Boolean(load_default=True)
 
 
 class PetitionConflictIn(Schema):

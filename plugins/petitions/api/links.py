@@ -18,22 +18,12 @@ from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
 from core.auth.users import current_actor
 from core.db import MAX_DB_ID
-from core.routing import tenant_blueprint
-from plugins.petitions import crosstenant, escalation, longterm
+from plugins.petitions import crosstenant, escalation, longterm, querycodes
+from plugins.petitions.api.blueprint import bp
 from plugins.petitions.models import LongtermPetitioner
+from plugins.petitions.permissions import APPROVE, REGISTER, VIEW
 from plugins.petitions.queries import petition_or_404
-
-bp = tenant_blueprint(
-    "petitions_links_api",
-    __name__,
-    kind="api",
-    plugin="petitions",
-    prefix="/petitions",
-)
-# The dashboard widget's template lives with the plugin.
-bp.template_folder = "templates"
-
-VIEW, REGISTER, APPROVE = "petitions.view", "petitions.register", "petitions.approve"
+from plugins.petitions.schemas.links import QueryCodeOut
 
 
 def _comment() -> Any:
@@ -401,3 +391,21 @@ def longterm_update(record_id: int, body: dict[str, Any]):
 def longterm_review(record_id: int, body: dict[str, Any]):
     row = longterm.record_or_404(record_id)
     return longterm.record_review(row, current_actor(), body["note"].strip())
+
+
+# -- query codes ------------------------------------------------------------------------
+
+
+@api_route(
+    bp,
+    "/<int:petition_id>/query-code",
+    methods=["POST"],
+    summary="为信访人生成新的网上查询码（原查询码作废；仅开放网上信访的单位）",
+    response=QueryCodeOut,
+    permission=REGISTER,
+)
+def api_query_code(petition_id: int):
+    petition = petition_or_404(petition_id)
+    if not querycodes.portal_open(g.tenant):
+        abort(404)
+    return querycodes.issue_for_petitioner(petition, g.tenant)

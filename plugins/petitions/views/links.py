@@ -10,84 +10,30 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema, fields, validate
 
-from core.api.routes import api_route
-from core.audit.service import record
 from core.db import db
 from core.forms import load_form
 from core.i18n import N_
-from core.plugins.settings import resolved_settings
-from core.routing import require_permission, tenant_blueprint
+from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.petitions import escalation, notices, queries, querycodes
 from plugins.petitions.actions import DetailAction, add_detail_action
 from plugins.petitions.models import Petition
-from plugins.petitions.workflow import APPROVE, REGISTER
-
-VIEW = "petitions.view"
-
-pages = tenant_blueprint(
-    "petitions_links", __name__, kind="pages", plugin="petitions", prefix="/petitions"
-)
-pages.template_folder = "templates"
-api = tenant_blueprint(
-    "petitions_codes_api", __name__, kind="api", plugin="petitions", prefix="/petitions"
-)
-
-
-class ReasonForm(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-
-
-class QueryCodeOut(Schema):
-    serial = fields.String()
-    code = fields.String(metadata={"description": "查询码（只此一次明文给出）"})
-    portal_url = fields.String()
-
+from plugins.petitions.permissions import APPROVE, REGISTER, VIEW
+from plugins.petitions.schemas.links import ReasonForm
+from plugins.petitions.views.blueprint import bp
 
 # -- query codes ----------------------------------------------------------------------------
 
 
-def _portal_open() -> bool:
-    return bool(resolved_settings(g.tenant, "petitions")["portal_enabled"])
-
-
-def issue_query_code(petition: Petition) -> dict[str, str]:
-    """A new code for ``petition`` (any earlier one stops working); audited."""
-    code = querycodes.reissue(petition)
-    record("petition.query_code_issued", obj=petition, detail={"serial": petition.serial})
-    db.session.commit()
-    return {
-        "serial": petition.serial,
-        "code": querycodes.grouped(code),
-        "portal_url": url_for("petitions_portal.index", tenant=g.tenant.slug, _external=True),
-    }
-
-
-@pages.post("/<int:petition_id>/query-code")
+@bp.post("/<int:petition_id>/query-code")
 def query_code(petition_id: int):
     require_permission(REGISTER)
     petition = queries.petition_or_404(petition_id)
-    if not _portal_open():
+    if not querycodes.portal_open(g.tenant):
         abort(404)
-    issued = issue_query_code(petition)
+    issued = querycodes.issue_for_petitioner(petition, g.tenant)
     return render_template("petitions/query_code.html", petition=petition, **issued)
-
-
-@api_route(
-    api,
-    "/<int:petition_id>/query-code",
-    methods=["POST"],
-    summary="为信访人生成新的网上查询码（原查询码作废；仅开放网上信访的单位）",
-    response=QueryCodeOut,
-    permission=REGISTER,
-)
-def api_query_code(petition_id: int):
-    petition = queries.petition_or_404(petition_id)
-    if not _portal_open():
-        abort(404)
-    return issue_query_code(petition)
 
 
 # -- escalation and the leader's flag ---------------------------------------------------------
@@ -126,7 +72,7 @@ def _reason_route(kind: str, act) -> None:
         return redirect(url_for("petitions.detail", petition_id=petition.id))
 
     view.__name__ = kind
-    pages.add_url_rule(f"/<int:petition_id>/{kind}", view_func=view, methods=["GET", "POST"])
+    bp.add_url_rule(f"/<int:petition_id>/{kind}", view_func=view, methods=["GET", "POST"])
 
 
 _reason_route("escalate", escalation.escalate)
@@ -140,7 +86,7 @@ def _notice_action(slug: str, title: str, order: int) -> DetailAction:
     return DetailAction(
         key=f"notice_{slug}",
         title=title,
-        url=lambda p: url_for(f"petitions_notices.{slug}_notice", petition_id=p.id),
+        url=lambda p: url_for(f"petitions.{slug}_notice", petition_id=p.id),
         available=lambda p, a: a.can(VIEW) and notices.NOTICES[slug].applies(p),
         group="documents",
         order=order,
@@ -161,8 +107,8 @@ add_detail_action(
     DetailAction(
         key="query_code",
         title=N_("生成网上查询码"),
-        url=lambda p: url_for("petitions_links.query_code", petition_id=p.id),
-        available=lambda p, a: a.can(REGISTER) and _portal_open(),
+        url=lambda p: url_for("petitions.query_code", petition_id=p.id),
+        available=lambda p, a: a.can(REGISTER) and querycodes.portal_open(g.tenant),
         method="post",
         confirm=N_("生成新的查询码后，原查询码即作废。继续吗？"),
         order=10,
@@ -172,7 +118,7 @@ add_detail_action(
     DetailAction(
         key="escalate",
         title=N_("升级督办"),
-        url=lambda p: url_for("petitions_links.escalate", petition_id=p.id),
+        url=lambda p: url_for("petitions.escalate", petition_id=p.id),
         available=lambda p, a: (
             a.can(APPROVE) and escalation.available(g.tenant) and escalation.refusal(p) is None
         ),
@@ -184,7 +130,7 @@ add_detail_action(
     DetailAction(
         key="flag",
         title=N_("标记领导督办"),
-        url=lambda p: url_for("petitions_links.flag", petition_id=p.id),
+        url=lambda p: url_for("petitions.flag", petition_id=p.id),
         available=lambda p, a: (
             a.can(APPROVE) and not p.leader_flagged and p.state in escalation.OPEN_STATES
         ),

@@ -1,5 +1,6 @@
 """Pages for petition clerks and leaders: register, list, detail with the timeline and the
-moves this user may make now, identity disclosure, conflict declarations, categories.
+moves this user may make now, identity disclosure, conflict declarations (the
+categories' pages are :mod:`plugins.petitions.views.categories`).
 
 Forms are checked by the API's schemas and changed by the same services, so a page can
 do nothing the API would refuse. Errors of a move (403/409 from the workflow, 422 from
@@ -26,7 +27,7 @@ from core.exports import to_shanghai
 from core.forms import load_form, row_errors
 from core.orgs.units import unit_tree
 from core.plugins.settings import resolved_settings
-from core.routing import require_permission, tenant_blueprint
+from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.petitions import (
     actions,
@@ -45,40 +46,35 @@ from plugins.petitions.models import (
     Petition,
     outcomes_for,
 )
-from plugins.petitions.present import (
+from plugins.petitions.permissions import (
+    APPROVE,
+    HANDLE,
+    REGISTER,
+    VIEW,
+    VIEW_IDENTITY,
+)
+from plugins.petitions.presenters import (
     DATA_LABELS,
     DATA_TITLES,
+    category_options,
     choices,
     deadlines,
     history_rows,
     title,
 )
-from plugins.petitions.schemas import (
-    PetitionCategoryForm,
+from plugins.petitions.schemas.petitions import (
     PetitionConflictForm,
     PetitionExportQuery,
     PetitionFilterForm,
     PetitionRegisterForm,
 )
 from plugins.petitions.services import register
-from plugins.petitions.workflow import HANDLE, PETITION_FLOW, STATES, is_linked
+from plugins.petitions.views.blueprint import bp
+from plugins.petitions.workflow import PETITION_FLOW, STATES, is_linked
 
-bp = tenant_blueprint("petitions", __name__, kind="pages", plugin="petitions", prefix="/petitions")
-bp.template_folder = "templates"
-
-VIEW = "petitions.view"
-REGISTER = "petitions.register"
-MANAGE_CATEGORIES = "petitions.manage_categories"
 #: Rows of the register form shown before anyone asks for more.
 BLANK_PETITIONER_ROWS = 1
 BLANK_REPORTED_ROWS = 1
-
-
-def _category_options(*, active_only: bool = True) -> list[tuple[int, str, bool]]:
-    return [
-        (e.id, "\u3000" * e.depth + e.name, False)
-        for e in categories.category_tree(include_inactive=not active_only)
-    ]
 
 
 # -- list -------------------------------------------------------------------------------
@@ -120,7 +116,7 @@ def index():
         channel_options=choices(CHANNELS),
         kind_options=choices(KINDS),
         urgency_options=choices(URGENCIES),
-        category_options=_category_options(active_only=False),
+        category_options=category_options(active_only=False),
         category_names=category_names,
         states=STATES,
         channels=CHANNELS,
@@ -167,7 +163,7 @@ def new():
         channel_options=choices(CHANNELS),
         kind_options=choices(KINDS),
         urgency_options=choices(URGENCIES),
-        category_options=_category_options(),
+        category_options=category_options(),
     ), (422 if errors else 200)
 
 
@@ -277,8 +273,8 @@ def _detail_page(
         download_url=download_url,
         document_actions=actions.detail_actions_for(petition, actor, "documents"),
         may_declare=actions.may_declare_conflict(actor),
-        may_declare_for_others=actor.can("petitions.approve"),
-        member_options=handler_options(petition) if actor.can("petitions.approve") else [],
+        may_declare_for_others=actor.can(APPROVE),
+        member_options=handler_options(petition) if actor.can(APPROVE) else [],
     ), status
 
 
@@ -322,7 +318,7 @@ def transition(petition_id: int, name: str):
 @bp.post("/<int:petition_id>/identity")
 def reveal_identity(petition_id: int):
     """An htmx fragment with the full identities; every call is audited."""
-    require_permission(confidentiality.VIEW_IDENTITY)
+    require_permission(VIEW_IDENTITY)
     petition = queries.petition_or_404(petition_id)
     people = confidentiality.reveal(petition, "page")
     return render_template("petitions/_petitioners.html", petitioners=people, revealed=True)
@@ -364,103 +360,3 @@ def declare_conflict(petition_id: int):
         )
     flash(_("已登记回避声明。"), "success")
     return redirect(url_for(".detail", petition_id=petition.id))
-
-
-# -- categories -------------------------------------------------------------------------
-
-
-def _categories_page(
-    form: dict[str, Any] | None = None,
-    errors: dict[str, Any] | None = None,
-    status: int = 200,
-    editing: int | None = None,
-):
-    return render_template(
-        "petitions/categories.html",
-        tree=categories.category_tree(include_inactive=True),
-        parent_options=_category_options(active_only=False),
-        form=form or {},
-        errors=errors or {},
-        editing=editing,
-        can_manage=g.actor.can(MANAGE_CATEGORIES),
-    ), status
-
-
-@bp.get("/categories")
-def category_list():
-    require_permission(VIEW)
-    return _categories_page()
-
-
-@bp.post("/categories")
-def category_create():
-    require_permission(MANAGE_CATEGORIES)
-    data, errors = load_form(PetitionCategoryForm())
-    if not errors:
-        try:
-            created = categories.create_category(data)
-        except ValidationError as exc:
-            errors = localize(
-                exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-            )
-        else:
-            flash(_("已新增类别“%(name)s”。", name=created.name), "success")
-            return redirect(url_for(".category_list"))
-    return _categories_page(request.form.to_dict(), errors, 422)
-
-
-@bp.post("/categories/<int:category_id>")
-def category_update(category_id: int):
-    require_permission(MANAGE_CATEGORIES)
-    found = categories.category_or_404(category_id)
-    data, errors = load_form(PetitionCategoryForm())
-    if not errors:
-        changes = {k: data.get(k) for k in ("name", "parent_id", "sort_order")}
-        try:
-            categories.update_category(found, changes)
-        except ValidationError as exc:
-            errors = localize(
-                exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-            )
-        else:
-            flash(_("已保存类别“%(name)s”。", name=found.name), "success")
-            return redirect(url_for(".category_list"))
-    return _categories_page(request.form.to_dict(), errors, 422, editing=category_id)
-
-
-@bp.post("/categories/<int:category_id>/move")
-def category_move(category_id: int):
-    require_permission(MANAGE_CATEGORIES)
-    found = categories.category_or_404(category_id)
-    direction = request.form.get("direction")
-    if direction not in ("up", "down"):
-        return _categories_page(errors={"_": [_("移动方向无效。")]}, status=422)
-    categories.move_category(found, direction)
-    return redirect(url_for(".category_list"))
-
-
-@bp.post("/categories/<int:category_id>/active")
-def category_active(category_id: int):
-    require_permission(MANAGE_CATEGORIES)
-    found = categories.category_or_404(category_id)
-    active = request.form.get("is_active") == "1"
-    categories.update_category(found, {"is_active": active})
-    if active:
-        flash(_("已启用类别“%(name)s”。", name=found.name), "success")
-    else:
-        flash(_("已停用类别“%(name)s”。", name=found.name), "success")
-    return redirect(url_for(".category_list"))
-
-
-@bp.post("/categories/<int:category_id>/delete")
-def category_delete(category_id: int):
-    require_permission(MANAGE_CATEGORIES)
-    found = categories.category_or_404(category_id)
-    name = found.name
-    try:
-        categories.delete_category(found)
-    except WorkflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("已删除类别“%(name)s”。", name=name), "success")
-    return redirect(url_for(".category_list"))
