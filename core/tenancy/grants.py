@@ -19,22 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    DateTime,
-    ForeignKey,
-    String,
-    UniqueConstraint,
-    and_,
-    exists,
-    or_,
-    select,
-)
+from sqlalchemy import BigInteger, DateTime, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, TenantOwned, db, utcnow
 from core.tenancy.scope import current_tenant_id, tenant_scope
+from core.tenancy.session import GRANTS_TABLE
 
 
 class GrantRefused(PermissionError):
@@ -65,7 +55,7 @@ class RecordGrant(TenantOwned, Base):
     """Tenant ``grantee_tenant_id`` may read record ``record_kind``/``record_id`` of
     ``tenant_id`` (the owner). Revoking deletes the row; the audit log keeps the story."""
 
-    __tablename__ = "record_grants"
+    __tablename__ = GRANTS_TABLE
     __tenant_args__ = (
         # Leads with the owner (the shard key) and serves the EXISTS of every check.
         UniqueConstraint("tenant_id", "record_kind", "record_id", "grantee_tenant_id"),
@@ -82,34 +72,6 @@ class RecordGrant(TenantOwned, Base):
 
 def grantable_rule(cls: type) -> Grantable | None:
     return getattr(cls, "__grantable__", None)
-
-
-def read_criterion(cls: Any, grantee: Any, also: Any = None) -> ColumnElement[bool]:
-    """The ORM read criterion of ``cls`` in a granted scope: rows of ``grantee`` (the
-    tenant in scope), of the tenants ``also`` opened by a cross-tenant scope, and those a
-    grant names for ``grantee``. Called inside the loader-criteria lambda, so both values
-    stay bound parameters (each must appear in every entity's criterion)."""
-    own = cls.tenant_id == grantee
-    if also is not None:
-        own = or_(own, cls.tenant_id.in_(also))
-    if cls is RecordGrant:
-        return or_(own, cls.grantee_tenant_id == grantee)
-    rule = grantable_rule(cls)
-    if rule is None:
-        return own
-    g = RecordGrant.__table__.c  # the table, not the entity: no loader criteria inside
-    kind = getattr(cls, rule.kind_column) if rule.kind_column else rule.kind
-    return or_(
-        own,
-        exists().where(
-            and_(
-                g.tenant_id == cls.tenant_id,
-                g.record_kind == kind,
-                g.record_id == getattr(cls, rule.id_column),
-                g.grantee_tenant_id == grantee,
-            )
-        ),
-    )
 
 
 def _key(obj: Any) -> tuple[int, str, int]:

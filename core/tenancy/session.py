@@ -16,16 +16,18 @@ import functools
 from typing import Any
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, select, text
+from sqlalchemy import ColumnElement, and_, event, exists, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import TextClause
 
-from core.db import TenantOwned, tenant_owned_tables
+from core.db import Base, TenantOwned, tenant_owned_tables
 from core.tenancy.scope import CrossTenantWrite, NoTenantScope, Scope, current_scope
 
 #: Execution option for Core statements whose author handled the tenant explicitly.
 TENANT_CHECKED = "tenant_checked"
+#: The grants table (core.tenancy.grants), named here so this module needs no import of it.
+GRANTS_TABLE = "record_grants"
 
 
 class TenantSession(FlaskSession):
@@ -89,21 +91,21 @@ def _scope_statement(state: ORMExecuteState) -> None:
         return
     visible = scope.visible_tenant_ids()
     if scope.grants and state.is_select:
-        # Imported here: core.db builds this session class while core.db loads.
-        from core.tenancy.grants import read_criterion
-
+        # Bound locally: SQLAlchemy tracks a lambda's closure, but refuses to instrument
+        # a module-level function it calls.
+        criterion = read_criterion
         grantee, also = scope.tenant_id, tuple(t for t in visible if t != scope.tenant_id)
         # Two lambdas, not one with a branch: a lambda's SQL shape must not depend on
         # the values it closes over (they become cached bound parameters).
         if also:
             criteria = with_loader_criteria(
                 TenantOwned,
-                lambda cls: read_criterion(cls, grantee, also),
+                lambda cls: criterion(cls, grantee, also),
                 include_aliases=True,
             )
         else:
             criteria = with_loader_criteria(
-                TenantOwned, lambda cls: read_criterion(cls, grantee), include_aliases=True
+                TenantOwned, lambda cls: criterion(cls, grantee), include_aliases=True
             )
     elif len(visible) == 1:
         tenant_id = visible[0]
@@ -115,6 +117,36 @@ def _scope_statement(state: ORMExecuteState) -> None:
             TenantOwned, lambda cls: cls.tenant_id.in_(visible), include_aliases=True
         )
     state.statement = state.statement.options(criteria)
+
+
+def read_criterion(cls: Any, grantee: Any, also: Any = None) -> ColumnElement[bool]:
+    """The read criterion of ``cls`` in a granted scope: rows of ``grantee`` (the tenant in
+    scope), of the tenants ``also`` opened by a cross-tenant scope, and those a grant row
+    (:mod:`core.tenancy.grants`) names for ``grantee``. Called inside the loader-criteria
+    lambda, so both values stay bound parameters (each must appear in every criterion).
+    The grants table is found by name: this module must not import the grants model,
+    which is built on the session's own module (``core.db``)."""
+    own = cls.tenant_id == grantee
+    if also is not None:
+        own = or_(own, cls.tenant_id.in_(also))
+    if getattr(cls, "__tablename__", None) == GRANTS_TABLE:  # (also called on TenantOwned)
+        return or_(own, cls.grantee_tenant_id == grantee)
+    rule = getattr(cls, "__grantable__", None)
+    if rule is None:
+        return own
+    g = Base.metadata.tables[GRANTS_TABLE].c  # the table, not the entity: no criteria inside
+    kind = getattr(cls, rule.kind_column) if rule.kind_column else rule.kind
+    return or_(
+        own,
+        exists().where(
+            and_(
+                g.tenant_id == cls.tenant_id,
+                g.record_kind == kind,
+                g.record_id == getattr(cls, rule.id_column),
+                g.grantee_tenant_id == grantee,
+            )
+        ),
+    )
 
 
 @event.listens_for(TenantSession, "before_flush")
