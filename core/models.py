@@ -16,6 +16,7 @@ from core.documents.models import DocumentTemplate
 from core.jobs.models import Occasion, OutboxJob
 from core.orgs.models import Member, OrgUnit
 from core.serials import SerialCounter
+from core.tenancy.grants import RecordGrant
 from core.tenancy.models import Tenant, TenantPlugin
 from core.workflow import StateChange
 
@@ -35,6 +36,7 @@ __all__ = [
     "Occasion",
     "OutboxJob",
     "OrgUnit",
+    "RecordGrant",
     "Role",
     "SerialCounter",
     "StateChange",

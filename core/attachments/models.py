@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, TenantOwned
+from core.tenancy.grants import Grantable
 
 
 class Attachment(TenantOwned, Base):
@@ -16,6 +17,8 @@ class Attachment(TenantOwned, Base):
     """
 
     __tablename__ = "attachments"
+    #: A file follows its record: whoever was granted the record reads its files.
+    __grantable__ = Grantable(kind_column="owner_kind", id_column="owner_id")
     __tenant_args__ = (
         Index("ix_attachments_tenant_id_owner", "tenant_id", "owner_kind", "owner_id"),
     )

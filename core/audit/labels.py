@@ -19,6 +19,8 @@ CORE_ACTIONS = {
     "auth.login": N_("登录"),
     "audit.verify": N_("校验审计日志"),
     "cross_tenant.read": N_("跨单位查阅"),
+    "grant.create": N_("授权其他单位查阅"),
+    "grant.revoke": N_("撤销查阅授权"),
     "maintenance.purge": N_("例行清理"),
     "member.created": N_("登记党员"),
     "member.updated": N_("修改党员信息"),

@@ -6,6 +6,7 @@ from core.tenancy.scope import (
     cross_tenant_scope,
     current_scope,
     current_tenant_id,
+    granted_scope,
     tenant_scope,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "cross_tenant_scope",
     "current_scope",
     "current_tenant_id",
+    "granted_scope",
     "tenant_scope",
 ]

@@ -5,6 +5,12 @@ rows are visible when their tenant is the one in scope or one a cross-tenant sco
 opened, and writable only into the tenant in scope. The scope arrives through the
 transaction-local settings ``app.tenant_id`` and ``app.read_tenants`` that
 :mod:`core.tenancy.session` sets at the start of every transaction.
+
+Tables of grantable models get a second, read-only policy (:func:`enable_grant_reads`):
+in a granted scope (``app.read_grants``), a row is also visible to the tenant a grant
+row names. Policies of one command are OR-ed, so reads see own rows or granted ones,
+while UPDATE and DELETE (which the grant policy does not cover) still reach only the
+tenant in scope, and WITH CHECK still admits only rows of that tenant.
 """
 
 from __future__ import annotations
@@ -26,6 +32,14 @@ LANGUAGE sql STABLE AS $$
     WHEN coalesce(current_setting('app.read_tenants', true), '') = '' THEN false
     ELSE t = ANY (string_to_array(current_setting('app.read_tenants', true), ',')::bigint[])
   END
+$$;
+"""
+
+#: Added with the grants (core_0006): whether the transaction's scope reads grants.
+GRANT_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION zugong_grants_readable() RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(current_setting('app.read_grants', true), '') = 'on'
 $$;
 """
 
@@ -56,3 +70,27 @@ def disable(table: str) -> None:
         op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
         op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+
+
+def enable_grant_reads(
+    table: str, *, kind: str | None = None, kind_column: str | None = None, id_column: str = "id"
+) -> None:
+    """Let the grantee read rows of ``table`` that a grant names (see
+    :class:`core.tenancy.grants.Grantable` for ``kind``/``kind_column``/``id_column``)."""
+    if not is_postgres():
+        return
+    if (kind is None) == (kind_column is None):
+        raise ValueError("name either the kind or the kind column")
+    kind_sql = f"{table}.{kind_column}" if kind_column else "'" + kind.replace("'", "''") + "'"
+    op.execute(
+        f"CREATE POLICY grant_read ON {table} FOR SELECT USING ("
+        "zugong_grants_readable() AND EXISTS (SELECT 1 FROM record_grants g "
+        f"WHERE g.tenant_id = {table}.tenant_id AND g.record_kind = {kind_sql} "
+        f"AND g.record_id = {table}.{id_column} "
+        "AND g.grantee_tenant_id = zugong_current_tenant()))"
+    )
+
+
+def disable_grant_reads(table: str) -> None:
+    if is_postgres():
+        op.execute(f"DROP POLICY IF EXISTS grant_read ON {table}")

@@ -6,8 +6,10 @@ tenant on every insert and refuses writes into another tenant. On PostgreSQL the
 scope is copied into transaction-local settings that row-level security policies read,
 so a forgotten criterion still returns nothing.
 
-The one way to read across tenants is :func:`cross_tenant_scope`, which names the
-tenants it opens and why, and leaves an audit entry.
+The ways to read across tenants are :func:`cross_tenant_scope`, which names the
+tenants it opens and why, and :func:`granted_scope`, which opens exactly the records
+other tenants granted to the tenant in scope (:mod:`core.tenancy.grants`); both leave an
+audit entry.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Scope:
     #: Extra tenants readable in a cross-tenant scope; ``None`` means every tenant.
     readable: frozenset[int] | None = frozenset()
     reason: str | None = None
+    #: Rows of grantable models that a grant names for ``tenant_id`` are readable too.
+    grants: bool = False
 
     @property
     def reads_everything(self) -> bool:
@@ -110,21 +114,43 @@ def cross_tenant_scope(
     only in the tenant in scope (if any); the audit entry goes to that tenant, or to the
     platform's own log.
     """
-    from core.audit.service import record
-
     if not reason:
         raise ValueError("a cross-tenant scope needs a reason")
     outer = _scope.get()
     readable = None if tenant_ids is None else frozenset(tenant_ids)
     if readable is not None and not readable:
         raise ValueError("a cross-tenant scope names at least one tenant (or None for all)")
-    record(
-        action,
-        detail={"reason": reason, "tenants": "*" if readable is None else sorted(readable)},
-        tenant_id=outer.tenant_id,
-    )
-    with _entered(Scope(tenant_id=outer.tenant_id, readable=readable, reason=reason)) as scope:
-        yield scope
+    _audit_opening(action, reason, "*" if readable is None else sorted(readable))
+    scope = Scope(tenant_id=outer.tenant_id, readable=readable, reason=reason, grants=outer.grants)
+    with _entered(scope) as entered:
+        yield entered
+
+
+@contextmanager
+def granted_scope(reason: str, *, action: str = "cross_tenant.read") -> Iterator[Scope]:
+    """Also read the rows other tenants granted to the tenant in scope, for one audited
+    purpose (an upper level reading what its children submitted to it).
+
+    Only models that opt in (``__grantable__``) are affected, only for reads, and only
+    where a grant row names the record and this tenant; PostgreSQL's row-level security
+    admits exactly the same rows. Writes still land only in the tenant in scope.
+    """
+    if not reason:
+        raise ValueError("a granted scope needs a reason")
+    outer = _scope.get()
+    if outer.tenant_id is None:
+        raise NoTenantScope("grants are read by the tenant in scope: set one first")
+    _audit_opening(action, reason, "granted")
+    scope = Scope(tenant_id=outer.tenant_id, readable=outer.readable, reason=reason, grants=True)
+    with _entered(scope) as entered:
+        yield entered
+
+
+def _audit_opening(action: str, reason: str, tenants: object) -> None:
+    """The one audit entry of every cross-tenant read: why, and what it opened."""
+    from core.audit.service import record
+
+    record(action, detail={"reason": reason, "tenants": tenants}, tenant_id=_scope.get().tenant_id)
 
 
 def _publish() -> None:

@@ -2,7 +2,8 @@
 
 Four gaps are closed here, each noted where it is handled:
 
-* ORM selects, updates and deletes get ``tenant_id`` criteria (``do_orm_execute``);
+* ORM selects, updates and deletes get ``tenant_id`` criteria (``do_orm_execute``); in a
+  granted scope, selects also admit the rows grants name (:mod:`core.tenancy.grants`);
 * ``Session.get`` may answer from the identity map without SQL, so it checks the tenant;
 * Core statements and ``text()`` on tenant tables are refused unless the author marks
   them ``tenant_checked`` (set-based scans that filter by tenant themselves);
@@ -15,23 +16,28 @@ import functools
 from typing import Any
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, text
+from sqlalchemy import ColumnElement, and_, event, exists, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import TextClause
 
-from core.db import TenantOwned, tenant_owned_tables
+from core.db import Base, TenantOwned, tenant_owned_tables
 from core.tenancy.scope import CrossTenantWrite, NoTenantScope, Scope, current_scope
 
 #: Execution option for Core statements whose author handled the tenant explicitly.
 TENANT_CHECKED = "tenant_checked"
+#: The grants table (core.tenancy.grants), named here so this module needs no import of it.
+GRANTS_TABLE = "record_grants"
 
 
 class TenantSession(FlaskSession):
     def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
         obj = super().get(entity, ident, **kwargs)
         if isinstance(obj, TenantOwned) and not _visible(obj.tenant_id):
-            # An identity-map hit skips do_orm_execute: treat a foreign row as absent.
+            # An identity-map hit skips do_orm_execute: treat a foreign row as absent,
+            # unless a grant admits it (asked again through the criteria).
+            if current_scope().grants and getattr(obj, "__grantable__", None) is not None:
+                return self.scalars(select(type(obj)).where(type(obj).id == obj.id)).first()
             return None
         return obj
 
@@ -84,7 +90,24 @@ def _scope_statement(state: ORMExecuteState) -> None:
     if scope.reads_everything:
         return
     visible = scope.visible_tenant_ids()
-    if len(visible) == 1:
+    if scope.grants and state.is_select:
+        # Bound locally: SQLAlchemy tracks a lambda's closure, but refuses to instrument
+        # a module-level function it calls.
+        criterion = read_criterion
+        grantee, also = scope.tenant_id, tuple(t for t in visible if t != scope.tenant_id)
+        # Two lambdas, not one with a branch: a lambda's SQL shape must not depend on
+        # the values it closes over (they become cached bound parameters).
+        if also:
+            criteria = with_loader_criteria(
+                TenantOwned,
+                lambda cls: criterion(cls, grantee, also),
+                include_aliases=True,
+            )
+        else:
+            criteria = with_loader_criteria(
+                TenantOwned, lambda cls: criterion(cls, grantee), include_aliases=True
+            )
+    elif len(visible) == 1:
         tenant_id = visible[0]
         criteria = with_loader_criteria(
             TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
@@ -94,6 +117,36 @@ def _scope_statement(state: ORMExecuteState) -> None:
             TenantOwned, lambda cls: cls.tenant_id.in_(visible), include_aliases=True
         )
     state.statement = state.statement.options(criteria)
+
+
+def read_criterion(cls: Any, grantee: Any, also: Any = None) -> ColumnElement[bool]:
+    """The read criterion of ``cls`` in a granted scope: rows of ``grantee`` (the tenant in
+    scope), of the tenants ``also`` opened by a cross-tenant scope, and those a grant row
+    (:mod:`core.tenancy.grants`) names for ``grantee``. Called inside the loader-criteria
+    lambda, so both values stay bound parameters (each must appear in every criterion).
+    The grants table is found by name: this module must not import the grants model,
+    which is built on the session's own module (``core.db``)."""
+    own = cls.tenant_id == grantee
+    if also is not None:
+        own = or_(own, cls.tenant_id.in_(also))
+    if getattr(cls, "__tablename__", None) == GRANTS_TABLE:  # (also called on TenantOwned)
+        return or_(own, cls.grantee_tenant_id == grantee)
+    rule = getattr(cls, "__grantable__", None)
+    if rule is None:
+        return own
+    g = Base.metadata.tables[GRANTS_TABLE].c  # the table, not the entity: no criteria inside
+    kind = getattr(cls, rule.kind_column) if rule.kind_column else rule.kind
+    return or_(
+        own,
+        exists().where(
+            and_(
+                g.tenant_id == cls.tenant_id,
+                g.record_kind == kind,
+                g.record_id == getattr(cls, rule.id_column),
+                g.grantee_tenant_id == grantee,
+            )
+        ),
+    )
 
 
 @event.listens_for(TenantSession, "before_flush")
@@ -123,6 +176,7 @@ def _settings(scope: Scope) -> dict[str, str]:
     return {
         "app.tenant_id": "" if scope.tenant_id is None else str(scope.tenant_id),
         "app.read_tenants": readable,
+        "app.read_grants": "on" if scope.grants else "",
     }
 
 

@@ -1,1 +1,2 @@
-"""组工信息报送: information items submitted upward, adopted, scored and ranked."""
+"""组工信息报送: information items submitted upward, adopted, forwarded, scored and ranked —
+the plugin whose records are read across tenants, through core grants only."""

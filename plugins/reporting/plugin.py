@@ -1,35 +1,16 @@
-"""The reporting plugin's declarations (its features are a later issue)."""
+"""The reporting plugin (组工信息报送): declarations, and its models and workflows
+(imported here so the metadata, Alembic and the workflow registry see them)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
-from core.i18n import N_
 from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
-
-PERMISSIONS = [
-    PermissionDef("reporting.write", _l("撰写组工信息")),
-    PermissionDef("reporting.approve", _l("审批报送")),
-    PermissionDef("reporting.adopt", _l("采用下级报送的信息")),
-    PermissionDef("reporting.rank", _l("积分排名与通报")),
-]
-
-
-class ReportingSettings(Schema):
-    incident_due_hours = fields.Integer(
-        strict=True,
-        load_default=6,
-        validate=validate.Range(min=1, max=24),
-        metadata={"title": N_("突发事件报送时限（小时）")},
-    )
-    incident_latest_hours = fields.Integer(
-        strict=True,
-        load_default=24,
-        validate=validate.Range(min=1, max=72),
-        metadata={"title": N_("突发事件最迟报送（小时）")},
-    )
+from plugins.reporting import models as models  # noqa: F401 - registers the tables
+from plugins.reporting import workflow as workflow  # noqa: F401 - declares the workflows
+from plugins.reporting.permissions import PERMISSIONS, ROLES
+from plugins.reporting.settings import ReportingSettings
 
 
 @hookimpl
@@ -50,12 +31,35 @@ def zugong_permissions() -> list[PermissionDef]:
 
 @hookimpl
 def zugong_default_roles() -> list[RoleDef]:
-    return [
-        RoleDef("info_officer", "信息员", ("reporting.write",)),
-        RoleDef("info_leader", "信息工作分管领导", tuple(p.key for p in PERMISSIONS)),
-    ]
+    return ROLES
 
 
 @hookimpl
 def zugong_settings_schema() -> Schema:
     return ReportingSettings()
+
+
+@hookimpl
+def zugong_audit_actions() -> dict[str, str]:
+    from core.i18n import N_
+    from plugins.reporting.workflow import NOTE_TITLES
+
+    return {
+        **{f"reporting_item.{name}": title for name, title in NOTE_TITLES.items()},
+        "reporting.on_behalf": N_("代上级单位写入报送记录"),
+        "reporting.missed_report": N_("登记漏报"),
+    }
+
+
+@hookimpl
+def zugong_blueprints() -> list:
+    from plugins.reporting.api import bp as api_bp
+
+    return [api_bp]
+
+
+@hookimpl
+def zugong_demo_data(tenant) -> None:
+    from plugins.reporting.demo import create_demo_data
+
+    create_demo_data(tenant)
