@@ -236,6 +236,7 @@ def raise_objection(record: HardshipRecord, content: str, actor: Actor) -> Objec
 
 def resolve_objection(objection: Objection, resolution: str, upheld: bool, actor: Actor) -> None:
     _require(actor, APPROVE)
+    lock_for_update(objection)  # resolved twice at once: the second sees the first
     if objection.resolved_on is not None:
         raise ValidationError({"resolution": [_("该异议已处理")]})
     if not (resolution or "").strip():

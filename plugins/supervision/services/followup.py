@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 
 from core import clock
 from core.db import db
+from core.locking import lock_for_update
 from core.lookup import get_or_none
 from core.workflow import IllegalTransition, TransitionForbidden
 from plugins.supervision.models import (
@@ -91,6 +92,7 @@ def decide_extension(
 ) -> SupervisionExtension:
     """The responsible leader approves (the deadline moves) or refuses."""
     extension = part_or_404(SupervisionExtension, extension_id, item)
+    lock_for_update(extension)  # two identical decisions: the second sees the first
     if actor.user_id is None or actor.user_id != item.leader_user_id:
         raise TransitionForbidden(_("只有责任领导可以审批延期"))
     if extension.state != "pending":

@@ -15,6 +15,7 @@ from core import clock
 from core.attachments import services as attachments
 from core.calendar import subtract_working_days
 from core.db import db
+from core.locking import lock_for_update
 from core.lookup import get_or_none
 from core.orgs.models import OrgUnit
 from core.serials import next_serial
@@ -228,6 +229,7 @@ def replace_milestones(
 
 def complete_milestone(item: SupervisionItem, milestone_id: int, actor: Actor) -> None:
     milestone = part_or_404(SupervisionMilestone, milestone_id, item)
+    lock_for_update(milestone)  # confirmed twice at once: one history note
     is_person = actor.user_id is not None and actor.user_id == item.person_user_id
     if not (is_person and actor.can(REPORT)) and not actor.can(ASSIGN):
         raise TransitionForbidden(_("只有责任人或督查专员可以确认节点完成"))
