@@ -169,6 +169,7 @@ def _register_request_lifecycle(app: Flask) -> None:
     @app.after_request
     def _commit_or_roll_back(response):
         # One transaction per request: kept only when the request succeeded.
+        g.zugong_transaction_ended = True
         if response.status_code >= 400:
             db.session.rollback()
             return response
@@ -190,8 +191,10 @@ def _register_request_lifecycle(app: Flask) -> None:
         # The request's transaction ended in _commit_or_roll_back; one opened since (an
         # error page reading the user) holds only reads. End it first, so that leaving
         # the scope has no transaction to update over a connection that may be dead.
-        try:
-            db.session.rollback()
-        except SQLAlchemyError:
-            log.warning("rollback at the end of a request failed", exc_info=True)
+        # (A request context that never dispatched, a test's or a job's, keeps its own.)
+        if g.pop("zugong_transaction_ended", False):
+            try:
+                db.session.rollback()
+            except SQLAlchemyError:
+                log.warning("rollback at the end of a request failed", exc_info=True)
         leave_tenant()

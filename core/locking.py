@@ -22,11 +22,17 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, inspect, update
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
 from core.db import db
 
 _LOCKED = "zugong.locked_rows"
+
+
+class RowNotLockable(Exception):
+    """The row can be read here but not locked: another tenant's record read through a
+    grant (the row-level security policy lets a grantee select it, never update it)."""
 
 
 def lock_for_update(obj: Any) -> None:
@@ -52,7 +58,10 @@ def lock_for_update(obj: Any) -> None:
             .values(id=model.id)
             .execution_options(synchronize_session=False)
         )
-    db.session.refresh(obj, with_for_update=True)
+    try:
+        db.session.refresh(obj, with_for_update=True)
+    except InvalidRequestError as exc:  # FOR UPDATE found no row it may change
+        raise RowNotLockable(f"{model.__name__} {obj.id} cannot be locked here") from exc
     locked.add(state.identity_key)
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.audit.service import record
 from core.db import Base, TenantOwned, db, utcnow
-from core.locking import lock_for_update
+from core.locking import RowNotLockable, lock_for_update
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -147,7 +147,12 @@ class Workflow:
         t = self.transition(name)
         # Before any check: a second identical request waits here, then sees the new
         # state and is refused — the move (and its money) happens once.
-        lock_for_update(obj)
+        try:
+            lock_for_update(obj)
+        except RowNotLockable as exc:
+            raise IllegalTransition(
+                _("该记录属于其他单位，本单位不能执行「%(action)s」", action=_(t.title))
+            ) from exc
         current = self.state_of(obj)
         if current not in t.sources:
             raise IllegalTransition(

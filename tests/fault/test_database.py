@@ -11,6 +11,7 @@ import time
 import traceback
 from collections import Counter
 
+import pytest
 from sqlalchemy import create_engine, func, pool, select, text
 
 from core.db import db
@@ -44,6 +45,17 @@ def _terminate_other_backends(owner_url: str, stop: threading.Event) -> list[int
     finally:
         engine.dispose()
     return rounds
+
+
+@pytest.fixture(autouse=True)
+def _fresh_connections_afterwards(pg_app):
+    """The killer ends every other backend of this worker's database, the pooled ones of
+    the suite's app and the harness's owner connection too: the next test on this
+    worker must not inherit a dead connection."""
+    yield
+    with pg_app.app_context():
+        db.engine.dispose()
+    pg_app.extensions["zugong.test.owner"].dispose()
 
 
 def test_committed_writes_survive_backends_terminated_under_load(pg_app, make_app, redis_url):

@@ -241,10 +241,11 @@ def test_managing_templates_needs_manage_settings(world: World):
 
 def test_another_tenants_token_gets_nothing(world: World):
     assert put(world, CUSTOM).status_code == 200
-    assert api(world, "beta", "GET", tenant="alpha").status_code == 404
-    assert api(world, "beta", "GET", f"/{NAME}", tenant="alpha").status_code == 404
-    assert api(world, "beta", "DELETE", f"/{NAME}", tenant="alpha").status_code == 404
-    assert put(world, docx_bytes("乙"), who="beta", tenant="alpha").status_code == 404
+    # Their token is not a token of ours (401): nothing read, nothing replaced.
+    assert api(world, "beta", "GET", tenant="alpha").status_code == 401
+    assert api(world, "beta", "GET", f"/{NAME}", tenant="alpha").status_code == 401
+    assert api(world, "beta", "DELETE", f"/{NAME}", tenant="alpha").status_code == 401
+    assert put(world, docx_bytes("乙"), who="beta", tenant="alpha").status_code == 401
     assert len(stored(world, "alpha")) == 1
 
 
