@@ -14,6 +14,7 @@ own effects fire them, in :func:`~plugins.reporting.workflow.linked_move`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -62,7 +63,7 @@ def _tree(world: World) -> None:
 
 
 @contextmanager
-def _as_receiver() -> Any:
+def _as_receiver() -> Iterator[None]:
     """As the level the submission went to: the parent of the tenant in scope (the
     owner), carried into the owner's scope as :func:`services.decide` carries it."""
     parent = reporting_parent(current_tenant_id())
