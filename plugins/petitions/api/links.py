@@ -1,6 +1,8 @@
-"""API of the back office: cross-tenant moves, long-term petitioners, escalation.
+"""API of the back office: cross-tenant links, long-term petitioners, escalation.
 
-Under ``/api/v1/t/<tenant>/petitions``. Another tenant's petition (including the
+Under ``/api/v1/t/<tenant>/petitions``. The cross-tenant moves themselves (转送, 交办,
+复查/复核, their answers and 审核报结) are the generated ``…/transitions/<move>`` routes
+of :mod:`plugins.petitions.api.petitions`; here are their targets and the links they leave. Another tenant's petition (including the
 original of a copy) answers 404; workflow refusals answer 409 (403 without the
 permission); bad input 422.
 """
@@ -10,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, g
-from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.api.pagination import CursorQuery, keyset_page
@@ -71,48 +72,6 @@ class LinksOut(Schema):
     escalation_url = fields.String(allow_none=True)
 
 
-class ForwardIn(Schema):
-    target_tenant_id = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        strict=True,
-        validate=validate.Range(min=1, max=MAX_DB_ID),
-        metadata={"description": "本平台的接收单位；不填则须填写 target_name"},
-    )
-    target_name = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=100)
-    )
-    include_identity = fields.Boolean(load_default=False)
-    comment = _comment()
-
-    @validates_schema
-    def _one_target(self, data: dict[str, Any], **_kw: Any) -> None:
-        if data.get("target_tenant_id") is None and not (data.get("target_name") or "").strip():
-            raise ValidationError(_("须选择接收单位或填写接收单位名称"), "target_name")
-
-
-class AssignIn(Schema):
-    target_tenant_id = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=MAX_DB_ID)
-    )
-    report_back_due = fields.Date(required=True)
-    include_identity = fields.Boolean(load_default=False)
-    comment = _comment()
-
-
-class ReviewRequestIn(Schema):
-    comment = _comment()
-    include_identity = fields.Boolean(load_default=False)
-
-
-class AnswerIn(Schema):
-    answer = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-
-
-class CommentIn(Schema):
-    comment = _comment()
-
-
 class ReasonIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
 
@@ -166,7 +125,7 @@ class ReviewIn(Schema):
     note = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
-# -- cross-tenant moves -------------------------------------------------------------------------
+# -- cross-tenant links -------------------------------------------------------------------------
 
 
 @api_route(bp, "/targets", summary="可转送、可交办的单位", response=TargetsOut, permission=VIEW)
@@ -186,102 +145,6 @@ def targets():
 )
 def links(petition_id: int):
     return petition_or_404(petition_id)
-
-
-@api_route(
-    bp,
-    "/<int:petition_id>/forward",
-    methods=["POST"],
-    summary="转送（本平台单位则在对方生成信访件）",
-    body=ForwardIn,
-    response=LinksOut,
-    permission=VIEW,
-)
-def forward(petition_id: int, body: dict[str, Any]):
-    petition = petition_or_404(petition_id)
-    crosstenant.forward(
-        petition,
-        current_actor(),
-        target_tenant_id=body["target_tenant_id"],
-        target_name=(body.get("target_name") or "").strip() or None,
-        include_identity=body["include_identity"],
-        comment=body["comment"],
-    )
-    return petition
-
-
-@api_route(
-    bp,
-    "/<int:petition_id>/assign",
-    methods=["POST"],
-    summary="交办给下级单位（限期报结）",
-    body=AssignIn,
-    response=LinksOut,
-    permission=VIEW,
-)
-def assign(petition_id: int, body: dict[str, Any]):
-    petition = petition_or_404(petition_id)
-    crosstenant.assign(
-        petition,
-        current_actor(),
-        target_tenant_id=body["target_tenant_id"],
-        report_back_due=body["report_back_due"],
-        include_identity=body["include_identity"],
-        comment=body["comment"],
-    )
-    return petition
-
-
-@api_route(
-    bp,
-    "/<int:petition_id>/review-request",
-    methods=["POST"],
-    summary="申请复查（已办结）或复核（已复查）：在上级单位生成复查复核件",
-    body=ReviewRequestIn,
-    response=LinksOut,
-    permission=VIEW,
-)
-def review_request(petition_id: int, body: dict[str, Any]):
-    petition = petition_or_404(petition_id)
-    crosstenant.request_review(
-        petition,
-        current_actor(),
-        comment=body["comment"],
-        include_identity=body["include_identity"],
-    )
-    return petition
-
-
-@api_route(
-    bp,
-    "/<int:petition_id>/case-answer",
-    methods=["POST"],
-    summary="上级作出复查或复核意见（回传原办理单位）",
-    body=AnswerIn,
-    response=LinksOut,
-    permission=VIEW,
-)
-def case_answer(petition_id: int, body: dict[str, Any]):
-    case = petition_or_404(petition_id)
-    crosstenant.answer_case(case, current_actor(), body["answer"].strip())
-    return case
-
-
-@api_route(
-    bp,
-    "/<int:petition_id>/accept-report",
-    methods=["POST"],
-    summary="审核下级报结，终结交办件",
-    body=CommentIn,
-    response=LinksOut,
-    permission=VIEW,
-)
-def accept_report(petition_id: int, body: dict[str, Any]):
-    from plugins.petitions.workflow import PETITION_FLOW
-
-    petition = petition_or_404(petition_id)
-    PETITION_FLOW.fire(petition, "accept_report", current_actor(), comment=body["comment"])
-    return petition
 
 
 # -- escalation -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from core.auth.users import Actor
 from core.db import db
 from core.tenancy.scope import tenant_scope
 from core.workflow import IllegalTransition, TransitionForbidden
-from plugins.petitions import crosstenant
+from plugins.petitions import actions, crosstenant
 from plugins.petitions.jobs import scan_all
 from plugins.petitions.models import Petition, Petitioner
 from plugins.petitions.todo import todo_items
@@ -377,20 +377,41 @@ def test_the_api_forwards_and_refuses_foreign_ids(app, world, factory, new_petit
     assert [t["id"] for t in targets["assign"]] == [ids["town"]]
     assert ids["neighbour"] in [t["id"] for t in targets["forward"]]
     bad = client.post(
-        f"{base}/{original.id}/assign",
+        f"{base}/{original.id}/transitions/assign",
         json={"target_tenant_id": ids["neighbour"], "report_back_due": "2026-10-09"},
         headers=headers,
     )
     assert bad.status_code == 422 and "target_tenant_id" in bad.get_json()["errors"]
     done = client.post(
-        f"{base}/{original.id}/forward",
+        f"{base}/{original.id}/transitions/forward",
         json={"target_tenant_id": ids["neighbour"], "comment": "转有权处理机关"},
         headers=headers,
     )
     assert done.status_code == 200, done.get_json()
-    body = done.get_json()
-    assert body["state"] == "forwarded" and body["target_petition_id"]
+    assert done.get_json()["state"] == "forwarded"
+    body = client.get(f"{base}/{original.id}/links", headers=headers).get_json()
+    assert body["target_petition_id"]
+    # The old hand-written move routes are gone: one convention, generated from the flow.
+    old = client.post(f"{base}/{original.id}/forward", json={}, headers=headers)
+    assert old.status_code in (404, 405)
     # The copy's id means nothing in the county: 404, not the neighbour's petition.
     copy_id = body["target_petition_id"]
     assert client.get(f"{base}/{copy_id}/links", headers=headers).status_code == 404
     assert client.get(f"{base}/987654321/links", headers=headers).status_code == 404
+
+
+def test_the_generated_answer_route_sends_the_answer_down(world, new_petition, leader, users):
+    """``…/transitions/answer_case`` (what replaced ``/case-answer``) fires through
+    :func:`actions.fire`: its comment is the answer the original petition records."""
+    ids, people = world
+    original = new_petition()
+    _close(original, leader, users["li"].id)
+    review_id = crosstenant.request_review(original, leader, comment="对答复不服").id
+    db.session.commit()
+    with _in(ids["city"]):
+        case = db.session.get(Petition, review_id)
+        actions.fire(case, "answer_case", people["city"], {"comment": "维持原处理意见"})
+        db.session.commit()
+        assert (case.state, case.reply_text) == ("case_answered", "维持原处理意见")
+    db.session.expire_all()
+    assert (original.state, original.review_answer) == ("reviewed", "维持原处理意见")
