@@ -71,7 +71,17 @@ def transition_routes(
     fire = fire or fire_move(workflow)
     return {
         t.name: _route(
-            bp, t, records, id_arg, lookup, present, response, permission, body_for, fire
+            bp,
+            workflow.name,
+            t,
+            records,
+            id_arg,
+            lookup,
+            present,
+            response,
+            permission,
+            body_for,
+            fire,
         )
         for t in workflow.transitions
         if include(t)
@@ -80,6 +90,7 @@ def transition_routes(
 
 def _route(
     bp: Blueprint,
+    workflow_name: str,
     transition: Transition,
     records: str,
     id_arg: str,
@@ -97,7 +108,9 @@ def _route(
         fire(obj, name, current_actor(), body)
         return present(obj)
 
-    view.__name__ = f"transition_{name}"
+    # The workflow in the endpoint: one blueprint may carry several workflows that share
+    # move names (assistance's grants, loans and campaigns each have ``approve``).
+    view.__name__ = f"{workflow_name}_transition_{name}"
     return api_route(
         bp,
         f"{records}/<int:{id_arg}>/transitions/{name}",

@@ -17,11 +17,12 @@ from sqlalchemy import select
 
 from core.api.pagination import BadCursor, CursorQuery, Page, decode_cursor, keyset_page
 from core.api.routes import api_route
+from core.api.transitions import transition_routes
 from core.attachments.services import save_all
 from core.auth.users import current_actor
 from core.db import MAX_DB_ID, db
 from core.routing import tenant_blueprint
-from core.workflow import TransitionForbidden, Workflow
+from core.workflow import TransitionForbidden
 from plugins.assistance import ledger, services
 from plugins.assistance.models import (
     Campaign,
@@ -36,7 +37,6 @@ from plugins.assistance.models import (
 from plugins.assistance.presenters import campaign_detail, record_out
 from plugins.assistance.schemas import (
     AccountOut,
-    ActionIn,
     CampaignDetailOut,
     CampaignIn,
     CampaignOut,
@@ -64,6 +64,7 @@ from plugins.assistance.schemas import (
     ResolutionIn,
     ReversalIn,
     StatementOut,
+    move_body,
 )
 from plugins.assistance.workflow import (
     APPROVE,
@@ -92,13 +93,6 @@ def _page(statement: Any, key: Any, query: dict[str, Any]) -> Page:
         if not isinstance(value, int) or not 0 <= value <= MAX_DB_ID:
             raise BadCursor(cursor)
     return keyset_page(statement, [key], cursor=cursor, limit=query["limit"])
-
-
-def _fire(flow: Workflow, obj: Any, body: dict[str, Any]) -> Any:
-    data = {k: v for k, v in body.items() if k not in ("action", "comment")}
-    flow.fire(obj, body["action"], current_actor(), comment=body.get("comment"), data=data)
-    db.session.flush()
-    return obj
 
 
 # -- Register -------------------------------------------------------------------------------
@@ -140,20 +134,6 @@ def create_record(body: dict[str, Any]):
 @api_route(bp, "/records/<int:record_id>", summary="台账详情", response=RecordOut, permission=VIEW)
 def get_record(record_id: int):
     return record_out(get_or_404(HardshipRecord, record_id), "api.get")
-
-
-@api_route(
-    bp,
-    "/records/<int:record_id>/actions",
-    methods=["POST"],
-    summary="认定与年度复核流程操作（branch_review、publish_notice、close_notice、approve、file、reject、open_review、keep、change_level、exit）",
-    body=ActionIn,
-    response=RecordOut,
-    permission=VIEW,
-)
-def record_action(record_id: int, body: dict[str, Any]):
-    record = _fire(RECORD_FLOW, get_or_404(HardshipRecord, record_id), body)
-    return record_out(record, "api.action")
 
 
 @api_route(
@@ -340,19 +320,6 @@ def get_grant(grant_id: int):
     return get_or_404(Grant, grant_id)
 
 
-@api_route(
-    bp,
-    "/grants/<int:grant_id>/actions",
-    methods=["POST"],
-    summary="救助流程操作（review、approve（限额）、pay（记账，生成凭证号）、sign_receipt、reject）",
-    body=ActionIn,
-    response=GrantOut,
-    permission=VIEW,
-)
-def grant_action(grant_id: int, body: dict[str, Any]):
-    return _fire(GRANT_FLOW, get_or_404(Grant, grant_id), body)
-
-
 # -- Loans ----------------------------------------------------------------------------------
 
 
@@ -388,19 +355,6 @@ def create_loan(body: dict[str, Any]):
 )
 def get_loan(loan_id: int):
     return get_or_404(Loan, loan_id)
-
-
-@api_route(
-    bp,
-    "/loans/<int:loan_id>/actions",
-    methods=["POST"],
-    summary="借款流程操作（assess、approve（年度户数）、disburse（记账并生成还款计划）、write_off（须部务会审批）、reject）",
-    body=ActionIn,
-    response=LoanOut,
-    permission=VIEW,
-)
-def loan_action(loan_id: int, body: dict[str, Any]):
-    return _fire(LOAN_FLOW, get_or_404(Loan, loan_id), body)
 
 
 @api_route(
@@ -518,19 +472,6 @@ def get_campaign(campaign_id: int):
 
 @api_route(
     bp,
-    "/campaigns/<int:campaign_id>/actions",
-    methods=["POST"],
-    summary="活动流程操作（approve、close）",
-    body=ActionIn,
-    response=CampaignDetailOut,
-    permission=VIEW,
-)
-def campaign_action(campaign_id: int, body: dict[str, Any]):
-    return campaign_detail(_fire(CAMPAIGN_FLOW, get_or_404(Campaign, campaign_id), body))
-
-
-@api_route(
-    bp,
     "/campaign-targets/<int:target_id>/delivery",
     methods=["POST"],
     summary="登记送达与签收（经基金记账）",
@@ -542,3 +483,33 @@ def deliver(target_id: int, body: dict[str, Any]):
     target = get_or_404(CampaignTarget, target_id)
     services.deliver(target, body["signed_by"], current_actor())
     return campaign_detail(db.session.get(Campaign, target.campaign_id))
+
+
+# -- Workflow moves: POST …/<id>/transitions/<move>, generated from the declarations -------
+
+
+def _moves(flow: Any, records: str, id_arg: str, model: type, present: Any, out: Any) -> None:
+    transition_routes(
+        bp,
+        flow,
+        records=records,
+        id_arg=id_arg,
+        lookup=lambda object_id: get_or_404(model, object_id),
+        present=present,
+        response=out,
+        permission=VIEW,
+        body_for=lambda move: move_body(flow.name, move),
+    )
+
+
+_moves(
+    RECORD_FLOW,
+    "/records",
+    "record_id",
+    HardshipRecord,
+    lambda record: record_out(record, "api.transition"),
+    RecordOut,
+)
+_moves(GRANT_FLOW, "/grants", "grant_id", Grant, lambda grant: grant, GrantOut)
+_moves(LOAN_FLOW, "/loans", "loan_id", Loan, lambda loan: loan, LoanOut)
+_moves(CAMPAIGN_FLOW, "/campaigns", "campaign_id", Campaign, campaign_detail, CampaignDetailOut)

@@ -24,7 +24,6 @@ spending (or back to its source, reversing a receipt) — never to ``loans_recei
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -452,12 +451,3 @@ def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     fen = abs(fen)
     return f"{sign}{fen // 100:,}.{fen % 100:02d}"
-
-
-def postings_of_approvals(approval_ids: Iterable[int]) -> list[Posting]:
-    ids = list(approval_ids)
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(select(Posting).where(Posting.approval_id.in_(ids)).order_by(Posting.id))
-    )

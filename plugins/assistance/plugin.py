@@ -22,15 +22,7 @@ from core.plugins.types import (
 )
 from plugins.assistance import models as models  # noqa: F401 - registers the tables
 from plugins.assistance import workflow as workflow  # noqa: F401 - declares the workflows
-
-PERMISSIONS = [
-    PermissionDef("assistance.view", _l("查看困难党员台账")),
-    PermissionDef("assistance.register", _l("建档与认定")),
-    PermissionDef("assistance.approve", _l("审批救助与借款")),
-    PermissionDef("assistance.pay", _l("资金支付记账")),
-    PermissionDef("assistance.approve_major", _l("审批超限额救助（部务会）")),
-    PermissionDef("assistance.view_income", _l("查看家庭收入等敏感信息"), sensitive=True),
-]
+from plugins.assistance.permissions import DEFAULT_ROLES, PERMISSIONS, VIEW
 
 
 class AssistanceSettings(Schema):
@@ -97,10 +89,7 @@ def zugong_permissions() -> list[PermissionDef]:
 
 @hookimpl
 def zugong_default_roles() -> list[RoleDef]:
-    return [
-        RoleDef("assistance_clerk", "帮扶专干", ("assistance.view", "assistance.register")),
-        RoleDef("assistance_leader", "帮扶分管领导", tuple(p.key for p in PERMISSIONS)),
-    ]
+    return DEFAULT_ROLES
 
 
 @hookimpl
@@ -118,14 +107,14 @@ def zugong_blueprints() -> list:
 
 @hookimpl
 def zugong_nav_items(tenant, actor) -> list[NavItem]:
-    if not actor.can("assistance.view"):
+    if not actor.can(VIEW):
         return []
     return [NavItem(_l("困难党员帮扶"), "assistance.index", icon="heart", order=40)]
 
 
 @hookimpl
 def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
-    if not actor.can("assistance.view"):
+    if not actor.can(VIEW):
         return []
     from plugins.assistance.reports import widget_data
 

@@ -14,9 +14,10 @@ from core.db import db
 from core.orgs.models import Member
 from plugins.assistance import services
 from plugins.assistance.models import Campaign, CampaignTarget, HardshipRecord
+from plugins.assistance.permissions import VIEW_INCOME
 from plugins.assistance.workflow import CAMPAIGN_FLOW, RECORD_FILES, RECORD_FLOW, RECORD_STATES
 
-INCOME_PERMISSION = "assistance.view_income"
+INCOME_PERMISSION = VIEW_INCOME
 
 
 def may_see_income() -> bool:

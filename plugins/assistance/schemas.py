@@ -9,6 +9,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core.api.pagination import CursorQuery
+from core.api.transitions import MoveIn
 from core.attachments.schemas import AttachmentOut
 from core.db import MAX_DB_ID
 from plugins.assistance.ledger import SOURCES
@@ -116,16 +117,47 @@ class RecordListQuery(CursorQuery):
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
 
 
-class ActionIn(Schema):
-    """A workflow move: ``action`` names the transition; the rest is what it needs."""
+class DocumentNoIn(MoveIn):
+    """A move that books money: the approval's document number (文号), if any."""
 
-    action = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    comment = Text(2000, allow_none=True)
-    level = fields.String(validate=validate.OneOf(list(LEVELS)))
-    filed_with_name = Text(100)
     document_no = Text(100)
+
+
+class FilingIn(MoveIn):
+    """Filing with the organization department (a county files with itself by name)."""
+
+    filed_with_name = Text(100)
+
+
+class LevelIn(MoveIn):
+    level = fields.String(validate=validate.OneOf(list(LEVELS)))
+
+
+class SignatureIn(MoveIn):
     signed_by = Text(50)
+
+
+class AssessmentIn(MoveIn):
     assessment = Text(2000)
+
+
+#: The body each move takes besides a comment, by workflow name then move (what its
+#: guards and effects read); every other move takes :class:`MoveIn`.
+MOVE_BODIES: dict[str, dict[str, type[Schema]]] = {
+    "assistance_record": {"file": FilingIn, "change_level": LevelIn, "keep": LevelIn},
+    "assistance_grant": {"approve": DocumentNoIn, "sign_receipt": SignatureIn},
+    "assistance_loan": {
+        "assess": AssessmentIn,
+        "approve": DocumentNoIn,
+        "write_off": DocumentNoIn,
+    },
+    "assistance_campaign": {"approve": DocumentNoIn},
+}
+
+
+def move_body(workflow: str, move: str) -> type[Schema]:
+    """The body schema of ``move`` of ``workflow``."""
+    return MOVE_BODIES[workflow].get(move, MoveIn)
 
 
 class DocumentsIn(Schema):

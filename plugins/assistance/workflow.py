@@ -55,12 +55,11 @@ from plugins.assistance.models import (
     Loan,
     Objection,
 )
+from plugins.assistance.permissions import APPROVE, APPROVE_MAJOR, PAY, REGISTER, VIEW  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
 
-VIEW, REGISTER, APPROVE = "assistance.view", "assistance.register", "assistance.approve"
-PAY, APPROVE_MAJOR = "assistance.pay", "assistance.approve_major"
 
 #: Proofs of hardship (申请书, 收入证明, 病历…): sensitive, so every download is audited.
 RECORD_FILES = declare(

@@ -178,12 +178,10 @@ def test_a_grant_through_the_api_with_a_ledger_refusal_is_409(app, client, world
         json={"record_id": record_id, "kind": "living", "amount_fen": 100_000_000, "reason": "r"},
         headers=headers,
     ).get_json()
-    client.post(f"{API}/grants/{grant['id']}/actions", json={"action": "review"}, headers=headers)
-    client.post(f"{API}/grants/{grant['id']}/actions", json={"action": "approve"}, headers=headers)
+    client.post(f"{API}/grants/{grant['id']}/transitions/review", json={}, headers=headers)
+    client.post(f"{API}/grants/{grant['id']}/transitions/approve", json={}, headers=headers)
     postings = _count(app, tid, Posting)
-    response = client.post(
-        f"{API}/grants/{grant['id']}/actions", json={"action": "pay"}, headers=headers
-    )
+    response = client.post(f"{API}/grants/{grant['id']}/transitions/pay", json={}, headers=headers)
     assert response.status_code == 409
     assert "余额不足" in response.get_json()["title"] + response.get_json().get("detail", "")
     assert _count(app, tid, Posting) == postings
@@ -236,3 +234,17 @@ def test_lists_page_by_cursor_and_refuse_a_forged_one(client, world):
     for path in ("/records", "/grants", "/fund/postings"):
         forged = client.get(f"{API}{path}?cursor={encode_cursor([2**70])}", headers=headers)
         assert forged.status_code == 422, path
+
+
+def test_every_workflow_move_is_a_generated_transitions_route_and_actions_are_gone(pg_app):
+    rules = {rule.rule for rule in pg_app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    for records, flow in (
+        ("records", "record_id"),
+        ("grants", "grant_id"),
+        ("loans", "loan_id"),
+        ("campaigns", "campaign_id"),
+    ):
+        assert not any(r.endswith(f"/assistance/{records}/<int:{flow}>/actions") for r in rules)
+    assert any(r.endswith("/assistance/grants/<int:grant_id>/transitions/approve") for r in rules)
+    assert any(r.endswith("/assistance/loans/<int:loan_id>/transitions/approve") for r in rules)
+    assert any(r.endswith("/assistance/records/<int:record_id>/transitions/file") for r in rules)

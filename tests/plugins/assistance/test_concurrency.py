@@ -131,7 +131,7 @@ def test_eight_identical_payments_of_one_approved_grant_pay_it_once(pg_app, coun
         return grant
 
     grant_id = _setup(pg_app, county, approved_grant)
-    _race_post(pg_app, county, f"{API}/grants/{grant_id}/actions", {"action": "pay"})
+    _race_post(pg_app, county, f"{API}/grants/{grant_id}/transitions/pay", {})
 
     approval_id = _count(pg_app, county, select(Grant.approval_id).where(Grant.id == grant_id))
     postings = select(func.count(Posting.id)).where(Posting.approval_id == approval_id)
@@ -186,7 +186,7 @@ def test_eight_identical_disbursements_of_one_loan_lend_it_once_and_answer_409(p
         return loan
 
     loan_id = _setup(pg_app, county, approved_loan)
-    _race_post(pg_app, county, f"{API}/loans/{loan_id}/actions", {"action": "disburse"})
+    _race_post(pg_app, county, f"{API}/loans/{loan_id}/transitions/disburse", {})
 
     term = _count(pg_app, county, select(Loan.term_months).where(Loan.id == loan_id))
     instalments = select(func.count(Instalment.id)).where(Instalment.loan_id == loan_id)
@@ -222,7 +222,7 @@ def test_without_the_locks_the_database_still_pays_a_grant_once_and_answers_409(
         return grant
 
     grant_id = _setup(pg_app, county, approved_grant)
-    refusals = _race_post(pg_app, county, f"{API}/grants/{grant_id}/actions", {"action": "pay"})
+    refusals = _race_post(pg_app, county, f"{API}/grants/{grant_id}/transitions/pay", {})
     approval_id = _count(pg_app, county, select(Grant.approval_id).where(Grant.id == grant_id))
     postings = select(func.count(Posting.id)).where(Posting.approval_id == approval_id)
     assert _count(pg_app, county, postings) == 1
