@@ -14,7 +14,7 @@ from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED
 from core.workflow import StateChange
 from plugins.assistance.models import HardshipRecord, Instalment
-from plugins.assistance.workflow import settings
+from plugins.assistance.queries.records import settings
 
 
 def open_annual_reviews() -> int:

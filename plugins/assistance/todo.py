@@ -16,7 +16,8 @@ from core.i18n import N_
 from core.orgs.models import Member
 from core.plugins.types import TodoItem
 from plugins.assistance.models import Grant, HardshipRecord, Instalment, Loan
-from plugins.assistance.workflow import APPROVE, PAY, REGISTER, settings
+from plugins.assistance.permissions import APPROVE, PAY, REGISTER
+from plugins.assistance.queries.records import settings
 
 LIMIT = 50
 

@@ -13,7 +13,7 @@ from core.auth.users import Actor
 from core.db import db
 from core.orgs.models import Member, OrgUnit
 from core.tenancy.scope import tenant_scope
-from plugins.assistance import ledger
+from plugins.assistance.services import fund as fund_service
 
 CLERK_PERMISSIONS = frozenset({"assistance.view", "assistance.register"})
 LEADER_PERMISSIONS = CLERK_PERMISSIONS | {
@@ -58,8 +58,10 @@ def fund(leader) -> Callable[..., None]:
     """``fund(100_000, source="fiscal")`` puts money into the fund with an approval."""
 
     def give(amount_fen: int, source: str = "fiscal") -> None:
-        approval = ledger.approve("receipt", amount_fen, leader, document_no="县财〔2026〕1号")
-        ledger.receive(source, amount_fen, approval, leader)
+        approval = fund_service.approve(
+            "receipt", amount_fen, leader, document_no="县财〔2026〕1号"
+        )
+        fund_service.receive(source, amount_fen, approval, leader)
 
     return give
 
