@@ -57,20 +57,21 @@ def record_out(record: HardshipRecord, via: str) -> dict[str, Any]:
         "review_due": record.review_due,
         "exited_on": record.exited_on,
         "notes": record.notes,
-        "household": [
-            {
-                "id": h.id,
-                "name": h.name,
-                "relation": h.relation,
-                "age": h.age,
-                "health": h.health,
-                "annual_income_fen": h.annual_income_fen if full else None,
-            }
-            for h in record.household
-        ],
+        "household": [_person(h, full) for h in record.household],
         "objections": list(record.objections),
         "attachments": attachments_of(RECORD_FILES.name, record.id),
         "actions": [t.name for t in RECORD_FLOW.available(record, actor)],
+    }
+
+
+def _person(person: Any, full: bool) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "relation": person.relation,
+        "age": person.age,
+        "health": person.health,
+        "annual_income_fen": person.annual_income_fen if full else None,
     }
 
 

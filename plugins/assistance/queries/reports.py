@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from core.db import db
 from core.exports import fen_to_yuan
@@ -40,22 +40,14 @@ def _on_register():
 # -- Register statistics ------------------------------------------------------------------
 
 
+def _counted_by(column: Any) -> dict[str, int]:
+    query = select(column, func.count(HardshipRecord.id)).where(_on_register()).group_by(column)
+    return dict(db.session.execute(query).all())
+
+
 def register_stats() -> dict[str, Any]:
     """People on the register by level, category, cause and branch (org unit)."""
-    by_level = dict(
-        db.session.execute(
-            select(HardshipRecord.level, func.count(HardshipRecord.id))
-            .where(_on_register())
-            .group_by(HardshipRecord.level)
-        ).all()
-    )
-    by_category = dict(
-        db.session.execute(
-            select(HardshipRecord.category, func.count(HardshipRecord.id))
-            .where(_on_register())
-            .group_by(HardshipRecord.category)
-        ).all()
-    )
+    by_level, by_category = _counted_by(HardshipRecord.level), _counted_by(HardshipRecord.category)
     by_unit = db.session.execute(
         select(OrgUnit.name, func.count(HardshipRecord.id))
         .select_from(HardshipRecord)
@@ -204,59 +196,63 @@ def roster_rows(campaign: Campaign) -> list[dict[str, Any]]:
 
 
 def annual_summary(year: int) -> dict[str, Any]:
+    """The year's figures for the reports page and the annual report."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     statement = fund.statement(start, end)
-    stats = register_stats()
-    new_count = db.session.scalar(
-        select(func.count(HardshipRecord.id)).where(
-            HardshipRecord.filed_on >= start, HardshipRecord.filed_on <= end
-        )
-    )
-    exited = db.session.scalar(
-        select(func.count(HardshipRecord.id)).where(
-            HardshipRecord.exited_on >= start, HardshipRecord.exited_on <= end
-        )
-    )
-    grants_count, grants_fen = db.session.execute(
-        select(func.count(Grant.id), func.coalesce(func.sum(Grant.amount_fen), 0)).where(
-            Grant.paid_on >= start, Grant.paid_on <= end
-        )
-    ).one()
-    loans_count, loans_fen = db.session.execute(
-        select(func.count(Loan.id), func.coalesce(func.sum(Loan.amount_fen), 0)).where(
-            Loan.disbursed_on >= start, Loan.disbursed_on <= end
-        )
-    ).one()
-    campaigns = []
-    for campaign in db.session.scalars(
-        select(Campaign).where(Campaign.starts_on >= start, Campaign.starts_on <= end)
-    ):
-        n, total = db.session.execute(
-            select(
-                func.count(CampaignTarget.id), func.coalesce(func.sum(CampaignTarget.amount_fen), 0)
-            ).where(
-                CampaignTarget.campaign_id == campaign.id, CampaignTarget.posting_id.isnot(None)
-            )
-        ).one()
-        campaigns.append((campaign.name, n, int(total)))
     loans = loans_report()
+    grants_count, grants_fen = _count_and_sum(Grant.id, Grant.amount_fen, Grant.paid_on, start, end)
+    loans_count, loans_fen = _count_and_sum(Loan.id, Loan.amount_fen, Loan.disbursed_on, start, end)
     return {
         "year": year,
         "statement": statement,
-        "stats": stats,
-        "new_count": new_count,
-        "exited_count": exited,
+        "stats": register_stats(),
+        "new_count": _count_and_sum(HardshipRecord.id, None, HardshipRecord.filed_on, start, end)[
+            0
+        ],
+        "exited_count": _count_and_sum(
+            HardshipRecord.id, None, HardshipRecord.exited_on, start, end
+        )[0],
         "income_fen": sum(line.increase_fen for line in statement.income_lines),
         "spending_fen": sum(line.increase_fen for line in statement.spending_lines),
         "grants_count": grants_count,
-        "grants_fen": int(grants_fen),
+        "grants_fen": grants_fen,
         "grants_by_kind": list(GRANT_KINDS.items()),
         "loans_count": loans_count,
-        "loans_fen": int(loans_fen),
+        "loans_fen": loans_fen,
         "outstanding_fen": loans["outstanding_fen"],
         "arrears_count": loans["in_arrears"],
-        "campaigns": campaigns,
+        "campaigns": _campaigns_delivered(start, end),
     }
+
+
+def _count_and_sum(key: Any, amount: Any, day: Any, start: date, end: date) -> tuple[int, int]:
+    """Rows whose ``day`` falls in [start, end], and the sum of their ``amount``."""
+    total = func.coalesce(func.sum(amount), 0) if amount is not None else literal(0)
+    count, summed = db.session.execute(
+        select(func.count(key), total).where(day >= start, day <= end)
+    ).one()
+    return int(count), int(summed)
+
+
+def _campaigns_delivered(start: date, end: date) -> list[tuple[str, int, int]]:
+    """Each campaign started in the period: name, targets delivered, amount delivered."""
+    delivered = CampaignTarget.posting_id.isnot(None)
+    rows = db.session.execute(
+        select(
+            Campaign.name,
+            func.count(CampaignTarget.id).filter(delivered),
+            func.coalesce(func.sum(CampaignTarget.amount_fen).filter(delivered), 0),
+        )
+        .outerjoin(
+            CampaignTarget,
+            (CampaignTarget.tenant_id == Campaign.tenant_id)
+            & (CampaignTarget.campaign_id == Campaign.id),
+        )
+        .where(Campaign.starts_on >= start, Campaign.starts_on <= end)
+        .group_by(Campaign.id, Campaign.name)
+        .order_by(Campaign.id)
+    ).all()
+    return [(name, int(n), int(total)) for name, n, total in rows]
 
 
 def chart_data(summary: dict[str, Any]) -> dict[str, Any]:

@@ -133,24 +133,9 @@ def post(
     per approval, so the same approval cannot pay the same thing twice. It defaults to
     the two accounts: one approval (a grant's, a loan's) moves money once between them."""
     check_amount(amount_fen)
-    if approval is None or approval.id is None:
-        raise LedgerError(_("每笔记账须有审批依据"))
-    if debit == credit or debit not in CHART or credit not in CHART:
-        raise LedgerError(_("记账科目不正确"))
-    if credit == "cash_dues" and debit not in DUES_MAY_PAY:
-        raise DuesRuleViolation(_("党费只能用于救济慰问，不得用于借款等经济活动"))
+    _check_posting(debit, credit, approval)
     chart = ensure_accounts()
-    ids = sorted({chart[debit].id, chart[credit].id})
-    locked = {
-        a.id: a
-        for a in db.session.scalars(
-            select(FundAccount)
-            .where(FundAccount.id.in_(ids))
-            .order_by(FundAccount.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    }
+    locked = _locked([chart[debit].id, chart[credit].id])
     debit_account, credit_account = locked[chart[debit].id], locked[chart[credit].id]
     new_debit = debit_account.balance_fen + _delta(debit_account, "debit", amount_fen)
     new_credit = credit_account.balance_fen + _delta(credit_account, "credit", amount_fen)
@@ -182,6 +167,28 @@ def post(
     db.session.add(posting)
     db.session.flush()
     return posting
+
+
+def _check_posting(debit: str, credit: str, approval: Approval | None) -> None:
+    if approval is None or approval.id is None:
+        raise LedgerError(_("每笔记账须有审批依据"))
+    if debit == credit or debit not in CHART or credit not in CHART:
+        raise LedgerError(_("记账科目不正确"))
+    if credit == "cash_dues" and debit not in DUES_MAY_PAY:
+        raise DuesRuleViolation(_("党费只能用于救济慰问，不得用于借款等经济活动"))
+
+
+def _locked(account_ids: list[int]) -> dict[int, FundAccount]:
+    """The accounts locked ``FOR UPDATE`` in id order (two postings cannot deadlock on
+    them), with their balances as committed."""
+    query = (
+        select(FundAccount)
+        .where(FundAccount.id.in_(sorted(set(account_ids))))
+        .order_by(FundAccount.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {a.id: a for a in db.session.scalars(query)}
 
 
 def approve(
@@ -248,32 +255,26 @@ def spend(
 
     if funding != "auto":
         return [pay("cash_dues" if funding == "dues" else "cash_general", amount_fen)]
-    chart = ensure_accounts()
-    # Lock both pots before deciding the split, so the split is decided on fresh balances.
-    pots = {
-        a.code: a
-        for a in db.session.scalars(
-            select(FundAccount)
-            .where(FundAccount.id.in_([chart["cash_dues"].id, chart["cash_general"].id]))
-            .order_by(FundAccount.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    }
-    if pots["cash_dues"].balance_fen + pots["cash_general"].balance_fen < amount_fen:
-        raise InsufficientFunds(
-            _(
-                "帮扶基金余额不足：现有 %(balance)s 元",
-                balance=yuan(pots["cash_dues"].balance_fen + pots["cash_general"].balance_fen),
-            )
-        )
-    from_dues = min(pots["cash_dues"].balance_fen, amount_fen)
+    from_dues = _dues_share(amount_fen)
     postings = []
     if from_dues:
         postings.append(pay("cash_dues", from_dues))
     if amount_fen - from_dues:
         postings.append(pay("cash_general", amount_fen - from_dues))
     return postings
+
+
+def _dues_share(amount_fen: int) -> int:
+    """How much of ``amount_fen`` dues-sourced money pays (the rest is general money),
+    decided on both pots locked, or :class:`InsufficientFunds`."""
+    chart = ensure_accounts()
+    locked = _locked([chart["cash_dues"].id, chart["cash_general"].id])
+    dues, general = (locked[chart[c].id].balance_fen for c in ("cash_dues", "cash_general"))
+    if dues + general < amount_fen:
+        raise InsufficientFunds(
+            _("帮扶基金余额不足：现有 %(balance)s 元", balance=yuan(dues + general))
+        )
+    return min(dues, amount_fen)
 
 
 def lend(amount_fen: int, approval: Approval, actor: Actor, record_id: int, memo: str) -> Posting:

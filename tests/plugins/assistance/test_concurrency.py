@@ -207,6 +207,7 @@ def test_eight_identical_disbursements_of_one_loan_lend_it_once_and_answer_409(p
 @pytest.fixture
 def without_row_locks(monkeypatch):
     """As if a code path forgot to lock: only the database's constraints are left."""
+
     def no_lock(_obj):
         return None
 
