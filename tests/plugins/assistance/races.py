@@ -194,6 +194,8 @@ CAMPAIGNS = Scenarios(
     postings=_postings,
     create=_campaign,
     paths={"draft": [], "approved": ["approve"]},
+    # Closing with targets not delivered needs the confirmation (issue 13).
+    data=lambda t, _w: {"close": {"confirm_undelivered": True}}.get(t, {}),
 )
 
 SCENARIOS = [RECORDS, GRANTS, LOANS, CAMPAIGNS]
