@@ -95,6 +95,14 @@ def redisplay(
     return shown
 
 
+def as_typed(schema: Schema, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The posted form as it was filled, to show it again after a refusal that came
+    later than the schema (a service's check): the same values :func:`load_form` gives
+    back with its own errors."""
+    source = request.form if data is None else data
+    return redisplay(schema, source, form_values(schema, source, posted=_posted()))
+
+
 def row_errors(errors: Mapping[str, Any], name: str) -> tuple[list[str], dict[int, dict]]:
     """The errors of a list of rows: those on the list itself, and those of each row by
     its index (marshmallow keys a row's errors by its position)."""

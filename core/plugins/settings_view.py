@@ -47,6 +47,10 @@ class SettingField:
     source_name: str  # who set it, for people
     minimum: int | None = None
     maximum: int | None = None
+    #: An amount stored in 分 (``metadata={"money": True}``): pages show and take yuan.
+    money: bool = False
+    #: What the figure means, for the person setting it (``metadata["description"]``).
+    description: str = ""
 
     @property
     def inherited(self) -> bool:
@@ -78,6 +82,10 @@ def settings_view(tenant: Tenant, plugin: str) -> dict[str, Any]:
                 source_name=source_name,
                 minimum=minimum,
                 maximum=maximum,
+                money=bool(field.metadata.get("money")),
+                description=_(field.metadata["description"])
+                if "description" in field.metadata
+                else "",
             )
         )
     return {"plugin": plugin, "settings": resolved, "own": own, "fields": described}

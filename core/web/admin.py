@@ -31,6 +31,7 @@ from core.auth.models import ApiToken, Membership, Role
 from core.auth.tokens import revoke_token
 from core.db import db
 from core.forms import FormSchema, load_form
+from core.money import parse_yuan, yuan
 from core.plugins import enablement
 from core.plugins.manager import CORE, PluginError, enabled_plugins, host
 from core.plugins.settings import settings_schema
@@ -94,7 +95,7 @@ class AuditFilterForm(FormSchema, AuditQuery):
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"local_time": local_time, "json_text": json_text, "admin_tabs": tabs()}
+    return {"local_time": local_time, "json_text": json_text, "admin_tabs": tabs(), "yuan": yuan}
 
 
 def local_time(moment: datetime | None) -> str:
@@ -379,9 +380,8 @@ def save_settings(plugin: str):
     raw = {f.name: request.form.get(f.name, "").strip() for f in names}
     schema_fields = settings_schema(plugin).fields
     try:
-        change_settings(
-            g.tenant, plugin, {k: _from_form(schema_fields.get(k), v) for k, v in raw.items()}
-        )
+        typed = {k: _from_form(schema_fields.get(k), v) for k, v in raw.items()}
+        change_settings(g.tenant, plugin, typed)
     except ValidationError as exc:
         return _settings_page({plugin: _form_errors(exc)}, {plugin: raw}, 422)
     flash(_("设置已保存。"), "success")
@@ -390,9 +390,15 @@ def save_settings(plugin: str):
 
 def _from_form(field: Any, value: str) -> Any:
     """Form inputs are text; the settings schemas take strict integers (a JSON 5.5 must
-    not become 5), so whole numbers typed into a form are converted here."""
+    not become 5), so whole numbers typed into a form are converted here. An amount
+    (``money`` in the field's metadata) is typed in yuan and stored in 分."""
     if value == "":
         return None
+    if field is not None and field.metadata.get("money"):
+        try:
+            return parse_yuan(value)
+        except ValueError as exc:
+            raise ValidationError({field.name: [str(exc)]}) from None
     if isinstance(field, fields.Integer) and re.fullmatch(r"-?\d{1,12}", value):
         return int(value)
     return value

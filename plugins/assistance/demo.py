@@ -15,14 +15,16 @@ from core.auth.users import system_actor
 from core.db import db
 from core.orgs import id_numbers
 from core.orgs.models import Member, OrgUnit
-from plugins.assistance import ledger, services
+from plugins.assistance.models import CampaignTarget, Posting
+from plugins.assistance.queries.records import required_documents
+from plugins.assistance.schemas.api import RecordIn
+from plugins.assistance.services import aid, fund, register, visits
 from plugins.assistance.workflow import (
     CAMPAIGN_FLOW,
     GRANT_FLOW,
     LOAN_FLOW,
     RECORD_FILES,
     RECORD_FLOW,
-    required_documents,
 )
 
 PEOPLE = [
@@ -57,17 +59,15 @@ def _member(name: str, gender: str, born: date, joined: date) -> Member:
 
 def _register(member: Member, level: str, causes: list[str], category: str):
     actor = system_actor()
-    record = services.apply(
-        {
-            "member_id": member.id,
-            "category": category,
-            "level": level,
-            "causes": causes,
-            "documents": required_documents(),
-        },
-        [{"name": member.name, "relation": "self", "annual_income_fen": 40_000}],
-        actor,
-    )
+    application = {
+        "member_id": member.id,
+        "category": category,
+        "level": level,
+        "causes": causes,
+        "documents": required_documents(),
+        "household": [{"name": member.name, "relation": "self", "annual_income_fen": 40_000}],
+    }
+    record = register.apply(RecordIn().load(application), actor)
     RECORD_FLOW.fire(record, "branch_review", actor)
     RECORD_FLOW.fire(record, "publish_notice", actor)
     return record
@@ -75,19 +75,19 @@ def _register(member: Member, level: str, causes: list[str], category: str):
 
 def create_demo_data(tenant) -> None:
     actor = system_actor()
-    if db.session.scalar(select(ledger.Posting.id).limit(1)) is not None:
+    if db.session.scalar(select(Posting.id).limit(1)) is not None:
         return
-    receipt = ledger.approve("receipt", 200_000, actor, document_no="留存党费划拨〔2026〕1号")
-    ledger.receive("dues", 200_000, receipt, actor, memo="留存党费")
-    receipt = ledger.approve("receipt", 5_000_000, actor, document_no="县财〔2026〕12号")
-    ledger.receive("fiscal", 5_000_000, receipt, actor, memo="财政拨款")
+    receipt = fund.approve("receipt", 200_000, actor, document_no="留存党费划拨〔2026〕1号")
+    fund.receive("dues", 200_000, receipt, actor, memo="留存党费")
+    receipt = fund.approve("receipt", 5_000_000, actor, document_no="县财〔2026〕12号")
+    fund.receive("fiscal", 5_000_000, receipt, actor, memo="财政拨款")
 
     records = []
     for index, (name, gender, born, joined, level, causes) in enumerate(PEOPLE):
         category = "veteran" if joined.year < 1949 else "rural_low_income"
         record = _register(_member(name, gender, born, joined), level, causes, category)
         if index == 1:
-            services.raise_objection(record, "反映其家庭有经营收入，请核实", actor)
+            register.raise_objection(record, "反映其家庭有经营收入，请核实", actor)
             records.append(record)
             continue
         # The demo's notice period is already over.
@@ -104,7 +104,7 @@ def create_demo_data(tenant) -> None:
         None,
     )
 
-    grant = services.apply_grant(
+    grant = aid.apply_grant(
         {"record_id": first.id, "kind": "medical", "amount_fen": 150_000, "reason": "住院医疗费用"},
         actor,
     )
@@ -112,7 +112,7 @@ def create_demo_data(tenant) -> None:
         GRANT_FLOW.fire(grant, step, actor)
     GRANT_FLOW.fire(grant, "sign_receipt", actor, data={"signed_by": "王大山"})
 
-    loan = services.apply_loan(
+    loan = aid.apply_loan(
         {
             "record_id": first.id,
             "project": "养殖肉牛 3 头",
@@ -125,10 +125,10 @@ def create_demo_data(tenant) -> None:
     LOAN_FLOW.fire(loan, "assess", actor, data={"assessment": "圈舍已建成，饲料来源稳定"})
     LOAN_FLOW.fire(loan, "approve", actor)
     LOAN_FLOW.fire(loan, "disburse", actor)
-    services.repay_loan(loan, 50_000, actor)
-    services.add_loan_note(loan, "已购入肉牛 3 头，长势良好", actor)
+    aid.repay_loan(loan, 50_000, actor)
+    aid.add_loan_note(loan, "已购入肉牛 3 头，长势良好", actor)
 
-    pairing = services.create_pairing(
+    pairing = visits.create_pairing(
         {
             "record_id": first.id,
             "cadre_name": "张建国",
@@ -139,9 +139,9 @@ def create_demo_data(tenant) -> None:
         },
         actor,
     )
-    services.log_pairing(pairing, {"content": "上门走访，送去慰问金", "amount_fen": 20_000}, actor)
+    visits.log_pairing(pairing, {"content": "上门走访，送去慰问金", "amount_fen": 20_000}, actor)
 
-    campaign = services.create_campaign(
+    campaign = visits.create_campaign(
         {
             "name": f"{clock.today().year}年春节走访慰问",
             "levels": ["special", "relatively", "general"],
@@ -150,11 +150,9 @@ def create_demo_data(tenant) -> None:
         actor,
     )
     CAMPAIGN_FLOW.fire(campaign, "approve", actor)
-    from plugins.assistance.models import CampaignTarget
-
     target = db.session.scalar(
         select(CampaignTarget).where(CampaignTarget.campaign_id == campaign.id).limit(1)
     )
     if target is not None:
-        services.deliver(target, "本人", actor)
+        visits.deliver(target, "本人", actor)
     db.session.flush()

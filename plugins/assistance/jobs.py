@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import insert, literal, literal_column, select, update
 
@@ -14,7 +15,7 @@ from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED
 from core.workflow import StateChange
 from plugins.assistance.models import HardshipRecord, Instalment
-from plugins.assistance.workflow import settings
+from plugins.assistance.queries.records import settings
 
 
 def open_annual_reviews() -> int:
@@ -22,39 +23,9 @@ def open_annual_reviews() -> int:
     window into review (it then shows on the clerks' to-do lists), with one history row
     each, in two statements."""
     horizon = clock.today() + timedelta(days=settings()["review_warning_days"])
-    tenant_id = current_tenant_id()
-    due = (HardshipRecord.tenant_id == tenant_id) & (HardshipRecord.state == "registered")
+    due = (HardshipRecord.tenant_id == current_tenant_id()) & (HardshipRecord.state == "registered")
     due = due & (HardshipRecord.review_due <= horizon)
-    now = utcnow()
-    history = insert(StateChange).from_select(
-        [
-            "tenant_id",
-            "workflow",
-            "record_id",
-            "transition",
-            "from_state",
-            "to_state",
-            "actor_name",
-            "comment",
-            "data",
-            "at",
-            "created_at",
-        ],
-        select(
-            HardshipRecord.tenant_id,
-            literal("assistance_record"),
-            HardshipRecord.id,
-            literal("open_review"),
-            literal("registered"),
-            literal("under_review"),
-            literal("系统"),
-            literal("年度复核到期"),
-            literal_column("'{}'"),
-            literal(now),
-            literal(now),
-        ).where(due),
-    )
-    db.session.execute(history.execution_options(**{TENANT_CHECKED: True}))
+    db.session.execute(_history_rows(due).execution_options(**{TENANT_CHECKED: True}))
     opened = db.session.execute(
         update(HardshipRecord)
         .where(HardshipRecord.state == "registered", HardshipRecord.review_due <= horizon)
@@ -64,6 +35,27 @@ def open_annual_reviews() -> int:
     if opened:
         audit("assistance.reviews_opened", detail={"count": opened, "horizon": str(horizon)})
     return opened
+
+
+def _history_rows(due: Any) -> Any:
+    """``INSERT … SELECT`` of one ``open_review`` history row per record ``due`` picks."""
+    now = utcnow()
+    columns = ["tenant_id", "workflow", "record_id", "transition", "from_state", "to_state"]
+    columns += ["actor_name", "comment", "data", "at", "created_at"]
+    rows = select(
+        HardshipRecord.tenant_id,
+        literal("assistance_record"),
+        HardshipRecord.id,
+        literal("open_review"),
+        literal("registered"),
+        literal("under_review"),
+        literal("系统"),
+        literal("年度复核到期"),
+        literal_column("'{}'"),
+        literal(now),
+        literal(now),
+    ).where(due)
+    return insert(StateChange).from_select(columns, rows)
 
 
 def scan_arrears() -> int:

@@ -65,6 +65,34 @@ GRANT_KINDS = {
 }
 GUARANTORS = {"branch": N_("党支部担保"), "township": N_("乡镇担保")}
 
+#: 一千万元: no household of a member in hardship earns more; bigger numbers are typos.
+MAX_INCOME_FEN = 1_000_000_000
+#: A single grant or loan above 100万元 is certainly a typo.
+MAX_AMOUNT_FEN = 100_000_000
+
+#: The fund's chart of accounts (帮扶基金科目), the same in every tenant.
+SOURCES = {
+    "dues": N_("留存党费"),
+    "fiscal": N_("财政拨款"),
+    "donation": N_("党员捐款"),
+    "fundraising": N_("社会募集"),
+}
+SPENDING = {
+    **{f"expense_{kind}": title for kind, title in GRANT_KINDS.items()},
+    "expense_campaign": N_("走访慰问支出"),
+    "expense_pairing": N_("结对帮扶支出"),
+    "expense_writeoff": N_("借款核销"),
+}
+CHART: dict[str, tuple[str, str]] = {
+    "cash_dues": ("asset", N_("党费来源资金")),
+    "cash_general": ("asset", N_("其他来源资金")),
+    "loans_receivable": ("asset", N_("借出款")),
+    **{f"source_{code}": ("source", title) for code, title in SOURCES.items()},
+    **{code: ("expense", title) for code, title in SPENDING.items()},
+}
+#: Spending that dues-sourced money may pay for (relief, not economic activity).
+DUES_MAY_PAY = {code for code in SPENDING if code != "expense_writeoff"} | {"source_dues"}
+
 
 class HardshipRecord(TenantOwned, Base):
     """困难党员台账: one member in hardship, from application to exit (脱困)."""

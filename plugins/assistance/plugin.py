@@ -1,12 +1,13 @@
-"""The assistance plugin (困难党员帮扶): declarations and hooks; the features live in the
-sibling modules (models, ledger, workflow, services, api, pages, reports, jobs)."""
+"""The assistance plugin's hook implementations: each one short, calling the modules
+that hold the work. The models and the workflow are imported here so the metadata,
+Alembic and the workflow registry see them."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
 from core.i18n import N_
 from core.plugins import hookimpl
@@ -20,59 +21,22 @@ from core.plugins.types import (
     RoleDef,
     TodoItem,
 )
+from core.tenancy.scope import tenant_scope
+from plugins.assistance import demo, documents, permissions, todo
 from plugins.assistance import models as models  # noqa: F401 - registers the tables
 from plugins.assistance import workflow as workflow  # noqa: F401 - declares the workflows
-from plugins.assistance.permissions import DEFAULT_ROLES, PERMISSIONS, VIEW
-
-
-class AssistanceSettings(Schema):
-    rural_income_threshold_fen = fields.Integer(
-        strict=True,
-        load_default=70_000,
-        validate=validate.Range(min=0),
-        metadata={"title": N_("农村困难认定收入标准（分/年）")},
-    )
-    loan_term_months = fields.Integer(
-        strict=True,
-        load_default=24,
-        validate=validate.Range(min=1, max=60),
-        metadata={"title": N_("借款期限（月）")},
-    )
-    annual_borrower_quota = fields.Integer(
-        strict=True,
-        load_default=50,
-        validate=validate.Range(min=0),
-        metadata={"title": N_("年度借款户数上限")},
-    )
-    required_documents = fields.String(
-        load_default="困难党员帮扶申请表、家庭收入证明、支部大会初审意见",
-        validate=validate.Length(max=500),
-        metadata={"title": N_("认定须提交的材料（以顿号分隔）")},
-    )
-    grant_approval_limit_fen = fields.Integer(
-        strict=True,
-        load_default=200_000,
-        validate=validate.Range(min=0),
-        metadata={"title": N_("分管领导救助审批限额（分），超出须部务会审批")},
-    )
-    review_months = fields.Integer(
-        strict=True,
-        load_default=12,
-        validate=validate.Range(min=1, max=24),
-        metadata={"title": N_("复核周期（月）")},
-    )
-    review_warning_days = fields.Integer(
-        strict=True,
-        load_default=30,
-        validate=validate.Range(min=0, max=90),
-        metadata={"title": N_("年度复核提前提醒天数")},
-    )
-    notice_working_days = fields.Integer(
-        strict=True,
-        load_default=5,
-        validate=validate.Range(min=1, max=30),
-        metadata={"title": N_("公示期（工作日）")},
-    )
+from plugins.assistance.api import aid, fund, moves, records, visits  # noqa: F401 - routes
+from plugins.assistance.api import blueprint as api_blueprint
+from plugins.assistance.queries.reports import widget_data
+from plugins.assistance.services.fund import ensure_accounts
+from plugins.assistance.settings import AssistanceSettings
+from plugins.assistance.views import aid as aid_pages  # noqa: F401 - routes
+from plugins.assistance.views import blueprint as page_blueprint
+from plugins.assistance.views import fund as fund_pages  # noqa: F401 - routes
+from plugins.assistance.views import moves as move_pages  # noqa: F401 - routes
+from plugins.assistance.views import records as record_pages  # noqa: F401 - routes
+from plugins.assistance.views import reports as report_pages  # noqa: F401 - routes
+from plugins.assistance.views import visits as visit_pages  # noqa: F401 - routes
 
 
 @hookimpl
@@ -84,12 +48,12 @@ def zugong_plugin_meta() -> PluginMeta:
 
 @hookimpl
 def zugong_permissions() -> list[PermissionDef]:
-    return PERMISSIONS
+    return permissions.PERMISSIONS
 
 
 @hookimpl
 def zugong_default_roles() -> list[RoleDef]:
-    return DEFAULT_ROLES
+    return permissions.DEFAULT_ROLES
 
 
 @hookimpl
@@ -99,25 +63,26 @@ def zugong_settings_schema() -> Schema:
 
 @hookimpl
 def zugong_blueprints() -> list:
-    from plugins.assistance.api import bp as api_bp
-    from plugins.assistance.pages import bp as pages_bp
-
-    return [api_bp, pages_bp]
+    return [page_blueprint.bp, api_blueprint.bp]
 
 
 @hookimpl
 def zugong_nav_items(tenant, actor) -> list[NavItem]:
-    if not actor.can(VIEW):
-        return []
-    return [NavItem(_l("困难党员帮扶"), "assistance.index", icon="heart", order=40)]
+    return [
+        NavItem(
+            _l("困难党员帮扶"),
+            "assistance.index",
+            icon="heart",
+            order=40,
+            permission=permissions.VIEW,
+        )
+    ]
 
 
 @hookimpl
 def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
-    if not actor.can(VIEW):
+    if not actor.can(permissions.VIEW):
         return []
-    from plugins.assistance.reports import widget_data
-
     return [
         DashboardWidget(
             _l("困难党员帮扶"), "assistance/_dashboard_widget.html", widget_data(), order=40
@@ -127,9 +92,7 @@ def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
 
 @hookimpl
 def zugong_todo_items(tenant, actor) -> list[TodoItem]:
-    from plugins.assistance.todo import todo_items
-
-    return todo_items(tenant, actor)
+    return todo.todo_items(tenant, actor)
 
 
 @hookimpl
@@ -152,18 +115,13 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
 
 @hookimpl
 def zugong_tenant_enabled(tenant, settings) -> None:
-    from core.tenancy.scope import tenant_scope
-    from plugins.assistance.ledger import ensure_accounts
-
     with tenant_scope(tenant.id):
         ensure_accounts()
 
 
 @hookimpl
 def zugong_document_templates() -> list[DocumentTemplateDef]:
-    from plugins.assistance.reports import ANNUAL_REPORT
-
-    return [ANNUAL_REPORT]
+    return [documents.ANNUAL_REPORT]
 
 
 @hookimpl
@@ -184,6 +142,4 @@ def zugong_audit_actions() -> dict[str, str]:
 
 @hookimpl
 def zugong_demo_data(tenant) -> None:
-    from plugins.assistance.demo import create_demo_data
-
-    create_demo_data(tenant)
+    demo.create_demo_data(tenant)

@@ -6,29 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from core.attachments.services import attachments_of
 from core.auth.users import current_actor
 from core.db import db
+from core.exports import to_shanghai
+from core.i18n import N_
 from core.orgs.models import Member
-from plugins.assistance import services
-from plugins.assistance.models import Campaign, CampaignTarget, HardshipRecord
+from core.workflow import Workflow
+from plugins.assistance.models import Campaign, HardshipRecord
 from plugins.assistance.permissions import VIEW_INCOME
+from plugins.assistance.queries import records
+from plugins.assistance.services.register import reveal_income
 from plugins.assistance.workflow import CAMPAIGN_FLOW, RECORD_FILES, RECORD_FLOW, RECORD_STATES
-
-INCOME_PERMISSION = VIEW_INCOME
 
 
 def may_see_income() -> bool:
-    return current_actor().can(INCOME_PERMISSION)
+    return current_actor().can(VIEW_INCOME)
 
 
 def record_out(record: HardshipRecord, via: str) -> dict[str, Any]:
     """The record for output; a full view of the incomes leaves an audit entry."""
     full = may_see_income()
     if full:
-        services.reveal_income(record, via)
+        reveal_income(record, via)
     member = db.session.get(Member, record.member_id)
     actor = current_actor()
     return {
@@ -56,29 +57,25 @@ def record_out(record: HardshipRecord, via: str) -> dict[str, Any]:
         "review_due": record.review_due,
         "exited_on": record.exited_on,
         "notes": record.notes,
-        "household": [
-            {
-                "id": h.id,
-                "name": h.name,
-                "relation": h.relation,
-                "age": h.age,
-                "health": h.health,
-                "annual_income_fen": h.annual_income_fen if full else None,
-            }
-            for h in record.household
-        ],
+        "household": [_person(h, full) for h in record.household],
         "objections": list(record.objections),
         "attachments": attachments_of(RECORD_FILES.name, record.id),
         "actions": [t.name for t in RECORD_FLOW.available(record, actor)],
     }
 
 
+def _person(person: Any, full: bool) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "relation": person.relation,
+        "age": person.age,
+        "health": person.health,
+        "annual_income_fen": person.annual_income_fen if full else None,
+    }
+
+
 def campaign_detail(campaign: Campaign) -> dict[str, Any]:
-    targets = db.session.scalars(
-        select(CampaignTarget)
-        .where(CampaignTarget.campaign_id == campaign.id)
-        .order_by(CampaignTarget.id)
-    ).all()
     return {
         "id": campaign.id,
         "name": campaign.name,
@@ -89,6 +86,26 @@ def campaign_detail(campaign: Campaign) -> dict[str, Any]:
         "state": campaign.state,
         "state_title": _(CAMPAIGN_FLOW.states.get(campaign.state, campaign.state)),
         "approval_id": campaign.approval_id,
-        "targets": list(targets),
-        "totals": services.campaign_totals(campaign),
+        "targets": records.targets(campaign),
+        "totals": records.campaign_totals(campaign),
     }
+
+
+#: History rows that are not moves of the declaration: the first one, and an import.
+START_TITLES = {"create": N_("建档申请"), "import": N_("导入已有台账")}
+
+
+def history_rows(flow: Workflow, obj: Any) -> list[dict[str, Any]]:
+    """A record's history for a page: the move's title and the state reached, in the
+    reader's language, at Beijing time (never a key or UTC)."""
+    titles = {t.name: t.title for t in flow.transitions} | START_TITLES
+    return [
+        {
+            "at": to_shanghai(h.at).strftime("%Y-%m-%d %H:%M") if h.at else "",
+            "title": _(titles.get(h.transition, h.transition)),
+            "state": flow.state_title(h.to_state),
+            "actor_name": h.actor_name,
+            "comment": h.comment or "",
+        }
+        for h in flow.history(obj)
+    ]

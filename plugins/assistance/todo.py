@@ -16,7 +16,8 @@ from core.i18n import N_
 from core.orgs.models import Member
 from core.plugins.types import TodoItem
 from plugins.assistance.models import Grant, HardshipRecord, Instalment, Loan
-from plugins.assistance.workflow import APPROVE, PAY, REGISTER, settings
+from plugins.assistance.permissions import APPROVE, PAY, REGISTER
+from plugins.assistance.queries.records import settings
 
 LIMIT = 50
 
@@ -39,86 +40,87 @@ def _item(title: str, url: str, kind: str, due: date | None, tenant, window=None
 
 
 def todo_items(tenant, actor) -> list[TodoItem]:
-    items: list[TodoItem] = []
+    """Every assistance record waiting on ``actor``: records by identification step,
+    grants and loans by approval step, and loans in arrears."""
+    return [
+        *_records(tenant, actor),
+        *_money(
+            actor, Grant, GRANT_STEPS, "assistance.grant", "grant_id", N_("救助待办：%(serial)s")
+        ),
+        *_money(actor, Loan, LOAN_STEPS, "assistance.loan", "loan_id", N_("借款待办：%(serial)s")),
+        *(_arrears(tenant) if actor.can(PAY) else []),
+    ]
+
+
+def _records(tenant, actor) -> list[TodoItem]:
     states = [s for s, (perm, _t) in RECORD_STEPS.items() if actor.can(perm)]
-    if states:
-        rows = db.session.execute(
-            select(HardshipRecord, Member.name)
-            .join(
-                Member,
-                (Member.tenant_id == HardshipRecord.tenant_id)
-                & (Member.id == HardshipRecord.member_id),
-            )
-            .where(HardshipRecord.state.in_(states))
-            .order_by(HardshipRecord.review_due, HardshipRecord.id)
-            .limit(LIMIT)
-        ).all()
-        window = settings()["review_warning_days"]
-        for record, name in rows:
-            due = record.review_due if record.state == "under_review" else record.notice_ends_on
-            if record.state == "in_notice" and due and clock.today() <= due:
-                continue  # nothing to do until the notice is over
-            items.append(
-                _item(
-                    f"{_(RECORD_STEPS[record.state][1])}：{name}（{record.serial}）",
-                    url_for("assistance.record", record_id=record.id),
-                    "record",
-                    due if record.state == "under_review" else None,
-                    tenant,
-                    window,
-                )
-            )
-    grant_steps = {"applied": REGISTER, "reviewed": APPROVE, "approved": PAY}
-    grant_states = [s for s, perm in grant_steps.items() if actor.can(perm)]
-    if grant_states:
-        for grant in db.session.scalars(
-            select(Grant).where(Grant.state.in_(grant_states)).order_by(Grant.id).limit(LIMIT)
-        ):
-            items.append(
-                _item(
-                    _("救助待办：%(serial)s", serial=grant.serial),
-                    url_for("assistance.grant", grant_id=grant.id),
-                    "grant",
-                    None,
-                    tenant,
-                )
-            )
-    loan_steps = {"applied": REGISTER, "assessed": APPROVE, "approved": PAY}
-    loan_states = [s for s, perm in loan_steps.items() if actor.can(perm)]
-    if loan_states:
-        for loan in db.session.scalars(
-            select(Loan).where(Loan.state.in_(loan_states)).order_by(Loan.id).limit(LIMIT)
-        ):
-            items.append(
-                _item(
-                    _("借款待办：%(serial)s", serial=loan.serial),
-                    url_for("assistance.loan", loan_id=loan.id),
-                    "loan",
-                    None,
-                    tenant,
-                )
-            )
-    if actor.can(PAY):
-        # Arrears found by the scan: one reminder per loan, due on its oldest late instalment.
-        overdue = db.session.execute(
-            select(Loan.id, Loan.serial, func.min(Instalment.due_on))
-            .join(
-                Instalment,
-                (Instalment.tenant_id == Loan.tenant_id) & (Instalment.loan_id == Loan.id),
-            )
-            .where(Instalment.overdue_since.isnot(None), Loan.state == "disbursed")
-            .group_by(Loan.id, Loan.serial)
-            .order_by(func.min(Instalment.due_on))
-            .limit(LIMIT)
-        ).all()
-        for loan_id, serial, due in overdue:
-            items.append(
-                _item(
-                    _("催收逾期还款：%(serial)s", serial=serial),
-                    url_for("assistance.loan", loan_id=loan_id),
-                    "arrears",
-                    due,
-                    tenant,
-                )
-            )
+    if not states:
+        return []
+    rows = db.session.execute(
+        select(HardshipRecord, Member.name)
+        .join(
+            Member,
+            (Member.tenant_id == HardshipRecord.tenant_id)
+            & (Member.id == HardshipRecord.member_id),
+        )
+        .where(HardshipRecord.state.in_(states))
+        .order_by(HardshipRecord.review_due, HardshipRecord.id)
+        .limit(LIMIT)
+    ).all()
+    window = settings()["review_warning_days"]
+    items = []
+    for record, name in rows:
+        ends = record.notice_ends_on
+        if record.state == "in_notice" and ends and clock.today() <= ends:
+            continue  # nothing to do until the notice is over
+        due = record.review_due if record.state == "under_review" else None
+        title = f"{_(RECORD_STEPS[record.state][1])}：{name}（{record.serial}）"
+        url = url_for("assistance.record", record_id=record.id)
+        items.append(_item(title, url, "record", due, tenant, window))
     return items
+
+
+#: Grant and loan states that wait on someone, and the permission of who acts.
+GRANT_STEPS = {"applied": REGISTER, "reviewed": APPROVE, "approved": PAY}
+LOAN_STEPS = {"applied": REGISTER, "assessed": APPROVE, "approved": PAY}
+
+
+def _money(actor, model, steps: dict[str, str], endpoint: str, arg: str, title: str):
+    states = [s for s, perm in steps.items() if actor.can(perm)]
+    if not states:
+        return []
+    query = select(model).where(model.state.in_(states)).order_by(model.id).limit(LIMIT)
+    return [
+        TodoItem(
+            _(title, serial=row.serial),
+            url_for(endpoint, **{arg: row.id}),
+            "assistance",
+            kind=model.__name__.lower(),
+        )
+        for row in db.session.scalars(query)
+    ]
+
+
+def _arrears(tenant) -> list[TodoItem]:
+    """Arrears found by the scan: one reminder per loan, due on its oldest late instalment."""
+    overdue = db.session.execute(
+        select(Loan.id, Loan.serial, func.min(Instalment.due_on))
+        .join(
+            Instalment,
+            (Instalment.tenant_id == Loan.tenant_id) & (Instalment.loan_id == Loan.id),
+        )
+        .where(Instalment.overdue_since.isnot(None), Loan.state == "disbursed")
+        .group_by(Loan.id, Loan.serial)
+        .order_by(func.min(Instalment.due_on))
+        .limit(LIMIT)
+    ).all()
+    return [
+        _item(
+            _("催收逾期还款：%(serial)s", serial=serial),
+            url_for("assistance.loan", loan_id=loan_id),
+            "arrears",
+            due,
+            tenant,
+        )
+        for loan_id, serial, due in overdue
+    ]

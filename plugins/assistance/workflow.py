@@ -22,40 +22,31 @@ Revolving loan (有偿扶助)::
 
 Visit campaign (走访慰问): draft ─ approve ─▶ approved ─ close ─▶ closed.
 
-Money moves only in effects that post to :mod:`plugins.assistance.ledger` with the
-approval the transition created; a refused posting raises, and the request's single
-transaction leaves nothing behind.
+Guards are here; the effects are in :mod:`plugins.assistance.services.moves`, which
+imports nothing of this module. Money moves only in effects that post to the fund
+(:mod:`plugins.assistance.services.fund`) with the approval the transition created; a
+refused posting raises, and the request's single transaction leaves nothing behind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from core import clock
 from core.attachments.kinds import AttachmentKind, declare
-from core.calendar import add_months, add_working_days
 from core.db import db
 from core.i18n import N_
-from core.plugins.settings import resolved_settings
+from core.money import yuan
 from core.tenancy.models import Tenant
-from core.tenancy.scope import current_tenant_id
 from core.workflow import Transition, Workflow
-from plugins.assistance import ledger
-from plugins.assistance.models import (
-    LEVELS,
-    Campaign,
-    Grant,
-    HardshipRecord,
-    Instalment,
-    Loan,
-    Objection,
-)
-from plugins.assistance.permissions import APPROVE, APPROVE_MAJOR, PAY, REGISTER, VIEW  # noqa: F401 - re-exported
+from plugins.assistance.models import LEVELS, Campaign, Grant, HardshipRecord, Loan
+from plugins.assistance.permissions import APPROVE, APPROVE_MAJOR, PAY, REGISTER, VIEW
+from plugins.assistance.queries import records
+from plugins.assistance.queries.records import ON_REGISTER, required_documents, settings
+from plugins.assistance.services import moves
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -65,15 +56,6 @@ if TYPE_CHECKING:
 RECORD_FILES = declare(
     AttachmentKind("assistance.record", "assistance", VIEW, audit_downloads=True, max_files=30)
 )
-
-
-def settings() -> dict[str, Any]:
-    return resolved_settings(db.session.get(Tenant, current_tenant_id()), "assistance")
-
-
-def required_documents(values: Mapping[str, Any] | None = None) -> list[str]:
-    raw = (values or settings())["required_documents"]
-    return [d.strip() for d in raw.replace(",", "、").replace("，", "、").split("、") if d.strip()]
 
 
 # -- Identification -----------------------------------------------------------------------
@@ -89,7 +71,6 @@ RECORD_STATES = {
     "exited": N_("已脱困"),
     "rejected": N_("未通过认定"),
 }
-ON_REGISTER = ("registered", "under_review")
 
 
 def _documents_complete(record: HardshipRecord, _actor: Actor, _data) -> str | None:
@@ -102,13 +83,7 @@ def _documents_complete(record: HardshipRecord, _actor: Actor, _data) -> str | N
 def _notice_over(record: HardshipRecord, _actor: Actor, _data) -> str | None:
     if record.notice_ends_on is None or clock.today() <= record.notice_ends_on:
         return _("公示期至 %(day)s 结束，期满后才能结束公示", day=record.notice_ends_on)
-    open_or_upheld = db.session.scalar(
-        select(func.count(Objection.id)).where(
-            Objection.record_id == record.id,
-            (Objection.resolved_on.is_(None)) | Objection.upheld,
-        )
-    )
-    if open_or_upheld:
+    if records.open_or_upheld_objections(record):
         return _("公示期间有未处理或成立的异议，不能结束公示")
     return None
 
@@ -126,38 +101,6 @@ def _new_level(record: HardshipRecord, _actor: Actor, data: Mapping[str, Any]) -
     if data.get("level") == record.level:
         return _("困难程度未变化，请选择「维持」")
     return None
-
-
-def _publish(record: HardshipRecord, _actor: Actor, _data) -> None:
-    record.notice_starts_on = clock.today()
-    record.notice_ends_on = add_working_days(clock.today(), settings()["notice_working_days"]).date
-
-
-def _approved(record: HardshipRecord, _actor: Actor, _data) -> None:
-    record.approved_on = clock.today()
-
-
-def _file(record: HardshipRecord, _actor: Actor, data: Mapping[str, Any]) -> None:
-    tenant = db.session.get(Tenant, record.tenant_id)
-    name = (data.get("filed_with_name") or "").strip()
-    if not name and tenant.parent_id is not None:
-        parent = db.session.get(Tenant, tenant.parent_id)
-        record.filed_with_tenant_id, name = parent.id, parent.name
-    record.filed_with_name = name
-    record.filed_on = clock.today()
-    record.review_due = add_months(clock.today(), settings()["review_months"])
-
-
-def _reviewed(record: HardshipRecord, _actor: Actor, data: Mapping[str, Any]) -> None:
-    if data.get("level"):
-        record.level = data["level"]
-    record.last_reviewed_on = clock.today()
-    record.review_due = add_months(clock.today(), settings()["review_months"])
-
-
-def _exited(record: HardshipRecord, _actor: Actor, _data) -> None:
-    record.exited_on = clock.today()
-    record.review_due = None
 
 
 PRE_REGISTER = ("applied", "branch_reviewed", "in_notice", "noticed")
@@ -181,7 +124,7 @@ RECORD_FLOW = Workflow(
             "in_notice",
             N_("张榜公示"),
             permission=REGISTER,
-            effects=(_publish,),
+            effects=(moves.publish,),
         ),
         Transition(
             "close_notice",
@@ -197,7 +140,7 @@ RECORD_FLOW = Workflow(
             "approved",
             N_("党委审批"),
             permission=APPROVE,
-            effects=(_approved,),
+            effects=(moves.approved,),
         ),
         Transition(
             "file",
@@ -206,7 +149,7 @@ RECORD_FLOW = Workflow(
             N_("报组织部备案"),
             permission=REGISTER,
             guards=(_filed_with,),
-            effects=(_file,),
+            effects=(moves.file,),
         ),
         Transition(
             "reject",
@@ -225,7 +168,7 @@ RECORD_FLOW = Workflow(
             "registered",
             N_("维持困难程度"),
             permission=APPROVE,
-            effects=(_reviewed,),
+            effects=(moves.reviewed,),
         ),
         Transition(
             "change_level",
@@ -235,7 +178,7 @@ RECORD_FLOW = Workflow(
             permission=APPROVE,
             comment_required=True,
             guards=(_new_level,),
-            effects=(_reviewed,),
+            effects=(moves.reviewed,),
         ),
         Transition(
             "exit",
@@ -244,7 +187,7 @@ RECORD_FLOW = Workflow(
             N_("脱困退出"),
             permission=APPROVE,
             comment_required=True,
-            effects=(_exited,),
+            effects=(moves.exited,),
         ),
     ],
 )
@@ -267,51 +210,23 @@ def _within_limit(grant: Grant, actor: Actor, _data) -> str | None:
     if grant.amount_fen > limit and not actor.can(APPROVE_MAJOR):
         return _(
             "金额 %(amount)s 元超过您的审批限额 %(limit)s 元，须部务会审批",
-            amount=ledger.yuan(grant.amount_fen),
-            limit=ledger.yuan(limit),
+            amount=yuan(grant.amount_fen),
+            limit=yuan(limit),
         )
     return None
 
 
 def _record_on_register(obj: Grant | Loan, _actor: Actor, _data) -> str | None:
-    record = db.session.get(HardshipRecord, obj.record_id)
+    record = records.find_record(obj.record_id)
     if record is None or record.state not in ON_REGISTER:
         return _("该党员不在困难党员台账内")
     return None
-
-
-def _approve_grant(grant: Grant, actor: Actor, data: Mapping[str, Any]) -> None:
-    approval = ledger.approve(
-        "grant", grant.amount_fen, actor, subject_id=grant.id, document_no=data.get("document_no")
-    )
-    grant.approval_id = approval.id
-
-
-def _pay_grant(grant: Grant, actor: Actor, _data) -> None:
-    from plugins.assistance.models import Approval
-
-    approval = db.session.get(Approval, grant.approval_id)
-    postings = ledger.spend(
-        f"expense_{grant.kind}",
-        grant.amount_fen,
-        approval,
-        actor,
-        record_id=grant.record_id,
-        memo=_("救助 %(serial)s", serial=grant.serial),
-    )
-    grant.voucher_no = postings[0].voucher_no
-    grant.paid_on = clock.today()
 
 
 def _signer(grant: Grant, _actor: Actor, data: Mapping[str, Any]) -> str | None:
     if not (data.get("signed_by") or "").strip():
         return _("须填写签收人")
     return None
-
-
-def _sign(grant: Grant, _actor: Actor, data: Mapping[str, Any]) -> None:
-    grant.receipt_signed_by = data["signed_by"].strip()
-    grant.receipt_signed_on = clock.today()
 
 
 GRANT_FLOW = Workflow(
@@ -334,9 +249,11 @@ GRANT_FLOW = Workflow(
             N_("审批"),
             permission=APPROVE,
             guards=(_within_limit,),
-            effects=(_approve_grant,),
+            effects=(moves.approve_grant,),
         ),
-        Transition("pay", ("approved",), "paid", N_("发放"), permission=PAY, effects=(_pay_grant,)),
+        Transition(
+            "pay", ("approved",), "paid", N_("发放"), permission=PAY, effects=(moves.pay_grant,)
+        ),
         Transition(
             "sign_receipt",
             ("paid",),
@@ -344,7 +261,7 @@ GRANT_FLOW = Workflow(
             N_("签收"),
             permission=REGISTER,
             guards=(_signer,),
-            effects=(_sign,),
+            effects=(moves.sign,),
         ),
         Transition(
             "reject",
@@ -369,7 +286,6 @@ LOAN_STATES = {
     "written_off": N_("已核销"),
     "rejected": N_("未批准"),
 }
-ACTIVE_LOAN_STATES = ("approved", "disbursed", "repaid", "written_off")
 
 
 def _assessment_given(loan: Loan, _actor: Actor, data: Mapping[str, Any]) -> str | None:
@@ -378,87 +294,21 @@ def _assessment_given(loan: Loan, _actor: Actor, data: Mapping[str, Any]) -> str
     return None
 
 
-def borrowers_in_year(year: int) -> int:
-    """Members granted a loan counted against ``year``'s quota."""
-    return db.session.scalar(
-        select(func.count(func.distinct(Loan.record_id))).where(
-            Loan.quota_year == year, Loan.state.in_(ACTIVE_LOAN_STATES)
-        )
-    )
-
-
 def _within_quota(loan: Loan, _actor: Actor, _data) -> str | None:
     year = clock.today().year
     quota = settings()["annual_borrower_quota"]
-    already = db.session.scalar(
-        select(func.count(Loan.id)).where(
-            Loan.quota_year == year,
-            Loan.record_id == loan.record_id,
-            Loan.state.in_(ACTIVE_LOAN_STATES),
-        )
-    )
-    if not already and borrowers_in_year(year) >= quota:
+    if (
+        not records.has_loan_in_year(loan.record_id, year)
+        and records.borrowers_in_year(year) >= quota
+    ):
         return _("本年度借款户数已达上限 %(quota)s 户", quota=quota)
     return None
 
 
-def _assess(loan: Loan, _actor: Actor, data: Mapping[str, Any]) -> None:
-    loan.assessment = data["assessment"].strip()
-    loan.assessed_on = clock.today()
-
-
-def _approve_loan(loan: Loan, actor: Actor, data: Mapping[str, Any]) -> None:
-    approval = ledger.approve(
-        "loan", loan.amount_fen, actor, subject_id=loan.id, document_no=data.get("document_no")
-    )
-    loan.approval_id = approval.id
-    loan.quota_year = clock.today().year
-
-
-def schedule(amount_fen: int, term_months: int, start: date) -> list[tuple[int, date, int]]:
-    """Equal monthly instalments exact to the 分, the remainder on the last one:
-    (seq, due date, amount)."""
-    base = amount_fen // term_months
-    rows = [(i, add_months(start, i), base) for i in range(1, term_months + 1)]
-    seq, due, last = rows[-1]
-    rows[-1] = (seq, due, last + amount_fen - base * term_months)
-    return rows
-
-
-def _disburse(loan: Loan, actor: Actor, _data) -> None:
-    from plugins.assistance.models import Approval
-
-    approval = db.session.get(Approval, loan.approval_id)
-    ledger.lend(
-        loan.amount_fen,
-        approval,
-        actor,
-        record_id=loan.record_id,
-        memo=_("借款 %(serial)s", serial=loan.serial),
-    )
-    loan.disbursed_on = clock.today()
-    db.session.add_all(
-        Instalment(loan_id=loan.id, seq=seq, due_on=due, amount_fen=amount, paid_fen=0)
-        for seq, due, amount in schedule(loan.amount_fen, loan.term_months, loan.disbursed_on)
-    )
-
-
 def _fully_repaid(loan: Loan, _actor: Actor, _data) -> str | None:
     if loan.outstanding_fen:
-        return _("尚有 %(amount)s 元未还", amount=ledger.yuan(loan.outstanding_fen))
+        return _("尚有 %(amount)s 元未还", amount=yuan(loan.outstanding_fen))
     return None
-
-
-def _write_off(loan: Loan, actor: Actor, data: Mapping[str, Any]) -> None:
-    amount = loan.outstanding_fen
-    approval = ledger.approve(
-        "writeoff", amount, actor, subject_id=loan.id, document_no=data.get("document_no")
-    )
-    ledger.write_off(
-        amount, approval, actor, loan.record_id, _("核销 %(serial)s", serial=loan.serial)
-    )
-    loan.written_off_fen += amount
-    loan.writeoff_approval_id = approval.id
 
 
 def _something_outstanding(loan: Loan, _actor: Actor, _data) -> str | None:
@@ -479,7 +329,7 @@ LOAN_FLOW = Workflow(
             N_("实地考察"),
             permission=REGISTER,
             guards=(_record_on_register, _assessment_given),
-            effects=(_assess,),
+            effects=(moves.assess,),
         ),
         Transition(
             "approve",
@@ -488,10 +338,15 @@ LOAN_FLOW = Workflow(
             N_("审批"),
             permission=APPROVE,
             guards=(_within_quota,),
-            effects=(_approve_loan,),
+            effects=(moves.approve_loan,),
         ),
         Transition(
-            "disburse", ("approved",), "disbursed", N_("放款"), permission=PAY, effects=(_disburse,)
+            "disburse",
+            ("approved",),
+            "disbursed",
+            N_("放款"),
+            permission=PAY,
+            effects=(moves.disburse,),
         ),
         Transition(
             "settle",
@@ -509,7 +364,7 @@ LOAN_FLOW = Workflow(
             permission=APPROVE_MAJOR,
             comment_required=True,
             guards=(_something_outstanding,),
-            effects=(_write_off,),
+            effects=(moves.write_off,),
         ),
         Transition(
             "reject",
@@ -529,27 +384,18 @@ CAMPAIGN_STATES = {"draft": N_("筹备中"), "approved": N_("已审批"), "close
 
 
 def _has_targets(campaign: Campaign, _actor: Actor, _data) -> str | None:
-    from plugins.assistance.models import CampaignTarget
-
-    if not db.session.scalar(
-        select(func.count(CampaignTarget.id)).where(CampaignTarget.campaign_id == campaign.id)
-    ):
+    if not records.target_count(campaign):
         return _("尚未选定走访对象")
     return None
 
 
-def _approve_campaign(campaign: Campaign, actor: Actor, data: Mapping[str, Any]) -> None:
-    from plugins.assistance.models import CampaignTarget
-
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(CampaignTarget.amount_fen), 0)).where(
-            CampaignTarget.campaign_id == campaign.id
-        )
-    )
-    approval = ledger.approve(
-        "campaign", int(total), actor, subject_id=campaign.id, document_no=data.get("document_no")
-    )
-    campaign.approval_id = approval.id
+def _undelivered_confirmed(
+    campaign: Campaign, _actor: Actor, data: Mapping[str, Any]
+) -> str | None:
+    waiting = records.campaign_totals(campaign)["undelivered"]
+    if waiting and not data.get("confirm_undelivered"):
+        return _("尚有 %(n)s 户未送达，确认后才能结束活动", n=waiting)
+    return None
 
 
 CAMPAIGN_FLOW = Workflow(
@@ -564,8 +410,15 @@ CAMPAIGN_FLOW = Workflow(
             N_("审批"),
             permission=APPROVE,
             guards=(_has_targets,),
-            effects=(_approve_campaign,),
+            effects=(moves.approve_campaign,),
         ),
-        Transition("close", ("approved",), "closed", N_("结束"), permission=REGISTER),
+        Transition(
+            "close",
+            ("approved",),
+            "closed",
+            N_("结束"),
+            permission=REGISTER,
+            guards=(_undelivered_confirmed,),
+        ),
     ],
 )

@@ -7,13 +7,16 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from core.auth.models import User
 from core.auth.users import Actor
 from core.db import db
 from core.orgs.models import Member, OrgUnit
+from core.plugins.manager import hook_for
+from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
-from plugins.assistance import ledger
+from plugins.assistance.services import fund as fund_service
 
 CLERK_PERMISSIONS = frozenset({"assistance.view", "assistance.register"})
 LEADER_PERMISSIONS = CLERK_PERMISSIONS | {
@@ -58,8 +61,10 @@ def fund(leader) -> Callable[..., None]:
     """``fund(100_000, source="fiscal")`` puts money into the fund with an approval."""
 
     def give(amount_fen: int, source: str = "fiscal") -> None:
-        approval = ledger.approve("receipt", amount_fen, leader, document_no="县财〔2026〕1号")
-        ledger.receive(source, amount_fen, approval, leader)
+        approval = fund_service.approve(
+            "receipt", amount_fen, leader, document_no="县财〔2026〕1号"
+        )
+        fund_service.receive(source, amount_fen, approval, leader)
 
     return give
 
@@ -92,3 +97,22 @@ def new_member(branch) -> Callable[..., Member]:
         return member
 
     return make
+
+
+@pytest.fixture
+def world(app, factory):
+    """Demo data in a county under a city, over HTTP: tokens of a leader and a clerk."""
+    factory.tenant("city", plugins=["assistance"])
+    factory.tenant("county", parent="city", plugins=["assistance"])
+    leader = factory.user("county", "leader", roles=["admin", "assistance_leader"])
+    clerk = factory.user("county", "clerk", roles=["staff", "assistance_clerk"])
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "county"))
+        with tenant_scope(tenant.id):
+            hook_for(tenant).zugong_demo_data(tenant=tenant)
+        db.session.commit()
+    return {
+        "leader": factory.token(leader),
+        "clerk": factory.token(clerk),
+        "tenant_id": factory.tenant_id("county"),
+    }

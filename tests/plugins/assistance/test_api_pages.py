@@ -9,8 +9,6 @@ from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
 from core.db import db
-from core.plugins.manager import hook_for
-from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.assistance.models import (
     Campaign,
@@ -26,24 +24,6 @@ from tests.factories import bearer, csrf_token, login
 
 API = "/api/v1/t/county/assistance"
 PAGES = "/t/county/assistance"
-
-
-@pytest.fixture
-def world(app, factory):
-    factory.tenant("city", plugins=["assistance"])
-    factory.tenant("county", parent="city", plugins=["assistance"])
-    leader = factory.user("county", "leader", roles=["admin", "assistance_leader"])
-    clerk = factory.user("county", "clerk", roles=["staff", "assistance_clerk"])
-    with app.app_context():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "county"))
-        with tenant_scope(tenant.id):
-            hook_for(tenant).zugong_demo_data(tenant=tenant)
-        db.session.commit()
-    return {
-        "leader": factory.token(leader),
-        "clerk": factory.token(clerk),
-        "tenant_id": factory.tenant_id("county"),
-    }
 
 
 def _ids(app, tenant_id, model):

@@ -17,7 +17,6 @@ from core.db import db
 from core.orgs.models import Member, OrgUnit
 from core.tenancy.scope import tenant_scope
 from core.workflow import StateChange
-from plugins.assistance import ledger, services
 from plugins.assistance.models import (
     CampaignTarget,
     Grant,
@@ -26,6 +25,9 @@ from plugins.assistance.models import (
     Loan,
     Posting,
 )
+from plugins.assistance.queries import records
+from plugins.assistance.services import aid, visits
+from plugins.assistance.services import fund as fund_service
 from plugins.assistance.workflow import CAMPAIGN_FLOW, GRANT_FLOW, LOAN_FLOW
 from tests.factories import bearer
 from tests.plugins.assistance.conftest import CHIEF_PERMISSIONS
@@ -72,8 +74,8 @@ def _county(pg_app, pg_factory):
             state="registered",
         )
         db.session.add(record)
-        approval = ledger.approve("receipt", 1_000_000, actor, document_no="县财〔2026〕1号")
-        ledger.receive("fiscal", 1_000_000, approval, actor)
+        approval = fund_service.approve("receipt", 1_000_000, actor, document_no="县财〔2026〕1号")
+        fund_service.receive("fiscal", 1_000_000, approval, actor)
         db.session.commit()
         return {
             "tenant_id": tenant_id,
@@ -122,7 +124,7 @@ def _once(pg_app, county, workflow, record_id, transition):
 
 def test_eight_identical_payments_of_one_approved_grant_pay_it_once(pg_app, county):
     def approved_grant(record, actor):
-        grant = services.apply_grant(
+        grant = aid.apply_grant(
             {"record_id": record.id, "kind": "living", "amount_fen": 100, "reason": "生活困难"},
             actor,
         )
@@ -143,7 +145,7 @@ def test_eight_identical_payments_of_one_approved_grant_pay_it_once(pg_app, coun
 
 def test_eight_identical_deliveries_to_one_campaign_target_pay_it_once(pg_app, county):
     def approved_campaign_target(_record, actor):
-        campaign = services.create_campaign(
+        campaign = visits.create_campaign(
             {"name": "春节走访慰问", "levels": ["special"], "amounts_fen": {"special": 50_000}},
             actor,
         )
@@ -163,15 +165,20 @@ def test_eight_identical_deliveries_to_one_campaign_target_pay_it_once(pg_app, c
     with pg_app.app_context(), tenant_scope(county["tenant_id"]):
         from plugins.assistance.models import Campaign
 
-        totals = services.campaign_totals(db.session.get(Campaign, campaign_id))
-    assert totals == {"planned_fen": 50_000, "delivered_fen": 50_000, "posted_fen": 50_000}
+        totals = records.campaign_totals(db.session.get(Campaign, campaign_id))
+    assert totals == {
+        "planned_fen": 50_000,
+        "delivered_fen": 50_000,
+        "posted_fen": 50_000,
+        "undelivered": 0,
+    }
     delivered = select(func.count(AuditEntry.id)).where(AuditEntry.action == "assistance.delivered")
     assert _count(pg_app, county, delivered) == 1
 
 
 def test_eight_identical_disbursements_of_one_loan_lend_it_once_and_answer_409(pg_app, county):
     def approved_loan(record, actor):
-        loan = services.apply_loan(
+        loan = aid.apply_loan(
             {
                 "record_id": record.id,
                 "project": "养殖肉牛",
@@ -200,20 +207,20 @@ def test_eight_identical_disbursements_of_one_loan_lend_it_once_and_answer_409(p
 @pytest.fixture
 def without_row_locks(monkeypatch):
     """As if a code path forgot to lock: only the database's constraints are left."""
-    from plugins.assistance import services as assistance_services
 
     def no_lock(_obj):
         return None
 
     monkeypatch.setattr("core.workflow.lock_for_update", no_lock)
-    monkeypatch.setattr(assistance_services, "lock_for_update", no_lock)
+    for module in ("aid", "visits", "register", "fund"):
+        monkeypatch.setattr(f"plugins.assistance.services.{module}.lock_for_update", no_lock)
 
 
 def test_without_the_locks_the_database_still_pays_a_grant_once_and_answers_409(
     pg_app, county, without_row_locks
 ):
     def approved_grant(record, actor):
-        grant = services.apply_grant(
+        grant = aid.apply_grant(
             {"record_id": record.id, "kind": "medical", "amount_fen": 300, "reason": "住院"},
             actor,
         )
@@ -234,7 +241,7 @@ def test_without_the_locks_the_database_still_delivers_once_and_answers_409(
     pg_app, county, without_row_locks
 ):
     def approved_campaign_target(_record, actor):
-        campaign = services.create_campaign(
+        campaign = visits.create_campaign(
             {"name": "七一走访慰问", "levels": ["special"], "amounts_fen": {"special": 20_000}},
             actor,
         )
@@ -259,7 +266,7 @@ def test_the_embedded_mode_pays_a_grant_once_too(app, factory):
     county = _county(app, factory)
 
     def approved_grant(record, actor):
-        grant = services.apply_grant(
+        grant = aid.apply_grant(
             {"record_id": record.id, "kind": "living", "amount_fen": 100, "reason": "生活困难"},
             actor,
         )

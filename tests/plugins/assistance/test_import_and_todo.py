@@ -12,16 +12,19 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from core.db import db
+from core.money import yuan
 from core.orgs import id_numbers
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from core.workflow import StateChange
-from plugins.assistance import jobs, ledger, reports, services
+from plugins.assistance import jobs
 from plugins.assistance.models import HardshipRecord
+from plugins.assistance.queries import reports
+from plugins.assistance.services import aid, imports
 from plugins.assistance.todo import todo_items
 from plugins.assistance.workflow import LOAN_FLOW
 
-HEADERS = list(reports.IMPORT_HEADERS)
+HEADERS = list(imports.IMPORT_HEADERS)
 
 
 def _xlsx(rows: list[list]) -> io.BytesIO:
@@ -67,7 +70,7 @@ def test_a_valid_register_is_imported_onto_the_register(members, clerk, set_toda
             [members[1].id_number, "李秀英", "临时困难", "一般困难", "下岗失业", 1, 3000, "备注"],
         ]
     )
-    report = reports.import_register(data, clerk)
+    report = imports.import_register(data, clerk)
     assert report.ok, report.to_dict()
     records = db.session.scalars(select(HardshipRecord).order_by(HardshipRecord.id)).all()
     assert [r.state for r in records] == ["registered", "registered"]
@@ -97,7 +100,7 @@ def test_a_valid_register_is_imported_onto_the_register(members, clerk, set_toda
 def test_a_bad_row_is_reported_and_nothing_is_written(members, clerk, row, column):
     row = [members[0].id_number if v == "{id}" else v for v in row]
     good = [members[1].id_number, "李秀英", "临时困难", "一般困难", "下岗失业", 1, 3000]
-    report = reports.import_register(_xlsx([good, row]), clerk)
+    report = imports.import_register(_xlsx([good, row]), clerk)
     assert not report.ok
     [bad] = [r for r in report.rows if not r.ok]
     assert bad.row_number == 3 and column in bad.errors
@@ -109,24 +112,24 @@ def test_valid_rows_only_when_chosen(members, clerk):
         [members[1].id_number, "李秀英", "临时困难", "一般困难", "下岗失业", 1, 3000],
         ["330122195001010000", "无此人", "临时困难", "一般困难", "下岗失业", 1, 3000],
     ]
-    reports.import_register(_xlsx(rows), clerk, valid_only=True)
+    imports.import_register(_xlsx(rows), clerk, valid_only=True)
     assert _count() == 1
 
 
 def test_a_broken_file_is_refused_with_a_clear_message(clerk, members):
-    report = reports.import_register(io.BytesIO(b"this is not a spreadsheet"), clerk)
+    report = imports.import_register(io.BytesIO(b"this is not a spreadsheet"), clerk)
     assert report.file_errors and _count() == 0
 
 
 def test_to_do_list_and_dashboard(members, clerk, leader, fund, set_today):
     set_today(date(2026, 1, 5))
     fund(1_000_000)
-    services_record = reports.import_register(
+    services_record = imports.import_register(
         _xlsx([[members[0].id_number, "王大山", "农村低收入", "特别困难", "因病", 2, 500]]), clerk
     )
     assert services_record.ok
     record = db.session.scalar(select(HardshipRecord))
-    loan = services.apply_loan(
+    loan = aid.apply_loan(
         {
             "record_id": record.id,
             "project": "种植",
@@ -154,5 +157,5 @@ def test_to_do_list_and_dashboard(members, clerk, leader, fund, set_today):
     assert "arrears" not in clerk_kinds  # the clerk does not collect money
     figures = reports.widget_data()
     assert figures["in_arrears"] == 1
-    assert figures["balance"] == ledger.yuan(1_000_000 - 240_000)
+    assert figures["balance"] == yuan(1_000_000 - 240_000)
     assert [n for _k, _t, n in figures["by_level"]] == [0, 0, 1]

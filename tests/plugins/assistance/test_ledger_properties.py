@@ -15,19 +15,21 @@ from core.auth.models import User
 from core.auth.users import Actor
 from core.db import db
 from core.tenancy.scope import tenant_scope
-from plugins.assistance import ledger
-from plugins.assistance.ledger import LedgerError
+from plugins.assistance import models
 from plugins.assistance.models import FundAccount, Posting
+from plugins.assistance.queries import fund as fund_queries
+from plugins.assistance.services import fund as fund_service
+from plugins.assistance.services.fund import LedgerError
 
 from .conftest import LEADER_PERMISSIONS
 
 amounts = st.integers(min_value=1, max_value=50_000)
 operations = st.lists(
     st.one_of(
-        st.tuples(st.just("receive"), st.sampled_from(sorted(ledger.SOURCES)), amounts),
+        st.tuples(st.just("receive"), st.sampled_from(sorted(models.SOURCES)), amounts),
         st.tuples(
             st.just("spend"),
-            st.sampled_from(sorted(c for c in ledger.SPENDING if c != "expense_writeoff")),
+            st.sampled_from(sorted(c for c in models.SPENDING if c != "expense_writeoff")),
             amounts,
             st.sampled_from(["auto", "dues", "general"]),
         ),
@@ -44,23 +46,23 @@ _slugs = count()
 
 def _apply(op: tuple, actor: Actor) -> None:
     kind = op[0]
-    approval = ledger.approve(kind, 0, actor)
+    approval = fund_service.approve(kind, 0, actor)
     if kind == "receive":
-        ledger.receive(op[1], op[2], approval, actor)
+        fund_service.receive(op[1], op[2], approval, actor)
     elif kind == "spend":
-        ledger.spend(op[1], op[2], approval, actor, funding=op[3])
+        fund_service.spend(op[1], op[2], approval, actor, funding=op[3])
     elif kind == "lend":
-        ledger.lend(op[1], approval, actor, None, "借款")
+        fund_service.lend(op[1], approval, actor, None, "借款")
     elif kind == "repay":
-        ledger.repay(op[1], approval, actor, None, "还款")
+        fund_service.repay(op[1], approval, actor, None, "还款")
     elif kind == "write_off":
-        ledger.write_off(op[1], approval, actor, None, "核销")
+        fund_service.write_off(op[1], approval, actor, None, "核销")
     elif kind == "dues_loan":
-        ledger.post("loans_receivable", "cash_dues", op[1], approval, actor)
+        fund_service.post("loans_receivable", "cash_dues", op[1], approval, actor)
     else:
         postings = list(db.session.scalars(select(Posting).order_by(Posting.id)))
         if postings:
-            ledger.reverse(postings[op[1] % len(postings)], approval, actor)
+            fund_service.reverse(postings[op[1] % len(postings)], approval, actor)
 
 
 def _signed_sums() -> dict[int, int]:
@@ -96,16 +98,16 @@ def test_any_sequence_keeps_balances_non_negative_and_statements_reconciled(
 
 def _check_sequence(ops, person) -> None:
     actor = Actor(user=db.session.get(User, person.user_id), permissions=LEADER_PERMISSIONS)
-    ledger.ensure_accounts()
+    fund_service.ensure_accounts()
     for op in ops:
         with contextlib.suppress(LedgerError):
             _apply(op, actor)
-        balances = {a.code: a.balance_fen for a in ledger.accounts().values()}
+        balances = {a.code: a.balance_fen for a in fund_queries.accounts().values()}
         assert all(b >= 0 for b in balances.values()), balances
     # Stored balances equal the postings; the statement equals both.
     sums = _signed_sums()
-    statement = ledger.statement()
-    for account in ledger.accounts().values():
+    statement = fund_queries.statement()
+    for account in fund_queries.accounts().values():
         assert account.balance_fen == sums[account.id]
         assert statement.line(account.code).closing_fen == account.balance_fen
     # Double entry: debits equal credits; the fund is sources in minus money out.
@@ -118,8 +120,8 @@ def _check_sequence(ops, person) -> None:
         income - spent
     )
     # Dues money never reached a loan.
-    dues = ledger.accounts()["cash_dues"].id
-    receivable = ledger.accounts()["loans_receivable"].id
+    dues = fund_queries.accounts()["cash_dues"].id
+    receivable = fund_queries.accounts()["loans_receivable"].id
     assert not db.session.scalar(
         select(func.count(Posting.id)).where(
             Posting.credit_account_id == dues, Posting.debit_account_id == receivable
@@ -133,8 +135,8 @@ def test_concurrent_payments_never_overspend(pg_app, pg_factory):
     person = pg_factory.user("race", "cashier", roles=())
     with pg_app.app_context(), tenant_scope(tenant_id):
         actor = Actor(user=db.session.get(User, person.user_id), permissions=LEADER_PERMISSIONS)
-        approval = ledger.approve("receipt", 35_000, actor)
-        ledger.receive("fiscal", 35_000, approval, actor)
+        approval = fund_service.approve("receipt", 35_000, actor)
+        fund_service.receive("fiscal", 35_000, approval, actor)
         db.session.commit()
 
     threads_n = 12
@@ -145,11 +147,11 @@ def test_concurrent_payments_never_overspend(pg_app, pg_factory):
     def pay() -> None:
         with pg_app.app_context(), tenant_scope(tenant_id):
             actor = Actor(user=db.session.get(User, person.user_id), permissions=LEADER_PERMISSIONS)
-            approval = ledger.approve("grant", 10_000, actor)
-            ledger.accounts()  # make sure each thread has read the balance before racing
+            approval = fund_service.approve("grant", 10_000, actor)
+            fund_queries.accounts()  # make sure each thread has read the balance before racing
             barrier.wait()
             try:
-                ledger.spend("expense_living", 10_000, approval, actor, funding="general")
+                fund_service.spend("expense_living", 10_000, approval, actor, funding="general")
                 db.session.commit()
                 result = "paid"
             except LedgerError:
@@ -168,7 +170,7 @@ def test_concurrent_payments_never_overspend(pg_app, pg_factory):
 
     assert sorted(outcomes) == ["paid"] * 3 + ["refused"] * 9
     with pg_app.app_context(), tenant_scope(tenant_id):
-        accounts = ledger.accounts()
+        accounts = fund_queries.accounts()
         assert accounts["cash_general"].balance_fen == 5_000
         assert accounts["expense_living"].balance_fen == 30_000
         paid = db.session.scalar(

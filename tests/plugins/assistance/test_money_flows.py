@@ -12,14 +12,17 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.workflow import IllegalTransition, TransitionForbidden
-from plugins.assistance import jobs, ledger, services
-from plugins.assistance.ledger import InsufficientFunds
+from plugins.assistance import jobs
 from plugins.assistance.models import HardshipRecord, Instalment, Posting
+from plugins.assistance.queries import fund as fund_queries
+from plugins.assistance.queries import records
+from plugins.assistance.services import aid, visits
+from plugins.assistance.services.fund import InsufficientFunds
+from plugins.assistance.services.moves import schedule
 from plugins.assistance.workflow import (
     CAMPAIGN_FLOW,
     GRANT_FLOW,
     LOAN_FLOW,
-    schedule,
 )
 
 TODAY = date(2026, 3, 2)
@@ -55,7 +58,7 @@ def on_register(new_member):
 
 
 def _grant(record, clerk, amount=100_000, kind="education"):
-    return services.apply_grant(
+    return aid.apply_grant(
         {"record_id": record.id, "kind": kind, "amount_fen": amount, "reason": "子女考入大学"},
         clerk,
     )
@@ -78,8 +81,8 @@ def test_grant_from_application_to_signed_receipt(on_register, clerk, leader, fu
         GRANT_FLOW.fire(grant, "sign_receipt", clerk)
     GRANT_FLOW.fire(grant, "sign_receipt", clerk, data={"signed_by": "王大山"})
     assert (grant.state, grant.receipt_signed_by) == ("receipted", "王大山")
-    assert ledger.accounts()["expense_education"].balance_fen == 100_000
-    assert ledger.accounts()["cash_dues"].balance_fen == 400_000
+    assert fund_queries.accounts()["expense_education"].balance_fen == 100_000
+    assert fund_queries.accounts()["cash_dues"].balance_fen == 400_000
 
 
 def test_grant_above_the_approver_limit_needs_the_committee(on_register, clerk, leader, chief):
@@ -126,7 +129,7 @@ def test_schedule_is_exact_to_the_fen_with_the_remainder_last():
 
 
 def _loan(record, clerk, leader, amount=500_000):
-    loan = services.apply_loan(
+    loan = aid.apply_loan(
         {
             "record_id": record.id,
             "project": "养殖肉牛 5 头",
@@ -146,23 +149,23 @@ def test_loan_disbursed_repaid_by_schedule_and_settled(on_register, clerk, leade
     loan = _loan(on_register(), clerk, leader)
     assert loan.term_months == 24
     LOAN_FLOW.fire(loan, "disburse", leader)
-    plan = services.instalments(loan)
+    plan = records.instalments(loan)
     assert len(plan) == 24 and sum(i.amount_fen for i in plan) == 500_000
     assert plan[0].amount_fen == 20_833 and plan[-1].amount_fen == 500_000 - 20_833 * 23
-    assert ledger.accounts()["loans_receivable"].balance_fen == 500_000
+    assert fund_queries.accounts()["loans_receivable"].balance_fen == 500_000
 
-    services.repay_loan(loan, 20_833, leader)
-    assert services.instalments(loan)[0].paid_fen == 20_833
-    services.add_loan_note(loan, "已出栏 2 头", clerk)
+    aid.repay_loan(loan, 20_833, leader)
+    assert records.instalments(loan)[0].paid_fen == 20_833
+    aid.add_loan_note(loan, "已出栏 2 头", clerk)
     # Early repayment of everything outstanding settles the loan.
-    services.repay_loan(loan, loan.outstanding_fen, leader)
+    aid.repay_loan(loan, loan.outstanding_fen, leader)
     assert loan.state == "repaid"
-    assert all(i.paid_fen == i.amount_fen for i in services.instalments(loan))
-    accounts = ledger.accounts()
+    assert all(i.paid_fen == i.amount_fen for i in records.instalments(loan))
+    accounts = fund_queries.accounts()
     assert accounts["loans_receivable"].balance_fen == 0
     assert accounts["cash_general"].balance_fen == 1_000_000
     with pytest.raises(IllegalTransition, match="不在还款期"):
-        services.repay_loan(loan, 1, leader)
+        aid.repay_loan(loan, 1, leader)
 
 
 def test_overpaying_a_loan_is_refused(on_register, clerk, leader, fund):
@@ -170,7 +173,7 @@ def test_overpaying_a_loan_is_refused(on_register, clerk, leader, fund):
     loan = _loan(on_register(), clerk, leader, amount=100_000)
     LOAN_FLOW.fire(loan, "disburse", leader)
     with pytest.raises(ValidationError, match="超过未还本金"):
-        services.repay_loan(loan, 100_001, leader)
+        aid.repay_loan(loan, 100_001, leader)
     assert loan.repaid_fen == 0
 
 
@@ -191,7 +194,7 @@ def test_the_annual_borrower_quota(on_register, clerk, leader, app_context):
     )
     first = _loan(on_register(), clerk, leader)
     assert first.quota_year == 2026
-    second = services.apply_loan(
+    second = aid.apply_loan(
         {
             "record_id": on_register().id,
             "project": "种植",
@@ -221,7 +224,7 @@ def test_arrears_are_found_by_the_scan_and_cleared_by_payment(
         select(Instalment.seq).where(Instalment.overdue_since.isnot(None)).order_by(Instalment.seq)
     ).all()
     assert overdue == [1, 2]
-    services.repay_loan(loan, 15_000, leader)
+    aid.repay_loan(loan, 15_000, leader)
     db.session.flush()
     overdue = db.session.scalars(
         select(Instalment.seq).where(Instalment.overdue_since.isnot(None)).order_by(Instalment.seq)
@@ -235,12 +238,12 @@ def test_write_off_needs_committee_approval_and_posts_the_loss(
     fund(1_000_000)
     loan = _loan(on_register(), clerk, leader, amount=300_000)
     LOAN_FLOW.fire(loan, "disburse", leader)
-    services.repay_loan(loan, 100_000, leader)
+    aid.repay_loan(loan, 100_000, leader)
     with pytest.raises(TransitionForbidden):
         LOAN_FLOW.fire(loan, "write_off", leader, comment="借款人去世")
     LOAN_FLOW.fire(loan, "write_off", chief, comment="借款人因病去世，无力偿还")
     assert (loan.state, loan.written_off_fen, loan.outstanding_fen) == ("written_off", 200_000, 0)
-    accounts = ledger.accounts()
+    accounts = fund_queries.accounts()
     assert accounts["expense_writeoff"].balance_fen == 200_000
     assert accounts["loans_receivable"].balance_fen == 0
 
@@ -251,7 +254,7 @@ def test_write_off_needs_committee_approval_and_posts_the_loss(
 def test_pairing_with_several_cadres_and_help_through_the_ledger(on_register, leader, fund):
     fund(100_000)
     record = on_register()
-    first = services.create_pairing(
+    first = visits.create_pairing(
         {
             "record_id": record.id,
             "cadre_name": "张部长",
@@ -262,7 +265,7 @@ def test_pairing_with_several_cadres_and_help_through_the_ledger(on_register, le
         },
         leader,
     )
-    services.create_pairing(
+    visits.create_pairing(
         {
             "record_id": record.id,
             "cadre_name": "李科长",
@@ -273,13 +276,13 @@ def test_pairing_with_several_cadres_and_help_through_the_ledger(on_register, le
         },
         leader,
     )
-    entry = services.log_pairing(
+    entry = visits.log_pairing(
         first, {"content": "上门走访，送慰问金", "amount_fen": 50_000}, leader
     )
     assert entry.posting_id is not None
-    assert ledger.accounts()["expense_pairing"].balance_fen == 50_000
+    assert fund_queries.accounts()["expense_pairing"].balance_fen == 50_000
     with pytest.raises(ValidationError, match="结束日期"):
-        services.create_pairing(
+        visits.create_pairing(
             {
                 "record_id": record.id,
                 "cadre_name": "王",
@@ -299,7 +302,7 @@ def test_spring_festival_campaign_selects_pays_and_reconciles(on_register, clerk
     general = on_register("general")
     on_register("relatively")
     on_register("special", category="urban_dibao")
-    campaign = services.create_campaign(
+    campaign = visits.create_campaign(
         {
             "name": "2026年春节走访慰问",
             "levels": ["special", "general"],
@@ -315,12 +318,17 @@ def test_spring_festival_campaign_selects_pays_and_reconciles(on_register, clerk
     ).all()
     assert sorted(t.record_id for t in targets) == sorted([r.id for r in special] + [general.id])
     with pytest.raises(IllegalTransition, match="未审批"):
-        services.deliver(targets[0], "王大山", leader)
+        visits.deliver(targets[0], "王大山", leader)
     CAMPAIGN_FLOW.fire(campaign, "approve", leader)
     for target in targets:
-        services.deliver(target, "本人", leader)
-    totals = services.campaign_totals(campaign)
-    assert totals == {"planned_fen": 250_000, "delivered_fen": 250_000, "posted_fen": 250_000}
-    assert ledger.accounts()["expense_campaign"].balance_fen == 250_000
+        visits.deliver(target, "本人", leader)
+    totals = records.campaign_totals(campaign)
+    assert totals == {
+        "planned_fen": 250_000,
+        "delivered_fen": 250_000,
+        "posted_fen": 250_000,
+        "undelivered": 0,
+    }
+    assert fund_queries.accounts()["expense_campaign"].balance_fen == 250_000
     with pytest.raises(IllegalTransition, match="已发放"):
-        services.deliver(targets[0], "本人", leader)
+        visits.deliver(targets[0], "本人", leader)

@@ -1,4 +1,5 @@
-"""The fund's double-entry ledger (帮扶基金台账), in integer 分.
+"""The fund's double-entry ledger (帮扶基金台账), in integer 分: every posting. Its
+reads (balances, the statement) are in :mod:`plugins.assistance.queries.fund`.
 
 Chart of accounts (per tenant, provisioned on enable and on first use):
 
@@ -24,49 +25,35 @@ spending (or back to its source, reversing a receipt) — never to ``loans_recei
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, false, func, select, true
+from sqlalchemy import select
 
 from core import clock
 from core.db import db, upsert_insert, utcnow
-from core.i18n import N_
 from core.locking import lock_for_update
+from core.money import yuan
 from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED
 from core.workflow import WorkflowError
-from plugins.assistance.models import GRANT_KINDS, Approval, FundAccount, Posting
+from plugins.assistance.models import (
+    CHART,
+    DUES_MAY_PAY,
+    SOURCES,
+    SPENDING,
+    Approval,
+    FundAccount,
+    Posting,
+)
+from plugins.assistance.queries.fund import accounts
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
 
 VOUCHER_PREFIX = "PZ"
-
-SOURCES = {
-    "dues": N_("留存党费"),
-    "fiscal": N_("财政拨款"),
-    "donation": N_("党员捐款"),
-    "fundraising": N_("社会募集"),
-}
-SPENDING = {
-    **{f"expense_{kind}": title for kind, title in GRANT_KINDS.items()},
-    "expense_campaign": N_("走访慰问支出"),
-    "expense_pairing": N_("结对帮扶支出"),
-    "expense_writeoff": N_("借款核销"),
-}
-CHART: dict[str, tuple[str, str]] = {
-    "cash_dues": ("asset", N_("党费来源资金")),
-    "cash_general": ("asset", N_("其他来源资金")),
-    "loans_receivable": ("asset", N_("借出款")),
-    **{f"source_{code}": ("source", title) for code, title in SOURCES.items()},
-    **{code: ("expense", title) for code, title in SPENDING.items()},
-}
-#: Spending that dues-sourced money may pay for (relief, not economic activity).
-DUES_MAY_PAY = {code for code in SPENDING if code != "expense_writeoff"} | {"source_dues"}
 
 Funding = Literal["auto", "dues", "general"]
 
@@ -111,11 +98,6 @@ def ensure_accounts() -> dict[str, FundAccount]:
     return existing
 
 
-def accounts() -> dict[str, FundAccount]:
-    rows = db.session.scalars(select(FundAccount).order_by(FundAccount.id))
-    return {a.code: a for a in rows}
-
-
 def _delta(account: FundAccount, side: Literal["debit", "credit"], amount: int) -> int:
     """How a debit or credit moves a balance kept on the account's normal side."""
     debit_normal = account.kind in ("asset", "expense")
@@ -151,24 +133,9 @@ def post(
     per approval, so the same approval cannot pay the same thing twice. It defaults to
     the two accounts: one approval (a grant's, a loan's) moves money once between them."""
     check_amount(amount_fen)
-    if approval is None or approval.id is None:
-        raise LedgerError(_("每笔记账须有审批依据"))
-    if debit == credit or debit not in CHART or credit not in CHART:
-        raise LedgerError(_("记账科目不正确"))
-    if credit == "cash_dues" and debit not in DUES_MAY_PAY:
-        raise DuesRuleViolation(_("党费只能用于救济慰问，不得用于借款等经济活动"))
+    _check_posting(debit, credit, approval)
     chart = ensure_accounts()
-    ids = sorted({chart[debit].id, chart[credit].id})
-    locked = {
-        a.id: a
-        for a in db.session.scalars(
-            select(FundAccount)
-            .where(FundAccount.id.in_(ids))
-            .order_by(FundAccount.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    }
+    locked = _locked([chart[debit].id, chart[credit].id])
     debit_account, credit_account = locked[chart[debit].id], locked[chart[credit].id]
     new_debit = debit_account.balance_fen + _delta(debit_account, "debit", amount_fen)
     new_credit = credit_account.balance_fen + _delta(credit_account, "credit", amount_fen)
@@ -200,6 +167,28 @@ def post(
     db.session.add(posting)
     db.session.flush()
     return posting
+
+
+def _check_posting(debit: str, credit: str, approval: Approval | None) -> None:
+    if approval is None or approval.id is None:
+        raise LedgerError(_("每笔记账须有审批依据"))
+    if debit == credit or debit not in CHART or credit not in CHART:
+        raise LedgerError(_("记账科目不正确"))
+    if credit == "cash_dues" and debit not in DUES_MAY_PAY:
+        raise DuesRuleViolation(_("党费只能用于救济慰问，不得用于借款等经济活动"))
+
+
+def _locked(account_ids: list[int]) -> dict[int, FundAccount]:
+    """The accounts locked ``FOR UPDATE`` in id order (two postings cannot deadlock on
+    them), with their balances as committed."""
+    query = (
+        select(FundAccount)
+        .where(FundAccount.id.in_(sorted(set(account_ids))))
+        .order_by(FundAccount.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {a.id: a for a in db.session.scalars(query)}
 
 
 def approve(
@@ -266,32 +255,26 @@ def spend(
 
     if funding != "auto":
         return [pay("cash_dues" if funding == "dues" else "cash_general", amount_fen)]
-    chart = ensure_accounts()
-    # Lock both pots before deciding the split, so the split is decided on fresh balances.
-    pots = {
-        a.code: a
-        for a in db.session.scalars(
-            select(FundAccount)
-            .where(FundAccount.id.in_([chart["cash_dues"].id, chart["cash_general"].id]))
-            .order_by(FundAccount.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    }
-    if pots["cash_dues"].balance_fen + pots["cash_general"].balance_fen < amount_fen:
-        raise InsufficientFunds(
-            _(
-                "帮扶基金余额不足：现有 %(balance)s 元",
-                balance=yuan(pots["cash_dues"].balance_fen + pots["cash_general"].balance_fen),
-            )
-        )
-    from_dues = min(pots["cash_dues"].balance_fen, amount_fen)
+    from_dues = _dues_share(amount_fen)
     postings = []
     if from_dues:
         postings.append(pay("cash_dues", from_dues))
     if amount_fen - from_dues:
         postings.append(pay("cash_general", amount_fen - from_dues))
     return postings
+
+
+def _dues_share(amount_fen: int) -> int:
+    """How much of ``amount_fen`` dues-sourced money pays (the rest is general money),
+    decided on both pots locked, or :class:`InsufficientFunds`."""
+    chart = ensure_accounts()
+    locked = _locked([chart["cash_dues"].id, chart["cash_general"].id])
+    dues, general = (locked[chart[c].id].balance_fen for c in ("cash_dues", "cash_general"))
+    if dues + general < amount_fen:
+        raise InsufficientFunds(
+            _("帮扶基金余额不足：现有 %(balance)s 元", balance=yuan(dues + general))
+        )
+    return min(dues, amount_fen)
 
 
 def lend(amount_fen: int, approval: Approval, actor: Actor, record_id: int, memo: str) -> Posting:
@@ -353,101 +336,3 @@ def reverse(posting: Posting, approval: Approval, actor: Actor, memo: str | None
         record_id=posting.record_id,
         memo=memo or _("冲销 %(voucher)s", voucher=posting.voucher_no),
     )
-
-
-# -- Statements ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    code: str
-    name: str
-    kind: str
-    opening_fen: int
-    debit_fen: int
-    credit_fen: int
-    closing_fen: int
-    balance_fen: int  # the account's stored balance now
-
-    @property
-    def increase_fen(self) -> int:
-        return self.debit_fen if self.kind in ("asset", "expense") else self.credit_fen
-
-    @property
-    def decrease_fen(self) -> int:
-        return self.credit_fen if self.kind in ("asset", "expense") else self.debit_fen
-
-
-@dataclass(frozen=True)
-class Statement:
-    start: date | None
-    end: date | None
-    lines: list[StatementLine]
-
-    def line(self, code: str) -> StatementLine:
-        return next(line for line in self.lines if line.code == code)
-
-    @property
-    def fund_balance_fen(self) -> int:
-        """Money in the fund at the end of the period (both pots)."""
-        return self.line("cash_dues").closing_fen + self.line("cash_general").closing_fen
-
-    @property
-    def income_lines(self) -> list[StatementLine]:
-        return [line for line in self.lines if line.kind == "source"]
-
-    @property
-    def spending_lines(self) -> list[StatementLine]:
-        return [line for line in self.lines if line.kind == "expense"]
-
-    @property
-    def repayments_fen(self) -> int:
-        return self.line("loans_receivable").credit_fen
-
-    @property
-    def lent_fen(self) -> int:
-        return self.line("loans_receivable").debit_fen
-
-
-def statement(start: date | None = None, end: date | None = None) -> Statement:
-    """Per account: opening balance before ``start``, debits and credits within
-    [start, end], closing balance — all summed from the postings in one query, so the
-    statement reconciles with the postings by construction; ``balance_fen`` is the stored
-    balance to compare with."""
-    chart = ensure_accounts()
-
-    before = Posting.posted_on < start if start else false()
-    within = and_(
-        Posting.posted_on >= start if start else true(),
-        Posting.posted_on <= end if end else true(),
-    )
-    rows: dict[int, list[int]] = {}
-    for index, column in enumerate((Posting.debit_account_id, Posting.credit_account_id)):
-        query = select(
-            column,
-            func.coalesce(func.sum(case((before, Posting.amount_fen), else_=0)), 0),
-            func.coalesce(func.sum(case((within, Posting.amount_fen), else_=0)), 0),
-        ).group_by(column)
-        for account_id, opening, moved in db.session.execute(query):
-            sums = rows.setdefault(account_id, [0, 0, 0, 0])
-            sums[index] += int(opening)
-            sums[2 + index] += int(moved)
-    lines = []
-    for code, account in chart.items():
-        o_d, o_c, p_d, p_c = rows.get(account.id, (0, 0, 0, 0))
-        sign = 1 if account.kind in ("asset", "expense") else -1
-        opening = sign * (o_d - o_c)
-        closing = opening + sign * (p_d - p_c)
-        lines.append(
-            StatementLine(
-                code, _(account.name), account.kind, opening, p_d, p_c, closing, account.balance_fen
-            )
-        )
-    return Statement(start, end, lines)
-
-
-def yuan(fen: int) -> str:
-    """分 as yuan with two decimals, exactly (no float)."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100:,}.{fen % 100:02d}"

@@ -1,20 +1,36 @@
-"""Marshmallow schemas of the assistance API (they make its OpenAPI document) and forms.
+"""Marshmallow schemas of the assistance API (they make its OpenAPI document) and of
+its pages' forms.
 
 Amounts are integers in 分 (``strict``: ``1.5`` or ``"100"`` is refused, never rounded);
 every number has an upper bound so hostile input is a 422, never a database overflow.
+A page form is the API's schema with its amounts typed in yuan (:class:`core.money.Yuan`,
+loaded as 分 under the same bounds): the ``…Form`` classes in
+:mod:`plugins.assistance.schemas.forms`.
 """
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from core.api.pagination import CursorQuery
 from core.api.transitions import MoveIn
 from core.attachments.schemas import AttachmentOut
 from core.db import MAX_DB_ID
-from plugins.assistance.ledger import SOURCES
-from plugins.assistance.models import CATEGORIES, CAUSES, GRANT_KINDS, GUARANTORS, LEVELS, RELATIONS
-from plugins.assistance.services import MAX_AMOUNT_FEN, MAX_INCOME_FEN
+from plugins.assistance.models import (
+    CATEGORIES,
+    CAUSES,
+    GRANT_KINDS,
+    GUARANTORS,
+    LEVELS,
+    MAX_AMOUNT_FEN,
+    MAX_INCOME_FEN,
+    RELATIONS,
+    SOURCES,
+)
+from plugins.assistance.queries.records import instalments
 
 Id = lambda **kw: fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_DB_ID), **kw)  # noqa: E731
 Fen = lambda **kw: fields.Integer(  # noqa: E731
@@ -141,6 +157,12 @@ class AssessmentIn(MoveIn):
     assessment = Text(2000)
 
 
+class CloseIn(MoveIn):
+    """Closing a campaign: with targets not delivered, only when that is confirmed."""
+
+    confirm_undelivered = fields.Boolean(load_default=False)
+
+
 #: The body each move takes besides a comment, by workflow name then move (what its
 #: guards and effects read); every other move takes :class:`MoveIn`.
 MOVE_BODIES: dict[str, dict[str, type[Schema]]] = {
@@ -151,7 +173,7 @@ MOVE_BODIES: dict[str, dict[str, type[Schema]]] = {
         "approve": DocumentNoIn,
         "write_off": DocumentNoIn,
     },
-    "assistance_campaign": {"approve": DocumentNoIn},
+    "assistance_campaign": {"approve": DocumentNoIn, "close": CloseIn},
 }
 
 
@@ -212,6 +234,11 @@ class ReversalIn(Schema):
 class PeriodQuery(Schema):
     start = fields.Date()
     end = fields.Date()
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError({"end": [_("结束日期不能早于开始日期")]})
 
 
 class StatementLineOut(Schema):
@@ -296,8 +323,6 @@ class LoanOut(Schema):
     instalments = fields.Method("_instalments")
 
     def _instalments(self, loan):
-        from plugins.assistance.services import instalments
-
         return InstalmentOut(many=True).dump(instalments(loan))
 
 
@@ -371,6 +396,13 @@ class CampaignIn(Schema):
         required=True,
     )
 
+    @validates_schema
+    def _an_amount_per_level(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        missing = [lv for lv in data.get("levels", []) if lv not in data.get("amounts_fen", {})]
+        if missing:
+            titles = "、".join(_(LEVELS[lv]) for lv in missing)
+            raise ValidationError({"amounts_fen": [_("须填写慰问金额：%(levels)s", levels=titles)]})
+
 
 class TargetOut(Schema):
     id = fields.Integer()
@@ -402,9 +434,5 @@ class DeliveryIn(Schema):
     signed_by = fields.String(required=True, validate=validate.Length(min=1, max=50))
 
 
-class ImportQuery(Schema):
-    valid_only = fields.Boolean(load_default=False)
-
-
-class ReportQuery(Schema):
-    year = fields.Integer(strict=False, validate=validate.Range(min=2000, max=2100))
+class YearQuery(Schema):
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
