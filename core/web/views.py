@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, g, redirect, render_template, session, url_for
 
 from core.plugins.manager import enabled_plugins, hook_for, host
@@ -45,7 +47,24 @@ def todo():
 
 
 def todo_items() -> list[TodoItem]:
-    """What waits on the current user here, most urgent first."""
+    """What waits on the current user here, each record once, most urgent first: red
+    before yellow before green, then by due date (none last)."""
     groups = hook_for(g.tenant).zugong_todo_items(tenant=g.tenant, actor=g.actor)
-    items = [item for group in groups for item in group]
-    return sorted(items, key=lambda i: (_LIGHT_ORDER[i.light], i.due is None, i.due))
+    return dedupe([item for group in groups for item in group])
+
+
+def dedupe(items: list[TodoItem]) -> list[TodoItem]:
+    """One entry per record (its URL): a plugin listing a record for two reasons, or
+    two plugins pointing at one page, show it once, with its most urgent light."""
+    ordered = sorted(items, key=_urgency)
+    seen: set[str] = set()
+    unique = []
+    for item in ordered:
+        if item.url not in seen:
+            seen.add(item.url)
+            unique.append(item)
+    return unique
+
+
+def _urgency(item: TodoItem) -> tuple:
+    return (_LIGHT_ORDER.get(item.light, 3), item.due is None, item.due or date.max)
