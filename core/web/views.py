@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, g, redirect, render_template, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
+from core.forms import load_form
 from core.plugins.manager import enabled_plugins, hook_for, host
 from core.plugins.types import TodoItem
 from core.routing import Unauthenticated, session_user, tenant_blueprint
+from core.search import SearchQuery
+from core.search import search as run_search
 
 home = Blueprint("home", __name__)
 bp = tenant_blueprint("web", __name__, kind="pages")
@@ -39,6 +42,16 @@ def dashboard():
         todo=todo_items()[:8],
         plugins=plugins,
     )
+
+
+@bp.get("/search")
+def search():
+    """The shell's search box: hits grouped by plugin, only what the user may open."""
+    data, errors = load_form(SearchQuery(), request.args)
+    groups = [] if errors else run_search(g.tenant, g.actor, data["q"])
+    return render_template(
+        "search.html", groups=groups, query=request.args.get("q", ""), errors=errors
+    ), (400 if errors and "q" in request.args else 200)
 
 
 @bp.get("/todo")

@@ -23,6 +23,7 @@ from core.plugins.types import (
 from plugins.assistance import models as models  # noqa: F401 - registers the tables
 from plugins.assistance import workflow as workflow  # noqa: F401 - declares the workflows
 from plugins.assistance.permissions import DEFAULT_ROLES, PERMISSIONS, VIEW
+from plugins.assistance.search import zugong_search as zugong_search  # noqa: F401 - search box
 
 
 class AssistanceSettings(Schema):

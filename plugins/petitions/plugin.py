@@ -25,6 +25,7 @@ from plugins.petitions import models as models  # noqa: F401 - registers the tab
 from plugins.petitions import permissions, settings
 from plugins.petitions import scan as scan  # noqa: F401 - lights petitions as they change
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
+from plugins.petitions.search import zugong_search as zugong_search  # noqa: F401 - search box
 
 
 @hookimpl
