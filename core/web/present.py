@@ -90,6 +90,32 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+#: Keys of an audit entry's detail that name its object for a reader, in preference.
+NAMING_KEYS = ("serial", "title", "name", "username", "display_name", "slug")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    object: str  # the object's serial or name where the entry carries one
+    lines: list[str]  # what changed, in words (a workflow move's states by title)
+
+
+def audit_row(action: str, detail: Mapping[str, Any] | None) -> AuditRow:
+    """An audit entry as a reader sees it; its raw detail stays beside it for auditors."""
+    detail = detail or {}
+    name = next((str(detail[k]) for k in NAMING_KEYS if detail.get(k)), "")
+    lines = []
+    workflow = DECLARED.get(action.partition(".")[0])
+    if workflow is not None and detail.get("to"):
+        source = workflow.state_title(detail["from"]) if detail.get("from") else ""
+        target = workflow.state_title(detail["to"])
+        lines.append(f"{source} → {target}" if source and source != target else target)
+    if detail.get("comment"):
+        lines.append(_("说明：%(text)s", text=detail["comment"]))
+    return AuditRow(object=name, lines=lines)
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["beijing"] = beijing
     app.jinja_env.globals["history_rows"] = history_rows
+    app.jinja_env.globals["audit_row"] = audit_row
