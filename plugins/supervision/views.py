@@ -182,9 +182,12 @@ def edit_item(item_id: int):
 
 def edit_schema(record: SupervisionItem) -> Schema:
     """The edit form's fields: the responsible person only before the item is assigned
-    (the form does not show it after)."""
+    (the form does not show it after); the title required."""
     exclude = () if record.state == "created" else ("person_user_id",)
-    return SupervisionItemPatch(unknown=EXCLUDE, exclude=exclude)
+    schema = SupervisionItemPatch(unknown=EXCLUDE, exclude=exclude)
+    # The form always shows the title: blank is a mistake, not "leave it as it is".
+    schema.load_fields["title"].required = True
+    return schema
 
 
 @bp.get("/items/<int:item_id>")
