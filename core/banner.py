@@ -8,17 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from core.plugins.manager import CORE, host
+from core.auth.permissions import role_titles
 from core.tenancy.manifests import load_manifests
-
-
-def role_titles() -> dict[str, str]:
-    """Every default role's title by key (core's and every installed plugin's)."""
-    titles: dict[str, str] = {}
-    for name in (CORE, *host().names):
-        for role in host().default_roles(name):
-            titles[role.key] = role.title
-    return titles
 
 
 def demo_logins(directory: Path) -> list[str]:

@@ -94,9 +94,7 @@ def _fill_item_form(page: Page, deadline: str, title: str = TITLE) -> None:
     page.get_by_label("节点期限").first.fill(deadline)
 
 
-def test_new_item_form_with_one_bad_field_then_every_field(
-    app, county, live_server, browser
-):
+def test_new_item_form_with_one_bad_field_then_every_field(app, county, live_server, browser):
     deadline = (clock.today() + timedelta(days=40)).isoformat()
     officer = _session(browser, live_server, "officer")
     officer.goto(f"{live_server}/t/county/supervision/items/new")
