@@ -112,9 +112,14 @@ def test_the_edit_page_corrects_an_open_item(app, client, world):
     with in_tenant(app, "county"):
         item = db.session.get(SupervisionItem, item_id)
         assert (item.title, item.priority) == ("完成村级换届选举", "urgent")
-    bad = _post(client, edit, {"title": "", "leader_user_id": "999999"})
+    blank = _post(client, edit, {"title": "", "priority": "normal"})
+    assert blank.status_code == 422  # the form shows the title: blank is refused
+    assert 'data-error-for="title"' in blank.get_data(as_text=True)
+    bad = _post(client, edit, {"title": "完成村级换届选举", "leader_user_id": "999999"})
     assert bad.status_code == 422
     assert 'data-error-for="leader_user_id"' in bad.get_data(as_text=True)
+    with in_tenant(app, "county"):
+        assert db.session.get(SupervisionItem, item_id).priority == "urgent"  # unchanged
 
 
 def test_the_panel_shows_the_moves_of_now_and_says_what_happened(client, world):
