@@ -15,7 +15,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
-from werkzeug.serving import run_simple
 
 from core.db import db
 
@@ -332,19 +331,34 @@ def users_create(username: str, display_name: str, operator: bool, password: str
 @with_appcontext
 def serve(host: str, port: int, demo: bool) -> None:
     """Run embedded: migrate, load demo tenants on first start, jobs and scheduler in-process."""
-    from core.demo import first_start
+    import logging
+
+    from werkzeug.serving import make_server
+
+    from core.banner import banner
+    from core.demo import TENANTS_DIR, first_start
     from core.jobs.scheduler import start_scheduler_thread
     from core.migrate import upgrade
 
     app = current_app._get_current_object()
+    # A newcomer reads the banner, not twenty lines of migration steps.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     upgrade(app)
     if demo:
         for line in first_start(app):
             click.echo(line)
+    # Bound before the banner, so the URL printed is the one served (a taken port fails
+    # here, before anything says it is running).
+    server = make_server(host, port, app, threaded=True)
     start_scheduler_thread(app)
-    click.echo(f"Zugong 组工 serving on http://{host}:{port}/")
-    # Flask ignores app.run() inside its own CLI; the embedded server is Werkzeug's.
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    for line in banner(app, host, server.server_port, TENANTS_DIR if demo else None):
+        click.echo(line)
+    # Werkzeug's server without run_simple's start-up warning: embedded mode is the
+    # development server by design, and the banner says so.
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
 
 
 @click.command("worker")

@@ -144,3 +144,10 @@ def zugong_demo_data(tenant) -> None:
     from core.orgs.demo import create_demo_data
 
     create_demo_data(tenant)
+
+
+@hookimpl
+def zugong_search(tenant, actor, query, limit):
+    from core.orgs.search import search_hits
+
+    return search_hits(actor, query, limit)

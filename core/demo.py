@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.plugins.manager import hook_for
-from core.tenancy.manifests import load_manifests, sync
+from core.tenancy.manifests import sync
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 
@@ -18,7 +18,7 @@ TENANTS_DIR = Path(__file__).resolve().parent.parent / "tenants"
 
 def first_start(app: Flask, directory: Path = TENANTS_DIR) -> list[str]:
     """Sync the manifests; on the very first start also create demo data. Returns the
-    lines to print (the demo logins)."""
+    lines to print (a problem with the manifests; the logins are in the banner)."""
     if not directory.is_dir():
         return [f"no tenant manifests at {directory}"]
     fresh = db.session.scalar(select(Tenant.id).where(Tenant.kind != "platform").limit(1)) is None
@@ -28,10 +28,4 @@ def first_start(app: Flask, directory: Path = TENANTS_DIR) -> list[str]:
             with tenant_scope(tenant.id):
                 hook_for(tenant).zugong_demo_data(tenant=tenant)
     db.session.commit()
-    lines = ["", "演示账号 Demo logins (http://127.0.0.1:5000/login):"]
-    for manifest in load_manifests(directory):
-        for user in manifest.data["users"]:
-            lines.append(
-                f"  {user['username']:<18} {user['password']:<14} {manifest.data['name']} · {user['display_name']}"
-            )
-    return lines
+    return []  # the logins are printed by the start banner (core.banner)

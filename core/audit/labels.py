@@ -17,6 +17,7 @@ CORE_ACTIONS = {
     "attachment.uploaded": N_("上传附件"),
     "attachment.downloaded": N_("下载附件"),
     "auth.login": N_("登录"),
+    "auth.password_changed": N_("修改本人密码"),
     "audit.verify": N_("校验审计日志"),
     "cross_tenant.read": N_("跨单位查阅"),
     "grant.create": N_("授权其他单位查阅"),

@@ -39,3 +39,13 @@ def grant_roles(membership: Membership, role_keys: list[str]) -> None:
     db.session.execute(delete(MembershipRole).where(MembershipRole.membership_id == membership.id))
     for key in role_keys:
         db.session.add(MembershipRole(membership_id=membership.id, role_id=roles[key].id))
+
+
+def role_titles() -> dict[str, str]:
+    """Every default role's title by key (core's and every installed plugin's), for
+    showing a role named by its key where no tenant's row is at hand."""
+    titles: dict[str, str] = {}
+    for name in (CORE, *host().names):
+        for role in host().default_roles(name):
+            titles[role.key] = role.title
+    return titles

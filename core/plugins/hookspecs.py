@@ -201,18 +201,26 @@ def zugong_todo_items(tenant: Tenant, actor: Actor) -> list[TodoItem]:
 
 @hookspec
 def zugong_search(tenant: Tenant, actor: Actor, query: str, limit: int) -> list[SearchHit]:
-    """Records matching ``query`` that this user may see (no plugin implements it yet;
-    the search page is issue 13's).
+    """Records matching ``query`` that this user could open, for the shell's search box
+    (``/t/<tenant>/search``, see :mod:`core.search`).
 
-    Args: the request's tenant and actor, the query text, the most hits wanted.
-    Returns: :class:`SearchHit` items. Scope: tenant scope open; enabled plugins only.
-    Writes: no. Permissions: the hook — return only records the actor may read.
+    Args: the request's tenant and actor, the query text (stripped, 1–100 characters),
+    the most hits wanted. Returns: at most ``limit`` :class:`SearchHit` items, each with
+    the plugin's own name as ``plugin`` (core groups by it), a title in the reader's
+    language (serial and title, a name), the URL of the record's page and a short
+    snippet (its state, its unit). Match serials, titles and names with
+    ``LIKE core.search.contains(query) ESCAPE core.search.ESCAPE`` (wildcards in the
+    query are literal). Scope: the request's tenant scope is open; only plugins enabled
+    for the tenant are asked, and core drops hits of a plugin the user holds no
+    permission of. Writes: no. Permissions: the hook applies the plugin's own
+    visibility rules — never a record the user could not open, never a masked name in
+    clear (search on what the user's list would show).
 
     Example::
 
         @hookimpl
         def zugong_search(tenant, actor, query, limit):
-            return queries.search_hits(query, limit) if actor.can(VIEW) else []
+            return search.search_hits(actor, query, limit) if actor.can(VIEW) else []
     """
 
 

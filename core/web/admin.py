@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
 from sqlalchemy import func, select
@@ -41,6 +40,7 @@ from core.web.api.audit import AuditQuery
 from core.web.api.roles import RolePatch
 from core.web.api.tokens import ApiTokenIn
 from core.web.api.users import MembershipIn, MembershipPatch, MembershipQuery, PasswordIn
+from core.web.present import SECONDS, beijing
 
 bp = tenant_blueprint("admin", __name__, kind="pages", prefix="/admin")
 
@@ -99,8 +99,9 @@ def _helpers() -> dict[str, Any]:
 
 
 def local_time(moment: datetime | None) -> str:
-    """A stored (UTC) time shown in Asia/Shanghai, the app's time zone."""
-    return format_datetime(moment, "yyyy-MM-dd HH:mm:ss") if moment else ""
+    """A stored (UTC) time shown in Asia/Shanghai, to the second (an audit's reader
+    compares entries)."""
+    return beijing(moment, SECONDS)
 
 
 def json_text(value: Any) -> str:

@@ -13,9 +13,12 @@ from core.auth.users import Actor
 from core.plugins.manager import hook_for, host
 from core.plugins.types import NavItem
 from core.tenancy.models import Tenant
+from core.web.present import register_filters
 
 
 def register_template_context(app: Flask) -> None:
+    register_filters(app)
+
     @app.context_processor
     def _shell() -> dict[str, Any]:
         tenant = g.get("tenant")

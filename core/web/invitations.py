@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_babel import gettext as _
 
 from core.auth import invitations
+from core.auth.permissions import role_titles
 from core.auth.views import tenants_of
 from core.routing import Unauthenticated, check_csrf, session_user
 
@@ -17,7 +18,12 @@ def index():
     user = session_user()
     if user is None:
         raise Unauthenticated()
-    return render_template("invitations.html", invitations=invitations.pending_for(user))
+    titles = role_titles()  # the invitation names roles by key: show their titles
+    shown = [
+        (inv, "、".join(titles.get(key, key) for key in inv.roles))
+        for inv in invitations.pending_for(user)
+    ]
+    return render_template("invitations.html", invitations=shown)
 
 
 @bp.post("/invitations/<int:invitation_id>/<any(accept, decline):decision>")

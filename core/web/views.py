@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, session, url_for
+from datetime import date
 
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+
+from core.forms import load_form
 from core.plugins.manager import enabled_plugins, hook_for, host
 from core.plugins.types import TodoItem
 from core.routing import Unauthenticated, session_user, tenant_blueprint
+from core.search import SearchQuery
+from core.search import search as run_search
 
 home = Blueprint("home", __name__)
 bp = tenant_blueprint("web", __name__, kind="pages")
@@ -39,13 +44,40 @@ def dashboard():
     )
 
 
+@bp.get("/search")
+def search():
+    """The shell's search box: hits grouped by plugin, only what the user may open."""
+    data, errors = load_form(SearchQuery(), request.args)
+    groups = [] if errors else run_search(g.tenant, g.actor, data["q"])
+    return render_template(
+        "search.html", groups=groups, query=request.args.get("q", ""), errors=errors
+    ), (400 if errors and "q" in request.args else 200)
+
+
 @bp.get("/todo")
 def todo():
     return render_template("todo.html", items=todo_items())
 
 
 def todo_items() -> list[TodoItem]:
-    """What waits on the current user here, most urgent first."""
+    """What waits on the current user here, each record once, most urgent first: red
+    before yellow before green, then by due date (none last)."""
     groups = hook_for(g.tenant).zugong_todo_items(tenant=g.tenant, actor=g.actor)
-    items = [item for group in groups for item in group]
-    return sorted(items, key=lambda i: (_LIGHT_ORDER[i.light], i.due is None, i.due))
+    return dedupe([item for group in groups for item in group])
+
+
+def dedupe(items: list[TodoItem]) -> list[TodoItem]:
+    """One entry per record (its URL): a plugin listing a record for two reasons, or
+    two plugins pointing at one page, show it once, with its most urgent light."""
+    ordered = sorted(items, key=_urgency)
+    seen: set[str] = set()
+    unique = []
+    for item in ordered:
+        if item.url not in seen:
+            seen.add(item.url)
+            unique.append(item)
+    return unique
+
+
+def _urgency(item: TodoItem) -> tuple:
+    return (_LIGHT_ORDER.get(item.light, 3), item.due is None, item.due or date.max)

@@ -37,6 +37,7 @@ from plugins.assistance.views import moves as move_pages  # noqa: F401 - routes
 from plugins.assistance.views import records as record_pages  # noqa: F401 - routes
 from plugins.assistance.views import reports as report_pages  # noqa: F401 - routes
 from plugins.assistance.views import visits as visit_pages  # noqa: F401 - routes
+from plugins.assistance.search import zugong_search as zugong_search  # noqa: F401 - search box
 
 
 @hookimpl

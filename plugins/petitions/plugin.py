@@ -27,6 +27,7 @@ from plugins.petitions import workflow as workflow  # noqa: F401 - declares the 
 from plugins.petitions.services import crosstenant as crosstenant  # noqa: F401 - linked moves
 from plugins.petitions.services import lights as lights  # noqa: F401 - lights petitions as they change
 from plugins.petitions.services import reviews as reviews  # noqa: F401 - linked moves
+from plugins.petitions.search import zugong_search as zugong_search  # noqa: F401 - search box
 
 
 @hookimpl

@@ -20,7 +20,7 @@ from core.plugins.types import (
     RoleDef,
     TodoItem,
 )
-from plugins.supervision import demo, documents, permissions, todo, views
+from plugins.supervision import demo, documents, permissions, search, todo, views
 from plugins.supervision import models as models  # noqa: F401 - registers the tables
 from plugins.supervision import workflow as workflow
 from plugins.supervision.api import blueprint, followup, items, tables  # noqa: F401 - routes
@@ -67,6 +67,11 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
 @hookimpl
 def zugong_todo_items(tenant, actor) -> list[TodoItem]:
     return todo.todo_items(tenant, actor)
+
+
+@hookimpl
+def zugong_search(tenant, actor, query, limit) -> list:
+    return search.search_hits(actor, query, limit)
 
 
 @hookimpl

@@ -1,7 +1,9 @@
 """What the supervision plugin puts in a user's to-do list and on the dashboard.
 
-The to-do list reads the reminders table: every reminder not yet done, addressed to the
-user, with its item's deadline and live traffic light.
+An item waits on a user while a reminder addressed to them is not done (签收, 催办,
+逾期, 延期待审批 …), and while its state asks for them: a 督查专员 verifies a completion
+request and rates a closed item. Each item is listed once per user, its reasons joined,
+with its deadline and live traffic light.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core.db import db
+from core.i18n import N_
 from core.plugins.types import TodoItem
 from core.tenancy.models import Tenant
 from plugins.supervision.models import (
@@ -20,48 +23,71 @@ from plugins.supervision.models import (
     SupervisionItem,
     SupervisionReminder,
 )
+from plugins.supervision.permissions import VERIFY
 from plugins.supervision.queries.lights import light_expression, window_for
 from plugins.supervision.queries.tables import closures_by_month
 
-#: A to-do list shows the most pressing reminders, not a years-long backlog.
+#: A to-do list shows the most pressing items, not a years-long backlog.
 TODO_LIMIT = 50
+#: What a state asks of a holder of the verify permission.
+VERIFIER_WAITS = {"completion_requested": N_("待核验办结"), "closed": N_("待评价")}
 
 
 def todo_items(tenant: Tenant, actor: Any) -> list[TodoItem]:
     if actor.user_id is None:
         return []
     colour = light_expression(window_for(tenant))
-    rows = db.session.execute(
+    reasons: dict[int, list[str]] = {}
+    found: dict[int, tuple[SupervisionItem, str | None]] = {}
+    for reminder, item, light in db.session.execute(_reminders(actor.user_id, colour)).all():
+        reasons.setdefault(item.id, []).append(_reminder_text(reminder))
+        found[item.id] = (item, light)
+    if actor.can(VERIFY):
+        for item, light in db.session.execute(_verifier_waits(colour)).all():
+            reasons.setdefault(item.id, []).append(_(VERIFIER_WAITS[item.state]))
+            found[item.id] = (item, light)
+    entries = [_entry(tenant, item, light, reasons[i]) for i, (item, light) in found.items()]
+    return sorted(entries, key=lambda e: (e.due is None, e.due))[:TODO_LIMIT]
+
+
+def _reminders(user_id: int, colour: Any) -> Any:
+    return (
         select(SupervisionReminder, SupervisionItem, colour)
         .join(
             SupervisionItem,
             (SupervisionItem.tenant_id == SupervisionReminder.tenant_id)
             & (SupervisionItem.id == SupervisionReminder.item_id),
         )
-        .where(
-            SupervisionReminder.user_id == actor.user_id,
-            SupervisionReminder.done_at.is_(None),
-        )
+        .where(SupervisionReminder.user_id == user_id, SupervisionReminder.done_at.is_(None))
         .order_by(SupervisionItem.deadline, SupervisionReminder.id)
+        .limit(TODO_LIMIT * 4)
+    )
+
+
+def _verifier_waits(colour: Any) -> Any:
+    return (
+        select(SupervisionItem, colour)
+        .where(SupervisionItem.state.in_(tuple(VERIFIER_WAITS)))
+        .order_by(SupervisionItem.deadline, SupervisionItem.id)
         .limit(TODO_LIMIT)
-    ).all()
-    items = []
-    for reminder, item, light in rows:
-        kind = _(REMINDER_KINDS.get(reminder.kind, reminder.kind))
-        text = f"【{kind}】{item.serial} {item.title}"
-        if reminder.message:
-            text += f"：{reminder.message}"
-        items.append(
-            TodoItem(
-                title=text,
-                url=f"/t/{tenant.slug}/supervision/items/{item.id}",
-                plugin="supervision",
-                due=item.deadline,
-                light=light or "green",
-                kind=reminder.kind,
-            )
-        )
-    return items
+    )
+
+
+def _reminder_text(reminder: SupervisionReminder) -> str:
+    kind = _(REMINDER_KINDS.get(reminder.kind, reminder.kind))
+    return f"{kind}：{reminder.message}" if reminder.message else kind
+
+
+def _entry(tenant: Tenant, item: SupervisionItem, light: str | None, why: list[str]) -> TodoItem:
+    unique = list(dict.fromkeys(why))  # the same reason twice reads once
+    return TodoItem(
+        title=f"【{'、'.join(unique)}】{item.serial} {item.title}",
+        url=f"/t/{tenant.slug}/supervision/items/{item.id}",
+        plugin="supervision",
+        due=item.deadline if item.is_open else None,
+        light=light or "green",
+        kind="item",
+    )
 
 
 def widget_context(tenant: Tenant) -> dict[str, Any]:

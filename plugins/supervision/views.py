@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from core.api.messages import localize
+from core.api.pagination import BadCursor
 from core.attachments.services import attachments_of
 from core.attachments.views import download_url
 from core.db import db
@@ -23,7 +24,7 @@ from core.exports import download_response
 from core.forms import FormSchema, load_form
 from core.routing import require_permission, tenant_blueprint
 from core.workflow import WorkflowError
-from plugins.supervision import documents
+from plugins.supervision import documents, presenters
 from plugins.supervision.jobs import scan
 from plugins.supervision.models import (
     ACCOUNTABILITY_KINDS,
@@ -36,9 +37,9 @@ from plugins.supervision.models import (
     SOURCES,
     SupervisionItem,
 )
-from plugins.supervision.permissions import ASSIGN, VIEW
+from plugins.supervision.permissions import ASSIGN, VERIFY, VIEW
 from plugins.supervision.queries import records, tables
-from plugins.supervision.queries.board import board_table
+from plugins.supervision.queries.board import board_page, board_table
 from plugins.supervision.queries.lights import light_of
 from plugins.supervision.schemas import (
     SupervisionAccountabilityIn,
@@ -49,6 +50,7 @@ from plugins.supervision.schemas import (
     SupervisionEscalateForm,
     SupervisionExtensionIn,
     SupervisionItemIn,
+    SupervisionItemPatch,
     SupervisionMessageIn,
     SupervisionMilestoneForm,
     SupervisionRateIn,
@@ -56,7 +58,7 @@ from plugins.supervision.schemas import (
     SupervisionViewQuery,
 )
 from plugins.supervision.services import followup, imports, items
-from plugins.supervision.workflow import ITEM_FLOW, NOTE_TITLES, REPORT_FILES, STATES
+from plugins.supervision.workflow import ITEM_FLOW, REPORT_FILES, STATES
 
 bp = tenant_blueprint(
     "supervision", __name__, kind="pages", plugin="supervision", prefix="/supervision"
@@ -88,12 +90,18 @@ def board():
         return download_response(
             documents.table_xlsx(board_table(g.tenant, filters)), "督办事项看板.xlsx", "xlsx"
         )
-    table = board_table(g.tenant, filters)
+    try:
+        table, next_cursor = board_page(g.tenant, filters, request.args.get("cursor"))
+    except BadCursor:
+        abort(400)
     return render_template(
         "supervision/board.html",
         table=table,
+        page={"next_cursor": next_cursor},
+        keep={k: v for k, v in request.args.items() if k != "cursor"},
         filters=request.args,
         people=records.tenant_people(),
+        leaders=records.leaders(),
         sections=records.sections(),
         sources=_choices(SOURCES),
         states=_choices(STATES),
@@ -102,11 +110,15 @@ def board():
     )
 
 
-def _item_form_page(form: dict[str, Any], errors: dict[str, Any]):
+def _item_form_page(form: dict[str, Any], errors: dict[str, Any], item=None):
+    """立项 (``item`` None) or 修改 of an open item, with its choices: leaders only for
+    责任领导, sections only for 责任科室."""
     return render_template(
         "supervision/item_form.html",
         form=form,
         errors=errors,
+        item=item,
+        leaders=[(u.id, u.display_name, False) for u in records.leaders()],
         people=[(u.id, u.display_name, False) for u in records.tenant_people()],
         sections=[(u.id, u.name, False) for u in records.sections()],
         sources=_choices(SOURCES),
@@ -136,12 +148,46 @@ def new_item():
     form.update({k: v for k, v in request.args.items() if k == "parent_id"})
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        form = request.form.to_dict()
+        form = {**request.form.to_dict(), "co_handler_ids": request.form.getlist("co_handler_ids")}
         item, errors = _create_from_form()
         if item is not None:
             flash(_("已立项：%(serial)s", serial=item.serial), "success")
             return redirect(url_for(".item", item_id=item.id))
     return _item_form_page(form, errors)
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_item(item_id: int):
+    """修改 an open item's particulars (the deadline moves only by an approved extension)."""
+    require_permission(ASSIGN)
+    record = records.item_or_404(item_id)
+    form = {key: getattr(record, key) for key in items.EDITABLE if getattr(record, key) is not None}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        data, errors = load_form(edit_schema(record))
+        if not errors:
+            try:
+                items.update_item(record, data, g.actor)
+            except ValidationError as exc:
+                errors = _errors(exc)
+            except WorkflowError as exc:
+                errors = {"_": [exc.message]}
+        if not errors:
+            flash(_("已保存对 %(serial)s 的修改", serial=record.serial), "success")
+            return redirect(url_for(".item", item_id=record.id)), 303
+        db.session.rollback()
+    return _item_form_page(form, errors, item=record)
+
+
+def edit_schema(record: SupervisionItem) -> Schema:
+    """The edit form's fields: the responsible person only before the item is assigned
+    (the form does not show it after); the title required."""
+    exclude = () if record.state == "created" else ("person_user_id",)
+    schema = SupervisionItemPatch(unknown=EXCLUDE, exclude=exclude)
+    # The form always shows the title: blank is a mistake, not "leave it as it is".
+    schema.load_fields["title"].required = True
+    return schema
 
 
 @bp.get("/items/<int:item_id>")
@@ -164,9 +210,11 @@ def item(item_id: int):
         extensions=records.extensions_of(record),
         reminders=records.reminders_of(record),
         accountabilities=records.accountabilities_of(record),
-        history=ITEM_FLOW.history(record),
+        history=presenters.history(record, people),
         moves={t.name for t in ITEM_FLOW.available(record, g.actor, FORM_FILLED)},
         may_urge=followup.may_urge(record, g.actor),
+        may_hold_accountable=followup.accountability_applicable(record) and g.actor.can(VERIFY),
+        may_edit=record.is_open and g.actor.can(ASSIGN),
         people=people,
         light=light_of(g.tenant, record.id),
         states=STATES,
@@ -177,7 +225,6 @@ def item(item_id: int):
         reminder_kinds=REMINDER_KINDS,
         extension_states=EXTENSION_STATES,
         accountability_kinds=ACCOUNTABILITY_KINDS,
-        note_titles=NOTE_TITLES,
         move_names=MOVES,
     )
 
@@ -240,10 +287,10 @@ ACTIONS: dict[str, Callable[[SupervisionItem], Any]] = {
 }
 
 
-def _act(item_id: int, act: Callable[[SupervisionItem], Any]):
-    """Run one action on the item and come back to its page, with the reason of a
-    refusal (after which nothing of the action is kept, e.g. a report whose file was
-    refused)."""
+def _act(item_id: int, name: str, act: Callable[[SupervisionItem], Any]):
+    """Run one action on the item and come back to its page saying what happened, or
+    with the reason of a refusal (after which nothing of the action is kept, e.g. a
+    report whose file was refused)."""
     require_permission(VIEW)
     item = records.item_or_404(item_id)
     try:
@@ -256,7 +303,7 @@ def _act(item_id: int, act: Callable[[SupervisionItem], Any]):
         db.session.rollback()
         flash(exc.message, "danger")
     else:
-        flash(_("操作已完成"), "success")
+        flash(presenters.done_message(name, item), "success")
     return redirect(url_for(".item", item_id=item_id)), 303
 
 
@@ -264,14 +311,14 @@ def _act(item_id: int, act: Callable[[SupervisionItem], Any]):
 def item_move(item_id: int, name: str):
     if name not in MOVES:
         abort(404)
-    return _act(item_id, lambda item: _move(item, name))
+    return _act(item_id, name, lambda item: _move(item, name))
 
 
 @bp.post("/items/<int:item_id>/actions/<name>")
 def item_action(item_id: int, name: str):
     if name not in ACTIONS:
         abort(404)
-    return _act(item_id, ACTIONS[name])
+    return _act(item_id, name, ACTIONS[name])
 
 
 def _flat(messages: Any) -> list[str]:

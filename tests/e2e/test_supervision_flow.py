@@ -82,6 +82,14 @@ def _session(browser, live_server: str, username: str) -> Page:
     return page
 
 
+def _confirm(page: Page, summary: str) -> None:
+    """An irreversible move asks first, in core's dialog: read it, then confirm."""
+    dialog = page.locator("#zg-confirm")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(summary)
+    dialog.get_by_role("button", name="确定").click()
+
+
 def test_import_acknowledge_report_overdue_urge_close_and_rate(
     app, people, live_server, browser, request
 ):
@@ -142,13 +150,16 @@ def test_import_acknowledge_report_overdue_urge_close_and_rate(
     # The person asks for completion; the supervisor verifies and rates it 优.
     owner.goto(item_url)
     owner.locator("form[data-action=request_completion] button").click()
+    _confirm(owner, "确定申请办结")
     expect(owner.locator("#item-state")).to_have_attribute("data-state", "completion_requested")
     officer.goto(item_url)
     officer.locator("form[data-action=verify] button").click()
+    _confirm(officer, "确定办结")
     expect(officer.locator("#item-state")).to_have_attribute("data-state", "closed")
     rate = officer.locator("form[data-action=rate]")
     rate.locator("select[name=rating]").select_option("excellent")
     rate.locator("button").click()
+    _confirm(officer, "评价提交后不能修改")
     expect(officer.locator("#item-state")).to_have_attribute("data-state", "rated")
     expect(officer.locator("#item-rating")).to_have_text("优")
     officer.screenshot(path=str(shots / "5-closed-and-rated.png"), full_page=True)

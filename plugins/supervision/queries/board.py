@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.orm import aliased
 
+from core.api.pagination import decode_cursor, encode_cursor
 from core.auth.models import User
 from core.db import db
 from core.exports import Column
@@ -62,10 +63,12 @@ def board_statement(tenant: Tenant, filters: Mapping[str, Any]) -> Any:
 
 
 def board_rows(tenant: Tenant, filters: Mapping[str, Any], limit: int = 1000) -> list[dict]:
+    return _rows(db.session.execute(board_statement(tenant, filters).limit(limit)))
+
+
+def _rows(result: Any) -> list[dict]:
     rows = []
-    for item, colour, leader, person, section in db.session.execute(
-        board_statement(tenant, filters).limit(limit)
-    ):
+    for item, colour, leader, person, section in result:
         rows.append(
             {
                 "item": item,
@@ -86,6 +89,40 @@ def board_rows(tenant: Tenant, filters: Mapping[str, Any], limit: int = 1000) ->
             }
         )
     return rows
+
+
+#: The board's order, ending in the primary key: its pages go by keyset on these.
+PAGE_KEYS = (Item.deadline, Item.id)
+PAGE_SIZE = 50
+
+
+def board_page(
+    tenant: Tenant, filters: Mapping[str, Any], cursor: str | None = None, limit: int = PAGE_SIZE
+) -> tuple[Table, str | None]:
+    """One page of the board (by keyset on deadline and id, so page 6 costs what page 1
+    does) with the light counts of every matching item; and the next page's cursor.
+    A bad cursor raises :class:`core.api.pagination.BadCursor`."""
+    statement = board_statement(tenant, filters)
+    if cursor:
+        bound = tuple_(*decode_cursor(cursor, PAGE_KEYS))
+        statement = statement.where(tuple_(*PAGE_KEYS) > bound)
+    rows = _rows(db.session.execute(statement.limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    table = Table(_("督办事项红黄绿灯看板"), localized(BOARD_COLUMNS), rows)
+    table.extra["counts"] = light_totals(tenant, filters)
+    next_cursor = encode_cursor([rows[-1]["deadline"], rows[-1]["id"]]) if more else None
+    return table, next_cursor
+
+
+def light_totals(tenant: Tenant, filters: Mapping[str, Any]) -> dict[str, int]:
+    """How many matching items show each light (all pages, counted in SQL)."""
+    matching = board_statement(tenant, filters).order_by(None).subquery()
+    counts = dict(
+        db.session.execute(
+            select(matching.c.live_light, func.count()).group_by(matching.c.live_light)
+        ).all()
+    )
+    return {light: counts.get(light, 0) for light in ("green", "yellow", "red")}
 
 
 BOARD_COLUMNS = [

@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import select
 
 from core.api.listing import Listing
-from core.auth.models import Membership, User
+from core.auth.models import Membership, MembershipRole, Role, User
 from core.db import db
 from core.lookup import get_or_404, get_or_none
 from core.orgs.models import OrgUnit
@@ -27,8 +27,10 @@ from plugins.supervision.models import (
     SupervisionReminder,
     SupervisionReport,
 )
+from plugins.supervision.permissions import LEAD
 
 PLUGIN = "supervision"
+SECTION = "section"  # the org-unit kind of a 科室
 
 
 def item_or_404(item_id: int) -> SupervisionItem:
@@ -72,10 +74,33 @@ def tenant_people() -> list[User]:
     )
 
 
+def leaders() -> list[User]:
+    """Active members holding the 责任领导 permission through one of their roles (the
+    leaders a task may be put under; a clerk is not one). Roles store their permissions
+    as a JSON list, read here rather than matched in SQL the same way on both
+    databases; a tenant has tens of members, not thousands."""
+    rows = db.session.execute(
+        select(User, Role.permissions)
+        .join(Membership, Membership.user_id == User.id)
+        .join(MembershipRole, MembershipRole.membership_id == Membership.id)
+        .join(Role, Role.id == MembershipRole.role_id)
+        .where(Membership.is_active, User.is_active)
+        .order_by(User.display_name, User.id)
+    ).all()
+    found: dict[int, User] = {}
+    for user, perms in rows:
+        if LEAD in (perms or ()):
+            found.setdefault(user.id, user)
+    return list(found.values())
+
+
 def sections() -> list[OrgUnit]:
+    """The tenant's active 科室 (a Party branch is an org unit too, but no section)."""
     return list(
         db.session.scalars(
-            select(OrgUnit).where(OrgUnit.is_active).order_by(OrgUnit.sort_order, OrgUnit.id)
+            select(OrgUnit)
+            .where(OrgUnit.is_active, OrgUnit.kind == SECTION)
+            .order_by(OrgUnit.sort_order, OrgUnit.id)
         )
     )
 

@@ -105,6 +105,8 @@ def decide_extension(
     extension.decision_comment = (comment or "").strip() or None
     if approve:
         item.deadline = extension.new_deadline
+        # Warnings about the old deadline no longer hold: they leave every to-do list.
+        close_reminders(item, kinds=("deadline", "overdue"))
     close_reminders(item, actor.user_id, kinds=("extension",))
     ITEM_FLOW.note(
         item,
@@ -190,16 +192,23 @@ def dismiss_reminder(reminder_id: int, actor: Actor) -> SupervisionReminder:
 # -- Accountability ----------------------------------------------------------------------
 
 
+def accountability_applicable(item: SupervisionItem) -> bool:
+    """问责 applies to an assigned item that is (or was closed) overdue, or rated 差."""
+    if item.state == "created":
+        return False
+    overdue = (item.is_open and clock.today() > item.deadline) or (
+        item.closed_on is not None and item.closed_on > item.deadline
+    )
+    return overdue or item.rating == "poor"
+
+
 def add_accountability(
     item: SupervisionItem, data: Mapping[str, Any], actor: Actor
 ) -> SupervisionAccountability:
     """问责: on an overdue or poorly rated item only."""
     if not actor.can(VERIFY):
         raise TransitionForbidden(_("您没有记录问责的权限"))
-    overdue = (item.is_open and clock.today() > item.deadline) or (
-        item.closed_on is not None and item.closed_on > item.deadline
-    )
-    if not (overdue or item.rating == "poor"):
+    if not accountability_applicable(item):
         raise IllegalTransition(_("只有逾期或评价为“差”的事项可以记录问责"))
     if data.get("kind") not in ACCOUNTABILITY_KINDS:
         raise ValidationError({"kind": [_("问责方式无效")]})

@@ -71,6 +71,8 @@ def check_references(data: Mapping[str, Any], co_handlers: Sequence[int] = ()) -
         unit = get_or_none(OrgUnit, data["section_id"])
         if unit is None or not unit.is_active:
             errors["section_id"] = [_("责任科室不存在或已撤销")]
+        elif unit.kind != "section":
+            errors["section_id"] = [_("%(name)s不是科室", name=unit.name)]
     if data.get("parent_id"):
         parent = get_or_none(SupervisionItem, data["parent_id"])
         if parent is None:

@@ -2,7 +2,10 @@
  * Zugong (组工): the behaviour of every page, in one file, so that no template carries
  * an inline script or on…= handler and the Content-Security-Policy can forbid them.
  *
- *   <form data-confirm="确定…？">               asks before submitting
+ *   <form data-confirm="summary…" [data-confirm-reason="field"]>
+ *                                               asks in a dialog before submitting (with a
+ *                                               required reason sent as `field`)
+ *   <button data-print>                         prints the page (print CSS: A4, no navigation)
  *   <button data-remove-after-request hx-get…>  removes itself after a successful htmx request
  *   <button data-add-row="rows-id" data-row-template="template-id" data-row-class="cls">
  *                                               appends a copy of the template, __i__ numbered
@@ -14,14 +17,71 @@
 (function () {
   "use strict";
 
+  // Irreversible actions: the form's data-confirm summary in the page's dialog
+  // (#zg-confirm in layout.html); data-confirm-reason="name" asks for a reason, which
+  // travels in the form as that field. Confirmed, the form is submitted as it was.
+  var pending = null;  // the form (and its button) waiting on the dialog
+
+  function confirmDialog(form, submitter) {
+    var dialog = document.getElementById("zg-confirm");
+    if (!dialog || !window.bootstrap) {
+      return window.confirm(form.getAttribute("data-confirm"));
+    }
+    var reasonName = form.getAttribute("data-confirm-reason");
+    var reason = dialog.querySelector("#zg-confirm-reason");
+    dialog.querySelector("[data-confirm-text]").textContent = form.getAttribute("data-confirm");
+    dialog.querySelector("[data-confirm-reason-box]").hidden = !reasonName;
+    reason.value = "";
+    reason.classList.remove("is-invalid");
+    pending = { form: form, submitter: submitter, reasonName: reasonName };
+    window.bootstrap.Modal.getOrCreateInstance(dialog).show();
+    return false;
+  }
+
+  function confirmed() {
+    var dialog = document.getElementById("zg-confirm");
+    var reason = dialog.querySelector("#zg-confirm-reason");
+    if (!pending) { return; }
+    var form = pending.form;
+    if (pending.reasonName) {
+      if (!reason.value.trim()) { reason.classList.add("is-invalid"); reason.focus(); return; }
+      var field = form.querySelector("input[type=hidden][name='" + pending.reasonName + "']");
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden";
+        field.name = pending.reasonName;
+        form.appendChild(field);
+      }
+      field.value = reason.value.trim();
+    }
+    var submitter = pending.submitter;
+    pending = null;
+    window.bootstrap.Modal.getOrCreateInstance(dialog).hide();
+    form.setAttribute("data-confirmed", "1");
+    if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-confirm-ok]")) { confirmed(); }
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
+    if (!question) { return; }
+    if (form.getAttribute("data-confirmed") === "1") {
+      form.removeAttribute("data-confirmed");
+      return;
+    }
+    if (!confirmDialog(form, event.submitter)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
   }, true);
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail && event.detail.elt;
