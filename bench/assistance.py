@@ -23,6 +23,7 @@ import time
 from datetime import date, datetime
 from datetime import time as dtime
 
+from plugins.assistance.ledger import CHART
 from sqlalchemy import create_engine, pool, text
 from timing import timed
 
@@ -32,7 +33,6 @@ from core.db import db
 from core.migrate import upgrade
 from core.tenancy.scope import tenant_scope
 from plugins.assistance import jobs, ledger
-from plugins.assistance.ledger import CHART
 
 TABLES = (
     "assistance_campaign_targets, assistance_campaigns, assistance_pairing_logs, "

@@ -28,6 +28,7 @@ from plugins.assistance import workflow as workflow  # noqa: F401 - declares the
 from plugins.assistance.api import aid, fund, moves, records, visits  # noqa: F401 - routes
 from plugins.assistance.api import blueprint as api_blueprint
 from plugins.assistance.queries.reports import widget_data
+from plugins.assistance.search import zugong_search as zugong_search  # noqa: F401 - search box
 from plugins.assistance.services.fund import ensure_accounts
 from plugins.assistance.settings import AssistanceSettings
 from plugins.assistance.views import aid as aid_pages  # noqa: F401 - routes
@@ -37,7 +38,6 @@ from plugins.assistance.views import moves as move_pages  # noqa: F401 - routes
 from plugins.assistance.views import records as record_pages  # noqa: F401 - routes
 from plugins.assistance.views import reports as report_pages  # noqa: F401 - routes
 from plugins.assistance.views import visits as visit_pages  # noqa: F401 - routes
-from plugins.assistance.search import zugong_search as zugong_search  # noqa: F401 - search box
 
 
 @hookimpl

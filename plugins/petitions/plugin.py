@@ -24,10 +24,10 @@ from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares it
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
 from plugins.petitions import permissions, settings
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
+from plugins.petitions.search import zugong_search as zugong_search  # noqa: F401 - search box
 from plugins.petitions.services import crosstenant as crosstenant  # noqa: F401 - linked moves
 from plugins.petitions.services import lights as lights  # noqa: F401 - lights petitions as they change
 from plugins.petitions.services import reviews as reviews  # noqa: F401 - linked moves
-from plugins.petitions.search import zugong_search as zugong_search  # noqa: F401 - search box
 
 
 @hookimpl

@@ -13,7 +13,7 @@ from core.plugins import hookimpl
 from core.plugins.types import SearchHit
 from plugins.petitions.models import Petition
 from plugins.petitions.permissions import VIEW
-from plugins.petitions.queries import petition_statement
+from plugins.petitions.queries.petitions import petition_statement
 from plugins.petitions.workflow import STATES
 
 
