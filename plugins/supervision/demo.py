@@ -88,7 +88,7 @@ def create_demo_data(tenant: Tenant) -> None:
     followup.request_extension(meeting, today + timedelta(days=20), "培训场地调整", actor)
     followup.remind(meeting, "请抓紧推进，本周内报送进展", actor)
     followup.add_accountability(
-        meeting, {"kind": "criticism", "subject": "干部科", "reason": "逾期未完成"}, actor
+        meeting, {"kind": "notice", "subject": "干部科", "reason": "逾期未完成"}, actor
     )
     ITEM_FLOW.fire(instruction, "request_completion", actor)
     ITEM_FLOW.fire(instruction, "verify", actor)

@@ -27,6 +27,19 @@ from plugins.supervision.queries.tables import closures_by_month
 TODO_LIMIT = 50
 
 
+def reminder_due(reminder: SupervisionReminder, item: SupervisionItem) -> tuple[Any, bool]:
+    """The date a reminder is about and whether it is estimated: an acknowledgement's or a
+    progress report's own due date, a milestone's day, else the item's deadline."""
+    if reminder.kind == "acknowledge" and item.acknowledge_due:
+        return item.acknowledge_due, item.acknowledge_due_estimated
+    if reminder.kind == "report" and (reminder.due or item.report_due):
+        due = reminder.due or item.report_due
+        return due, item.report_due_estimated and due == item.report_due
+    if reminder.kind.startswith("milestone") and reminder.due:
+        return reminder.due, False
+    return item.deadline, item.deadline_estimated
+
+
 def todo_items(tenant: Tenant, actor: Any) -> list[TodoItem]:
     if actor.user_id is None:
         return []
@@ -47,6 +60,7 @@ def todo_items(tenant: Tenant, actor: Any) -> list[TodoItem]:
     ).all()
     items = []
     for reminder, item, light in rows:
+        due, estimated = reminder_due(reminder, item)
         kind = _(REMINDER_KINDS.get(reminder.kind, reminder.kind))
         text = f"【{kind}】{item.serial} {item.title}"
         if reminder.message:
@@ -56,9 +70,10 @@ def todo_items(tenant: Tenant, actor: Any) -> list[TodoItem]:
                 title=text,
                 url=f"/t/{tenant.slug}/supervision/items/{item.id}",
                 plugin="supervision",
-                due=item.deadline,
+                due=due,
                 light=light or "green",
                 kind=reminder.kind,
+                estimated=estimated,
             )
         )
     return items

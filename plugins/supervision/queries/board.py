@@ -77,6 +77,7 @@ def board_rows(tenant: Tenant, filters: Mapping[str, Any], limit: int = 1000) ->
                 "person_name": person or "",
                 "section_name": section or "",
                 "deadline": item.deadline,
+                "deadline_estimated": item.deadline_estimated,
                 "state": _(STATES.get(item.state, item.state)),
                 "state_key": item.state,
                 "percent": item.percent,
