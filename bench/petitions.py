@@ -32,9 +32,9 @@ from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.petitions.jobs import scan_all, scan_thresholds
 from plugins.petitions.models import Petition
-from plugins.petitions.queries import KEYS, petition_page, petition_statement
-from plugins.petitions.scan import scan_statement
-from plugins.petitions.statistics import compute
+from plugins.petitions.queries.petitions import KEYS, petition_page, petition_statement
+from plugins.petitions.queries.statistics import compute
+from plugins.petitions.services.lights import scan_statement
 
 STATES = (
     "registered",

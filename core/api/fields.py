@@ -15,3 +15,15 @@ class UtcDateTime(fields.DateTime):
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Text(fields.String):
+    """Surrounding blanks dropped; NUL refused (PostgreSQL text cannot hold it)."""
+
+    default_error_messages = {"nul": "不能包含空字符。"}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("nul")
+        return text.strip()

@@ -18,7 +18,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
-from core.db import db
+from core.db import MAX_DB_ID, db
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -88,15 +88,23 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+#: A cursor's text value longer than this is forged (keys are short names and codes).
+MAX_CURSOR_TEXT = 200
+
+
 def _from_json(value: Any, column: InstrumentedAttribute) -> Any:
+    # A forged cursor must be a 422, not a database error (a 500): keys are never NULL,
+    # ids fit BIGINT, and text keys are short.
+    if value is None or (isinstance(value, str) and len(value) > MAX_CURSOR_TEXT):
+        raise BadCursor(str(value))
     python_type = column.type.python_type
     try:
         if python_type is datetime:
             return datetime.fromisoformat(value)
         if python_type is date:
             return date.fromisoformat(value)
-        if python_type is int and not (isinstance(value, int) and -(2**63) <= value < 2**63):
-            raise BadCursor(str(value))  # a forged cursor must not overflow BIGINT
-        return python_type(value) if value is not None else None
+        if python_type is int and not (isinstance(value, int) and 0 <= value <= MAX_DB_ID):
+            raise BadCursor(str(value))
+        return python_type(value)
     except (TypeError, ValueError) as exc:
         raise BadCursor(str(value)) from exc

@@ -24,11 +24,29 @@ from typing import Any
 from flask import Blueprint
 from marshmallow import Schema, fields, validate
 
+from core.api.fields import UtcDateTime
 from core.api.routes import api_route
 from core.auth.users import Actor, current_actor
 from core.workflow import StateChange, Transition, Workflow
 
 Fire = Callable[[Any, str, Actor, Mapping[str, Any]], Any]
+
+
+class StateChangeOut(Schema):
+    """One row of a record's history (:class:`core.workflow.StateChange`), as every
+    plugin's ``…/<id>/history`` route answers it; ``title`` is the move's title in the
+    user's language."""
+
+    id = fields.Integer()
+    transition = fields.String()
+    title = fields.String()
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.String()
+    comment = fields.String(allow_none=True)
+    data = fields.Dict()
+    at = UtcDateTime()
 
 
 class MoveIn(Schema):

@@ -38,6 +38,7 @@ from core.orgs.models import (
     Member,
     OrgUnit,
 )
+from core.phones import check_phone
 
 #: The earliest plausible date of joining the Party (it was founded in 1921).
 EARLIEST_JOINING = date(1921, 1, 1)
@@ -226,12 +227,6 @@ def _plausible_joining(value: date | None) -> None:
         raise ValidationError(_("入党日期不能早于 1921 年（中国共产党成立）。"))
 
 
-def _phone(value: str | None) -> None:
-    allowed = set("0123456789+-() ")
-    if value is not None and (not set(value) <= allowed or sum(c.isdigit() for c in value) < 5):
-        raise ValidationError(_("电话号码只能包含数字、空格和 + - ( )。"))
-
-
 # -- org units ------------------------------------------------------------------------
 
 
@@ -334,7 +329,7 @@ class _MemberBase(Schema):
     name = Text(required=True, validate=validate.Length(max=50))
     birth_date = fields.Date(allow_none=True, validate=_plausible_birth)
     id_number = IdNumber(allow_none=True)
-    phone = Text(allow_none=True, validate=[validate.Length(max=20), _phone])
+    phone = Text(allow_none=True, validate=[validate.Length(max=20), check_phone])
     joined_on = fields.Date(allow_none=True, validate=_plausible_joining)
     notes = Text(allow_none=True, validate=validate.Length(max=2000))
 

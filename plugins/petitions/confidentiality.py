@@ -17,7 +17,7 @@ from typing import Any
 
 from core.audit.service import record
 from core.auth.users import current_actor
-from plugins.petitions.models import Petition, Petitioner
+from plugins.petitions.models import LongtermPetitioner, Petition, Petitioner
 from plugins.petitions.permissions import VIEW_IDENTITY
 
 #: What stands in for a withheld name or address.
@@ -107,3 +107,11 @@ def ledger_contacts(petition: Petition, *, full: bool) -> str:
         bits.append(p.id_number if full else (p.masked_id_number or ""))
         parts.append(" ".join(b for b in bits if b))
     return "；".join(x for x in parts if x)
+
+
+def masked_key(row: LongtermPetitioner) -> str:
+    """A long-term petitioner's ID number or phone with the middle hidden."""
+    value = row.key_value or ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

@@ -19,14 +19,14 @@ from core.calendar import add_months
 from core.db import db
 from core.orgs import id_numbers
 from core.tenancy.models import Tenant
-from plugins.petitions.categories import seed_defaults
 from plugins.petitions.models import (
     LongtermPetitioner,
     Petition,
     PetitionCategory,
     PetitionConflict,
 )
-from plugins.petitions.services import register
+from plugins.petitions.services.categories import seed_defaults
+from plugins.petitions.services.registration import register
 from plugins.petitions.workflow import PETITION_FLOW
 
 

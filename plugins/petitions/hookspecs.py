@@ -3,7 +3,7 @@
 Escalation (督办): an overdue or leader-flagged petition can be handed to a plugin that
 follows things through — the supervision plugin implements
 :func:`zugong_petition_escalate`. When no plugin enabled for the tenant implements it,
-escalation is simply not offered (see :func:`plugins.petitions.escalation.available`).
+escalation is simply not offered (see :func:`plugins.petitions.services.escalation.available`).
 """
 
 from __future__ import annotations

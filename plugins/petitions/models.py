@@ -40,7 +40,7 @@ CHANNELS = {
     "referred": N_("上级转办"),
     "assigned": N_("上级交办"),
     "leader_instruction": N_("领导批示"),
-    #: A 复查/复核 request sent up by the body that answered (plugins.petitions.crosstenant).
+    #: A 复查/复核 request sent up by the body that answered (plugins.petitions.services.crosstenant).
     "review_request": N_("复查复核申请"),
 }
 #: 性质.
@@ -208,7 +208,7 @@ class Petition(TenantOwned, Base):
     #: 重复件: the earlier petition of the same person about the same matter.
     repeat_of_id: Mapped[int | None] = mapped_column(BigId)
 
-    # -- Links across tenants (plugins.petitions.crosstenant) ---------------------------
+    # -- Links across tenants (plugins.petitions.services.crosstenant) ---------------------------
     #: The copy made in ``target_tenant_id`` by 转送/交办: no foreign key, it crosses tenants.
     target_petition_id: Mapped[int | None] = mapped_column(BigId)
     #: 交办: the result the lower unit reported back when it closed its copy.
@@ -224,13 +224,13 @@ class Petition(TenantOwned, Base):
     review_answer: Mapped[str | None] = mapped_column(Text)
     rereview_answer: Mapped[str | None] = mapped_column(Text)
 
-    # -- Deadline scan (plugins.petitions.scan) ------------------------------------------
+    # -- Deadline scan (plugins.petitions.services.lights) ------------------------------------------
     #: The deadline the current state runs against, and its traffic light, as of the
     #: last scan (``None`` when the state has no deadline).
     current_due: Mapped[date | None] = mapped_column(Date)
     light: Mapped[str | None] = mapped_column(String(10))
 
-    # -- Escalation (督办, plugins.petitions.escalation) ----------------------------------
+    # -- Escalation (督办, plugins.petitions.services.escalation) ----------------------------------
     #: A leader flagged the petition for supervision (领导督办) whatever its deadline.
     leader_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -346,7 +346,7 @@ LONGTERM_REASONS = {
 class LongtermPetitioner(TenantOwned, Base):
     """信访老户: a person (by ID number, else phone) with many petitions in a window, or
     one left unresolved for over a year; a leader in charge (包案领导) reviews the case
-    periodically. Flagged by a set-based job (:mod:`plugins.petitions.longterm`)."""
+    periodically. Flagged by a set-based job (:mod:`plugins.petitions.services.longterm`)."""
 
     __tablename__ = "petition_longterm"
     __tenant_args__ = (
@@ -379,7 +379,7 @@ class LongtermPetitioner(TenantOwned, Base):
 class PetitionQueryCode(TenantOwned, Base):
     """The secret 查询码 of a petition filed on the public portal.
 
-    Only a salted scrypt digest is kept (:mod:`plugins.petitions.querycodes`): the code
+    Only a salted scrypt digest is kept (:mod:`plugins.petitions.services.querycodes`): the code
     is shown to the petitioner once, and nobody — staff included — can read it back.
     One per petition.
     """

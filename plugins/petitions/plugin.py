@@ -23,8 +23,10 @@ from plugins.petitions import attachments as attachments  # noqa: F401 - its att
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
 from plugins.petitions import permissions, settings
-from plugins.petitions import scan as scan  # noqa: F401 - lights petitions as they change
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
+from plugins.petitions.services import crosstenant as crosstenant  # noqa: F401 - linked moves
+from plugins.petitions.services import lights as lights  # noqa: F401 - lights petitions as they change
+from plugins.petitions.services import reviews as reviews  # noqa: F401 - linked moves
 
 
 @hookimpl
@@ -52,11 +54,12 @@ def zugong_settings_schema() -> Schema:
 @hookimpl
 def zugong_blueprints() -> list:
     # Importing the route modules registers their routes on the two blueprints.
-    from plugins.petitions import portal_views
     from plugins.petitions.api import links, notices, petitions, statistics  # noqa: F401
     from plugins.petitions.api.blueprint import bp as api_bp
+    from plugins.petitions.portal import views as portal_views
     from plugins.petitions.views import categories as _categories  # noqa: F401
     from plugins.petitions.views import links as _links  # noqa: F401
+    from plugins.petitions.views import longterm as _longterm  # noqa: F401
     from plugins.petitions.views import notices as _notices  # noqa: F401
     from plugins.petitions.views import petitions as _petitions  # noqa: F401
     from plugins.petitions.views import statistics as _statistics  # noqa: F401
@@ -93,7 +96,7 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
 
 @hookimpl
 def zugong_tenant_enabled(tenant, settings) -> None:
-    from plugins.petitions.categories import seed_defaults
+    from plugins.petitions.services.categories import seed_defaults
 
     seed_defaults()
 
@@ -113,7 +116,7 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
         ),
         PeriodicJob(
             "petitions.longterm_flagging",
-            "plugins.petitions.longterm:run_flagging",
+            "plugins.petitions.jobs:run_flagging",
             timedelta(days=1),
             scope="tenant",
         ),
@@ -136,7 +139,7 @@ def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
 
 @hookimpl
 def zugong_document_templates() -> list:
-    from plugins.petitions import notices
+    from plugins.petitions.documents import notices
 
     return notices.definitions()
 
@@ -165,7 +168,8 @@ def zugong_audit_actions() -> dict[str, str]:
 
 @hookimpl
 def zugong_demo_data(tenant) -> None:
-    from plugins.petitions import demo, portal_demo
+    from plugins.petitions import demo
+    from plugins.petitions.portal import demo as portal_demo
 
     demo.create_demo_data(tenant)
     portal_demo.create_demo_data(tenant)

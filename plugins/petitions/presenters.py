@@ -3,17 +3,18 @@ their traffic lights, petitioners masked (see :mod:`plugins.petitions.confidenti
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
 
-from core.auth.users import current_actor
+from core.auth.users import Actor, current_actor
 from core.deadlines import Deadline, deadline
 from core.i18n import N_
 from core.workflow import StateChange
-from plugins.petitions import attachments, categories
-from plugins.petitions.actions import offered_transitions
+from plugins.petitions import attachments
 from plugins.petitions.confidentiality import petitioner_rows
 from plugins.petitions.models import (
     CHANNELS,
@@ -24,7 +25,10 @@ from plugins.petitions.models import (
     URGENCIES,
     Petition,
 )
-from plugins.petitions.workflow import PETITION_FLOW, STATES, settings_of
+from plugins.petitions.queries import categories
+from plugins.petitions.queries.deadlines import settings_of
+from plugins.petitions.queries.petitions import offered_transitions
+from plugins.petitions.workflow import PETITION_FLOW, STATES
 
 SUMMARY_FIELDS = (
     "id",
@@ -183,3 +187,59 @@ def category_options(*, active_only: bool = True) -> list[tuple[int, str, bool]]
         (e.id, "\u3000" * e.depth + e.name, False)
         for e in categories.category_tree(include_inactive=not active_only)
     ]
+
+
+@dataclass(frozen=True)
+class DetailAction:
+    """An action another module adds to the petition's detail page.
+
+    ``url(petition)`` is where it goes; ``method`` ``"get"`` renders a link, ``"post"``
+    a button in a CSRF-protected form (``fields`` become hidden inputs). ``available``
+    decides, per petition and actor, whether to show it at all (it should check the
+    permission its route checks). ``group`` places it: ``"actions"`` beside the workflow
+    buttons, ``"documents"`` in the documents card.
+    """
+
+    key: str
+    title: str
+    url: Callable[[Petition], str]
+    available: Callable[[Petition, Actor], bool] = lambda _p, _a: True
+    method: str = "get"
+    group: str = "actions"
+    style: str = "outline-secondary"
+    confirm: str | None = None
+    fields: Mapping[str, str] = field(default_factory=dict)
+    order: int = 100
+
+
+#: Modules append here at import time (e.g. escalation, notices, cross-tenant forward).
+DETAIL_ACTIONS: list[DetailAction] = []
+
+
+def add_detail_action(action: DetailAction) -> None:
+    """Register ``action`` (idempotent by key, so a re-import does not double it)."""
+    DETAIL_ACTIONS[:] = [a for a in DETAIL_ACTIONS if a.key != action.key]
+    DETAIL_ACTIONS.append(action)
+
+
+def detail_actions_for(petition: Petition, actor: Actor, group: str) -> list[dict[str, Any]]:
+    shown = []
+    for action in sorted(DETAIL_ACTIONS, key=lambda a: (a.order, a.key)):
+        if action.group == group and action.available(petition, actor):
+            shown.append(
+                {
+                    "key": action.key,
+                    "title": _(action.title),
+                    "url": action.url(petition),
+                    "method": action.method,
+                    "style": action.style,
+                    "confirm": _(action.confirm) if action.confirm else None,
+                    "fields": dict(action.fields),
+                }
+            )
+    return shown
+
+
+#: Template names included as extra cards on the detail page (each gets the page's
+#: context: ``petition``, ``actor``…), e.g. an escalation's status or attachments.
+DETAIL_PANELS: list[str] = []

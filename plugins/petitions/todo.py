@@ -1,13 +1,14 @@
 """What the deadline scan feeds: the to-do items of each user and the dashboard widget.
 
-Items come from the stored ``light``/``current_due`` (:mod:`plugins.petitions.scan`)
+Items come from the stored ``light``/``current_due`` (:mod:`plugins.petitions.services.lights`)
 through the index ``(tenant_id, light, current_due)``; who sees which depends on the
 state and the user's permissions:
 
-* clerks (``petitions.register``): undecided petitions nearing their acceptance deadline;
+* clerks (``petitions.register``): undecided petitions nearing their acceptance deadline,
+  and every petition filed online from the moment it arrives until it is screened;
 * handlers: their own petitions in handling; ``petitions.handle``: accepted ones with no
   handler yet;
-* approvers (``petitions.approve``): drafts awaiting approval, report-backs of assigned
+* approvers (``petitions.approve``): every draft awaiting approval, report-backs of assigned
   petitions due or overdue, 复查/复核 cases to answer, results reported back (to review),
   long-term petitioners with no leader in charge;
 * the leader in charge of a long-term petitioner: its periodic review.
@@ -22,15 +23,17 @@ from typing import TYPE_CHECKING
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
+from werkzeug.routing import BuildError
 
 from core import clock
 from core.db import db
 from core.deadlines import Deadline
 from core.plugins.types import DashboardWidget, TodoItem
-from plugins.petitions import statistics
-from plugins.petitions.escalation import petition_url
 from plugins.petitions.models import LongtermPetitioner, Petition
 from plugins.petitions.permissions import APPROVE, HANDLE, REGISTER, STATISTICS, VIEW
+from plugins.petitions.queries import statistics
+from plugins.petitions.services.escalation import petition_url
+from plugins.petitions.workflow import UNDECIDED
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 PLUGIN = "petitions"
 LIMIT = 50
 WARNED = ("red", "yellow")
+ONLINE = "online"
 
 
 def _titles() -> dict[str, str]:
@@ -55,10 +59,11 @@ def _titles() -> dict[str, str]:
 
 
 def _mine(actor: Actor) -> list:
-    """The conditions under which a warned petition waits on ``actor``."""
+    """The conditions under which a warned petition waits on ``actor`` (online
+    petitions and drafts wait from the start: :func:`_waiting`)."""
     wanted = []
     if actor.can(REGISTER):
-        wanted.append(Petition.state.in_(("registered", "screening")))
+        wanted.append(Petition.state.in_(UNDECIDED) & (Petition.channel != ONLINE))
     if actor.can(HANDLE):
         wanted.append(Petition.state == "accepted")
     if actor.user_id is not None:
@@ -67,92 +72,135 @@ def _mine(actor: Actor) -> list:
             & (Petition.handler_user_id == actor.user_id)
         )
     if actor.can(APPROVE):
-        wanted.append(Petition.state.in_(("draft_outcome", "assigned", "case_open")))
+        wanted.append(Petition.state.in_(("assigned", "case_open")))
     return wanted
 
 
-def todo_items(tenant: Tenant, actor: Actor) -> list[TodoItem]:
-    items: list[TodoItem] = []
-    titles = _titles()
+def _item(p: Petition, title: str) -> TodoItem:
+    return TodoItem(
+        f"{title}：{p.serial} {p.summary[:30]}",
+        petition_url(p),
+        PLUGIN,
+        due=p.current_due,
+        light=p.light,
+        kind=f"petition.{p.state}",
+    )
+
+
+def _warned(_tenant: Tenant, actor: Actor) -> list[TodoItem]:
+    """Petitions whose deadline nears or passed, where the next move is ``actor``'s."""
     wanted = _mine(actor)
-    if wanted:
-        query = (
-            select(Petition)
-            .where(Petition.light.in_(WARNED), or_(*wanted))
-            .order_by(Petition.current_due, Petition.id)
-            .limit(LIMIT)
-        )
-        for p in _scalars(query):
-            items.append(
-                TodoItem(
-                    f"{titles.get(p.state, p.state)}：{p.serial} {p.summary[:30]}",
-                    petition_url(p),
-                    PLUGIN,
-                    due=p.current_due,
-                    light=p.light,
-                    kind=f"petition.{p.state}",
-                )
-            )
+    if not wanted:
+        return []
+    titles = _titles()
+    query = select(Petition).where(Petition.light.in_(WARNED), or_(*wanted))
+    return [_item(p, titles.get(p.state, p.state)) for p in _by_due(query)]
+
+
+def _waiting(_tenant: Tenant, actor: Actor) -> list[TodoItem]:
+    """What waits on ``actor`` from the moment it arrives, whatever its light: a
+    petition filed online (nobody at the desk saw it come in) until it is screened,
+    and, for approvers, each draft outcome until it is approved or sent back."""
+    found = []
+    if actor.can(REGISTER):
+        online = Petition.state.in_(UNDECIDED) & (Petition.channel == ONLINE)
+        found += [_item(p, _("网上信访待审查")) for p in _by_due(select(Petition).where(online))]
     if actor.can(APPROVE):
-        for p in _scalars(
-            select(Petition)
-            .where(Petition.state == "reported_back")
-            .order_by(Petition.reported_back_on, Petition.id)
-            .limit(LIMIT)
-        ):
-            items.append(
-                TodoItem(
-                    _("下级已报结，待审核：%(serial)s", serial=p.serial),
-                    petition_url(p),
-                    PLUGIN,
-                    due=p.reported_back_on,
-                    light="yellow",
-                    kind="petition.reported_back",
-                )
-            )
-        for row in _scalars(
-            select(LongtermPetitioner)
-            .where(LongtermPetitioner.is_active, LongtermPetitioner.leader_user_id.is_(None))
-            .order_by(LongtermPetitioner.id)
-            .limit(LIMIT)
-        ):
-            items.append(
-                TodoItem(
-                    _("信访老户待指定包案领导：%(name)s", name=row.name or "—"),
-                    _longterm_url(tenant),
-                    PLUGIN,
-                    kind="petition.longterm_leader",
-                )
-            )
-    if actor.user_id is not None:
-        for row in _scalars(
-            select(LongtermPetitioner)
-            .where(
-                LongtermPetitioner.leader_user_id == actor.user_id,
-                LongtermPetitioner.light.in_(WARNED),
-            )
-            .order_by(LongtermPetitioner.next_review_on, LongtermPetitioner.id)
-            .limit(LIMIT)
-        ):
-            items.append(
-                TodoItem(
-                    _("信访老户定期复核：%(name)s", name=row.name or "—"),
-                    _longterm_url(tenant),
-                    PLUGIN,
-                    due=row.next_review_on,
-                    light=row.light,
-                    kind="petition.longterm_review",
-                )
-            )
-    return items
+        drafts = select(Petition).where(Petition.state == "draft_outcome")
+        found += [_item(p, _("处理意见待审批")) for p in _by_due(drafts)]
+    return found
+
+
+def _reported_back(_tenant: Tenant, actor: Actor) -> list[TodoItem]:
+    if not actor.can(APPROVE):
+        return []
+    query = (
+        select(Petition)
+        .where(Petition.state == "reported_back")
+        .order_by(Petition.reported_back_on, Petition.id)
+        .limit(LIMIT)
+    )
+    return [
+        TodoItem(
+            _("下级已报结，待审核：%(serial)s", serial=p.serial),
+            petition_url(p),
+            PLUGIN,
+            due=p.reported_back_on,
+            light="yellow",
+            kind="petition.reported_back",
+        )
+        for p in _scalars(query)
+    ]
+
+
+def _longterm_leaderless(tenant: Tenant, actor: Actor) -> list[TodoItem]:
+    if not actor.can(APPROVE):
+        return []
+    query = (
+        select(LongtermPetitioner)
+        .where(LongtermPetitioner.is_active, LongtermPetitioner.leader_user_id.is_(None))
+        .order_by(LongtermPetitioner.id)
+        .limit(LIMIT)
+    )
+    return [
+        TodoItem(
+            _("信访老户待指定包案领导：%(name)s", name=row.name or "—"),
+            _longterm_url(tenant),
+            PLUGIN,
+            kind="petition.longterm_leader",
+        )
+        for row in _scalars(query)
+    ]
+
+
+def _longterm_reviews(tenant: Tenant, actor: Actor) -> list[TodoItem]:
+    if actor.user_id is None:
+        return []
+    query = (
+        select(LongtermPetitioner)
+        .where(
+            LongtermPetitioner.leader_user_id == actor.user_id,
+            LongtermPetitioner.light.in_(WARNED),
+        )
+        .order_by(LongtermPetitioner.next_review_on, LongtermPetitioner.id)
+        .limit(LIMIT)
+    )
+    return [
+        TodoItem(
+            _("信访老户定期复核：%(name)s", name=row.name or "—"),
+            _longterm_url(tenant, mine="1"),
+            PLUGIN,
+            due=row.next_review_on,
+            light=row.light,
+            kind="petition.longterm_review",
+        )
+        for row in _scalars(query)
+    ]
+
+
+#: Each source gives the items of one kind of waiting work; none repeats another's.
+SOURCES = (_warned, _waiting, _reported_back, _longterm_leaderless, _longterm_reviews)
+
+
+def todo_items(tenant: Tenant, actor: Actor) -> list[TodoItem]:
+    return [item for source in SOURCES for item in source(tenant, actor)]
+
+
+def _by_due(query: Select) -> list[Petition]:
+    return _scalars(query.order_by(Petition.current_due, Petition.id).limit(LIMIT))
 
 
 def _scalars(query: Select) -> list:
     return list(db.session.scalars(query))
 
 
-def _longterm_url(tenant: Tenant) -> str:
-    return f"/api/v1/t/{tenant.slug}/petitions/longterm"
+def _longterm_url(tenant: Tenant, **args: str) -> str:
+    """The 信访老户 page (outside a request, e.g. in a job, its path)."""
+    try:
+        return url_for("petitions.longterm_list", tenant=tenant.slug, **args)
+    except (BuildError, RuntimeError):
+        query = "".join(f"?{k}={v}" for k, v in args.items())
+        return f"/t/{tenant.slug}/petitions/longterm{query}"
 
 
 def deadline_summary() -> dict:

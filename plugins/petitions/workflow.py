@@ -4,13 +4,13 @@
     registered|screening ─▶ accepted | not_accepted | forwarded | assigned | filed | returned
     accepted ─ assign_handler ─▶ in_handling ─ extend (once, ≤ 30 days) ─▶ in_handling
     in_handling ─ draft ─▶ draft_outcome ─ approve ─▶ approved ─ close ─▶ closed
-    draft_outcome ─ send_back ─▶ in_handling
+    draft_outcome ─ reject_draft ─▶ in_handling
     closed ─ rate ─▶ rated
     closed|rated ─ request_review ─▶ review_requested ─ answer_review ─▶ reviewed
     reviewed ─ request_rereview ─▶ rereview_requested ─ answer_rereview ─▶ final
     closed|rated|reviewed ─ finalize (the window passed) ─▶ final
 
-Moves across tenants (:mod:`plugins.petitions.crosstenant`) — the "linked" ones are
+Moves across tenants (:mod:`plugins.petitions.services.crosstenant`) — the "linked" ones are
 fired only by the other body's action, never by hand:
 
     assigned ─ report_back (linked: the lower unit closed its copy) ─▶ reported_back
@@ -26,12 +26,14 @@ Deadlines come from the tenant's resolved ``petitions`` settings: acceptance wit
 (a Party member's appeal: ``appeal_months``), plus at most one extension, sending back
 a forwarded item within ``return_working_days`` working days, and 30 days for asking
 for 复查/复核 and for answering it. Natural-day periods ending on a rest day end on the
-next working day (:func:`core.calendar.add_natural_days`).
+next working day (:func:`core.calendar.add_natural_days`); they are computed in
+:mod:`plugins.petitions.queries.deadlines`. The effects are in
+:mod:`plugins.petitions.services.moves`, which imports nothing of this module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, timedelta
@@ -41,11 +43,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import clock
-from core.calendar import add_months, add_natural_days, add_working_days
 from core.db import db
 from core.i18n import N_
-from core.plugins.settings import resolved_settings
-from core.tenancy.models import Tenant
 from core.workflow import Transition, Workflow
 from plugins.petitions.models import (
     NOT_ACCEPTED_REASONS,
@@ -56,13 +55,12 @@ from plugins.petitions.models import (
     outcomes_for,
 )
 from plugins.petitions.permissions import APPROVE, HANDLE, REGISTER
+from plugins.petitions.queries.deadlines import settings_of
+from plugins.petitions.services import moves
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
 
-#: 复查 and 复核: asked for within 30 days of the answer, answered within 30 days.
-REVIEW_REQUEST_DAYS = 30
-REVIEW_ANSWER_DAYS = 30
 
 STATES = {
     "registered": N_("已登记"),
@@ -87,36 +85,6 @@ STATES = {
     "case_answered": N_("复查复核已答复"),
 }
 UNDECIDED = ("registered", "screening")
-
-
-def settings_of(petition: Petition) -> dict[str, Any]:
-    return resolved_settings(db.session.get(Tenant, petition.tenant_id), "petitions")
-
-
-# -- Deadlines ----------------------------------------------------------------------------
-
-
-def accept_due(received_on: date, settings: Mapping[str, Any]) -> date:
-    """受理期限: ``accept_days`` (15) natural days after receipt (Art. 22-23)."""
-    return add_natural_days(received_on, settings["accept_days"]).date
-
-
-def return_due(received_on: date, settings: Mapping[str, Any]) -> date:
-    """退回期限 of a forwarded item: ``return_working_days`` (5) working days."""
-    return add_working_days(received_on, settings["return_working_days"]).date
-
-
-def close_due(petition: Petition, settings: Mapping[str, Any]) -> date:
-    """办结期限: ``close_days`` (60) days from acceptance plus any extension (Art. 34);
-    a Party member's appeal runs ``appeal_months`` (3) months instead."""
-    start = petition.accepted_on
-    assert start is not None
-    if petition.kind == "appeal":
-        end = add_months(start, settings["appeal_months"])
-        days = (end - start).days + petition.extended_days
-    else:
-        days = settings["close_days"] + petition.extended_days
-    return add_natural_days(start, days).date
 
 
 # -- Guards -------------------------------------------------------------------------------
@@ -214,26 +182,26 @@ def _satisfaction_known(petition: Petition, _actor: Actor, data: Mapping[str, An
 
 def _review_window_open(petition: Petition, _actor: Actor, _data) -> str | None:
     assert petition.replied_on is not None
-    if clock.today() > petition.replied_on + timedelta(days=REVIEW_REQUEST_DAYS):
+    if clock.today() > petition.replied_on + timedelta(days=moves.REVIEW_REQUEST_DAYS):
         return _("答复后超过 30 日，不能申请复查")
     return None
 
 
 def _rereview_window_open(petition: Petition, _actor: Actor, _data) -> str | None:
     assert petition.reviewed_on is not None
-    if clock.today() > petition.reviewed_on + timedelta(days=REVIEW_REQUEST_DAYS):
+    if clock.today() > petition.reviewed_on + timedelta(days=moves.REVIEW_REQUEST_DAYS):
         return _("复查意见作出后超过 30 日，不能申请复核")
     return None
 
 
 def _window_passed(petition: Petition, _actor: Actor, _data) -> str | None:
     answered = petition.reviewed_on if petition.state == "reviewed" else petition.replied_on
-    if answered and clock.today() <= answered + timedelta(days=REVIEW_REQUEST_DAYS):
+    if answered and clock.today() <= answered + timedelta(days=moves.REVIEW_REQUEST_DAYS):
         return _("申请复查、复核的期限未满，不能终结")
     return None
 
 
-#: Set while :mod:`plugins.petitions.crosstenant` carries another body's action over.
+#: Set while :mod:`plugins.petitions.services.crosstenant` carries another body's action over.
 _LINKED: ContextVar[bool] = ContextVar("petition_linked_move", default=False)
 
 
@@ -266,128 +234,6 @@ def _answered_here(petition: Petition, _actor: Actor, _data) -> str | None:
     return None
 
 
-# -- Effects ------------------------------------------------------------------------------
-
-
-def _decided(petition: Petition, _actor: Actor, _data) -> None:
-    petition.decided_on = clock.today()
-
-
-def _accept(petition: Petition, _actor: Actor, _data) -> None:
-    petition.accepted_on = petition.decided_on = clock.today()
-    petition.close_due = close_due(petition, settings_of(petition))
-
-
-def _not_accept(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.not_accepted_reason = data["reason"]
-
-
-def _send_on(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.target_name = data["target_name"].strip()
-    petition.target_tenant_id = data.get("target_tenant_id")
-    petition.report_back_due = data.get("report_back_due")
-
-
-def _assign_handler(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.handler_user_id = data["handler_user_id"]
-    petition.handler_unit_id = data.get("handler_unit_id")
-
-
-def _extend(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.extended_days = data["days"]
-    petition.extension_reason = data.get("reason")
-    petition.close_due = close_due(petition, settings_of(petition))
-
-
-def _draft(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.outcome = data["outcome"]
-    petition.outcome_basis = data["basis"].strip()
-
-
-def _approve(petition: Petition, actor: Actor, _data) -> None:
-    petition.approved_by = actor.user_id
-
-
-def _close(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.reply_text = data["reply_text"].strip()
-    petition.replied_on = clock.today()
-
-
-def _rate(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.satisfaction = data["satisfaction"]
-
-
-def _request_review(petition: Petition, _actor: Actor, _data) -> None:
-    petition.review_requested_on = clock.today()
-    petition.review_due = add_natural_days(clock.today(), REVIEW_ANSWER_DAYS).date
-
-
-def _answer_review(petition: Petition, _actor: Actor, _data) -> None:
-    petition.reviewed_on = clock.today()
-
-
-def _request_rereview(petition: Petition, _actor: Actor, _data) -> None:
-    petition.rereview_requested_on = clock.today()
-    petition.rereview_due = add_natural_days(clock.today(), REVIEW_ANSWER_DAYS).date
-
-
-def _answer_rereview(petition: Petition, _actor: Actor, _data) -> None:
-    petition.rereviewed_on = clock.today()
-
-
-#: What a move does in the other tenant of a linked pair (report back, return, answer):
-#: :mod:`plugins.petitions.crosstenant` registers these. The declaration names them and
-#: never imports that code, which imports this module for the moves it carries over.
-ACROSS_TENANTS: dict[str, Callable[[Petition, Actor], None]] = {}
-
-
-def _across(name: str, petition: Petition, actor: Actor) -> None:
-    if name not in ACROSS_TENANTS:
-        raise LookupError(f"petitions: no cross-tenant effect {name!r} registered")
-    ACROSS_TENANTS[name](petition, actor)
-
-
-def _report_back_to_assigner(petition: Petition, actor: Actor, _data) -> None:
-    _across("report_back", petition, actor)
-
-
-def _tell_source_returned(petition: Petition, actor: Actor, _data) -> None:
-    _across("returned", petition, actor)
-
-
-def _record_report(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.reported_back_on = clock.today()
-    petition.report_outcome = data.get("outcome")
-    petition.report_text = data.get("reply_text")
-
-
-def _came_back(petition: Petition, _actor: Actor, _data) -> None:
-    petition.target_petition_id = None
-    petition.report_back_due = None
-
-
-def _open_case(petition: Petition, _actor: Actor, _data) -> None:
-    petition.review_due = add_natural_days(clock.today(), REVIEW_ANSWER_DAYS).date
-
-
-def _answer_case(petition: Petition, actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.reviewed_on = petition.replied_on = clock.today()
-    petition.reply_text = (data.get("answer") or "").strip() or None
-    _across("answered", petition, actor)
-
-
-def _review_answered(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.reviewed_on = clock.today()
-    petition.review_answer = data.get("answer")
-    petition.review_case_id = None
-
-
-def _rereview_answered(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
-    petition.rereviewed_on = clock.today()
-    petition.rereview_answer = data.get("answer")
-    petition.review_case_id = None
-
-
 PETITION_FLOW = Workflow(
     "petition",
     states=STATES,
@@ -395,7 +241,12 @@ PETITION_FLOW = Workflow(
     transitions=[
         Transition("screen", ("registered",), "screening", N_("审查"), permission=REGISTER),
         Transition(
-            "accept", UNDECIDED, "accepted", N_("受理"), permission=REGISTER, effects=(_accept,)
+            "accept",
+            UNDECIDED,
+            "accepted",
+            N_("受理"),
+            permission=REGISTER,
+            effects=(moves.accept,),
         ),
         Transition(
             "not_accept",
@@ -404,7 +255,7 @@ PETITION_FLOW = Workflow(
             N_("不予受理"),
             permission=REGISTER,
             guards=(_reason_code,),
-            effects=(_decided, _not_accept),
+            effects=(moves.decided, moves.not_accept),
         ),
         Transition(
             "forward",
@@ -413,7 +264,7 @@ PETITION_FLOW = Workflow(
             N_("转送"),
             permission=REGISTER,
             guards=(_target_named,),
-            effects=(_decided, _send_on),
+            effects=(moves.decided, moves.send_on),
         ),
         Transition(
             "assign",
@@ -422,7 +273,7 @@ PETITION_FLOW = Workflow(
             N_("交办"),
             permission=APPROVE,
             guards=(_target_named, _report_back_due),
-            effects=(_decided, _send_on),
+            effects=(moves.decided, moves.send_on),
         ),
         Transition(
             "file",
@@ -431,7 +282,7 @@ PETITION_FLOW = Workflow(
             N_("存查"),
             permission=REGISTER,
             comment_required=True,
-            effects=(_decided,),
+            effects=(moves.decided,),
         ),
         Transition(
             "send_back",
@@ -441,7 +292,7 @@ PETITION_FLOW = Workflow(
             permission=REGISTER,
             comment_required=True,
             guards=(_came_from_another_body, _within_return_window),
-            effects=(_decided, _tell_source_returned),
+            effects=(moves.decided, moves.tell_source_returned),
         ),
         Transition(
             "assign_handler",
@@ -450,7 +301,7 @@ PETITION_FLOW = Workflow(
             N_("指定承办人"),
             permission=HANDLE,
             guards=(_no_conflict,),
-            effects=(_assign_handler,),
+            effects=(moves.assign_handler,),
         ),
         Transition(
             "extend",
@@ -460,7 +311,7 @@ PETITION_FLOW = Workflow(
             permission=APPROVE,
             comment_required=True,
             guards=(_extension_allowed,),
-            effects=(_extend,),
+            effects=(moves.extend,),
         ),
         Transition(
             "draft",
@@ -469,7 +320,7 @@ PETITION_FLOW = Workflow(
             N_("拟定处理意见"),
             permission=HANDLE,
             guards=(_outcome_fits,),
-            effects=(_draft,),
+            effects=(moves.draft,),
         ),
         Transition(
             "reject_draft",
@@ -485,7 +336,7 @@ PETITION_FLOW = Workflow(
             "approved",
             N_("审批"),
             permission=APPROVE,
-            effects=(_approve,),
+            effects=(moves.approve,),
         ),
         Transition(
             "close",
@@ -494,7 +345,7 @@ PETITION_FLOW = Workflow(
             N_("办结答复"),
             permission=HANDLE,
             guards=(_reply_given,),
-            effects=(_close, _report_back_to_assigner),
+            effects=(moves.close, moves.report_back_to_assigner),
         ),
         Transition(
             "rate",
@@ -503,7 +354,7 @@ PETITION_FLOW = Workflow(
             N_("记录满意度"),
             permission=HANDLE,
             guards=(_satisfaction_known,),
-            effects=(_rate,),
+            effects=(moves.rate,),
         ),
         Transition(
             "request_review",
@@ -512,7 +363,7 @@ PETITION_FLOW = Workflow(
             N_("申请复查"),
             permission=REGISTER,
             guards=(_review_window_open,),
-            effects=(_request_review,),
+            effects=(moves.request_review,),
         ),
         Transition(
             "answer_review",
@@ -522,7 +373,7 @@ PETITION_FLOW = Workflow(
             permission=APPROVE,
             comment_required=True,
             guards=(_answered_here,),
-            effects=(_answer_review,),
+            effects=(moves.answer_review,),
         ),
         Transition(
             "request_rereview",
@@ -531,7 +382,7 @@ PETITION_FLOW = Workflow(
             N_("申请复核"),
             permission=REGISTER,
             guards=(_rereview_window_open,),
-            effects=(_request_rereview,),
+            effects=(moves.request_rereview,),
         ),
         Transition(
             "answer_rereview",
@@ -541,7 +392,7 @@ PETITION_FLOW = Workflow(
             permission=APPROVE,
             comment_required=True,
             guards=(_answered_here,),
-            effects=(_answer_rereview,),
+            effects=(moves.answer_rereview,),
         ),
         Transition(
             "finalize",
@@ -551,14 +402,14 @@ PETITION_FLOW = Workflow(
             permission=APPROVE,
             guards=(_window_passed,),
         ),
-        # -- Across tenants (plugins.petitions.crosstenant) --------------------------------
+        # -- Across tenants (plugins.petitions.services.crosstenant) --------------------------------
         Transition(
             "report_back",
             ("assigned",),
             "reported_back",
             N_("下级报结"),
             guards=(_linked,),
-            effects=(_record_report,),
+            effects=(moves.record_report,),
         ),
         Transition(
             "accept_report",
@@ -573,7 +424,7 @@ PETITION_FLOW = Workflow(
             "screening",
             N_("被退回"),
             guards=(_linked,),
-            effects=(_came_back,),
+            effects=(moves.came_back,),
         ),
         Transition(
             "open_case",
@@ -581,7 +432,7 @@ PETITION_FLOW = Workflow(
             "case_open",
             N_("受理复查复核申请"),
             guards=(_linked,),
-            effects=(_open_case,),
+            effects=(moves.open_case,),
         ),
         Transition(
             "answer_case",
@@ -590,7 +441,7 @@ PETITION_FLOW = Workflow(
             N_("作出复查复核意见"),
             permission=APPROVE,
             comment_required=True,
-            effects=(_answer_case,),
+            effects=(moves.answer_case,),
         ),
         Transition(
             "review_answered",
@@ -598,7 +449,7 @@ PETITION_FLOW = Workflow(
             "reviewed",
             N_("上级复查答复"),
             guards=(_linked,),
-            effects=(_review_answered,),
+            effects=(moves.review_answered,),
         ),
         Transition(
             "rereview_answered",
@@ -606,7 +457,7 @@ PETITION_FLOW = Workflow(
             "final",
             N_("上级复核答复"),
             guards=(_linked,),
-            effects=(_rereview_answered,),
+            effects=(moves.rereview_answered,),
         ),
     ],
 )

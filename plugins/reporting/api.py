@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.api.pagination import Page, keyset_page
+from core.api.listing import Listing
 from core.api.routes import api_route
 from core.api.transitions import transition_routes
 from core.auth.users import current_actor
@@ -37,6 +37,23 @@ def _reading(what: str) -> Any:
     return granted_scope(f"reporting: {what}")
 
 
+def _inbox_rows(submissions: list[Submission]) -> list[dict[str, Any]]:
+    items = queries.items_of(submissions)  # one query for the page, and one for the names
+    names = queries.tenant_names(
+        [t for s in submissions for t in (s.sender_tenant_id, s.receiver_tenant_id)]
+    )
+    return [presenters.submission_dict(s, items[s.item_id], names) for s in submissions]
+
+
+#: 我的报送 and the 收件箱, newest first (core.api.listing).
+MINE = Listing(
+    statement=queries.my_items,
+    keys=(ReportItem.id,),
+    present=lambda rows: [presenters.item_dict(i) for i in rows],
+)
+INBOX = Listing(statement=queries.inbox, keys=(Submission.id,), present=_inbox_rows)
+
+
 @api_route(
     bp,
     "/items",
@@ -47,10 +64,7 @@ def _reading(what: str) -> Any:
     permission=VIEW,
 )
 def list_items(query: dict[str, Any]):
-    page = keyset_page(
-        queries.my_items(query), [ReportItem.id], cursor=query.get("cursor"), limit=query["limit"]
-    )
-    return Page(items=[presenters.item_dict(i) for i in page.items], next_cursor=page.next_cursor)
+    return MINE.page(query)
 
 
 @api_route(
@@ -121,12 +135,7 @@ def add_instruction(body: dict[str, Any], item_id: int):
 )
 def inbox(query: dict[str, Any]):
     with _reading("inbox"):
-        page = keyset_page(
-            queries.inbox(query), [Submission.id], cursor=query.get("cursor"), limit=query["limit"]
-        )
-        items = queries.items_of(page.items)
-        rows = [presenters.submission_dict(s, items[s.item_id]) for s in page.items]
-    return Page(items=rows, next_cursor=page.next_cursor)
+        return INBOX.page(query)
 
 
 def _submission(submission_id: int) -> Submission:

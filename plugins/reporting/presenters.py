@@ -3,6 +3,7 @@ the scope that can read them is open."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -60,11 +61,19 @@ def item_dict(item: ReportItem) -> dict[str, Any]:
     return out
 
 
-def submission_dict(submission: Submission, item: ReportItem | None = None) -> dict[str, Any]:
+def submission_dict(
+    submission: Submission,
+    item: ReportItem | None = None,
+    names: Mapping[int, str] | None = None,
+) -> dict[str, Any]:
+    """A submission; ``names`` (from :func:`plugins.reporting.queries.tenant_names`) saves a lookup per tenant."""
     out = {name: getattr(submission, name) for name in SUBMISSION_FIELDS}
     out["state_title"] = SUBMISSION_FLOW.state_title(submission.state)
-    out["sender"] = _tenant_name(submission.sender_tenant_id)
-    out["receiver"] = _tenant_name(submission.receiver_tenant_id)
+    for key, tenant_id in (
+        ("sender", submission.sender_tenant_id),
+        ("receiver", submission.receiver_tenant_id),
+    ):
+        out[key] = names.get(tenant_id, "") if names is not None else _tenant_name(tenant_id)
     if item is not None:
         for name in ("title", "serial", "category", "doc_type", "word_count"):
             out[name] = getattr(item, name)

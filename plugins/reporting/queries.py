@@ -4,12 +4,14 @@ tenant in scope is simply not found."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, select
 
 from core.db import db
 from core.lookup import get_or_404
+from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from plugins.reporting.models import Instruction, ItemVersion, ReportItem, Submission
 
@@ -99,3 +101,14 @@ def items_of(submissions: list[Submission]) -> dict[int, ReportItem]:
     if not ids:
         return {}
     return {i.id: i for i in db.session.scalars(select(ReportItem).where(ReportItem.id.in_(ids)))}
+
+
+def tenant_names(ids: Iterable[int]) -> dict[int, str]:
+    """The names of these tenants in one query (a page of the inbox names each row's
+    sender and receiver)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return dict(
+        db.session.execute(select(Tenant.id, Tenant.name).where(Tenant.id.in_(wanted))).all()
+    )

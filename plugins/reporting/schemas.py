@@ -7,23 +7,11 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from core.api.fields import UtcDateTime
+from core.api.fields import Text, UtcDateTime
 from core.api.pagination import CursorQuery
 from core.db import MAX_DB_ID
 from plugins.reporting.models import CATEGORIES, DOC_TYPES, INCIDENT_STAGES, LEVELS
 from plugins.reporting.workflow import ITEM_STATES, SUBMISSION_STATES
-
-
-class Text(fields.String):
-    """Surrounding blanks dropped; NUL refused (PostgreSQL text cannot hold it)."""
-
-    default_error_messages = {"nul": "不能包含空字符。"}
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise self.make_error("nul")
-        return text.strip()
 
 
 def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class

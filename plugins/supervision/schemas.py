@@ -9,6 +9,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from core.api.fields import Text
 from core.api.pagination import CursorQuery
 from core.attachments.schemas import AttachmentOut
 from core.attachments.services import attachments_of
@@ -26,18 +27,6 @@ MAX_ID = 2**53
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 #: Dates outside this range are typing errors, and would overflow calendar arithmetic.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-
-
-class Text(fields.String):
-    """Surrounding blanks dropped; NUL refused (PostgreSQL text cannot hold it)."""
-
-    default_error_messages = {"nul": "不能包含空字符。"}
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise self.make_error("nul")
-        return text.strip()
 
 
 def Day(**kwargs: Any) -> fields.Date:  # noqa: N802 - reads like a field class

@@ -54,8 +54,8 @@ def _session(browser, live_server: str, username: str | None = None) -> Page:
 
 
 def _move(page: Page, name: str, **fields: str) -> None:
-    """Open the move's form on the detail page, fill it, submit it."""
-    page.locator(f"#action-{name} summary").click()
+    """Fill the move's form on the detail page (shown open, under its title) and submit it."""
+    expect(page.locator(f"#move-{name}-title")).to_be_visible()
     form = page.locator(f"form[data-transition={name}]")
     for field, value in fields.items():
         control = form.locator(f"[name={field}]")

@@ -12,118 +12,24 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, g
-from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
-from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
 from core.auth.users import current_actor
-from core.db import MAX_DB_ID
-from plugins.petitions import crosstenant, escalation, longterm, querycodes
 from plugins.petitions.api.blueprint import bp
-from plugins.petitions.models import LongtermPetitioner
 from plugins.petitions.permissions import APPROVE, REGISTER, VIEW
-from plugins.petitions.queries import petition_or_404
-from plugins.petitions.schemas.links import QueryCodeOut
-
-
-def _comment() -> Any:
-    return fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
-
-
-# -- schemas ----------------------------------------------------------------------------------
-
-
-class TenantRef(Schema):
-    id = fields.Integer()
-    name = fields.String()
-
-
-class TargetsOut(Schema):
-    forward = fields.List(fields.Nested(TenantRef), metadata={"description": "可转送的单位"})
-    assign = fields.List(fields.Nested(TenantRef), metadata={"description": "可交办的下级单位"})
-
-
-class LinksOut(Schema):
-    id = fields.Integer()
-    serial = fields.String()
-    state = fields.String()
-    target_name = fields.String(allow_none=True)
-    target_tenant_id = fields.Integer(allow_none=True)
-    target_petition_id = fields.Integer(allow_none=True)
-    report_back_due = fields.Date(allow_none=True)
-    reported_back_on = fields.Date(allow_none=True)
-    report_outcome = fields.String(allow_none=True)
-    report_text = fields.String(allow_none=True)
-    source_tenant_id = fields.Integer(allow_none=True)
-    source_petition_id = fields.Integer(allow_none=True)
-    case_type = fields.String(allow_none=True)
-    review_tenant_id = fields.Integer(allow_none=True)
-    review_case_id = fields.Integer(allow_none=True)
-    review_answer = fields.String(allow_none=True)
-    rereview_answer = fields.String(allow_none=True)
-    current_due = fields.Date(allow_none=True)
-    light = fields.String(allow_none=True)
-    leader_flagged = fields.Boolean()
-    escalated_at = fields.DateTime(allow_none=True)
-    escalation_plugin = fields.String(allow_none=True)
-    escalation_ref = fields.String(allow_none=True)
-    escalation_title = fields.String(allow_none=True)
-    escalation_url = fields.String(allow_none=True)
-
-
-class ReasonIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-
-
-class EscalationOut(Schema):
-    available = fields.Boolean(metadata={"description": "本单位启用了承接督办的模块"})
-    eligible = fields.Boolean(metadata={"description": "此件现在可以升级督办"})
-    refusal = fields.String(allow_none=True)
-    petition = fields.Nested(LinksOut)
-
-
-class LongtermOut(Schema):
-    id = fields.Integer()
-    key_type = fields.String()
-    masked_key = fields.Method("_masked", metadata={"description": "证件号或电话（脱敏）"})
-    name = fields.String(allow_none=True)
-    reason = fields.String()
-    petition_count = fields.Integer()
-    first_received_on = fields.Date(allow_none=True)
-    last_received_on = fields.Date(allow_none=True)
-    flagged_on = fields.Date()
-    leader_user_id = fields.Integer(allow_none=True)
-    review_months = fields.Integer()
-    next_review_on = fields.Date(allow_none=True)
-    last_reviewed_on = fields.Date(allow_none=True)
-    last_review_note = fields.String(allow_none=True)
-    light = fields.String(allow_none=True)
-    is_active = fields.Boolean()
-
-    def _masked(self, row: LongtermPetitioner) -> str:
-        value = row.key_value or ""
-        if len(value) <= 7:
-            return "*" * len(value)
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-class LongtermQuery(CursorQuery):
-    include_inactive = fields.Boolean(load_default=False)
-    mine = fields.Boolean(load_default=False, metadata={"description": "只看本人包案的"})
-
-
-class LongtermIn(Schema):
-    leader_user_id = fields.Integer(
-        allow_none=True, strict=True, validate=validate.Range(min=1, max=MAX_DB_ID)
-    )
-    review_months = fields.Integer(strict=True, validate=validate.Range(min=1, max=12))
-    is_active = fields.Boolean()
-
-
-class ReviewIn(Schema):
-    note = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-
+from plugins.petitions.queries.petitions import LONGTERM, longterm_or_404, petition_or_404
+from plugins.petitions.schemas.links import (
+    EscalationOut,
+    LinksOut,
+    LongtermIn,
+    LongtermOut,
+    LongtermQuery,
+    QueryCodeOut,
+    ReasonIn,
+    ReviewIn,
+    TargetsOut,
+)
+from plugins.petitions.services import crosstenant, escalation, longterm, querycodes
 
 # -- cross-tenant links -------------------------------------------------------------------------
 
@@ -218,14 +124,7 @@ def flag(petition_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def longterm_list(query: dict[str, Any]):
-    statement = select(LongtermPetitioner)
-    if not query["include_inactive"]:
-        statement = statement.where(LongtermPetitioner.is_active)
-    if query["mine"]:
-        statement = statement.where(LongtermPetitioner.leader_user_id == current_actor().user_id)
-    return keyset_page(
-        statement, [LongtermPetitioner.id], cursor=query.get("cursor"), limit=query["limit"]
-    )
+    return LONGTERM.page(query)
 
 
 @api_route(
@@ -238,7 +137,7 @@ def longterm_list(query: dict[str, Any]):
     permission=APPROVE,
 )
 def longterm_update(record_id: int, body: dict[str, Any]):
-    row = longterm.record_or_404(record_id)
+    row = longterm_or_404(record_id)
     return longterm.update_record(row, body)
 
 
@@ -252,7 +151,7 @@ def longterm_update(record_id: int, body: dict[str, Any]):
     permission=VIEW,
 )
 def longterm_review(record_id: int, body: dict[str, Any]):
-    row = longterm.record_or_404(record_id)
+    row = longterm_or_404(record_id)
     return longterm.record_review(row, current_actor(), body["note"].strip())
 
 

@@ -8,10 +8,10 @@ from flask import g
 
 from core.api.routes import api_route
 from core.exports import MIMETYPES
-from plugins.petitions import notices
 from plugins.petitions.api.blueprint import bp
+from plugins.petitions.documents import notices
 from plugins.petitions.permissions import VIEW
-from plugins.petitions.queries import petition_or_404
+from plugins.petitions.queries.petitions import petition_or_404
 
 #: Chinese summaries for the OpenAPI document (built at import, outside any request).
 _TITLES = {

@@ -7,6 +7,7 @@ tenant's ids are invisible to the scoped session and answer 404.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, g, request
@@ -14,42 +15,44 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from core import clock
-from core.api.pagination import Page
 from core.api.routes import api_route
-from core.api.transitions import transition_routes
+from core.api.transitions import StateChangeOut, transition_routes
 from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
 from core.db import db
 from core.exports import MIMETYPES, download_response
-from plugins.petitions import (
-    actions,
-    attachments,
-    categories,
-    confidentiality,
-    ledger,
-    queries,
-)
+from plugins.petitions import attachments, confidentiality
 from plugins.petitions.api.blueprint import bp
+from plugins.petitions.documents import ledger
 from plugins.petitions.permissions import HANDLE, MANAGE_CATEGORIES, REGISTER, VIEW, VIEW_IDENTITY
 from plugins.petitions.presenters import history_rows, petition_dict
+from plugins.petitions.queries import categories
+from plugins.petitions.queries import petitions as queries
 from plugins.petitions.schemas.categories import (
     PetitionCategoryIn,
     PetitionCategoryListQuery,
     PetitionCategoryOut,
 )
+from plugins.petitions.schemas.moves import schema_for
 from plugins.petitions.schemas.petitions import (
     PetitionConflictIn,
     PetitionConflictOut,
     PetitionExportQuery,
-    PetitionHistoryOut,
     PetitionIdentityOut,
     PetitionIn,
     PetitionListQuery,
     PetitionOut,
     PetitionSummaryOut,
 )
-from plugins.petitions.services import register
+from plugins.petitions.services import categories as taxonomy
+from plugins.petitions.services import petitions as acting
+from plugins.petitions.services.registration import register
 from plugins.petitions.workflow import PETITION_FLOW, is_linked
+
+#: The list shows summaries only: no per-row reads (see core.api.listing).
+LIST = replace(
+    queries.PETITIONS, present=lambda rows: [petition_dict(p, detail=False) for p in rows]
+)
 
 
 @api_route(
@@ -62,8 +65,7 @@ from plugins.petitions.workflow import PETITION_FLOW, is_linked
     permission=VIEW,
 )
 def list_petitions(query: dict[str, Any]):
-    page = queries.petition_page(query)
-    return Page([petition_dict(p) for p in page.items], page.next_cursor)
+    return LIST.page(query)
 
 
 @api_route(
@@ -104,7 +106,7 @@ def get_petition(petition_id: int):
     bp,
     "/<int:petition_id>/history",
     summary="办理过程（流转记录）",
-    response=PetitionHistoryOut,
+    response=StateChangeOut,
     many=True,
     permission=VIEW,
 )
@@ -140,8 +142,8 @@ transition_routes(
     present=petition_dict,
     response=PetitionOut,
     permission=VIEW,
-    body_for=actions.schema_for,
-    fire=actions.fire,
+    body_for=schema_for,
+    fire=acting.fire,
     include=lambda transition: not is_linked(transition),
 )
 
@@ -155,7 +157,7 @@ transition_routes(
     permission=VIEW,
 )
 def list_conflicts(petition_id: int):
-    return actions.conflicts_of(queries.petition_or_404(petition_id))
+    return queries.conflicts_of(queries.petition_or_404(petition_id))
 
 
 @api_route(
@@ -170,7 +172,7 @@ def list_conflicts(petition_id: int):
 )
 def declare_conflict(petition_id: int, body: dict[str, Any]):
     petition = queries.petition_or_404(petition_id)
-    return actions.declare_conflict(petition, current_actor(), body.get("user_id"), body["reason"])
+    return acting.declare_conflict(petition, current_actor(), body.get("user_id"), body["reason"])
 
 
 @api_route(
@@ -256,7 +258,7 @@ def list_categories(query: dict[str, Any]):
     permission=MANAGE_CATEGORIES,
 )
 def create_category(body: dict[str, Any]):
-    return categories.create_category(body)
+    return taxonomy.create_category(body)
 
 
 @api_route(
@@ -269,7 +271,7 @@ def create_category(body: dict[str, Any]):
     permission=MANAGE_CATEGORIES,
 )
 def update_category(category_id: int, body: dict[str, Any]):
-    return categories.update_category(categories.category_or_404(category_id), body)
+    return taxonomy.update_category(categories.category_or_404(category_id), body)
 
 
 @api_route(
@@ -280,5 +282,5 @@ def update_category(category_id: int, body: dict[str, Any]):
     permission=MANAGE_CATEGORIES,
 )
 def delete_category(category_id: int):
-    categories.delete_category(categories.category_or_404(category_id))
+    taxonomy.delete_category(categories.category_or_404(category_id))
     return None

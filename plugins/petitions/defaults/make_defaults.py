@@ -4,7 +4,7 @@
 
 Each placeholder sits in a paragraph of its own run (python-docx writes one run per
 ``add_paragraph``), so docxtpl finds every ``{{ tag }}`` whole. The variables are those
-of each template's ``sample_context`` in :mod:`plugins.petitions.notices`; a tenant may
+of each template's ``sample_context`` in :mod:`plugins.petitions.documents.notices`; a tenant may
 replace any of these files on its 文书模板 page. Run again after changing the texts, and
 commit the .docx files.
 """

@@ -1,5 +1,5 @@
 """The body of each workflow move (mapped to their moves in
-:data:`plugins.petitions.actions.TRANSITION_SCHEMAS`; a move without an entry takes
+:data:`plugins.petitions.schemas.moves.TRANSITION_SCHEMAS`; a move without an entry takes
 :class:`PetitionTransitionIn`, a comment only), for its API route and its page form.
 """
 
@@ -107,3 +107,21 @@ class PetitionCloseIn(PetitionTransitionIn):
 
 class PetitionRateIn(PetitionTransitionIn):
     satisfaction = fields.String(required=True, validate=validate.OneOf(list(SATISFACTIONS)))
+
+
+TRANSITION_SCHEMAS: dict[str, type[Schema]] = {
+    "not_accept": PetitionNotAcceptIn,
+    "forward": PetitionForwardIn,
+    "assign": PetitionAssignIn,
+    "assign_handler": PetitionAssignHandlerIn,
+    "extend": PetitionExtendIn,
+    "draft": PetitionDraftIn,
+    "close": PetitionCloseIn,
+    "rate": PetitionRateIn,
+    "request_review": PetitionReviewRequestIn,
+    "request_rereview": PetitionReviewRequestIn,
+}
+
+
+def schema_for(name: str) -> type[Schema]:
+    return TRANSITION_SCHEMAS.get(name, PetitionTransitionIn)

@@ -32,12 +32,13 @@ from core.attachments.schemas import AttachmentOut
 from core.auth.models import Membership
 from core.db import MAX_DB_ID, db
 from core.orgs.schemas import EXPORT_FORMAT, IdNumber, Text, WholeNumber
-from plugins.petitions.categories import category_problem
+from core.phones import check_phone
 from plugins.petitions.models import (
     CHANNELS,
     KINDS,
     URGENCIES,
 )
+from plugins.petitions.queries.categories import category_problem
 from plugins.petitions.workflow import STATES
 
 #: A collective visit elects at most five representatives (信访工作条例 Art. 20).
@@ -45,12 +46,6 @@ MAX_REPRESENTATIVES = 5
 MAX_PETITIONERS = 200
 MAX_REPORTED = 50
 EARLIEST_RECEIPT = date(2000, 1, 1)
-PHONE_CHARS = set("0123456789+-() ")
-
-
-def _phone(value: str | None) -> None:
-    if value is not None and (not set(value) <= PHONE_CHARS or sum(c.isdigit() for c in value) < 5):
-        raise ValidationError(_("电话号码只能包含数字、空格和 + - ( )。"))
 
 
 def _received(value: date) -> None:
@@ -76,7 +71,7 @@ def member_problem(user_id: int) -> str | None:
 class PetitionerIn(Schema):
     name = Text(allow_none=True, validate=validate.Length(max=50))
     id_number = IdNumber(allow_none=True)
-    phone = Text(allow_none=True, validate=[validate.Length(max=20), _phone])
+    phone = Text(allow_none=True, validate=[validate.Length(max=20), check_phone])
     address = Text(allow_none=True, validate=validate.Length(max=200))
     is_representative = fields.Boolean(load_default=False)
 
@@ -254,19 +249,6 @@ class PetitionIdentityOut(Schema):
     id = fields.Integer()
     serial = fields.String()
     petitioners = fields.List(fields.Nested(PetitionerOut))
-
-
-class PetitionHistoryOut(Schema):
-    id = fields.Integer()
-    transition = fields.String()
-    title = fields.String()
-    from_state = fields.String(allow_none=True)
-    to_state = fields.String()
-    actor_id = fields.Integer(allow_none=True)
-    actor_name = fields.String()
-    comment = fields.String(allow_none=True)
-    data = fields.Dict()
-    at = UtcDateTime()
 
 
 # -- list -----------------------------------------------------------------------------

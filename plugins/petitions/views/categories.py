@@ -14,10 +14,11 @@ from core.api.messages import localize
 from core.forms import load_form
 from core.routing import require_permission
 from core.workflow import WorkflowError
-from plugins.petitions import categories
 from plugins.petitions.permissions import MANAGE_CATEGORIES, VIEW
 from plugins.petitions.presenters import category_options
+from plugins.petitions.queries import categories
 from plugins.petitions.schemas.categories import PetitionCategoryForm
+from plugins.petitions.services import categories as taxonomy
 from plugins.petitions.views.blueprint import bp
 
 
@@ -50,7 +51,7 @@ def category_create():
     data, errors = load_form(PetitionCategoryForm())
     if not errors:
         try:
-            created = categories.create_category(data)
+            created = taxonomy.create_category(data)
         except ValidationError as exc:
             errors = localize(
                 exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
@@ -69,7 +70,7 @@ def category_update(category_id: int):
     if not errors:
         changes = {k: data.get(k) for k in ("name", "parent_id", "sort_order")}
         try:
-            categories.update_category(found, changes)
+            taxonomy.update_category(found, changes)
         except ValidationError as exc:
             errors = localize(
                 exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
@@ -87,7 +88,7 @@ def category_move(category_id: int):
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         return _categories_page(errors={"_": [_("移动方向无效。")]}, status=422)
-    categories.move_category(found, direction)
+    taxonomy.move_category(found, direction)
     return redirect(url_for(".category_list"))
 
 
@@ -96,7 +97,7 @@ def category_active(category_id: int):
     require_permission(MANAGE_CATEGORIES)
     found = categories.category_or_404(category_id)
     active = request.form.get("is_active") == "1"
-    categories.update_category(found, {"is_active": active})
+    taxonomy.update_category(found, {"is_active": active})
     if active:
         flash(_("已启用类别“%(name)s”。", name=found.name), "success")
     else:
@@ -110,7 +111,7 @@ def category_delete(category_id: int):
     found = categories.category_or_404(category_id)
     name = found.name
     try:
-        categories.delete_category(found)
+        taxonomy.delete_category(found)
     except WorkflowError as exc:
         flash(exc.message, "error")
     else:

@@ -1,7 +1,7 @@
 """What the petition's detail page offers beyond the workflow's own moves: the notices to
 print, a query code for the petitioner, escalation (督办) and the leader's flag.
 
-Each is a :class:`~plugins.petitions.actions.DetailAction`; the two that need typed
+Each is a :class:`~plugins.petitions.presenters.DetailAction`; the two that need typed
 input (escalation and flag take a reason) get a small form page here, and issuing a
 query code answers with the code on a page of its own — the only time it is shown.
 """
@@ -16,11 +16,13 @@ from core.forms import load_form
 from core.i18n import N_
 from core.routing import require_permission
 from core.workflow import WorkflowError
-from plugins.petitions import escalation, notices, queries, querycodes
-from plugins.petitions.actions import DetailAction, add_detail_action
+from plugins.petitions.documents import notices
 from plugins.petitions.models import Petition
 from plugins.petitions.permissions import APPROVE, REGISTER, VIEW
-from plugins.petitions.schemas.links import ReasonForm
+from plugins.petitions.presenters import DetailAction, add_detail_action
+from plugins.petitions.queries import petitions as queries
+from plugins.petitions.schemas.links import ReasonIn
+from plugins.petitions.services import escalation, querycodes
 from plugins.petitions.views.blueprint import bp
 
 # -- query codes ----------------------------------------------------------------------------
@@ -59,7 +61,7 @@ def _reason_route(kind: str, act) -> None:
             abort(404)
         if request.method == "GET":
             return _reason_page(petition, kind)
-        data, errors = load_form(ReasonForm(unknown="exclude"))
+        data, errors = load_form(ReasonIn(unknown="exclude"))
         if errors:
             return _reason_page(petition, kind, errors, 422)
         try:

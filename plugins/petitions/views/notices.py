@@ -11,9 +11,9 @@ from __future__ import annotations
 from flask import g
 
 from core.routing import require_permission
-from plugins.petitions import notices
+from plugins.petitions.documents import notices
 from plugins.petitions.permissions import VIEW
-from plugins.petitions.queries import petition_or_404
+from plugins.petitions.queries.petitions import petition_or_404
 from plugins.petitions.views.blueprint import bp
 
 

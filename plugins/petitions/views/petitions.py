@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from core import clock
 from core.api.messages import localize
 from core.api.pagination import BadCursor
 from core.attachments.views import download_url
@@ -29,14 +30,7 @@ from core.orgs.units import unit_tree
 from core.plugins.settings import resolved_settings
 from core.routing import require_permission
 from core.workflow import WorkflowError
-from plugins.petitions import (
-    actions,
-    attachments,
-    categories,
-    confidentiality,
-    crosstenant,
-    queries,
-)
+from plugins.petitions import attachments, confidentiality
 from plugins.petitions.models import (
     CHANNELS,
     KINDS,
@@ -56,19 +50,26 @@ from plugins.petitions.permissions import (
 from plugins.petitions.presenters import (
     DATA_LABELS,
     DATA_TITLES,
+    DETAIL_PANELS,
     category_options,
     choices,
     deadlines,
+    detail_actions_for,
     history_rows,
     title,
 )
+from plugins.petitions.queries import categories
+from plugins.petitions.queries import petitions as queries
+from plugins.petitions.schemas.moves import schema_for
 from plugins.petitions.schemas.petitions import (
     PetitionConflictForm,
     PetitionExportQuery,
     PetitionFilterForm,
     PetitionRegisterForm,
 )
-from plugins.petitions.services import register
+from plugins.petitions.services import crosstenant
+from plugins.petitions.services import petitions as acting
+from plugins.petitions.services.registration import register
 from plugins.petitions.views.blueprint import bp
 from plugins.petitions.workflow import PETITION_FLOW, STATES, is_linked
 
@@ -78,6 +79,20 @@ BLANK_REPORTED_ROWS = 1
 
 
 # -- list -------------------------------------------------------------------------------
+
+
+def _list_links(args: dict[str, str], next_cursor: str | None, failed: bool) -> dict:
+    """The next and first page with the same filters, and the ledger of what they find."""
+    exportable = PetitionExportQuery().fields
+    export_args = {k: v for k, v in args.items() if k in exportable and v != ""}
+    first = url_for(".index", **{k: v for k, v in args.items() if k != "cursor"})
+    ledger = functools.partial(url_for, "petitions_api.export_ledger", **export_args)
+    return {
+        "next_url": url_for(".index", **{**args, "cursor": next_cursor}) if next_cursor else None,
+        "first_url": first if args.get("cursor") else None,
+        "export_url": None if failed else ledger(),
+        "csv_url": None if failed else ledger(format="csv"),
+    }
 
 
 @bp.get("")
@@ -94,24 +109,13 @@ def index():
         filters.pop("cursor", None)
         args.pop("cursor", None)
         page = queries.petition_page(filters)
-    next_url = (
-        url_for(".index", **{**args, "cursor": page.next_cursor}) if page.next_cursor else None
-    )
-    first_url = url_for(".index", **{k: v for k, v in args.items() if k != "cursor"})
-    exportable = PetitionExportQuery().fields
-    export_args = {k: v for k, v in args.items() if k in exportable and v != ""}
     category_names = {c.id: c.name for c in categories.category_tree()}
     return render_template(
         "petitions/list.html",
         page=page,
         args=args,
         errors=errors,
-        next_url=next_url,
-        first_url=first_url if args.get("cursor") else None,
-        export_url=url_for("petitions_api.export_ledger", **export_args) if not errors else None,
-        csv_url=url_for("petitions_api.export_ledger", **export_args, format="csv")
-        if not errors
-        else None,
+        **_list_links(args, page.next_cursor, bool(errors)),
         state_options=choices(STATES),
         channel_options=choices(CHANNELS),
         kind_options=choices(KINDS),
@@ -134,7 +138,13 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     require_permission(REGISTER)
-    form: dict[str, Any] = {"channel": "letter", "kind": "request", "urgency": "normal"}
+    # Most petitions are registered the day they arrive: 收件日期 starts at today.
+    form: dict[str, Any] = {
+        "received_on": clock.today().isoformat(),
+        "channel": "letter",
+        "kind": "request",
+        "urgency": "normal",
+    }
     errors: dict[str, Any] = {}
     petitioner_rows: list[dict[str, Any]] = [{}] * BLANK_PETITIONER_ROWS
     reported_rows: list[dict[str, Any]] = [{}] * BLANK_REPORTED_ROWS
@@ -204,6 +214,63 @@ def _user_names(ids: set[int | None]) -> dict[int, str]:
     )
 
 
+def _history_with_names(petition: Petition, conflicts: list) -> tuple[list, dict]:
+    """The history rows with their Shanghai times, and the names of every user the page
+    mentions (handler, approver, conflicts, handlers named in the history)."""
+    history = history_rows(petition)
+    for row in history:
+        row["at_text"] = to_shanghai(row["at"]).strftime("%Y-%m-%d %H:%M")
+    named = {
+        h["data"].get("handler_user_id")
+        for h in history
+        if isinstance(h["data"].get("handler_user_id"), int)
+    }
+    ids = {petition.handler_user_id, petition.approved_by} | {c.user_id for c in conflicts}
+    return history, _user_names(ids | named)
+
+
+def _move_options(petition: Petition, offered: list) -> dict[str, Any]:
+    """The choices of the moves on offer (only those: each list costs queries)."""
+    names = {t.name for t in offered}
+    assigning = "assign_handler" in names
+    return {
+        "handler_options": handler_options(petition) if assigning else [],
+        "unit_options": [(e.id, "\u3000" * e.depth + e.name, False) for e in unit_tree()]
+        if assigning
+        else [],
+        "forward_options": [(t.id, t.name, False) for t in crosstenant.forward_targets(g.tenant)]
+        if "forward" in names
+        else [],
+        "assign_options": [(t.id, t.name, False) for t in crosstenant.assign_targets(g.tenant)]
+        if "assign" in names
+        else [],
+        "reason_options": choices(NOT_ACCEPTED_REASONS),
+        "outcome_options": choices(outcomes_for(petition.kind)),
+        "satisfaction_options": choices(SATISFACTIONS),
+    }
+
+
+def _side_panels(petition: Petition, actor) -> dict[str, Any]:
+    """Identity, files, extra actions and conflicts: what sits beside the moves."""
+    return {
+        "petitioners": confidentiality.petitioner_rows(petition),
+        "can_reveal": confidentiality.may_view_identity()
+        and confidentiality.has_identity(petition),
+        "is_reporter": confidentiality.is_reporter(petition),
+        "may_send_identity": confidentiality.may_view_identity(),
+        "detail_actions": detail_actions_for(petition, actor, "actions"),
+        "detail_panels": list(DETAIL_PANELS),
+        "document_actions": detail_actions_for(petition, actor, "documents"),
+        "files": attachments.files_of(petition),
+        "files_visible": attachments.files_visible(petition, actor),
+        "may_upload": attachments.may_upload(actor),
+        "download_url": download_url,
+        "may_declare": queries.may_declare_conflict(actor),
+        "may_declare_for_others": actor.can(APPROVE),
+        "member_options": handler_options(petition) if actor.can(APPROVE) else [],
+    }
+
+
 def _detail_page(
     petition: Petition,
     *,
@@ -213,27 +280,12 @@ def _detail_page(
     status: int = 200,
 ):
     actor = g.actor
-    offered = actions.offered_transitions(petition, actor)
-    offered_names = {t.name for t in offered}
-    history = history_rows(petition)
-    for row in history:
-        row["at_text"] = to_shanghai(row["at"]).strftime("%Y-%m-%d %H:%M")
-    conflicts = actions.conflicts_of(petition)
-    names = _user_names(
-        {petition.handler_user_id, petition.approved_by}
-        | {c.user_id for c in conflicts}
-        | {
-            h["data"].get("handler_user_id")
-            for h in history
-            if isinstance(h["data"].get("handler_user_id"), int)
-        }
-    )
+    offered = queries.offered_transitions(petition, actor)
+    conflicts = queries.conflicts_of(petition)
+    history, names = _history_with_names(petition, conflicts)
     return render_template(
         "petitions/detail.html",
         petition=petition,
-        petitioners=confidentiality.petitioner_rows(petition),
-        can_reveal=confidentiality.may_view_identity() and confidentiality.has_identity(petition),
-        is_reporter=confidentiality.is_reporter(petition),
         category=categories.path_title(categories.find_category(petition.category_id)),
         deadlines=deadlines(petition),
         history=history,
@@ -243,38 +295,14 @@ def _detail_page(
         failed=failed,
         form=form or {},
         errors=errors or {},
-        handler_options=handler_options(petition)
-        if any(t.name == "assign_handler" for t in offered)
-        else [],
-        unit_options=[(e.id, "\u3000" * e.depth + e.name, False) for e in unit_tree()]
-        if any(t.name == "assign_handler" for t in offered)
-        else [],
-        forward_options=[(t.id, t.name, False) for t in crosstenant.forward_targets(g.tenant)]
-        if "forward" in offered_names
-        else [],
-        assign_options=[(t.id, t.name, False) for t in crosstenant.assign_targets(g.tenant)]
-        if "assign" in offered_names
-        else [],
-        may_send_identity=confidentiality.may_view_identity(),
-        reason_options=choices(NOT_ACCEPTED_REASONS),
-        outcome_options=choices(outcomes_for(petition.kind)),
-        satisfaction_options=choices(SATISFACTIONS),
         state_title=lambda s: title(STATES, s),
         data_labels=DATA_LABELS,
         data_titles=DATA_TITLES,
         channels=CHANNELS,
         kinds=KINDS,
         urgencies=URGENCIES,
-        detail_actions=actions.detail_actions_for(petition, actor, "actions"),
-        detail_panels=list(actions.DETAIL_PANELS),
-        files=attachments.files_of(petition),
-        files_visible=attachments.files_visible(petition, actor),
-        may_upload=attachments.may_upload(actor),
-        download_url=download_url,
-        document_actions=actions.detail_actions_for(petition, actor, "documents"),
-        may_declare=actions.may_declare_conflict(actor),
-        may_declare_for_others=actor.can(APPROVE),
-        member_options=handler_options(petition) if actor.can(APPROVE) else [],
+        **_move_options(petition, offered),
+        **_side_panels(petition, actor),
     ), status
 
 
@@ -293,11 +321,11 @@ def transition(petition_id: int, name: str):
             abort(404)
     except WorkflowError:
         abort(404)
-    data, errors = load_form(actions.schema_for(name)(unknown="exclude"))
+    data, errors = load_form(schema_for(name)(unknown="exclude"))
     if errors:
         return _detail_page(petition, failed=name, form=data, errors=errors, status=422)
     try:
-        actions.fire(petition, name, g.actor, data)
+        acting.fire(petition, name, g.actor, data)
     except ValidationError as exc:  # e.g. a receiving tenant this one may not send to
         db.session.rollback()
         return _detail_page(
@@ -347,13 +375,13 @@ def upload_attachments(petition_id: int):
 def declare_conflict(petition_id: int):
     require_permission(VIEW)
     petition = queries.petition_or_404(petition_id)
-    if not actions.may_declare_conflict(g.actor):
+    if not queries.may_declare_conflict(g.actor):
         abort(403)
     data, errors = load_form(PetitionConflictForm())
     if errors:
         return _detail_page(petition, failed="conflict", form=data, errors=errors, status=422)
     try:
-        actions.declare_conflict(petition, g.actor, data.get("user_id"), data["reason"])
+        acting.declare_conflict(petition, g.actor, data.get("user_id"), data["reason"])
     except WorkflowError as exc:
         return _detail_page(
             petition, failed="conflict", form=data, errors={"_": [exc.message]}, status=exc.status

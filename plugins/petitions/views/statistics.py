@@ -14,14 +14,16 @@ from flask_babel import gettext as _
 from core import clock
 from core.forms import load_form
 from core.routing import require_permission
-from plugins.petitions import statistics
+from plugins.petitions.documents.statistics import workbook_response
 from plugins.petitions.permissions import STATISTICS as PERMISSION
-from plugins.petitions.statistics import RATES, TOTALS
+from plugins.petitions.queries import statistics
+from plugins.petitions.queries.statistics import RATES, TOTALS
+from plugins.petitions.schemas.statistics import StatisticsForm
 from plugins.petitions.views.blueprint import bp
 
 
 def _query_or_400() -> dict[str, Any]:
-    data, errors = load_form(statistics.StatisticsForm(), request.args.to_dict())
+    data, errors = load_form(StatisticsForm(), request.args.to_dict())
     if errors:
         abort(400, "；".join(m for msgs in errors.values() for m in msgs))
     return data
@@ -30,7 +32,7 @@ def _query_or_400() -> dict[str, Any]:
 @bp.get("/statistics")
 def statistics_page():
     require_permission(PERMISSION)
-    data, errors = load_form(statistics.StatisticsForm(), request.args.to_dict())
+    data, errors = load_form(StatisticsForm(), request.args.to_dict())
     query = {} if errors else data
     stats = statistics.compute(g.tenant, query)
     chart = {
@@ -58,4 +60,4 @@ def statistics_page():
 @bp.get("/statistics.xlsx")
 def statistics_workbook():
     require_permission(PERMISSION)
-    return statistics.workbook_response(statistics.compute(g.tenant, _query_or_400()), g.tenant)
+    return workbook_response(statistics.compute(g.tenant, _query_or_400()), g.tenant)

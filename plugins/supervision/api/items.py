@@ -9,14 +9,12 @@ from typing import Any
 from flask import request
 from marshmallow import Schema
 
-from core.api.pagination import keyset_page
 from core.api.routes import api_route
 from core.api.transitions import transition_routes
 from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
 from plugins.supervision import presenters
 from plugins.supervision.api.blueprint import bp
-from plugins.supervision.models import SupervisionItem
 from plugins.supervision.permissions import ASSIGN, REPORT, VIEW
 from plugins.supervision.queries import records
 from plugins.supervision.queries.records import item_or_404
@@ -51,10 +49,7 @@ from plugins.supervision.workflow import ITEM_FLOW
     permission=VIEW,
 )
 def list_items(query: dict[str, Any]):
-    statement = records.item_list(query)
-    return keyset_page(
-        statement, [SupervisionItem.id], cursor=query.get("cursor"), limit=query["limit"]
-    )
+    return records.ITEMS.page(query)
 
 
 @api_route(

@@ -10,6 +10,7 @@ from typing import Any
 from flask import abort
 from sqlalchemy import select
 
+from core.api.listing import Listing
 from core.auth.models import Membership, User
 from core.db import db
 from core.lookup import get_or_404, get_or_none
@@ -161,3 +162,7 @@ def item_list(filters: Mapping[str, Any]) -> Any:
         if filters.get(key):
             statement = statement.where(getattr(SupervisionItem, key) == filters[key])
     return statement
+
+
+#: The API's item list, newest first (core.api.listing: the rows are dumped as they are).
+ITEMS = Listing(statement=item_list, keys=(SupervisionItem.id,))

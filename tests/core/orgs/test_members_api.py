@@ -181,7 +181,7 @@ def test_bad_input_names_each_field_in_chinese(world: World):
         "gender": ["应为以下之一：male, female。"],
         "birth_date": ["日期不能晚于今天。"],
         "id_number": ["公民身份号码校验位不正确，请逐位核对。"],
-        "phone": ["电话号码只能包含数字、空格和 + - ( )。"],
+        "phone": ["请填写 11 位手机号码（1 开头），或带区号的固定电话（如 0571-88880000）。"],
         "branch_id": ["应为整数。"],
         "joined_on": ["不是有效的日期（格式 YYYY-MM-DD）。"],
         "status": ["应为文本。"],

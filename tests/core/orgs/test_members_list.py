@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date
+from functools import partial
 
 import pytest
 
 from tests.core.orgs.helpers import World, ident
+from tests.statements import assert_page_cost_is_constant
 
 NAMES = ["赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八", "冯九", "陈十", "褚十一"]
 
@@ -160,3 +162,18 @@ def test_filters(world: World):
         loose["id"],
     }
     assert ids(f"branch_id={two['id']}&is_unemployed=true") == {jobless["id"]}
+
+
+def _members(world: World, count: int) -> None:
+    branch = world.unit(name="第二党支部")
+    for n in range(count):
+        world.member(
+            name=f"党员{n}", id_number=ident(date(1970 + n, 1, 1), 11), branch_id=branch["id"]
+        )
+
+
+def test_a_page_costs_the_same_statements_however_long(world: World):
+    _members(world, 12)
+
+    get = partial(world.call, "staff", "GET")
+    assert_page_cost_is_constant(world.app, get, "/members", 2, 12)

@@ -12,7 +12,7 @@ from core.auth.users import Actor
 from core.db import db
 from core.tenancy.scope import tenant_scope
 from plugins.petitions.models import Petition, PetitionCategory
-from plugins.petitions.services import register
+from plugins.petitions.services.registration import register
 
 CLERK_PERMISSIONS = frozenset({"petitions.view", "petitions.register", "petitions.handle"})
 LEADER_PERMISSIONS = CLERK_PERMISSIONS | {"petitions.approve"}

@@ -1,6 +1,6 @@
 """How to bring a petition into any state of its workflow, for the generated race test
 (tests/core/test_workflow_races.py). The linked moves (another body's action carried
-over) are fired the way :mod:`plugins.petitions.crosstenant` fires them."""
+over) are fired the way :mod:`plugins.petitions.services.crosstenant` fires them."""
 
 from __future__ import annotations
 
@@ -15,13 +15,9 @@ from core.db import db
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.petitions.models import Petition, PetitionCategory
-from plugins.petitions.services import register
-from plugins.petitions.workflow import (
-    PETITION_FLOW,
-    REVIEW_REQUEST_DAYS,
-    is_linked,
-    linked_move,
-)
+from plugins.petitions.services.moves import REVIEW_REQUEST_DAYS
+from plugins.petitions.services.registration import register
+from plugins.petitions.workflow import PETITION_FLOW, is_linked, linked_move
 from tests.plugins.petitions.conftest import LEADER_PERMISSIONS
 from tests.race import Scenarios, World
 

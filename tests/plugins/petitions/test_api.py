@@ -4,6 +4,7 @@ workflow, conflicts — with permissions, bad input, and nothing changed by a re
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
@@ -12,6 +13,7 @@ from plugins.petitions.models import Petition, PetitionConflict, Petitioner, Rep
 from tests.factories import Factory
 from tests.plugins.petitions.web import World, ident, petition_payload, report_payload
 from tests.plugins.petitions.web import world as world  # noqa: F401 - the fixture
+from tests.statements import assert_page_cost_is_constant
 
 
 def test_register_a_named_petition(world: World):
@@ -360,3 +362,11 @@ def test_openapi_documents_the_petition_routes(world: World):
     assert "/api/v1/t/{tenant}/petitions/{petition_id}/transitions/assign_handler" in paths
     body = paths["/api/v1/t/{tenant}/petitions/{petition_id}/transitions/extend"]["post"]
     assert "requestBody" in body
+
+
+def test_a_list_page_costs_the_same_statements_however_long(world: World):
+    for n in range(12):
+        world.register(summary=f"第 {n} 件")
+
+    get = partial(world.call, "clerk", "GET")
+    assert_page_cost_is_constant(world.app, get, "", 2, 12)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from core.db import db
 from core.plugins import enablement
 from core.tenancy.models import Tenant
-from plugins.petitions.categories import DEFAULT_TAXONOMY
 from plugins.petitions.models import PetitionCategory
+from plugins.petitions.services.categories import DEFAULT_TAXONOMY
 from tests.plugins.petitions.web import World
 from tests.plugins.petitions.web import world as world  # noqa: F401 - the fixture
 

@@ -15,9 +15,10 @@ from core.auth.users import Actor
 from core.db import db
 from core.tenancy.scope import tenant_scope
 from core.workflow import IllegalTransition, TransitionForbidden
-from plugins.petitions import actions, crosstenant
 from plugins.petitions.jobs import scan_all
 from plugins.petitions.models import Petition, Petitioner
+from plugins.petitions.services import crosstenant, reviews
+from plugins.petitions.services import petitions as actions
 from plugins.petitions.todo import todo_items
 from plugins.petitions.workflow import PETITION_FLOW as FLOW
 from tests.plugins.petitions.conftest import LEADER_PERMISSIONS
@@ -270,7 +271,7 @@ def test_review_then_rereview_by_the_upper_bodies(world, new_petition, leader, u
     ids, people = world
     original = new_petition()
     _close(original, leader, users["li"].id)
-    review_id = crosstenant.request_review(original, leader, comment="对答复不服").id
+    review_id = reviews.request_review(original, leader, comment="对答复不服").id
     db.session.commit()
     assert (original.state, original.review_tenant_id, original.review_case_id) == (
         "review_requested",
@@ -290,7 +291,7 @@ def test_review_then_rereview_by_the_upper_bodies(world, new_petition, leader, u
         assert case.review_due == date(2026, 10, 8)
         assert "已落实待遇" in case.details and "对答复不服" in case.details
         set_today(date(2026, 9, 25))
-        crosstenant.answer_case(case, people["city"], "维持原处理意见")
+        reviews.answer_case(case, people["city"], "维持原处理意见")
         db.session.commit()
         assert case.state == "case_answered"
     db.session.expire_all()
@@ -299,13 +300,13 @@ def test_review_then_rereview_by_the_upper_bodies(world, new_petition, leader, u
         "维持原处理意见",
         date(2026, 9, 25),
     )
-    rereview_id = crosstenant.request_review(original, leader).id
+    rereview_id = reviews.request_review(original, leader).id
     db.session.commit()
     assert original.state == "rereview_requested" and original.review_tenant_id == ids["province"]
     with _in(ids["province"]):
         case = db.session.get(Petition, rereview_id)
         assert case.case_type == "rereview" and "维持原处理意见" in case.details
-        crosstenant.answer_case(case, people["province"], "复核维持")
+        reviews.answer_case(case, people["province"], "复核维持")
         db.session.commit()
     db.session.expire_all()
     assert (original.state, original.rereview_answer) == ("final", "复核维持")
@@ -324,12 +325,12 @@ def test_no_review_case_without_an_upper_body_on_the_platform(world, new_petitio
         petition = _register_in_neighbour(people["neighbour"])
         _close(petition, people["neighbour"], people["neighbour"].user_id)
         with pytest.raises(IllegalTransition, match="线下报送"):
-            crosstenant.request_review(petition, people["neighbour"])
+            reviews.request_review(petition, people["neighbour"])
         assert petition.state == "closed"
 
 
 def _register_in_neighbour(actor: Actor) -> Petition:
-    from plugins.petitions.services import register
+    from plugins.petitions.services.registration import register
 
     return register(
         {"received_on": TODAY, "channel": "visit", "kind": "request", "summary": "求决"},
@@ -341,7 +342,7 @@ def _register_in_neighbour(actor: Actor) -> Petition:
 
 def test_only_closed_or_reviewed_petitions_go_to_review(world, new_petition, leader):
     with pytest.raises(IllegalTransition, match="不能申请复查或复核"):
-        crosstenant.request_review(new_petition(), leader)
+        reviews.request_review(new_petition(), leader)
 
 
 # -- isolation --------------------------------------------------------------------------------
@@ -406,7 +407,7 @@ def test_the_generated_answer_route_sends_the_answer_down(world, new_petition, l
     ids, people = world
     original = new_petition()
     _close(original, leader, users["li"].id)
-    review_id = crosstenant.request_review(original, leader, comment="对答复不服").id
+    review_id = reviews.request_review(original, leader, comment="对答复不服").id
     db.session.commit()
     with _in(ids["city"]):
         case = db.session.get(Petition, review_id)

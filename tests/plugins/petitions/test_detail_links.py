@@ -11,8 +11,8 @@ from sqlalchemy import select
 from core.db import db
 from core.plugins.enablement import update_settings
 from core.tenancy.models import Tenant
-from plugins.petitions import querycodes
 from plugins.petitions.models import Petition
+from plugins.petitions.services import querycodes
 from plugins.petitions.workflow import PETITION_FLOW
 from tests.plugins.petitions.web import World
 from tests.plugins.petitions.web import world as world  # noqa: F401 - the fixture

@@ -17,10 +17,10 @@ from core.plugins.types import PluginMeta
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from core.workflow import IllegalTransition, TransitionForbidden
-from plugins.petitions import escalation
 from plugins.petitions.hookspecs import Escalation
 from plugins.petitions.models import Petition
-from plugins.petitions.services import register
+from plugins.petitions.services import escalation
+from plugins.petitions.services.registration import register
 from plugins.petitions.workflow import PETITION_FLOW as FLOW
 from tests.factories import bearer
 from tests.plugins.petitions.conftest import CLERK_PERMISSIONS, LEADER_PERMISSIONS

@@ -13,8 +13,8 @@ from core.db import db
 from core.plugins import enablement
 from core.tenancy.models import Tenant
 from plugins.petitions.jobs import scan_all
-from plugins.petitions.longterm import flag_tenant, record_review, update_record
 from plugins.petitions.models import LongtermPetitioner
+from plugins.petitions.services.longterm import flag_tenant, record_review, update_record
 from plugins.petitions.todo import todo_items
 
 TODAY = date(2026, 9, 16)

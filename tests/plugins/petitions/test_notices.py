@@ -19,9 +19,9 @@ from core.auth.users import Actor
 from core.db import db
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
-from plugins.petitions import notices
+from plugins.petitions.documents import notices
 from plugins.petitions.models import PetitionCategory
-from plugins.petitions.services import register
+from plugins.petitions.services.registration import register
 from plugins.petitions.workflow import PETITION_FLOW
 from tests.factories import bearer, login
 
@@ -294,8 +294,8 @@ def test_a_tenants_own_template_is_used(app, county, client, factory):
 
 
 def test_the_detail_page_can_link_the_notices_a_petition_reached(app, county):
-    from plugins.petitions.actions import detail_actions_for
     from plugins.petitions.models import Petition
+    from plugins.petitions.presenters import detail_actions_for
 
     reader = SimpleNamespace(can=lambda key: True)
     with app.test_request_context(), tenant_scope(county["id"]):

@@ -155,6 +155,9 @@ def test_detail_offers_only_this_users_moves(world: World):
     world.login("clerk")
     html = text(world.page(f"/{pid}"))
     assert 'id="action-assign_handler"' in html
+    # Each move is shown open under its title and where it leads, none folded away.
+    assert "<details" not in html and "<summary" not in html
+    assert re.search(r'id="move-assign_handler-title">\s*指定承办人\s*<small[^>]*>→ 办理中', html)
     assert "张专干" in html and "李干事" in html  # handler choices
     assert 'id="action-approve"' not in html and 'id="action-extend"' not in html
     assert "受理期限" not in html and "办结期限" in html and "zg-deadline" in html
@@ -181,9 +184,9 @@ def test_moves_on_the_page_and_a_guard_refusal_shown_beside_the_form(world: Worl
         f"/{pid}/transitions/assign_handler", csrf, {"handler_user_id": str(world.users["li"])}
     )
     assert refused.status_code == 409
-    assert "承办人已声明回避此件" in text(refused) and 'open id="action-assign_handler"' in text(
+    assert "承办人已声明回避此件" in text(
         refused
-    )
+    ) and 'zg-move-failed" id="action-assign_handler"' in text(refused)
     assert world.call("clerk", "GET", f"/{pid}").get_json()["state"] == "accepted"
     assert world.post_page(f"/{pid}/transitions/approve", csrf, {}).status_code == 409
     assert world.post_page(f"/{pid}/transitions/nonsense", csrf, {}).status_code == 404

@@ -72,6 +72,18 @@ def test_the_home_page_offers_filing_and_lookup(portal):
     assert portal.client.get(portal.url("/new")).status_code == 200
 
 
+def test_the_form_shows_the_categories_as_a_tree_and_the_daily_limit_in_words(portal):
+    html = portal.client.get(portal.url("/new")).get_data(as_text=True)
+    # The default taxonomy seeded on enable: a heading, then its own items indented.
+    top = html.index(">选人用人</option>")
+    child = html.index("拉票贿选</option>")
+    assert top < child
+    assert 'data-depth="1"' in html[top : child + 40] and "└ 拉票贿选" in html
+    assert "同一台电脑或同一部手机每天最多可以在网上提交 5 件信访件" in html
+    assert "每个客户端" not in html  # not the engineers' word
+    assert "带区号的固定电话" in html
+
+
 def test_a_named_petition_is_registered_online_with_a_serial_and_a_code_shown_once(portal):
     response = portal.file()
     assert response.status_code == 201
@@ -142,7 +154,7 @@ def test_identity_fields_are_checked(portal):
     response = portal.file(phone="call me", id_number="330122195001011235")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "联系电话格式不正确" in html and "校验位不正确" in html
+    assert "请填写 11 位手机号码" in html and "校验位不正确" in html
     assert portal.petitions() == []
 
 
@@ -422,7 +434,15 @@ def test_the_api_files_looks_up_and_rates(portal, handler_id):
         "enquiry",
     }
     # The tenant's own category beside the default taxonomy seeded on enable.
-    assert {"id": portal.category_id, "name": "退休待遇"} in options["categories"]
+    mine = {"id": portal.category_id, "name": "退休待遇", "parent_id": None, "depth": 0}
+    assert mine in options["categories"]
+    # The tree depth first: each sub-category right after its parent, one level deeper.
+    tree = options["categories"]
+    for above, row in zip(tree, tree[1:], strict=False):
+        if row["parent_id"] is not None:
+            assert row["depth"] >= 1 and row["depth"] <= above["depth"] + 1
+    parents = {row["id"]: row for row in tree}
+    assert all(parents[r["parent_id"]]["depth"] == r["depth"] - 1 for r in tree if r["parent_id"])
     assert options["summary_max"] == 1000 and options["daily_limit"] == 5
 
     filed = portal.api(

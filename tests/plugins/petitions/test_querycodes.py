@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.db import db
-from plugins.petitions import querycodes
 from plugins.petitions.models import PetitionQueryCode
+from plugins.petitions.services import querycodes
 
 
 def test_codes_are_long_random_and_from_an_unambiguous_alphabet():

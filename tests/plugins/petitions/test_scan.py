@@ -16,7 +16,7 @@ from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.petitions.jobs import scan_all, scan_thresholds
 from plugins.petitions.models import Petition
-from plugins.petitions.scan import light_of
+from plugins.petitions.queries.deadlines import light_of
 from plugins.petitions.todo import dashboard_widgets, todo_items
 from plugins.petitions.workflow import PETITION_FLOW as FLOW
 
@@ -76,7 +76,7 @@ def test_each_tenant_its_own_window_and_only_changed_rows(tenant, factory, new_p
             db.session.get(Tenant, neighbour), "petitions", {"warning_days": 10}
         )
         from core.auth.users import Actor
-        from plugins.petitions.services import register
+        from plugins.petitions.services.registration import register
 
         other = register(
             {"received_on": RECEIVED, "channel": "letter", "kind": "request", "summary": "x"},

@@ -17,9 +17,9 @@ from core.auth.users import Actor
 from core.db import db
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
-from plugins.petitions import statistics
 from plugins.petitions.models import Petition, PetitionCategory
-from plugins.petitions.services import register
+from plugins.petitions.queries import statistics
+from plugins.petitions.services.registration import register
 from plugins.petitions.workflow import PETITION_FLOW
 from tests.factories import bearer, login
 

@@ -165,7 +165,7 @@ def test_closing_needs_a_written_reply(new_petition, clerk, leader, users):
 
 
 def test_registering_needs_the_permission(category):
-    from plugins.petitions.services import register
+    from plugins.petitions.services.registration import register
 
     with pytest.raises(TransitionForbidden):
         register({"received_on": TODAY}, [], [], Actor(user=None))

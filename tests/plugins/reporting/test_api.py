@@ -4,9 +4,12 @@ a leader's instruction, and the county reads the whole chain; nobody else reads 
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from tests.factories import bearer
+from tests.statements import assert_page_cost_is_constant
 
 PLUGINS = ["reporting"]
 BODY = {
@@ -185,3 +188,14 @@ def test_the_inbox_filters_by_child_category_state_and_date_and_pages_by_cursor(
         client.get(_url("city", "/inbox"), query_string={"cursor": "x"}, headers=city).status_code
         == 422
     )
+
+
+def test_a_page_of_items_or_of_the_inbox_costs_the_same_statements_however_long(
+    app, client, tokens
+):
+    for _ in range(5):
+        _submit(client, tokens, "county", "writer", "leader")
+
+    for tenant, path, who in [("county", "/items", "writer"), ("city", "/inbox", "city")]:
+        get = partial(client.get, headers=tokens[who])
+        assert_page_cost_is_constant(app, get, _url(tenant, path), 1, 5)

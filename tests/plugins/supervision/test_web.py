@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from docx import Document
@@ -16,6 +17,7 @@ from core.plugins.manager import hook_for
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from tests.factories import bearer, csrf_token, login
+from tests.statements import assert_page_cost_is_constant
 
 API = "/api/v1/t/county/supervision"
 PAGES = "/t/county/supervision"
@@ -418,3 +420,13 @@ def test_the_item_page_back_schedules_and_decides_an_extension(client, world):
         == new_deadline
     )
     assert client.post(f"{actions}/no_such_action", data={"csrf_token": csrf}).status_code == 404
+
+
+def test_an_item_page_costs_the_same_statements_however_long(app, client, world):
+    token = bearer(world["officer_token"])
+    listed = client.get(f"{API}/items?limit=200", headers=token).get_json()["items"]
+    for n in range(6 - len(listed)):
+        _new_item(client, world["officer_token"], title=f"事项 {n}", assign=False)
+
+    get = partial(client.get, headers=token)
+    assert_page_cost_is_constant(app, get, f"{API}/items", 1, 6)

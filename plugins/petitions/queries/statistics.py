@@ -27,14 +27,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import case, extract, func, select
 
 from core import clock
 from core.auth.models import User
 from core.calendar import add_months
 from core.db import db
-from core.exports import Column, Sheet, download_response, xlsx_bytes
 from core.i18n import N_
 from core.plugins.manager import is_enabled
 from core.tenancy.models import Tenant
@@ -50,39 +48,6 @@ from plugins.petitions.permissions import STATISTICS
 from plugins.petitions.workflow import STATES
 
 PERMISSION = STATISTICS
-PERIODS = ("month", "quarter", "year", "range")
-#: A range longer than this is refused: statistics of decades are not a use case and
-#: would only load the database.
-MAX_RANGE_DAYS = 5 * 366
-
-
-class StatisticsQuery(Schema):
-    """Which period, and whether a parent includes its lower levels."""
-
-    period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
-    month = fields.Integer(validate=validate.Range(min=1, max=12))
-    quarter = fields.Integer(validate=validate.Range(min=1, max=4))
-    date_from = fields.Date()
-    date_to = fields.Date()
-    include_children = fields.Boolean(load_default=False)
-
-    @validates_schema
-    def _range(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        if data.get("period") != "range":
-            return
-        start, end = data.get("date_from"), data.get("date_to")
-        if start is None or end is None:
-            raise ValidationError(_("按日期范围统计须填写起止日期。"), "date_from")
-        if end < start:
-            raise ValidationError(_("结束日期不能早于开始日期。"), "date_to")
-        if (end - start).days > MAX_RANGE_DAYS:
-            raise ValidationError(_("日期范围不能超过五年。"), "date_to")
-
-
-class StatisticsForm(StatisticsQuery):
-    class Meta:
-        unknown = "exclude"
 
 
 @dataclass(frozen=True)
@@ -327,54 +292,3 @@ def compute(tenant: Tenant, query: dict[str, Any], today: date | None = None) ->
             by_unit=_by_unit(period, units) if children else [],
         )
     return stats
-
-
-# -- spreadsheet ------------------------------------------------------------------------
-
-_BUCKET_COLUMNS = [Column("title", N_("项目"), 30), Column("count", N_("件数"), 12, "int")]
-
-
-def _bucket_sheet(title: str, buckets: list[Bucket]) -> Sheet:
-    columns = [Column(c.key, _(c.title), c.width, c.kind) for c in _BUCKET_COLUMNS]
-    return Sheet(title, columns, [{"title": b.title, "count": b.count} for b in buckets])
-
-
-def sheets(stats: Statistics, tenant: Tenant) -> list[Sheet]:
-    """The statistics as a workbook: the summary, then one sheet per breakdown."""
-    summary: list[dict[str, Any]] = [
-        {"title": _(title), "value": str(stats.totals[key])} for key, title in TOTALS.items()
-    ]
-    summary += [
-        {"title": _(title), "value": "—" if value is None else f"{value}%"}
-        for key, title in RATES.items()
-        for value in [stats.rates[key]]
-    ]
-    summary.append({"title": _("上年同期收到"), "value": str(stats.previous_year_total)})
-    caption = _("%(unit)s 信访统计（%(period)s）", unit=tenant.name, period=stats.title)
-    result = [
-        Sheet(
-            _("总体情况"),
-            [Column("title", _("指标"), 30), Column("value", _("数值"), 15)],
-            summary,
-            caption=caption,
-        ),
-        _bucket_sheet(_("按来源"), stats.by_channel),
-        _bucket_sheet(_("按性质"), stats.by_kind),
-        _bucket_sheet(_("按问题类别"), stats.by_category),
-        _bucket_sheet(_("按状态"), stats.by_state),
-        _bucket_sheet(_("按月份"), stats.by_month),
-        _bucket_sheet(_("按承办人"), stats.by_handler),
-    ]
-    if stats.by_unit:
-        result.append(_bucket_sheet(_("按单位"), stats.by_unit))
-    return result
-
-
-def filename(stats: Statistics, tenant: Tenant) -> str:
-    return f"信访统计_{tenant.name}_{stats.date_from.isoformat()}_{stats.date_to.isoformat()}.xlsx"
-
-
-def workbook_response(stats: Statistics, tenant: Tenant) -> Any:
-    """The statistics as an .xlsx download (the page's and the API's)."""
-    data = xlsx_bytes(sheets(stats, tenant))
-    return download_response(data, filename(stats, tenant), "xlsx")

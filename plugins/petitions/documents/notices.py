@@ -35,9 +35,9 @@ from core.tenancy.models import Tenant
 from core.workflow import IllegalTransition
 from plugins.petitions.models import CHANNELS, KINDS, NOT_ACCEPTED_REASONS, OUTCOMES, Petition
 from plugins.petitions.permissions import VIEW_IDENTITY
-from plugins.petitions.workflow import settings_of
+from plugins.petitions.queries.deadlines import settings_of
 
-DEFAULTS = Path(__file__).parent / "defaults"
+DEFAULTS = Path(__file__).parent.parent / "defaults"
 IDENTITY_PERMISSION = VIEW_IDENTITY
 IDENTITY_VIEWED = "petition.identity_viewed"
 #: What the petitioner is told to do next, for each reason of non-acceptance.

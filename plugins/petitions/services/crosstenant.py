@@ -1,4 +1,5 @@
-"""Petitions that travel between tenants: 转送 (forward), 交办 (assign), 复查/复核 (review).
+"""Petitions that travel between tenants: 转送 (forward) and 交办 (assign) here, and the
+copying that 复查/复核 (:mod:`plugins.petitions.services.reviews`) share.
 
 Each path makes a *copy* in the receiving tenant — registered there with its own serial
 and deadlines, ``source_tenant_id``/``source_petition_id`` pointing back — and records
@@ -8,7 +9,7 @@ receiver does later flows back through the *linked* transitions of the workflow
 (``report_back``, ``came_back``, ``review_answered``, ``rereview_answered``), which
 nobody can fire by hand.
 
-Writing into another tenant happens only here, inside :func:`_into`: an audited
+Writing into another tenant happens only here, inside :func:`into`: an audited
 ``cross_tenant_scope`` naming that one tenant, then its own tenant scope, so the scoped
 session and PostgreSQL's row-level security see an ordinary write of that tenant. Both
 sides get workflow history and audit entries.
@@ -44,11 +45,12 @@ from core.db import db
 from core.plugins.manager import enabled_plugins
 from core.tenancy.models import Tenant, TenantPlugin
 from core.tenancy.scope import cross_tenant_scope, tenant_scope
-from core.workflow import IllegalTransition, TransitionForbidden
+from core.workflow import TransitionForbidden
 from plugins.petitions.models import Petition
 from plugins.petitions.permissions import REGISTER, VIEW_IDENTITY
-from plugins.petitions.services import PETITIONER_FIELDS, REPORTED_FIELDS, register
-from plugins.petitions.workflow import ACROSS_TENANTS, PETITION_FLOW, linked_move
+from plugins.petitions.services.moves import ACROSS_TENANTS
+from plugins.petitions.services.registration import PETITIONER_FIELDS, REPORTED_FIELDS, register
+from plugins.petitions.workflow import PETITION_FLOW, linked_move
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -91,7 +93,7 @@ def assign_targets(tenant: Tenant) -> list[Tenant]:
     return list(db.session.scalars(query.order_by(Tenant.locality_code, Tenant.name)))
 
 
-def _handles_petitions(tenant: Tenant | None) -> bool:
+def handles_petitions(tenant: Tenant | None) -> bool:
     return (
         tenant is not None
         and tenant.is_active
@@ -111,7 +113,7 @@ def _pick(targets: Sequence[Tenant], tenant_id: int, message: str) -> Tenant:
 
 
 @contextmanager
-def _into(tenant_id: int, reason: str) -> Iterator[None]:
+def into(tenant_id: int, reason: str) -> Iterator[None]:
     """Act in ``tenant_id`` for one audited purpose (the entry goes to the tenant we
     come from), then return to the caller's scope."""
     with (
@@ -121,7 +123,33 @@ def _into(tenant_id: int, reason: str) -> Iterator[None]:
         yield
 
 
-def _copy_into(
+def _copied(
+    petition: Petition, channel: str, include_identity: bool, details: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The copy's fields, its petitioners (only if the identity goes along) and the
+    persons reported on (without the sender's user ids: they mean nothing over there)."""
+    people = (
+        [{k: getattr(p, k) for k in PETITIONER_FIELDS} for p in petition.petitioners]
+        if include_identity
+        else []
+    )
+    reported = [
+        {**{k: getattr(r, k) for k in REPORTED_FIELDS}, "user_id": None}
+        for r in petition.reported_persons
+    ]
+    data = {k: getattr(petition, k) for k in COPIED_FIELDS}
+    data.update(
+        received_on=clock.today(),
+        channel=channel,
+        source_tenant_id=petition.tenant_id,
+        source_petition_id=petition.id,
+    )
+    if details is not None:
+        data["details"] = details
+    return data, people, reported
+
+
+def copy_into(
     petition: Petition,
     target: Tenant,
     actor: Actor,
@@ -136,26 +164,10 @@ def _copy_into(
     ``then`` on the copy while still in the target's scope."""
     # Read everything of the original while its tenant is in scope: inside the target's
     # scope these rows are invisible.
-    people = (
-        [{k: getattr(p, k) for k in PETITIONER_FIELDS} for p in petition.petitioners]
-        if include_identity
-        else []
-    )
-    reported = [{k: getattr(r, k) for k in REPORTED_FIELDS} for r in petition.reported_persons]
-    for person in reported:
-        person["user_id"] = None  # a user of the sending tenant means nothing over there
-    data = {k: getattr(petition, k) for k in COPIED_FIELDS}
-    data.update(
-        received_on=clock.today(),
-        channel=channel,
-        source_tenant_id=petition.tenant_id,
-        source_petition_id=petition.id,
-    )
-    if details is not None:
-        data["details"] = details
+    data, people, reported = _copied(petition, channel, include_identity, details)
     # The sender registers the copy on the receiver's behalf: that much it may do there.
     sender = Actor(user=actor.user, permissions=frozenset({REGISTER}))
-    with _into(target.id, reason):
+    with into(target.id, reason):
         copy = register(data, people, reported, sender)
         if then is not None:
             then(copy)
@@ -200,7 +212,7 @@ def forward(
     )
     if target is None:
         return None
-    copy = _copy_into(
+    copy = copy_into(
         petition,
         target,
         actor,
@@ -238,7 +250,7 @@ def assign(
             "report_back_due": report_back_due,
         },
     )
-    copy = _copy_into(
+    copy = copy_into(
         petition,
         target,
         actor,
@@ -252,7 +264,7 @@ def assign(
     return copy
 
 
-def _last_comment(petition: Petition) -> str | None:
+def last_comment(petition: Petition) -> str | None:
     history = PETITION_FLOW.history(petition)
     return history[-1].comment if history else None
 
@@ -268,7 +280,7 @@ def report_back_to_source(copy: Petition, actor: Actor) -> None:
         "from_tenant_id": copy.tenant_id,
         "copy_id": copy.id,
     }
-    with _into(copy.source_tenant_id, "petitions: report back (交办报结)"):
+    with into(copy.source_tenant_id, "petitions: report back (交办报结)"):
         source = db.session.get(Petition, copy.source_petition_id)
         if _still_linked(source, copy, "assigned"):
             with linked_move():
@@ -280,9 +292,9 @@ def return_to_source(copy: Petition, actor: Actor) -> None:
     screened again (effect of the ``send_back`` transition)."""
     if copy.source_tenant_id is None or copy.case_type:
         return
-    reason = _last_comment(copy)
+    reason = last_comment(copy)
     data = {"from_tenant_id": copy.tenant_id, "copy_id": copy.id}
-    with _into(copy.source_tenant_id, "petitions: returned (退回)"):
+    with into(copy.source_tenant_id, "petitions: returned (退回)"):
         source = db.session.get(Petition, copy.source_petition_id)
         if _still_linked(source, copy, "forwarded", "assigned"):
             with linked_move():
@@ -299,108 +311,4 @@ def _still_linked(source: Petition | None, copy: Petition, *states: str) -> bool
     )
 
 
-# -- 复查 and 复核 ----------------------------------------------------------------------------
-
-
-def reviewing_body(petition: Petition) -> tuple[str, Tenant | None]:
-    """``("review"|"rereview", the upper tenant that answers it or None)`` for a request
-    made now: 复查 by the parent of the body that answered, 复核 by the parent of the
-    body that answered the 复查."""
-    if petition.state == "reviewed":
-        answered_by = db.session.get(
-            Tenant, petition.review_tenant_id or _parent_id(petition.tenant_id)
-        )
-        level = "rereview"
-    else:
-        answered_by = db.session.get(Tenant, petition.tenant_id)
-        level = "review"
-    upper = answered_by.parent if answered_by is not None else None
-    return level, upper if _handles_petitions(upper) else None
-
-
-def _parent_id(tenant_id: int) -> int | None:
-    tenant = db.session.get(Tenant, tenant_id)
-    return tenant.parent_id if tenant else None
-
-
-def request_review(
-    petition: Petition, actor: Actor, *, comment: str | None = None, include_identity: bool = False
-) -> Petition:
-    """The petitioner asks for 复查 (closed or rated petition) or 复核 (reviewed one):
-    a case opens in the upper body, which answers within 30 days; the answer flows
-    back. Returns the case. The caller commits."""
-    if petition.state not in ("closed", "rated", "reviewed"):
-        raise IllegalTransition(
-            _(
-                "当前状态为「%(state)s」，不能申请复查或复核",
-                state=PETITION_FLOW.state_title(petition.state),
-            )
-        )
-    if include_identity and not actor.can(VIEW_IDENTITY):
-        raise TransitionForbidden(_("您没有查看检举人身份的权限，不能随件报送信访人信息"))
-    level, upper = reviewing_body(petition)
-    if upper is None:
-        raise IllegalTransition(
-            _(
-                "上级机关未在本平台办理信访，请线下报送，并在收到答复后录入「复查答复」或「复核答复」"
-            )
-        )
-    move = "request_review" if level == "review" else "request_rereview"
-    PETITION_FLOW.fire(petition, move, actor, comment=comment, data={"review_tenant_id": upper.id})
-    parts = [petition.details or "", _("【原处理意见】") + (petition.reply_text or "")]
-    if level == "rereview":
-        parts.append(_("【复查意见】") + (petition.review_answer or ""))
-    if comment:
-        parts.append(_("【申请理由】") + comment)
-    case = _copy_into(
-        petition,
-        upper,
-        actor,
-        channel="review_request",
-        include_identity=include_identity,
-        reason=f"petitions: {level} request (复查/复核)",
-        details="\n".join(p for p in parts if p),
-        then=lambda case: _open_case(case, level, actor),
-    )
-    petition.review_tenant_id = upper.id
-    petition.review_case_id = case.id
-    return case
-
-
-def _open_case(case: Petition, level: str, actor: Actor) -> None:
-    case.case_type = level
-    with linked_move():
-        PETITION_FLOW.fire(case, "open_case", actor)
-
-
-def answer_case(case: Petition, actor: Actor, answer: str) -> None:
-    """The upper body answers a 复查/复核 case; the answer flows back down. The caller
-    commits."""
-    PETITION_FLOW.fire(case, "answer_case", actor, comment=answer, data={"answer": answer})
-
-
-def answer_to_source(case: Petition, actor: Actor) -> None:
-    """Effect of ``answer_case``: the original petition records the upper body's answer
-    (``reviewed`` after a 复查, ``final`` after a 复核)."""
-    if case.case_type not in ("review", "rereview") or case.source_tenant_id is None:
-        return
-    if case.reply_text is None:
-        case.reply_text = _last_comment(case)
-    data = {"answer": case.reply_text, "from_tenant_id": case.tenant_id, "case_id": case.id}
-    move = "review_answered" if case.case_type == "review" else "rereview_answered"
-    waiting = "review_requested" if case.case_type == "review" else "rereview_requested"
-    with _into(case.source_tenant_id, "petitions: review answered (复查/复核答复)"):
-        original = db.session.get(Petition, case.source_petition_id)
-        if (
-            original is not None
-            and original.state == waiting
-            and original.review_tenant_id == case.tenant_id
-            and original.review_case_id == case.id
-        ):
-            with linked_move():
-                PETITION_FLOW.fire(original, move, actor, comment=case.reply_text, data=data)
-
-
-ACROSS_TENANTS.update(
-    report_back=report_back_to_source, returned=return_to_source, answered=answer_to_source
-)
+ACROSS_TENANTS.update(report_back=report_back_to_source, returned=return_to_source)

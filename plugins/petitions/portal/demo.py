@@ -13,9 +13,9 @@ from core import clock
 from core.auth.users import system_actor
 from core.db import db
 from core.tenancy.models import Tenant
-from plugins.petitions import querycodes
 from plugins.petitions.models import Petition, PetitionQueryCode
-from plugins.petitions.services import register
+from plugins.petitions.services import querycodes
+from plugins.petitions.services.registration import register
 from plugins.petitions.workflow import PETITION_FLOW
 
 log = logging.getLogger(__name__)

@@ -12,19 +12,21 @@ from typing import Any
 
 from flask import Response, g, make_response, render_template, request
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import ValidationError
 
 from core.api.messages import localize
 from core.api.problem import plain, problem
 from core.api.routes import api_route
 from core.forms import load_form
 from core.routing import check_csrf, tenant_blueprint
-from plugins.petitions import portal
 from plugins.petitions.attachments import PETITION_FILES
 from plugins.petitions.models import KINDS, SATISFACTIONS
+from plugins.petitions.portal import schemas
+from plugins.petitions.portal import services as portal
 
 pages = tenant_blueprint("petitions_portal", __name__, kind="portal", plugin="petitions")
-pages.template_folder = "templates"
+#: The plugin's templates folder, one level up from this package.
+pages.template_folder = "../templates"
 api = tenant_blueprint(
     "petitions_portal_api", __name__, kind="portal", plugin="petitions", prefix="/api"
 )
@@ -59,7 +61,7 @@ def _page(template: str, http_status: int = 200, **context: Any) -> Response:
         f"petitions/portal/{template}",
         kinds=[(key, _(title)) for key, title in KINDS.items()],
         satisfactions=[(key, _(title)) for key, title in SATISFACTIONS.items()],
-        summary_max=portal.SUMMARY_MAX,
+        summary_max=schemas.SUMMARY_MAX,
         daily_limit=g.portal_settings["portal_daily_limit"],
         **context,
     )
@@ -87,7 +89,7 @@ def new():
         form = request.form.to_dict()
         try:
             portal.check_submit_room(daily_limit)
-            data, errors = load_form(portal.PortalPetitionForm())
+            data, errors = load_form(schemas.PortalPetitionForm())
             if not errors:
                 uploads = request.files.getlist(portal.UPLOADS_FIELD)
                 filed = portal.submit(data, daily_limit, uploads)
@@ -119,7 +121,7 @@ def lookup():
         return _page("lookup.html", form={}, errors={})
     check_csrf()
     form = request.form.to_dict()
-    data, errors = load_form(portal.LookupForm())
+    data, errors = load_form(schemas.LookupForm())
     if errors:
         return _page("lookup.html", 422, form=form, errors=errors)
     try:
@@ -155,7 +157,7 @@ def _status_page(petition, credentials: dict[str, Any], **extra: Any) -> Respons
 def rate():
     check_csrf()
     form = request.form.to_dict()
-    data, errors = load_form(portal.RateForm())
+    data, errors = load_form(schemas.RateForm())
     if errors and set(errors) - {"satisfaction"}:
         return _page("lookup.html", 422, form={"serial": form.get("serial", "")}, errors=errors)
     try:
@@ -171,51 +173,6 @@ def rate():
 
 
 # -- JSON API ---------------------------------------------------------------------------
-
-
-class OptionOut(Schema):
-    key = fields.String()
-    title = fields.String()
-
-
-class CategoryOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
-
-
-class PortalFormOut(Schema):
-    kinds = fields.List(fields.Nested(OptionOut))
-    categories = fields.List(fields.Nested(CategoryOut))
-    satisfactions = fields.List(fields.Nested(OptionOut))
-    summary_max = fields.Integer()
-    daily_limit = fields.Integer()
-
-
-class FiledOut(Schema):
-    serial = fields.String()
-    query_code = fields.String(metadata={"description": "只显示这一次，请妥善保存"})
-    received_on = fields.Date()
-
-
-class NoticeOut(Schema):
-    title = fields.String()
-    on = fields.Date(allow_none=True)
-    text = fields.String(allow_none=True)
-
-
-class StatusOut(Schema):
-    serial = fields.String()
-    received_on = fields.Date()
-    kind = fields.String()
-    state = fields.String()
-    state_text = fields.String()
-    accept_due = fields.Date(allow_none=True)
-    close_due = fields.Date(allow_none=True)
-    notices = fields.List(fields.Nested(NoticeOut))
-    reply_text = fields.String(allow_none=True)
-    replied_on = fields.Date(allow_none=True)
-    satisfaction = fields.String(allow_none=True)
-    can_rate = fields.Boolean()
 
 
 def _options(mapping: dict[str, str]) -> list[dict[str, str]]:
@@ -234,13 +191,18 @@ def _api_not_found(_exc: portal.NotFound):
     return _private(problem(404, _("没有找到与该信访编号和查询码相符的信访件，请核对后重试。")))
 
 
-@api_route(api, "/form", summary="网上信访：可选的性质、问题类别与满意度", response=PortalFormOut)
+@api_route(
+    api, "/form", summary="网上信访：可选的性质、问题类别与满意度", response=schemas.PortalFormOut
+)
 def form_options():
     return {
         "kinds": _options(KINDS),
-        "categories": [{"id": c.id, "name": c.name} for c in portal.categories()],
+        "categories": [
+            {"id": c.id, "name": c.name, "parent_id": c.parent_id, "depth": c.depth}
+            for c in portal.categories()
+        ],
         "satisfactions": _options(SATISFACTIONS),
-        "summary_max": portal.SUMMARY_MAX,
+        "summary_max": schemas.SUMMARY_MAX,
         "daily_limit": g.portal_settings["portal_daily_limit"],
     }
 
@@ -250,8 +212,8 @@ def form_options():
     "/petitions",
     methods=["POST"],
     summary="网上信访：提交信访件（返回编号和只显示一次的查询码；每客户端每日限件）",
-    body=portal.PortalPetitionIn,
-    response=FiledOut,
+    body=schemas.PortalPetitionIn,
+    response=schemas.FiledOut,
     status=201,
 )
 def submit(body: dict[str, Any]):
@@ -261,7 +223,7 @@ def submit(body: dict[str, Any]):
     petition = filed.petition
     result = {"serial": petition.serial, "query_code": filed.grouped_code}
     result["received_on"] = petition.received_on
-    return _private(make_response(FiledOut().dump(result), 201))
+    return _private(make_response(schemas.FiledOut().dump(result), 201))
 
 
 @api_route(
@@ -269,12 +231,12 @@ def submit(body: dict[str, Any]):
     "/lookup",
     methods=["POST"],
     summary="网上信访：凭编号和查询码查询办理进度与答复（每客户端每小时限次）",
-    body=portal.LookupIn,
-    response=StatusOut,
+    body=schemas.LookupIn,
+    response=schemas.StatusOut,
 )
 def lookup_api(body: dict[str, Any]):
     petition = portal.lookup(body["serial"], body["code"])
-    return _private(make_response(StatusOut().dump(portal.status_of(petition))))
+    return _private(make_response(schemas.StatusOut().dump(portal.status_of(petition))))
 
 
 @api_route(
@@ -282,9 +244,9 @@ def lookup_api(body: dict[str, Any]):
     "/rate",
     methods=["POST"],
     summary="网上信访：对已办结答复的信访件评价满意度（仅一次）",
-    body=portal.RateIn,
-    response=StatusOut,
+    body=schemas.RateIn,
+    response=schemas.StatusOut,
 )
 def rate_api(body: dict[str, Any]):
     petition = portal.rate(body["serial"], body["code"], body["satisfaction"])
-    return _private(make_response(StatusOut().dump(portal.status_of(petition))))
+    return _private(make_response(schemas.StatusOut().dump(portal.status_of(petition))))

@@ -30,14 +30,13 @@ from core.audit.service import record
 from core.auth.models import Membership
 from core.calendar import add_months, traffic_light
 from core.db import db, upsert_insert, utcnow
-from core.lookup import get_or_404
 from core.plugins.settings import resolved_settings
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from core.tenancy.session import TENANT_CHECKED
 from plugins.petitions.models import LongtermPetitioner, Petition, Petitioner
 from plugins.petitions.permissions import APPROVE
-from plugins.petitions.scan import OPEN_STATES
+from plugins.petitions.queries.deadlines import OPEN_STATES
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -87,47 +86,51 @@ def _insert_flags(select_rows: Any, reason: str, today: date, months: int, updat
     return len(db.session.execute(statement.execution_options(**{TENANT_CHECKED: True})).all())
 
 
+def _flag_rows(today: date, months: int, reason: str, *where: Any, having: Any = None) -> Any:
+    """The SELECT of one flagging reason: a row per person (ID number, else phone) of
+    the tenant in scope, shaped as the columns :func:`_insert_flags` writes."""
+    key_type, key_value = _key_columns()
+    query = (
+        select(
+            Petitioner.tenant_id,
+            key_type,
+            key_value,
+            func.max(Petitioner.name),
+            literal(reason),
+            func.count(func.distinct(Petition.id)),
+            func.min(Petition.received_on),
+            func.max(Petition.received_on),
+            literal(today),
+            literal(months),
+            literal(add_months(today, months)),
+            literal(True),
+            literal(utcnow()),
+        )
+        .join(
+            Petition,
+            and_(Petitioner.tenant_id == Petition.tenant_id, Petitioner.petition_id == Petition.id),
+        )
+        .where(Petitioner.tenant_id == current_tenant_id(), key_value.is_not(None), *where)
+        .group_by(Petitioner.tenant_id, key_type, key_value)
+    )
+    return query.having(having) if having is not None else query
+
+
 def flag_tenant(today: date | None = None) -> int:
     """Flag the tenant in scope's long-term petitioners; returns rows inserted or updated."""
     today = today or clock.today()
     settings = _settings()
-    tenant_id = current_tenant_id()
     months = settings["longterm_review_months"]
-    key_type, key_value = _key_columns()
-    joined = (
-        Petitioner.tenant_id == Petition.tenant_id,
-        Petitioner.petition_id == Petition.id,
-    )
-
-    def rows(reason: str, *where: Any, having: Any = None) -> Any:
-        query = (
-            select(
-                Petitioner.tenant_id,
-                key_type,
-                key_value,
-                func.max(Petitioner.name),
-                literal(reason),
-                func.count(func.distinct(Petition.id)),
-                func.min(Petition.received_on),
-                func.max(Petition.received_on),
-                literal(today),
-                literal(months),
-                literal(add_months(today, months)),
-                literal(True),
-                literal(utcnow()),
-            )
-            .join(Petition, and_(*joined))
-            .where(Petitioner.tenant_id == tenant_id, key_value.is_not(None), *where)
-            .group_by(Petitioner.tenant_id, key_type, key_value)
-        )
-        return query.having(having) if having is not None else query
-
-    frequent = rows(
+    frequent = _flag_rows(
+        today,
+        months,
         "frequent",
         Petition.received_on >= add_months(today, -settings["longterm_months"]),
         having=func.count(func.distinct(Petition.id)) >= settings["longterm_min_petitions"],
     )
-    unresolved = rows(
+    unresolved = _flag_rows(
+        today,
+        months,
         "unresolved",
         Petition.state.in_(OPEN_STATES),
         Petition.received_on <= today - timedelta(days=settings["longterm_unresolved_days"]),
@@ -157,16 +160,7 @@ def scan_reviews(tenant_id: int, warning_days: int, today: date | None = None) -
     return db.session.execute(statement).rowcount
 
 
-def run_flagging() -> None:
-    """The per-tenant periodic job."""
-    flag_tenant()
-
-
 # -- One record -----------------------------------------------------------------------------
-
-
-def record_or_404(record_id: int) -> LongtermPetitioner:
-    return get_or_404(LongtermPetitioner, record_id)
 
 
 def _refresh_light(row: LongtermPetitioner) -> None:

@@ -11,13 +11,17 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from core import clock
-from core.api.pagination import BadCursor, Page, decode_cursor, keyset_page
-from core.auth.users import current_actor
-from core.db import MAX_DB_ID, db
+from core.api.listing import Listing
+from core.api.pagination import Page
+from core.auth.users import Actor, current_actor
+from core.db import db
 from core.lookup import get_or_404
-from plugins.petitions.categories import descendant_ids
-from plugins.petitions.models import COLLECTIVE_FROM, Petition
-from plugins.petitions.workflow import UNDECIDED
+from core.workflow import Transition
+from plugins.petitions.models import COLLECTIVE_FROM, LongtermPetitioner, Petition, PetitionConflict
+from plugins.petitions.permissions import APPROVE, HANDLE
+from plugins.petitions.queries.categories import descendant_ids
+from plugins.petitions.schemas.moves import TRANSITION_SCHEMAS
+from plugins.petitions.workflow import PETITION_FLOW, UNDECIDED
 
 #: States in which the 60-day closing deadline runs.
 HANDLING = ("accepted", "in_handling", "draft_outcome", "approved")
@@ -72,19 +76,27 @@ def petition_statement(filters: Mapping[str, Any]) -> Select:
     return statement
 
 
+#: Petitions newest first, on the tenant-leading ``(tenant_id, received_on, id)`` index
+#: (the API list, the list page).
+PETITIONS = Listing(statement=petition_statement, keys=KEYS)
+
+
 def petition_page(filters: Mapping[str, Any]) -> Page:
-    cursor = filters.get("cursor")
-    if cursor:
-        for value in decode_cursor(cursor, KEYS):
-            if value is None or (isinstance(value, int) and not 0 <= value <= MAX_DB_ID):
-                raise BadCursor(cursor)
-    return keyset_page(
-        petition_statement(filters),
-        KEYS,
-        cursor=cursor,
-        limit=filters.get("limit", 50),
-        descending=True,
-    )
+    return PETITIONS.page(filters)
+
+
+def longterm_statement(filters: Mapping[str, Any]) -> Select:
+    """信访老户: the active ones (or all), optionally only those the actor is in charge of."""
+    statement = select(LongtermPetitioner)
+    if not filters.get("include_inactive"):
+        statement = statement.where(LongtermPetitioner.is_active)
+    if filters.get("mine"):
+        statement = statement.where(LongtermPetitioner.leader_user_id == current_actor().user_id)
+    return statement
+
+
+#: 信访老户, newest flag first.
+LONGTERM = Listing(statement=longterm_statement, keys=(LongtermPetitioner.id,))
 
 
 def iter_petitions(filters: Mapping[str, Any]) -> Iterator[Petition]:
@@ -95,3 +107,41 @@ def iter_petitions(filters: Mapping[str, Any]) -> Iterator[Petition]:
         .order_by(Petition.received_on, Petition.id)
     )
     yield from db.session.scalars(statement.execution_options(yield_per=500))
+
+
+def offered_transitions(petition: Petition, actor: Actor) -> list[Transition]:
+    """The moves to offer this actor now: the state and the permission allow it, and —
+    for a move without input of its own — its guards pass already. A move that takes
+    input (a reason, a handler…) is offered on state and permission alone: its guards
+    judge the input when it is submitted. An extension is not offered a second time."""
+    offered = []
+    passing = {t.name for t in PETITION_FLOW.available(petition, actor)}
+    for t in PETITION_FLOW.transitions:
+        if petition.state not in t.sources:
+            continue
+        if t.permission is not None and not actor.can(t.permission):
+            continue
+        if t.name not in TRANSITION_SCHEMAS and t.name not in passing:
+            continue
+        if t.name == "extend" and petition.extended_days:
+            continue
+        offered.append(t)
+    return offered
+
+
+def conflicts_of(petition: Petition) -> list[PetitionConflict]:
+    return list(
+        db.session.scalars(
+            select(PetitionConflict)
+            .where(PetitionConflict.petition_id == petition.id)
+            .order_by(PetitionConflict.declared_at, PetitionConflict.id)
+        )
+    )
+
+
+def may_declare_conflict(actor: Actor) -> bool:
+    return actor.can(HANDLE) or actor.can(APPROVE)
+
+
+def longterm_or_404(record_id: int) -> LongtermPetitioner:
+    return get_or_404(LongtermPetitioner, record_id)

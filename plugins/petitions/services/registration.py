@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from core.calendar import add_months
@@ -14,13 +15,8 @@ from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
 from core.workflow import TransitionForbidden
 from plugins.petitions.models import Petition, Petitioner, ReportedPerson
-from plugins.petitions.workflow import (
-    PETITION_FLOW,
-    REGISTER,
-    accept_due,
-    return_due,
-    settings_of,
-)
+from plugins.petitions.queries.deadlines import accept_due, return_due, settings_of
+from plugins.petitions.workflow import PETITION_FLOW, REGISTER
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -56,14 +52,9 @@ def register(
 ) -> Petition:
     """Register a petition in the tenant in scope: serial, deadlines, repeat link, and the
     workflow's first history row. The caller commits."""
-    from flask_babel import gettext as _
-
     if not actor.can(REGISTER):
         raise TransitionForbidden(_("您没有登记信访件的权限"))
-    people = [{k: v for k, v in p.items() if k in PETITIONER_FIELDS} for p in petitioners]
-    for person in people:
-        if person.get("id_number"):
-            person["id_number"] = person["id_number"].strip().upper()
+    people = _people(petitioners)
     petition = Petition(
         tenant_id=current_tenant_id(),
         **{k: v for k, v in data.items() if k in PETITION_FIELDS},
@@ -72,17 +63,7 @@ def register(
         petition.people_count = max(len(people), 1)
     if petition.is_anonymous:
         people = []
-    settings = settings_of(petition)
-    petition.serial = next_serial(SERIAL_PREFIX, width=6, year=petition.received_on.year)
-    petition.accept_due = accept_due(petition.received_on, settings)
-    if petition.source_tenant_id is not None:
-        petition.return_due = return_due(petition.received_on, settings)
-    petition.repeat_of_id = find_repeat_of(
-        petition.received_on,
-        petition.category_id,
-        [p.get("id_number") for p in people],
-        [p.get("phone") for p in people],
-    )
+    _stamp(petition, people)
     db.session.add(petition)
     PETITION_FLOW.start(petition, actor)  # sets the state, flushes for the id, logs
     db.session.add_all(Petitioner(petition_id=petition.id, **p) for p in people)
@@ -94,6 +75,30 @@ def register(
     )
     db.session.flush()
     return petition
+
+
+def _people(petitioners: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The petitioners' own fields, ID numbers in the one form repeats are matched on."""
+    people = [{k: v for k, v in p.items() if k in PETITIONER_FIELDS} for p in petitioners]
+    for person in people:
+        if person.get("id_number"):
+            person["id_number"] = person["id_number"].strip().upper()
+    return people
+
+
+def _stamp(petition: Petition, people: list[dict[str, Any]]) -> None:
+    """Serial, the deadlines that run from receipt, and the earlier petition repeated."""
+    settings = settings_of(petition)
+    petition.serial = next_serial(SERIAL_PREFIX, width=6, year=petition.received_on.year)
+    petition.accept_due = accept_due(petition.received_on, settings)
+    if petition.source_tenant_id is not None:
+        petition.return_due = return_due(petition.received_on, settings)
+    petition.repeat_of_id = find_repeat_of(
+        petition.received_on,
+        petition.category_id,
+        [p.get("id_number") for p in people],
+        [p.get("phone") for p in people],
+    )
 
 
 def find_repeat_of(

@@ -1,7 +1,7 @@
 """The deadline scan: every open petition of every tenant gets the deadline its state
 runs against (``current_due``) and that deadline's traffic light (``light``).
 
-It is a scheduled platform job (:func:`scan_all`), set-based: one ``UPDATE`` per tenant
+It is a scheduled platform job (:func:`plugins.petitions.jobs.scan_all`), set-based: one ``UPDATE`` per tenant
 over all its petitions, writing only the rows whose due date or light changed. Per
 tenant rather than one statement for the platform because PostgreSQL's row-level
 security lets a transaction write only into the tenant in scope (the policy's
@@ -15,8 +15,8 @@ columns through the index ``(tenant_id, light, current_due)``.
 Keeping it cheap at a million petitions: a petition whose state or deadline changes gets
 its light at once, when it is flushed (:func:`_refresh_changed_petitions`), so the only
 changes left to a scan are those the calendar makes — green turning yellow, yellow
-turning red. The hourly job (:func:`scan_thresholds`) looks for exactly those through
-the index; the daily job (:func:`scan_all`) compares every row, catching anything else
+turning red. The hourly job (:func:`plugins.petitions.jobs.scan_thresholds`) looks for exactly those through
+the index; the daily job (:func:`plugins.petitions.jobs.scan_all`) compares every row, catching anything else
 (rows written around the ORM, a changed warning window).
 """
 
@@ -25,63 +25,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, event, literal, literal_column, or_, select, update
+from sqlalchemy import and_, event, literal_column, or_, select, update
 
 from core import clock
-from core.calendar import Light, traffic_light
+from core.calendar import traffic_light
 from core.db import db
 from core.plugins.settings import resolved_settings
-from core.tenancy.models import PLATFORM_SLUG, Tenant, TenantPlugin
+from core.tenancy.models import PLATFORM_SLUG, Tenant
 from core.tenancy.session import TENANT_CHECKED, TenantSession
 from plugins.petitions.models import Petition
-
-#: Which deadline each state runs against; states not listed have none.
-DUE_COLUMN_BY_STATE = {
-    "registered": "accept_due",
-    "screening": "accept_due",
-    "accepted": "close_due",
-    "in_handling": "close_due",
-    "draft_outcome": "close_due",
-    "approved": "close_due",
-    "assigned": "report_back_due",
-    "review_requested": "review_due",
-    "rereview_requested": "rereview_due",
-    "case_open": "review_due",
-}
-OPEN_STATES = tuple(DUE_COLUMN_BY_STATE)
-
-
-def due_of(petition: Petition) -> date | None:
-    """The deadline ``petition``'s current state runs against (the scan's rule, in Python)."""
-    column = DUE_COLUMN_BY_STATE.get(petition.state)
-    return getattr(petition, column) if column else None
-
-
-def light_of(petition: Petition, warning_days: int, today: date | None = None) -> Light | None:
-    due = due_of(petition)
-    return None if due is None else traffic_light(due, today or clock.today(), warning_days)
-
-
-def due_expression(table: Any = None) -> Any:
-    """``CASE state WHEN … THEN <its deadline column> END`` (NULL for other states)."""
-    table = Petition.__table__ if table is None else table
-    by_column: dict[str, list[str]] = {}
-    for state, column in DUE_COLUMN_BY_STATE.items():
-        by_column.setdefault(column, []).append(state)
-    return case(
-        *((table.c.state.in_(states), table.c[column]) for column, states in by_column.items()),
-        else_=literal(None, type_=table.c.accept_due.type),
-    )
-
-
-def light_expression(due: Any, today: date, warning_days: int) -> Any:
-    """``traffic_light`` as SQL: red after ``today``, yellow up to ``today + warning_days``."""
-    return case(
-        (due.is_(None), literal(None, type_=Petition.__table__.c.light.type)),
-        (due < today, "red"),
-        (due <= today + timedelta(days=warning_days), "yellow"),
-        else_="green",
-    )
+from plugins.petitions.queries.deadlines import due_expression, due_of, light_expression
 
 
 def scan_statement(tenant_id: int, warning_days: int, today: date, *, full: bool = True) -> Any:
@@ -118,18 +71,6 @@ def scan_tenant(
     must be in scope) in one statement; returns the number of rows that changed."""
     statement = scan_statement(tenant_id, warning_days, today or clock.today(), full=full)
     return db.session.execute(statement.execution_options(**{TENANT_CHECKED: True})).rowcount
-
-
-def petition_tenants() -> list[Tenant]:
-    """Active tenants that enable the petitions plugin."""
-    return list(
-        db.session.scalars(
-            select(Tenant)
-            .join(TenantPlugin, TenantPlugin.tenant_id == Tenant.id)
-            .where(TenantPlugin.plugin == "petitions", TenantPlugin.enabled, Tenant.is_active)
-            .order_by(Tenant.id)
-        )
-    )
 
 
 @event.listens_for(TenantSession, "before_flush")

@@ -29,7 +29,7 @@ from plugins.petitions.models import (
     Petition,
     PetitionCategory,
 )
-from plugins.petitions.queries import iter_petitions
+from plugins.petitions.queries.petitions import iter_petitions
 from plugins.petitions.workflow import STATES
 
 COLUMNS = [

@@ -13,7 +13,6 @@ for a serial that does not exist as for a wrong code.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -21,27 +20,19 @@ from typing import Any
 from flask import abort, g
 from flask_babel import gettext as _
 from marshmallow import (
-    EXCLUDE,
-    Schema,
     ValidationError,
-    fields,
-    validate,
-    validates_schema,
 )
-from sqlalchemy import select
 
 from core import clock
 from core.attachments.services import Upload, save_all
 from core.auth.users import system_actor
-from core.db import MAX_DB_ID, db
+from core.db import db
 from core.i18n import N_
-from core.orgs.schemas import IdNumber, Text
 from core.plugins.manager import is_enabled
 from core.plugins.settings import resolved_settings
 from core.ratelimit import Decision, client_key, limiter
 from core.tenancy.models import Tenant
 from core.workflow import IllegalTransition
-from plugins.petitions import querycodes
 from plugins.petitions.attachments import PETITION_FILES
 from plugins.petitions.models import (
     KINDS,
@@ -50,13 +41,13 @@ from plugins.petitions.models import (
     Petition,
     PetitionCategory,
 )
-from plugins.petitions.services import register
+from plugins.petitions.queries.categories import CategoryEntry, category_tree
+from plugins.petitions.services import querycodes
+from plugins.petitions.services.registration import register
 from plugins.petitions.workflow import PETITION_FLOW
 
 PLUGIN = "petitions"
 CHANNEL = "online"
-SUMMARY_MAX = 1000
-DETAILS_MAX = 10_000
 #: Lookups (and ratings, which check the code too) per client and hour: with a 59-bit
 #: code this makes guessing hopeless, while a petitioner never notices it.
 LOOKUPS_PER_HOUR = 20
@@ -65,8 +56,6 @@ SUBMIT_WINDOW = timedelta(days=1)
 #: Files a petitioner may attach to one submission (each checked by core.attachments).
 MAX_UPLOADS = 5
 UPLOADS_FIELD = "files"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
 
 #: What each state means to the petitioner, in plain words.
 PUBLIC_STATES = {
@@ -105,93 +94,6 @@ class NotFound(Exception):
     """No petition matches this serial and code — said the same way for either."""
 
 
-# -- input ------------------------------------------------------------------------------
-
-
-class PlainText(Text):
-    """Text a person typed: no control characters (PostgreSQL refuses NUL, and none of
-    them belongs in a letter); markup is kept as typed and shown escaped."""
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if text is not None and _CONTROL.search(text):
-            raise ValidationError(_("含有不可见的控制字符，请删除后重新填写。"))
-        return text
-
-
-def _length(maximum: int, minimum: int | None = None) -> validate.Length:
-    return validate.Length(min=minimum, max=maximum)
-
-
-class PortalPetitionIn(Schema):
-    """A petition as the public files it (JSON: unknown fields are refused)."""
-
-    is_anonymous = fields.Boolean(load_default=False, metadata={"title": "匿名反映"})
-    name = PlainText(validate=_length(50), metadata={"title": "姓名"})
-    phone = PlainText(validate=_length(20), metadata={"title": "联系电话"})
-    id_number = IdNumber(metadata={"title": "公民身份号码"})
-    address = PlainText(validate=_length(200), metadata={"title": "联系地址"})
-    kind = fields.String(
-        required=True, validate=validate.OneOf(list(KINDS)), metadata={"title": "性质"}
-    )
-    category_id = fields.Integer(
-        strict=False,
-        validate=validate.Range(min=1, max=MAX_DB_ID),
-        allow_none=True,
-        metadata={"title": "问题类别"},
-    )
-    summary = PlainText(
-        required=True, validate=_length(SUMMARY_MAX, 1), metadata={"title": "主要问题"}
-    )
-    details = PlainText(validate=_length(DETAILS_MAX), metadata={"title": "详细情况"})
-    reported_name = PlainText(validate=_length(50), metadata={"title": "被反映人姓名"})
-    reported_unit = PlainText(validate=_length(100), metadata={"title": "被反映人单位"})
-    reported_post = PlainText(validate=_length(100), metadata={"title": "被反映人职务"})
-
-    @validates_schema(skip_on_field_errors=False)
-    def _identity(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        if data.get("is_anonymous"):
-            return
-        errors = {}
-        if not data.get("name"):
-            errors["name"] = [_("实名反映须填写姓名；不愿留名请选择“匿名反映”。")]
-        phone = data.get("phone")
-        if not phone:
-            errors["phone"] = [_("实名反映须留下联系电话，以便告知办理情况。")]
-        elif not _PHONE.match(phone):
-            errors["phone"] = [_("联系电话格式不正确。")]
-        if errors:
-            raise ValidationError(errors)
-
-
-class PortalPetitionForm(PortalPetitionIn):
-    """The same from the HTML form: the CSRF token and buttons are not data."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-
-class LookupIn(Schema):
-    serial = fields.String(required=True, validate=_length(40, 1), metadata={"title": "信访编号"})
-    code = fields.String(required=True, validate=_length(40, 1), metadata={"title": "查询码"})
-
-
-class LookupForm(LookupIn):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class RateIn(LookupIn):
-    satisfaction = fields.String(
-        required=True, validate=validate.OneOf(list(SATISFACTIONS)), metadata={"title": "满意度"}
-    )
-
-
-class RateForm(RateIn):
-    class Meta:
-        unknown = EXCLUDE
-
-
 # -- the portal's tenant ------------------------------------------------------------------
 
 
@@ -210,14 +112,9 @@ def require_open(tenant: Tenant | None = None) -> dict[str, Any]:
     return found
 
 
-def categories() -> list[PetitionCategory]:
-    return list(
-        db.session.scalars(
-            select(PetitionCategory)
-            .where(PetitionCategory.is_active)
-            .order_by(PetitionCategory.sort_order, PetitionCategory.name)
-        )
-    )
+def categories() -> list[CategoryEntry]:
+    """The active categories as the tree the tenant built (depth first, with depth)."""
+    return category_tree(include_inactive=False, counted=False)
 
 
 # -- limits -----------------------------------------------------------------------------
@@ -280,6 +177,33 @@ def _category_problem(category_id: int | None) -> str | None:
     return None
 
 
+def _petition_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "received_on": clock.today(),
+        "channel": CHANNEL,
+        "is_12380": False,
+        "kind": data["kind"],
+        "category_id": data.get("category_id"),
+        "summary": data["summary"],
+        "details": data.get("details"),
+        "is_anonymous": bool(data.get("is_anonymous")),
+        "people_count": 1,
+    }
+
+
+def _people(data: dict[str, Any]) -> list[dict[str, Any]]:
+    if data.get("is_anonymous"):
+        return []
+    return [{k: data.get(k) for k in ("name", "phone", "id_number", "address") if data.get(k)}]
+
+
+def _reported(data: dict[str, Any]) -> list[dict[str, Any]]:
+    if not data.get("reported_name"):
+        return []
+    unit, post = data.get("reported_unit"), data.get("reported_post")
+    return [{"name": data["reported_name"], "unit": unit, "post": post}]
+
+
 def submit(data: dict[str, Any], daily_limit: int, uploads: list[Upload] | None = None) -> Filed:
     """Register a checked submission as an online petition by the system actor, with
     its query code and the files attached. Raises ``ValidationError`` or
@@ -290,37 +214,7 @@ def submit(data: dict[str, Any], daily_limit: int, uploads: list[Upload] | None 
     files = [u for u in uploads or [] if (u.filename or "").strip()]
     if len(files) > MAX_UPLOADS:
         raise ValidationError({UPLOADS_FIELD: [_("最多上传 %(n)s 个附件。", n=MAX_UPLOADS)]})
-    anonymous = bool(data.get("is_anonymous"))
-    people = []
-    if not anonymous:
-        people = [
-            {k: data.get(k) for k in ("name", "phone", "id_number", "address") if data.get(k)}
-        ]
-    reported = []
-    if data.get("reported_name"):
-        reported = [
-            {
-                "name": data["reported_name"],
-                "unit": data.get("reported_unit"),
-                "post": data.get("reported_post"),
-            }
-        ]
-    petition = register(
-        {
-            "received_on": clock.today(),
-            "channel": CHANNEL,
-            "is_12380": False,
-            "kind": data["kind"],
-            "category_id": data.get("category_id"),
-            "summary": data["summary"],
-            "details": data.get("details"),
-            "is_anonymous": anonymous,
-            "people_count": 1,
-        },
-        people,
-        reported,
-        system_actor(),
-    )
+    petition = register(_petition_fields(data), _people(data), _reported(data), system_actor())
     save_all(PETITION_FILES.name, petition.id, files, None, field=UPLOADS_FIELD)
     # Counted last: input refused above (fields or files) uses up no place of the day.
     _count_submission(daily_limit)
@@ -355,8 +249,9 @@ class Status:
     can_rate: bool
 
 
-def status_of(petition: Petition) -> Status:
-    notices = [Notice(_("收到信访件"), petition.received_on)]
+def _decision_notices(petition: Petition) -> list[Notice]:
+    """What was decided on receipt: accepted, refused (why), forwarded or assigned."""
+    notices = []
     if petition.accepted_on:
         notices.append(Notice(_("受理告知"), petition.accepted_on))
     if petition.not_accepted_reason:
@@ -364,33 +259,40 @@ def status_of(petition: Petition) -> Status:
         notices.append(
             Notice(_("不予受理告知"), petition.decided_on, _(reason) if reason else None)
         )
-    if petition.state == "forwarded" or (petition.target_name and not petition.report_back_due):
-        notices.append(
-            Notice(_("转送告知"), petition.decided_on, _("已转送：%(to)s", to=petition.target_name))
-        )
+    to = petition.target_name
+    if petition.state == "forwarded" or (to and not petition.report_back_due):
+        notices.append(Notice(_("转送告知"), petition.decided_on, _("已转送：%(to)s", to=to)))
     elif petition.report_back_due:
-        notices.append(
-            Notice(_("交办告知"), petition.decided_on, _("已交办：%(to)s", to=petition.target_name))
-        )
+        notices.append(Notice(_("交办告知"), petition.decided_on, _("已交办：%(to)s", to=to)))
+    return notices
+
+
+def _handling_notices(petition: Petition, replied: bool) -> list[Notice]:
+    """What came later: an extension, the written reply, 复查 and 复核 answers."""
+    notices = []
     if petition.extended_days:
-        notices.append(
-            Notice(
-                _("延期告知"),
-                None,
-                _(
-                    "办理期限延长 %(days)s 日，至 %(due)s",
-                    days=petition.extended_days,
-                    due=petition.close_due,
-                ),
-            )
+        text = _(
+            "办理期限延长 %(days)s 日，至 %(due)s",
+            days=petition.extended_days,
+            due=petition.close_due,
         )
-    replied = petition.state in REPLIED
+        notices.append(Notice(_("延期告知"), None, text))
     if replied and petition.replied_on:
         notices.append(Notice(_("书面答复"), petition.replied_on))
     if petition.reviewed_on:
         notices.append(Notice(_("复查意见"), petition.reviewed_on))
     if petition.rereviewed_on:
         notices.append(Notice(_("复核意见"), petition.rereviewed_on))
+    return notices
+
+
+def status_of(petition: Petition) -> Status:
+    replied = petition.state in REPLIED
+    notices = [
+        Notice(_("收到信访件"), petition.received_on),
+        *_decision_notices(petition),
+        *_handling_notices(petition, replied),
+    ]
     undecided = petition.state in ("registered", "screening")
     return Status(
         serial=petition.serial,

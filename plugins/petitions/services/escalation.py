@@ -24,7 +24,7 @@ from core.workflow import IllegalTransition, TransitionForbidden
 from plugins.petitions.hookspecs import EscalatedPetition, Escalation
 from plugins.petitions.models import Petition
 from plugins.petitions.permissions import APPROVE
-from plugins.petitions.scan import OPEN_STATES, due_of
+from plugins.petitions.queries.deadlines import OPEN_STATES, due_of
 from plugins.petitions.workflow import PETITION_FLOW
 
 if TYPE_CHECKING:
@@ -67,6 +67,20 @@ def petition_url(petition: Petition) -> str:
         return f"/t/{tenant.slug}/petitions/{petition.id}"
 
 
+def _escalated(petition: Petition, reason: str) -> EscalatedPetition:
+    """What the escalation plugin is told of the petition (no petitioner, ever)."""
+    return EscalatedPetition(
+        id=petition.id,
+        serial=petition.serial,
+        summary=petition.summary,
+        url=petition_url(petition),
+        received_on=petition.received_on,
+        due=due_of(petition),
+        handler_user_id=petition.handler_user_id,
+        reason=reason,
+    )
+
+
 def escalate(petition: Petition, actor: Actor, reason: str) -> Escalation:
     """Hand ``petition`` to the escalation plugin; store where it is followed now.
     Raises :class:`NotOffered`, ``TransitionForbidden`` (403) or ``IllegalTransition``
@@ -80,18 +94,7 @@ def escalate(petition: Petition, actor: Actor, reason: str) -> Escalation:
     if why_not:
         raise IllegalTransition(why_not)
     result = hook_for(tenant).zugong_petition_escalate(
-        tenant=tenant,
-        actor=actor,
-        petition=EscalatedPetition(
-            id=petition.id,
-            serial=petition.serial,
-            summary=petition.summary,
-            url=petition_url(petition),
-            received_on=petition.received_on,
-            due=due_of(petition),
-            handler_user_id=petition.handler_user_id,
-            reason=reason,
-        ),
+        tenant=tenant, actor=actor, petition=_escalated(petition, reason)
     )
     if result is None:
         raise IllegalTransition(_("督办模块未接收此件"))

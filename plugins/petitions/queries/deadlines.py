@@ -1,0 +1,96 @@
+"""Deadlines and traffic lights of a petition: the dates its state runs against, from
+the tenant's resolved ``petitions`` settings, and the light of the current one (the rule
+in Python and as SQL expressions, so the scans and the pages agree)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import case, literal
+
+from core import clock
+from core.calendar import Light, add_months, add_natural_days, add_working_days, traffic_light
+from core.db import db
+from core.plugins.settings import resolved_settings
+from core.tenancy.models import Tenant
+from plugins.petitions.models import Petition
+
+
+def settings_of(petition: Petition) -> dict[str, Any]:
+    return resolved_settings(db.session.get(Tenant, petition.tenant_id), "petitions")
+
+
+def accept_due(received_on: date, settings: Mapping[str, Any]) -> date:
+    """受理期限: ``accept_days`` (15) natural days after receipt (Art. 22-23)."""
+    return add_natural_days(received_on, settings["accept_days"]).date
+
+
+def return_due(received_on: date, settings: Mapping[str, Any]) -> date:
+    """退回期限 of a forwarded item: ``return_working_days`` (5) working days."""
+    return add_working_days(received_on, settings["return_working_days"]).date
+
+
+def close_due(petition: Petition, settings: Mapping[str, Any]) -> date:
+    """办结期限: ``close_days`` (60) days from acceptance plus any extension (Art. 34);
+    a Party member's appeal runs ``appeal_months`` (3) months instead."""
+    start = petition.accepted_on
+    assert start is not None
+    if petition.kind == "appeal":
+        end = add_months(start, settings["appeal_months"])
+        days = (end - start).days + petition.extended_days
+    else:
+        days = settings["close_days"] + petition.extended_days
+    return add_natural_days(start, days).date
+
+
+#: Which deadline each state runs against; states not listed have none.
+DUE_COLUMN_BY_STATE = {
+    "registered": "accept_due",
+    "screening": "accept_due",
+    "accepted": "close_due",
+    "in_handling": "close_due",
+    "draft_outcome": "close_due",
+    "approved": "close_due",
+    "assigned": "report_back_due",
+    "review_requested": "review_due",
+    "rereview_requested": "rereview_due",
+    "case_open": "review_due",
+}
+
+
+OPEN_STATES = tuple(DUE_COLUMN_BY_STATE)
+
+
+def due_of(petition: Petition) -> date | None:
+    """The deadline ``petition``'s current state runs against (the scan's rule, in Python)."""
+    column = DUE_COLUMN_BY_STATE.get(petition.state)
+    return getattr(petition, column) if column else None
+
+
+def light_of(petition: Petition, warning_days: int, today: date | None = None) -> Light | None:
+    due = due_of(petition)
+    return None if due is None else traffic_light(due, today or clock.today(), warning_days)
+
+
+def due_expression(table: Any = None) -> Any:
+    """``CASE state WHEN … THEN <its deadline column> END`` (NULL for other states)."""
+    table = Petition.__table__ if table is None else table
+    by_column: dict[str, list[str]] = {}
+    for state, column in DUE_COLUMN_BY_STATE.items():
+        by_column.setdefault(column, []).append(state)
+    return case(
+        *((table.c.state.in_(states), table.c[column]) for column, states in by_column.items()),
+        else_=literal(None, type_=table.c.accept_due.type),
+    )
+
+
+def light_expression(due: Any, today: date, warning_days: int) -> Any:
+    """``traffic_light`` as SQL: red after ``today``, yellow up to ``today + warning_days``."""
+    return case(
+        (due.is_(None), literal(None, type_=Petition.__table__.c.light.type)),
+        (due < today, "red"),
+        (due <= today + timedelta(days=warning_days), "yellow"),
+        else_="green",
+    )
