@@ -84,6 +84,7 @@ def _item(p: Petition, title: str) -> TodoItem:
         due=p.current_due,
         light=p.light,
         kind=f"petition.{p.state}",
+        estimated=p.current_due_estimated,
     )
 
 

@@ -54,19 +54,11 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("plugins/petitions/demo.py", "create_demo_data"): "demo data",
     ("plugins/petitions/demo.py", "_longterm_demo"): "demo data",
     ("plugins/petitions/portal/demo.py", "create_demo_data"): "demo data",
-    # Deadlines still to route through period_end: issue 12 Phase B (petitions, after
-    # the plugin's layout move) and the assistance items of issue 12 (another helper
-    # owns plugins/assistance). They use the old helpers, which call period_end, except
-    # the 复查/复核 windows (timedelta: no period-end rule yet).
-    ("plugins/petitions/queries/deadlines.py", "accept_due"): "issue 12 Phase B",
-    ("plugins/petitions/queries/deadlines.py", "return_due"): "issue 12 Phase B",
-    ("plugins/petitions/queries/deadlines.py", "close_due"): "issue 12 Phase B",
-    ("plugins/petitions/workflow.py", "_review_window_open"): "issue 12 Phase B",
-    ("plugins/petitions/workflow.py", "_rereview_window_open"): "issue 12 Phase B",
-    ("plugins/petitions/workflow.py", "_window_passed"): "issue 12 Phase B",
-    ("plugins/petitions/services/moves.py", "request_review"): "issue 12 Phase B",
-    ("plugins/petitions/services/moves.py", "request_rereview"): "issue 12 Phase B",
-    ("plugins/petitions/services/moves.py", "open_case"): "issue 12 Phase B",
+    # Deadlines still to route through period_end: the 定期研判 cycle of long-term
+    # petitioners, and the assistance items of issue 12 (another helper owns
+    # plugins/assistance). They use the old helpers, which call period_end.
+    # An extended appeal: the months' length in days, then period_end adds the extension.
+    ("plugins/petitions/queries/deadlines.py", "close_due"): "length of the appeal months",
     (
         "plugins/petitions/services/longterm.py",
         "update_record",

@@ -15,7 +15,7 @@ from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
 from core.workflow import TransitionForbidden
 from plugins.petitions.models import Petition, Petitioner, ReportedPerson
-from plugins.petitions.queries.deadlines import accept_due, return_due, settings_of
+from plugins.petitions.queries.deadlines import accept_due, return_due, set_due, settings_of
 from plugins.petitions.workflow import PETITION_FLOW, REGISTER
 
 if TYPE_CHECKING:
@@ -90,9 +90,9 @@ def _stamp(petition: Petition, people: list[dict[str, Any]]) -> None:
     """Serial, the deadlines that run from receipt, and the earlier petition repeated."""
     settings = settings_of(petition)
     petition.serial = next_serial(SERIAL_PREFIX, width=6, year=petition.received_on.year)
-    petition.accept_due = accept_due(petition.received_on, settings)
+    set_due(petition, "accept_due", accept_due(petition.received_on, settings))
     if petition.source_tenant_id is not None:
-        petition.return_due = return_due(petition.received_on, settings)
+        set_due(petition, "return_due", return_due(petition.received_on, settings))
     petition.repeat_of_id = find_repeat_of(
         petition.received_on,
         petition.category_id,
