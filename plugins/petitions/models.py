@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from core.db import Base, BigId, TenantOwned, tenant_children, tenant_fk, utcnow
 from core.i18n import N_
-from core.phones import normalize_phone
+from core.phones import mask_phone, normalize_phone
 
 #: 来源. ``is_12380`` marks the 12380 hotline or website within phone/online.
 CHANNELS = {
@@ -294,11 +294,8 @@ class Petitioner(TenantOwned, Base):
 
     @property
     def masked_phone(self) -> str | None:
-        if not self.phone:
-            return None
-        if len(self.phone) <= 7:
-            return "*" * len(self.phone)
-        return self.phone[:3] + "*" * (len(self.phone) - 7) + self.phone[-4:]
+        # Wholly hidden: 138****5678 still identifies a person in a county (issue 12).
+        return mask_phone(self.phone)
 
 
 class ReportedPerson(TenantOwned, Base):

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from core.calendar import add_months
 from core.db import db
+from core.phones import normalize_phone
 from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
 from core.workflow import TransitionForbidden
@@ -113,14 +114,15 @@ def find_repeat_of(
     :data:`REPEAT_MONTHS` months before ``received_on``, in the same category, from a
     petitioner with one of these ID numbers or phone numbers — one query."""
     ids = sorted({i.strip().upper() for i in id_numbers if i and i.strip()})
-    tels = sorted({t.strip() for t in phones if t and t.strip()})
+    # Matched in one form (core.phones): 137 0000 2222, 137-0000-2222, +86 13700002222.
+    tels = sorted({n for t in phones if (n := normalize_phone(t))})
     if category_id is None or not (ids or tels):
         return None
     matches = []
     if ids:
         matches.append(Petitioner.id_number.in_(ids))
     if tels:
-        matches.append(Petitioner.phone.in_(tels))
+        matches.append(Petitioner.phone_normalized.in_(tels))
     query = (
         select(Petition.id)
         .join(

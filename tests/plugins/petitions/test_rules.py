@@ -62,3 +62,26 @@ def test_the_review_window_ending_on_national_day_runs_to_the_next_working_day(
     FLOW.fire(petition, "request_review", clerk)
     assert petition.review_due == date(2026, 11, 9)  # 11-07 is a Saturday
     assert petition.review_due_estimated is False
+
+
+@pytest.mark.parametrize("typed", ["137 0000 2222", "137-0000-2222", "+86 13700002222"])
+def test_a_phone_written_another_way_is_the_same_petitioner(new_petition, set_today, typed):
+    set_today(date(2026, 9, 16))
+    first = new_petition(date(2026, 9, 1), petitioners=[{"name": "王某", "phone": "13700002222"}])
+    again = new_petition(date(2026, 9, 16), petitioners=[{"name": "王某", "phone": typed}])
+    assert again.repeat_of_id == first.id
+    assert again.petitioners[0].phone == typed  # what was typed is kept
+    assert again.petitioners[0].phone_normalized == "13700002222"
+
+
+def test_a_masked_phone_shows_no_digit(new_petition):
+    petition = new_petition(petitioners=[{"name": "王某", "phone": "138 5678 5678"}])
+    masked = petition.petitioners[0].masked_phone
+    assert masked and not any(c.isdigit() for c in masked)
+
+
+def test_the_periodic_review_of_long_term_petitioners_is_not_called_fuhe(world):
+    world.login("leader")
+    page = world.page("/longterm").get_data(as_text=True)
+    assert "定期研判" in page
+    assert "复核" not in page
