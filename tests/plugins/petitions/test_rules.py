@@ -85,3 +85,28 @@ def test_the_periodic_review_of_long_term_petitioners_is_not_called_fuhe(world):
     page = world.page("/longterm").get_data(as_text=True)
     assert "定期研判" in page
     assert "复核" not in page
+
+
+def test_notices_quote_the_summary_without_doubled_words():
+    from plugins.petitions.documents.notices import notice_summary
+
+    assert notice_summary("反映离休干部待遇未落实问题") == "离休干部待遇未落实"
+    assert notice_summary("反映：村务不公开的问题") == "村务不公开"
+    assert notice_summary("道路维修") == "道路维修"
+    assert notice_summary("问题") == "问题"
+
+
+def test_the_acceptance_notice_names_60_days_when_day_60_is_a_rest_day(
+    new_petition, clerk, set_today
+):
+    from core.db import db
+    from core.tenancy.models import Tenant
+    from plugins.petitions.documents.notices import ACCEPTANCE, context
+
+    set_today(date(2026, 9, 16))
+    petition = new_petition(date(2026, 9, 16))
+    FLOW.fire(petition, "accept", clerk)
+    # 60 days after 09-16 is Sunday 11-15: the period ends Monday 11-16 (61 days).
+    assert petition.close_due == date(2026, 11, 16)
+    values = context(petition, db.session.get(Tenant, petition.tenant_id), clerk, ACCEPTANCE)
+    assert values["close_days"] == "60"
