@@ -29,7 +29,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core import clock
 from core.db import db
 
-Unit = Literal["natural", "working"]
+#: How a period is counted (see :func:`period_end`).
+Rule = Literal["natural_days", "months", "working_days", "clock_hours"]
+RULES: tuple[Rule, ...] = ("natural_days", "months", "working_days", "clock_hours")
 Light = Literal["green", "yellow", "red"]
 #: One operator override: the date, whether it is a working day, and its name (may be None).
 DayEntry = tuple[date, bool, str | None]
@@ -65,6 +67,8 @@ class Due:
 
     date: date
     estimated: bool
+    #: For a period in clock hours: the instant it ends (aware, Asia/Shanghai).
+    at: datetime | None = None
 
     @property
     def warning(self) -> LazyString | None:
@@ -112,7 +116,8 @@ def _overrides(year: int) -> _Overrides:
 
 
 @cache
-def _package_covers(year: int) -> bool:
+def package_covers(year: int) -> bool:
+    """Whether the ``chinesecalendar`` package carries ``year``'s official schedule."""
     try:
         chinese_calendar.is_workday(date(year, 1, 1))
     except NotImplementedError:
@@ -122,7 +127,7 @@ def _package_covers(year: int) -> bool:
 
 def year_has_data(year: int) -> bool:
     """Whether ``year``'s holidays are known (packaged or loaded), i.e. not estimated."""
-    return _package_covers(year) or _overrides(year).loaded
+    return package_covers(year) or _overrides(year).loaded
 
 
 def is_workday(d: date) -> bool:
@@ -130,7 +135,7 @@ def is_workday(d: date) -> bool:
     override = _overrides(d.year).days.get(d)
     if override is not None:
         return override
-    if _package_covers(d.year):
+    if package_covers(d.year):
         return chinese_calendar.is_workday(d)
     return d.weekday() < 5
 
@@ -167,19 +172,49 @@ def _count_working_days(origin: date, days: int, step: timedelta) -> Due:
     return Due(d, _estimated(years))
 
 
-def add_natural_days(start: date, days: int) -> Due:
-    """The end of a period of ``days`` natural days after the event on ``start``.
+def period_end(start: date | datetime, amount: int, rule: Rule) -> Due:
+    """The end of a period of ``amount`` units after the event on ``start``, by ``rule``.
 
-    The event's own day is not counted, and a period ending on a rest day or public
-    holiday ends on the next working day (Civil Code Art. 203, the general rule).
+    - ``natural_days`` and ``months``: the event's own day is not counted, and a period
+      whose last day is a rest day or public holiday ends on the next working day
+      (Civil Code Art. 203, the general period-end rule: 期间的最后一日是法定休假日的，
+      以法定休假日结束的次日为期间的最后一日). A month period ends on the same day of
+      the month (the month's last day when it has no such day).
+    - ``working_days``: the ``amount``-th working day after ``start`` (工作日, make-up
+      working weekends count); a negative ``amount`` counts back (倒排工期).
+    - ``clock_hours``: ``start`` (an aware datetime) plus ``amount`` hours in
+      Asia/Shanghai; rest days do not stop the clock, so no holiday data is involved.
+
+    The result says whether a year without holiday data was involved (``estimated``).
     """
-    _check_days(days)
-    return _roll(start + timedelta(days=days), _ONE_DAY)
+    if rule == "clock_hours":
+        if not isinstance(start, datetime) or start.tzinfo is None:
+            raise ValueError("clock_hours periods start at an aware datetime")
+        _check_days(amount)
+        at = (start + timedelta(hours=amount)).astimezone(clock.TZ)
+        return Due(at.date(), False, at)
+    day = start.astimezone(clock.TZ).date() if isinstance(start, datetime) else start
+    if rule == "working_days":
+        if amount < 0:
+            return _count_working_days(day, -amount, -_ONE_DAY)
+        return _count_working_days(day, amount, _ONE_DAY)
+    _check_days(amount)
+    if rule == "natural_days":
+        return _roll(day + timedelta(days=amount), _ONE_DAY)
+    if rule == "months":
+        return _roll(add_months(day, amount), _ONE_DAY)
+    raise ValueError(f"unknown period rule {rule!r}")
+
+
+def add_natural_days(start: date, days: int) -> Due:
+    """``period_end(start, days, "natural_days")`` (kept for existing callers)."""
+    return period_end(start, days, "natural_days")
 
 
 def add_working_days(start: date, days: int) -> Due:
-    """The ``days``-th working day after ``start`` (the event's own day is not counted)."""
-    return _count_working_days(start, days, _ONE_DAY)
+    """``period_end(start, days, "working_days")`` (kept for existing callers)."""
+    _check_days(days)
+    return period_end(start, days, "working_days")
 
 
 def subtract_working_days(end: date, days: int) -> Due:
@@ -187,11 +222,15 @@ def subtract_working_days(end: date, days: int) -> Due:
 
     For a working day ``end`` it is the inverse of :func:`add_working_days`.
     """
-    return _count_working_days(end, days, -_ONE_DAY)
+    _check_days(days)
+    return period_end(end, -days, "working_days")
 
 
 def add_months(start: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day when it has no such day)."""
+    """The same day ``months`` later (the month's last day when it has no such day).
+
+    Plain date arithmetic for report periods and look-back windows; a deadline counted
+    in months goes through ``period_end(start, months, "months")`` for the end rule."""
     month0 = start.month - 1 + months
     year, month = start.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(start.day, calendar_module.monthrange(year, month)[1]))

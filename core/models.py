@@ -12,7 +12,7 @@ from core.auth.models import (
     User,
 )
 from core.calendar import CalendarDay, CalendarYear
-from core.documents.models import DocumentTemplate
+from core.documents.models import DocumentTemplate, IssuedDocument
 from core.jobs.models import Occasion, OutboxJob
 from core.orgs.models import Member, OrgUnit
 from core.serials import SerialCounter
@@ -28,6 +28,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "DocumentTemplate",
+    "IssuedDocument",
     "Invitation",
     "LoginAttempt",
     "Member",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, TenantOwned
@@ -27,3 +27,26 @@ class DocumentTemplate(TenantOwned, Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+
+
+class IssuedDocument(TenantOwned, Base):
+    """A formal document as it was issued (签发): the exact .docx sent, kept so that a
+    reprint is the same paper, not a new rendering of today's data and template.
+
+    ``(object_type, object_id, kind)`` names what it was issued for, e.g. ``("petition",
+    "42", "acceptance_notice")``: unique in the tenant, so it is issued once. ``created_at``
+    is when it was issued.
+    """
+
+    __tablename__ = "issued_documents"
+    __tenant_args__ = (UniqueConstraint("tenant_id", "object_type", "object_id", "kind"),)
+
+    template_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))
+    #: The values it was rendered with (what the paper says), for the record and search.
+    context: Mapped[dict] = mapped_column(JSON)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    issued_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))

@@ -9,6 +9,7 @@ commits, core commits each request once, and a rejected upload answers 422 and r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -16,6 +17,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 import docx
@@ -30,11 +32,12 @@ from sqlalchemy import func, select
 from core.audit.service import record
 from core.auth.models import User
 from core.db import db, upsert_insert, utcnow
+from core.documents import official
 from core.documents.models import NAME_MAX, DocumentTemplate
 from core.exports import render_docx
 from core.i18n import N_
 from core.plugins.manager import CORE, PluginError, PluginHost, host, is_enabled
-from core.plugins.types import DocumentTemplateDef
+from core.plugins.types import DocumentTemplateDef, RedHead
 from core.sandbox import BoundedEnvironment, RenderLimitExceeded
 from core.tenancy.models import Tenant
 from core.tenancy.scope import CrossTenantWrite, current_scope
@@ -76,7 +79,8 @@ class Declared:
         return str(self.definition.title)
 
     def default_bytes(self) -> bytes:
-        return self.definition.default_path.read_bytes()
+        """The shipped template in the official format (GB/T 9704, core.documents.official)."""
+        return _official_default(self.definition.default_path, self.definition.red_head)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,12 @@ class TemplateState:
     @property
     def fields(self) -> list[str]:
         return sorted(self.declared.definition.sample_context)
+
+
+@functools.lru_cache(maxsize=64)
+def _official_default(path: Path, red_head: RedHead | None) -> bytes:
+    # Shipped files change only with a deployment, so each is conformed once per process.
+    return official.conform(path.read_bytes(), red_head)
 
 
 class TemplateBroken(WorkflowError):

@@ -94,6 +94,20 @@ class PeriodicJob:
 
 
 @dataclass(frozen=True)
+class RedHead:
+    """A document type's 版头 (GB/T 9704-2012 7.2; :mod:`core.documents.official`).
+
+    ``mark`` is the 发文机关标志 (text or a tag, e.g. ``"{{ unit_full_name }}"``), inserted
+    at the top unless the template's first paragraph already reads so; ``lines``
+    paragraphs from the mark on form the 版头 (the mark, then e.g. a bulletin's issue
+    number and date line), with the red separator line under the last of them.
+    """
+
+    mark: str
+    lines: int = 1
+
+
+@dataclass(frozen=True)
 class DocumentTemplateDef:
     """A formal document (.docx) a plugin prints, from a template a tenant can replace.
 
@@ -108,3 +122,5 @@ class DocumentTemplateDef:
     title: str
     default_path: Path
     sample_context: dict = field(default_factory=dict)
+    #: The 红头 of document types that have one (交办函, 通报); None for the others.
+    red_head: RedHead | None = None

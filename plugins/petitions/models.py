@@ -22,12 +22,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from core.db import Base, BigId, TenantOwned, tenant_children, tenant_fk, utcnow
 from core.i18n import N_
+from core.phones import mask_phone, normalize_phone
 
 #: 来源. ``is_12380`` marks the 12380 hotline or website within phone/online.
 CHANNELS = {
@@ -144,6 +146,26 @@ class Petition(TenantOwned, Base):
 
     # -- Screening (受理) ----------------------------------------------------------------
     accept_due: Mapped[date] = mapped_column(Date)
+    #: Each stored due date keeps whether a year without holiday data was involved
+    #: (core.calendar.Due.estimated), so every place that shows it can say so (issue 12).
+    accept_due_estimated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    return_due_estimated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    close_due_estimated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    review_due_estimated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    rereview_due_estimated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    current_due_estimated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     decided_on: Mapped[date | None] = mapped_column(Date)
     accepted_on: Mapped[date | None] = mapped_column(Date)
     not_accepted_reason: Mapped[str | None] = mapped_column(String(30))
@@ -241,6 +263,9 @@ class Petitioner(TenantOwned, Base):
         Index("ix_petition_petitioners_tenant_id_petition_id", "tenant_id", "petition_id"),
         Index("ix_petition_petitioners_tenant_id_id_number", "tenant_id", "id_number"),
         Index("ix_petition_petitioners_tenant_id_phone", "tenant_id", "phone"),
+        Index(
+            "ix_petition_petitioners_tenant_id_phone_normalized", "tenant_id", "phone_normalized"
+        ),
     )
 
     petition_id: Mapped[int] = mapped_column(BigId)
@@ -248,9 +273,18 @@ class Petitioner(TenantOwned, Base):
     #: 公民身份号码 — sensitive: a reporter's identity needs petitions.view_identity.
     id_number: Mapped[str | None] = mapped_column(String(18))
     phone: Mapped[str | None] = mapped_column(String(20))
+    #: ``phone`` in one form for matching (core.phones.normalize_phone); ``phone`` keeps
+    #: what was typed.
+    phone_normalized: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(200))
     #: One of the (at most five) representatives of a collective visit.
     is_representative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @validates("phone")
+    def _keep_matching_form(self, _key: str, value: str | None) -> str | None:
+        # On the way in, whoever sets the number: what was typed stays in ``phone``.
+        self.phone_normalized = (normalize_phone(value) or "")[:20] or None
+        return value
 
     @property
     def masked_id_number(self) -> str | None:
@@ -260,11 +294,8 @@ class Petitioner(TenantOwned, Base):
 
     @property
     def masked_phone(self) -> str | None:
-        if not self.phone:
-            return None
-        if len(self.phone) <= 7:
-            return "*" * len(self.phone)
-        return self.phone[:3] + "*" * (len(self.phone) - 7) + self.phone[-4:]
+        # Wholly hidden: 138****5678 still identifies a person in a county (issue 12).
+        return mask_phone(self.phone)
 
 
 class ReportedPerson(TenantOwned, Base):

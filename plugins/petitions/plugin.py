@@ -163,7 +163,7 @@ def zugong_audit_actions() -> dict[str, str]:
         "petition.escalated": N_("升级督办"),
         "petition.flagged": N_("标记领导督办"),
         "petition_longterm.updated": N_("修改信访老户包案信息"),
-        "petition_longterm.reviewed": N_("信访老户定期复核"),
+        "petition_longterm.reviewed": N_("信访老户定期研判"),
     }
 
 

@@ -11,6 +11,7 @@ from flask import g
 from flask_babel import gettext as _
 
 from core.auth.users import Actor, current_actor
+from core.calendar import Due
 from core.deadlines import Deadline, deadline
 from core.i18n import N_
 from core.workflow import StateChange
@@ -47,7 +48,11 @@ SUMMARY_FIELDS = (
     "is_repeat",
     "state",
     "accept_due",
+    "accept_due_estimated",
     "close_due",
+    "close_due_estimated",
+    "current_due",
+    "current_due_estimated",
     "handler_user_id",
 )
 DETAIL_FIELDS = (
@@ -59,6 +64,7 @@ DETAIL_FIELDS = (
     "target_name",
     "report_back_due",
     "return_due",
+    "return_due_estimated",
     "handler_unit_id",
     "extended_days",
     "extension_reason",
@@ -69,7 +75,9 @@ DETAIL_FIELDS = (
     "replied_on",
     "satisfaction",
     "review_due",
+    "review_due_estimated",
     "rereview_due",
+    "rereview_due_estimated",
 )
 
 
@@ -150,20 +158,31 @@ def deadlines(petition: Petition, window: int | None = None) -> list[tuple[str, 
     tenant = g.tenant
     if window is None:
         window = settings_of(petition)["warning_days"]
-    due: list[tuple[str, Any]] = []
+    due: list[tuple[str, str]] = []  # (label, column)
     if petition.state in ("registered", "screening"):
-        due.append((_("受理期限"), petition.accept_due))
-        if petition.return_due is not None:
-            due.append((_("退回期限"), petition.return_due))
+        due.append((_("受理期限"), "accept_due"))
+        due.append((_("退回期限"), "return_due"))
     if petition.state in ("accepted", "in_handling", "draft_outcome", "approved"):
-        due.append((_("办结期限"), petition.close_due))
-    if petition.state == "assigned" and petition.report_back_due is not None:
-        due.append((_("报结期限"), petition.report_back_due))
+        due.append((_("办结期限"), "close_due"))
+    if petition.state == "assigned":
+        due.append((_("报结期限"), "report_back_due"))
     if petition.state == "review_requested":
-        due.append((_("复查答复期限"), petition.review_due))
+        due.append((_("复查答复期限"), "review_due"))
     if petition.state == "rereview_requested":
-        due.append((_("复核答复期限"), petition.rereview_due))
-    return [(label, deadline(day, tenant, window=window)) for label, day in due if day]
+        due.append((_("复核答复期限"), "rereview_due"))
+    if petition.state == "case_open":
+        # The upper body's 复查/复核 case runs against its answer date from the start.
+        due.append((_("复查复核答复期限"), "review_due"))
+    return [
+        (
+            label,
+            deadline(
+                Due(day, getattr(petition, f"{column}_estimated", False)), tenant, window=window
+            ),
+        )
+        for label, column in due
+        if (day := getattr(petition, column)) is not None
+    ]
 
 
 def choices(table: dict[str, str]) -> list[tuple[str, str, bool]]:

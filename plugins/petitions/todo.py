@@ -84,6 +84,7 @@ def _item(p: Petition, title: str) -> TodoItem:
         due=p.current_due,
         light=p.light,
         kind=f"petition.{p.state}",
+        estimated=p.current_due_estimated,
     )
 
 
@@ -167,7 +168,7 @@ def _longterm_reviews(tenant: Tenant, actor: Actor) -> list[TodoItem]:
     )
     return [
         TodoItem(
-            _("信访老户定期复核：%(name)s", name=row.name or "—"),
+            _("信访老户定期研判：%(name)s", name=row.name or "—"),
             _longterm_url(tenant, mine="1"),
             PLUGIN,
             due=row.next_review_on,

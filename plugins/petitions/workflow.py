@@ -36,13 +36,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import clock
+from core.calendar import period_end
 from core.db import db
 from core.i18n import N_
 from core.workflow import Transition, Workflow
@@ -180,23 +181,29 @@ def _satisfaction_known(petition: Petition, _actor: Actor, data: Mapping[str, An
     return None
 
 
+def request_window_end(answered: date) -> date:
+    """The last day to request 复查/复核: 30 days after the answer, the period-end rule
+    applying (a window ending on a holiday runs to the next working day)."""
+    return period_end(answered, moves.REVIEW_REQUEST_DAYS, "natural_days").date
+
+
 def _review_window_open(petition: Petition, _actor: Actor, _data) -> str | None:
     assert petition.replied_on is not None
-    if clock.today() > petition.replied_on + timedelta(days=moves.REVIEW_REQUEST_DAYS):
+    if clock.today() > request_window_end(petition.replied_on):
         return _("答复后超过 30 日，不能申请复查")
     return None
 
 
 def _rereview_window_open(petition: Petition, _actor: Actor, _data) -> str | None:
     assert petition.reviewed_on is not None
-    if clock.today() > petition.reviewed_on + timedelta(days=moves.REVIEW_REQUEST_DAYS):
+    if clock.today() > request_window_end(petition.reviewed_on):
         return _("复查意见作出后超过 30 日，不能申请复核")
     return None
 
 
 def _window_passed(petition: Petition, _actor: Actor, _data) -> str | None:
     answered = petition.reviewed_on if petition.state == "reviewed" else petition.replied_on
-    if answered and clock.today() <= answered + timedelta(days=moves.REVIEW_REQUEST_DAYS):
+    if answered and clock.today() <= request_window_end(answered):
         return _("申请复查、复核的期限未满，不能终结")
     return None
 

@@ -26,13 +26,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import clock
+from core.calendar import period_end
 from core.db import db
 from core.i18n import N_
 from core.plugins.manager import is_enabled
@@ -135,9 +136,11 @@ def utc(value: datetime) -> datetime:
 def incident_due(occurred_at: datetime, due_hours: int) -> tuple[datetime, datetime]:
     """When an incident that happened at ``occurred_at`` is due upward, and the latest it
     may come (24 hours), in UTC. Clock hours, not working days: midnight changes nothing."""
-    hours = min(due_hours, INCIDENT_LATEST_HOURS)
     start = utc(occurred_at)
-    return start + timedelta(hours=hours), start + timedelta(hours=INCIDENT_LATEST_HOURS)
+    due = period_end(start, min(due_hours, INCIDENT_LATEST_HOURS), "clock_hours").at
+    latest = period_end(start, INCIDENT_LATEST_HOURS, "clock_hours").at
+    assert due is not None and latest is not None  # clock-hour periods carry the instant
+    return due.astimezone(UTC), latest.astimezone(UTC)
 
 
 def is_late(item: ReportItem, at: datetime) -> bool:

@@ -140,7 +140,7 @@ def _county_items(cast: dict[str, Actor], section: OrgUnit) -> None:
     followup.request_extension(meeting, today + timedelta(days=20), "培训场地调整", person)
     followup.remind(meeting, "请抓紧推进，本周内报送进展", boss)
     followup.add_accountability(
-        meeting, {"kind": "criticism", "subject": "干部科", "reason": "逾期未完成"}, boss
+        meeting, {"kind": "notice", "subject": "干部科", "reason": "逾期未完成"}, boss
     )
     ITEM_FLOW.fire(review, "request_completion", person)  # waits on the 督查专员
     ITEM_FLOW.fire(instruction, "request_completion", person)

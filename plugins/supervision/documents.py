@@ -16,7 +16,7 @@ from core.documents import services as documents
 from core.documents.member_form import chinese_date, unit_full_name
 from core.exports import Sheet, xlsx_bytes
 from core.imports import template_xlsx
-from core.plugins.types import DocumentTemplateDef
+from core.plugins.types import DocumentTemplateDef, RedHead
 from core.tenancy.models import Tenant
 from plugins.supervision.models import SupervisionItem
 from plugins.supervision.queries.records import members_by_id
@@ -54,6 +54,8 @@ BULLETIN = DocumentTemplateDef(
     title=_l("督查通报"),
     default_path=Path(__file__).parent / "defaults" / "bulletin.docx",
     sample_context=SAMPLE_CONTEXT,
+    # The bulletin's 版头: its name in red, the issue, then the issuing body and date.
+    red_head=RedHead("督 查 通 报", lines=3),
 )
 
 

@@ -61,15 +61,23 @@ def _insert(selects: list[Any]) -> list[str]:
 
 
 def _item_reminders(
-    tenant_id: int, now: datetime, recipient: Any, occasion: Any, kind: str, *where
+    tenant_id: int,
+    now: datetime,
+    recipient: Any,
+    occasion: Any,
+    kind: str,
+    *where: Any,
+    due: Any = Item.deadline,
 ):
+    """``due`` is the date the reminder is about: the item's deadline, or for an
+    acknowledgement or a progress report that one's own due date (what the to-do shows)."""
     return select(
         Item.tenant_id,
         Item.id,
         recipient,
         occasion,
         literal(kind),
-        Item.deadline,
+        due,
         literal(now),
     ).where(Item.tenant_id == tenant_id, recipient.is_not(None), *where)
 
@@ -146,6 +154,7 @@ def reminder_selects(tenant_id: int, window: Window) -> dict[str, Any]:
             "acknowledge",
             Item.state == "assigned",
             Item.acknowledge_due < today,
+            due=Item.acknowledge_due,
         ),
         "milestone": _milestone_reminders(
             tenant_id, now, "milestone", "-before", m.due >= today, m.due <= window.remind_until
@@ -162,6 +171,7 @@ def reminder_selects(tenant_id: int, window: Window) -> dict[str, Any]:
             "report",
             Item.state.in_(("acknowledged", "in_progress")),
             Item.report_due < today,
+            due=Item.report_due,
         ),
     }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,12 +43,16 @@ CYCLES = {"weekly": N_("每周"), "monthly": N_("每月"), "once": N_("一次性
 PRIORITIES = {"normal": N_("一般"), "high": N_("重要"), "urgent": N_("紧急")}
 RATINGS = {"excellent": N_("优"), "good": N_("良"), "poor": N_("差")}
 LIGHTS = {"green": N_("正常"), "yellow": N_("临期"), "red": N_("逾期")}
-#: 问责方式 seen in practice.
+#: 问责方式 as 《中国共产党问责条例》(2019) Art. 8 names them: 检查、通报、改组 for a Party
+#: organisation; 通报、诫勉、组织调整或者组织处理、纪律处分 for a leading cadre. (The older
+#: wording 通报批评/诫勉谈话 is gone: migration supervision_0002 moved the stored keys.)
 ACCOUNTABILITY_KINDS = {
-    "criticism": N_("通报批评"),
-    "talk": N_("约谈"),
-    "admonition": N_("诫勉谈话"),
-    "self_review": N_("责令书面检查"),
+    "notice": N_("通报"),
+    "admonition": N_("诫勉"),
+    "organizational": N_("组织调整或者组织处理"),
+    "discipline": N_("纪律处分"),
+    "inspection": N_("检查"),
+    "reorganization": N_("改组"),
     "other": N_("其他"),
 }
 REMINDER_KINDS = {
@@ -96,6 +102,9 @@ class SupervisionItem(TenantOwned, Base):
     section_id: Mapped[int | None] = mapped_column(BigId)
     person_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     deadline: Mapped[date] = mapped_column(Date)
+    #: Each computed due date keeps whether a year without holiday data was involved
+    #: (core.calendar.Due.estimated), so every place that shows it can say so.
+    deadline_estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     feedback_cycle: Mapped[str] = mapped_column(String(10), default="monthly")
     priority: Mapped[str] = mapped_column(String(10), default="normal")
     parent_id: Mapped[int | None] = mapped_column(BigId)
@@ -105,9 +114,15 @@ class SupervisionItem(TenantOwned, Base):
     light: Mapped[str | None] = mapped_column(String(10))
     assigned_on: Mapped[date | None] = mapped_column(Date)
     acknowledge_due: Mapped[date | None] = mapped_column(Date)
+    acknowledge_due_estimated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     acknowledged_on: Mapped[date | None] = mapped_column(Date)
     #: The next progress report is due by this day (None: cycle "once" or not started).
     report_due: Mapped[date | None] = mapped_column(Date)
+    report_due_estimated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     last_report_on: Mapped[date | None] = mapped_column(Date)
     percent: Mapped[int] = mapped_column(Integer, default=0)
     completion_requested_on: Mapped[date | None] = mapped_column(Date)
@@ -160,6 +175,7 @@ class SupervisionMilestone(TenantOwned, Base):
     seq: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     due: Mapped[date] = mapped_column(Date)
+    due_estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     done_on: Mapped[date | None] = mapped_column(Date)
 
 
@@ -224,7 +240,7 @@ class SupervisionReminder(TenantOwned, Base):
 
 
 class SupervisionAccountability(TenantOwned, Base):
-    """问责记录 on an overdue or poorly done item (e.g. 通报批评)."""
+    """问责记录 on an overdue or poorly done item (e.g. 通报, 诫勉)."""
 
     __tablename__ = "supervision_accountabilities"
     __tenant_args__ = (

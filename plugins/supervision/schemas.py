@@ -57,6 +57,13 @@ class Month(fields.String):
         return text
 
 
+#: What an ``…_estimated`` flag means (the OpenAPI description).
+ESTIMATED_HELP = (
+    "该日期按周末估算：所跨年份尚无节假日数据（平台管理 → 节假日 /platform/calendar 载入后，"
+    "新计算的日期不再估算）"
+)
+
+
 class SupervisionMilestoneIn(Schema):
     title = Text(required=True, validate=validate.Length(min=1, max=200))
     due = Day(required=True)
@@ -106,6 +113,7 @@ class SupervisionMilestoneOut(Schema):
     seq = fields.Integer()
     title = fields.String()
     due = fields.Date()
+    due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     done_on = fields.Date(allow_none=True)
 
 
@@ -120,6 +128,7 @@ class SupervisionItemOut(Schema):
     section_id = fields.Integer(allow_none=True)
     person_user_id = fields.Integer(allow_none=True)
     deadline = fields.Date()
+    deadline_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     feedback_cycle = fields.String()
     priority = fields.String()
     parent_id = fields.Integer(allow_none=True)
@@ -128,8 +137,10 @@ class SupervisionItemOut(Schema):
     percent = fields.Integer()
     assigned_on = fields.Date(allow_none=True)
     acknowledge_due = fields.Date(allow_none=True)
+    acknowledge_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     acknowledged_on = fields.Date(allow_none=True)
     report_due = fields.Date(allow_none=True)
+    report_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     closed_on = fields.Date(allow_none=True)
     rating = fields.String(allow_none=True)
     escalated_on = fields.Date(allow_none=True)

@@ -33,20 +33,40 @@ TODO_LIMIT = 50
 VERIFIER_WAITS = {"completion_requested": N_("待核验办结"), "closed": N_("待评价")}
 
 
+def reminder_due(reminder: SupervisionReminder, item: SupervisionItem) -> tuple[Any, bool]:
+    """The date a reminder is about and whether it is estimated: an acknowledgement's or a
+    progress report's own due date, a milestone's day, else the item's deadline."""
+    if reminder.kind == "acknowledge" and item.acknowledge_due:
+        return item.acknowledge_due, item.acknowledge_due_estimated
+    if reminder.kind == "report" and (reminder.due or item.report_due):
+        due = reminder.due or item.report_due
+        return due, item.report_due_estimated and due == item.report_due
+    if reminder.kind.startswith("milestone") and reminder.due:
+        return reminder.due, False
+    return item.deadline, item.deadline_estimated
+
+
 def todo_items(tenant: Tenant, actor: Any) -> list[TodoItem]:
     if actor.user_id is None:
         return []
     colour = light_expression(window_for(tenant))
     reasons: dict[int, list[str]] = {}
     found: dict[int, tuple[SupervisionItem, str | None]] = {}
+    dues: dict[int, tuple[Any, bool]] = {}
     for reminder, item, light in db.session.execute(_reminders(actor.user_id, colour)).all():
         reasons.setdefault(item.id, []).append(_reminder_text(reminder))
         found[item.id] = (item, light)
+        due = reminder_due(reminder, item)
+        if item.id not in dues or due[0] < dues[item.id][0]:
+            dues[item.id] = due  # the most pressing of the item's reminders
     if actor.can(VERIFY):
         for item, light in db.session.execute(_verifier_waits(colour)).all():
             reasons.setdefault(item.id, []).append(_(VERIFIER_WAITS[item.state]))
             found[item.id] = (item, light)
-    entries = [_entry(tenant, item, light, reasons[i]) for i, (item, light) in found.items()]
+            dues.setdefault(item.id, (item.deadline, item.deadline_estimated))
+    entries = [
+        _entry(tenant, item, light, reasons[i], dues[i]) for i, (item, light) in found.items()
+    ]
     return sorted(entries, key=lambda e: (e.due is None, e.due))[:TODO_LIMIT]
 
 
@@ -78,15 +98,19 @@ def _reminder_text(reminder: SupervisionReminder) -> str:
     return f"{kind}：{reminder.message}" if reminder.message else kind
 
 
-def _entry(tenant: Tenant, item: SupervisionItem, light: str | None, why: list[str]) -> TodoItem:
+def _entry(
+    tenant: Tenant, item: SupervisionItem, light: str | None, why: list[str], due: Any
+) -> TodoItem:
     unique = list(dict.fromkeys(why))  # the same reason twice reads once
+    when, estimated = due if item.is_open else (None, False)
     return TodoItem(
         title=f"【{'、'.join(unique)}】{item.serial} {item.title}",
         url=f"/t/{tenant.slug}/supervision/items/{item.id}",
         plugin="supervision",
-        due=item.deadline if item.is_open else None,
+        due=when,
         light=light or "green",
         kind="item",
+        estimated=estimated,
     )
 
 

@@ -6,7 +6,7 @@ chinesecalendar 1.11; the 2027 rows loaded by operators are made up for the test
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from core.calendar import (
     is_workday,
     load_year,
     parse_year_file,
+    period_end,
     subtract_working_days,
     traffic_light,
     year_has_data,
@@ -115,6 +116,63 @@ def test_every_natural_period_ends_on_the_first_working_day_from_start_plus_days
             assert end >= nominal
             assert not any(is_workday(nominal + timedelta(n)) for n in range((end - nominal).days))
         start += timedelta(days=1)
+
+
+# -- The one function: period_end with its rule ----------------------------------------
+
+
+@uses_db
+def test_a_30_day_window_ending_in_national_day_2026_ends_on_the_next_working_day():
+    # The 复查 request window (30 days) from a reply on 09-01 ends 10-01: the break runs
+    # to 10-07, so the last day is 10-08. Without the rule it would be 10-01.
+    assert period_end(D("2026-09-01"), 30, "natural_days") == Due(D("2026-10-08"), False)
+
+
+@uses_db
+def test_a_month_period_ending_on_a_sunday_ends_on_monday():
+    # An instalment due a month after 02-01 falls on Sunday 03-01: it is due Monday 03-02.
+    assert period_end(D("2026-02-01"), 1, "months") == Due(D("2026-03-02"), False)
+    assert period_end(D("2026-01-31"), 1, "months").date == D("2026-02-28")  # a make-up Saturday
+
+
+@uses_db
+def test_a_month_period_ending_in_spring_festival_moves_past_it():
+    assert period_end(D("2026-01-16"), 1, "months").date == D("2026-02-24")
+
+
+@uses_db
+def test_working_days_forwards_and_backwards_through_the_one_function():
+    assert period_end(D("2026-02-12"), 3, "working_days").date == D("2026-02-24")
+    assert period_end(D("2026-02-24"), -3, "working_days").date == D("2026-02-12")
+    # National Day 2026: 09-20 (Sunday) is a make-up working day.
+    assert period_end(D("2026-09-18"), 1, "working_days").date == D("2026-09-20")
+    assert period_end(D("2026-09-30"), 1, "working_days").date == D("2026-10-08")
+
+
+@uses_db
+def test_a_working_day_period_over_new_year_of_a_year_without_data_is_estimated():
+    # 2027 has no data: 01-01 counts as a working day, and the result says so.
+    due = period_end(D("2026-12-30"), 3, "working_days")
+    assert due == Due(D("2027-01-04"), estimated=True)
+    assert str(due.warning) == WARNING
+
+
+def test_clock_hours_run_through_the_night_and_holidays_in_asia_shanghai():
+    start = datetime(2026, 9, 30, 14, 0, tzinfo=UTC)  # 22:00 in Beijing
+    due = period_end(start, 4, "clock_hours")
+    assert due.at is not None and due.at.isoformat() == "2026-10-01T02:00:00+08:00"
+    assert due == Due(D("2026-10-01"), False, due.at)
+
+
+def test_clock_hours_need_an_aware_start_and_rules_are_checked():
+    with pytest.raises(ValueError):
+        period_end(datetime(2026, 9, 30, 14, 0), 4, "clock_hours")
+    with pytest.raises(ValueError):
+        period_end(D("2026-09-30"), 4, "clock_hours")
+    with pytest.raises(ValueError):
+        period_end(D("2026-09-30"), -1, "natural_days")
+    with pytest.raises(ValueError):
+        period_end(D("2026-09-30"), 1, "fortnights")  # type: ignore[arg-type]
 
 
 # -- Working days -------------------------------------------------------------------------

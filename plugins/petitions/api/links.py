@@ -145,7 +145,7 @@ def longterm_update(record_id: int, body: dict[str, Any]):
     bp,
     "/longterm/<int:record_id>/reviews",
     methods=["POST"],
-    summary="记录定期复核（下次复核日期顺延一个周期）",
+    summary="记录定期研判（下次研判日期顺延一个周期）",
     body=ReviewIn,
     response=LongtermOut,
     permission=VIEW,

@@ -172,7 +172,7 @@ def context(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind
         "received_on": chinese_date(petition.received_on),
         "channel": _(CHANNELS.get(petition.channel, petition.channel)),
         "kind": _(KINDS.get(petition.kind, petition.kind)),
-        "summary": petition.summary,
+        "summary": notice_summary(petition.summary),
         "unit_full_name": unit_full_name(tenant),
         "tenant_name": tenant.name,
         "printed_on": chinese_date(clock.today()),
@@ -200,9 +200,19 @@ def context(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind
     return values
 
 
+def notice_summary(summary: str) -> str:
+    """The summary as the notices quote it: they say “…反映的“X”问题收悉”, so a summary
+    written “反映X问题” would read 反映…反映 and 问题”问题 (issue 12)."""
+    text = summary.strip()
+    text = text.removeprefix("反映").lstrip("：:，, ")
+    text = text.removesuffix("的问题").removesuffix("问题") if len(text) > 4 else text
+    return text or summary.strip()
+
+
 def _close_days(petition: Petition) -> int:
-    if petition.accepted_on and petition.close_due:
-        return (petition.close_due - petition.accepted_on).days
+    # The statutory period the notice names (信访工作条例 Art. 32: 60日), not the distance
+    # to the rolled end date (61 when day 60 is a rest day) nor an extension, which has
+    # its own notice.
     return settings_of(petition)["close_days"]
 
 

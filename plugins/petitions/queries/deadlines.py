@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import case, literal
 
 from core import clock
-from core.calendar import Light, add_months, add_natural_days, add_working_days, traffic_light
+from core.calendar import Due, Light, add_months, period_end, traffic_light
 from core.db import db
 from core.plugins.settings import resolved_settings
 from core.tenancy.models import Tenant
@@ -22,27 +22,34 @@ def settings_of(petition: Petition) -> dict[str, Any]:
     return resolved_settings(db.session.get(Tenant, petition.tenant_id), "petitions")
 
 
-def accept_due(received_on: date, settings: Mapping[str, Any]) -> date:
+def set_due(petition: Petition, column: str, due: Due | None) -> None:
+    """Store a due date with its estimated mark (``<column>_estimated``)."""
+    setattr(petition, column, due.date if due else None)
+    setattr(petition, f"{column}_estimated", bool(due and due.estimated))
+
+
+def accept_due(received_on: date, settings: Mapping[str, Any]) -> Due:
     """受理期限: ``accept_days`` (15) natural days after receipt (Art. 22-23)."""
-    return add_natural_days(received_on, settings["accept_days"]).date
+    return period_end(received_on, settings["accept_days"], "natural_days")
 
 
-def return_due(received_on: date, settings: Mapping[str, Any]) -> date:
+def return_due(received_on: date, settings: Mapping[str, Any]) -> Due:
     """退回期限 of a forwarded item: ``return_working_days`` (5) working days."""
-    return add_working_days(received_on, settings["return_working_days"]).date
+    return period_end(received_on, settings["return_working_days"], "working_days")
 
 
-def close_due(petition: Petition, settings: Mapping[str, Any]) -> date:
+def close_due(petition: Petition, settings: Mapping[str, Any]) -> Due:
     """办结期限: ``close_days`` (60) days from acceptance plus any extension (Art. 34);
     a Party member's appeal runs ``appeal_months`` (3) months instead."""
     start = petition.accepted_on
     assert start is not None
     if petition.kind == "appeal":
-        end = add_months(start, settings["appeal_months"])
-        days = (end - start).days + petition.extended_days
-    else:
-        days = settings["close_days"] + petition.extended_days
-    return add_natural_days(start, days).date
+        if not petition.extended_days:
+            return period_end(start, settings["appeal_months"], "months")
+        # An extension adds days to the appeal's months: counted from the nominal end.
+        days = (add_months(start, settings["appeal_months"]) - start).days
+        return period_end(start, days + petition.extended_days, "natural_days")
+    return period_end(start, settings["close_days"] + petition.extended_days, "natural_days")
 
 
 #: Which deadline each state runs against; states not listed have none.
@@ -72,6 +79,28 @@ def due_of(petition: Petition) -> date | None:
 def light_of(petition: Petition, warning_days: int, today: date | None = None) -> Light | None:
     due = due_of(petition)
     return None if due is None else traffic_light(due, today or clock.today(), warning_days)
+
+
+def due_estimated_of(petition: Petition) -> bool:
+    """Whether the deadline of ``petition``'s current state is estimated."""
+    column = DUE_COLUMN_BY_STATE.get(petition.state)
+    return bool(column and getattr(petition, f"{column}_estimated", False))
+
+
+def due_estimated_expression(table: Any = None) -> Any:
+    """The estimated mark of :func:`due_expression`'s column (false when it has none)."""
+    table = Petition.__table__ if table is None else table
+    by_column: dict[str, list[str]] = {}
+    for state, column in DUE_COLUMN_BY_STATE.items():
+        if f"{column}_estimated" in table.c:
+            by_column.setdefault(column, []).append(state)
+    return case(
+        *(
+            (table.c.state.in_(states), table.c[f"{column}_estimated"])
+            for column, states in by_column.items()
+        ),
+        else_=literal(False),
+    )
 
 
 def due_expression(table: Any = None) -> Any:

@@ -68,6 +68,13 @@ def member_problem(user_id: int) -> str | None:
 # -- registration ---------------------------------------------------------------------
 
 
+#: What an ``…_estimated`` flag means (the OpenAPI description).
+ESTIMATED_HELP = (
+    "该日期按周末估算：所跨年份尚无节假日数据（平台管理 → 节假日 /platform/calendar 载入后，"
+    "新计算的日期不再估算）"
+)
+
+
 class PetitionerIn(Schema):
     name = Text(allow_none=True, validate=validate.Length(max=50))
     id_number = IdNumber(allow_none=True)
@@ -208,7 +215,11 @@ class PetitionSummaryOut(Schema):
     state = fields.String()
     state_title = fields.String()
     accept_due = fields.Date()
+    accept_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     close_due = fields.Date(allow_none=True)
+    close_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
+    current_due = fields.Date(allow_none=True)
+    current_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     handler_user_id = fields.Integer(allow_none=True)
 
 
@@ -222,6 +233,7 @@ class PetitionOut(PetitionSummaryOut):
     target_name = fields.String(allow_none=True)
     report_back_due = fields.Date(allow_none=True)
     return_due = fields.Date(allow_none=True)
+    return_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     handler_unit_id = fields.Integer(allow_none=True)
     extended_days = fields.Integer()
     extension_reason = fields.String(allow_none=True)
@@ -232,7 +244,9 @@ class PetitionOut(PetitionSummaryOut):
     replied_on = fields.Date(allow_none=True)
     satisfaction = fields.String(allow_none=True)
     review_due = fields.Date(allow_none=True)
+    review_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     rereview_due = fields.Date(allow_none=True)
+    rereview_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     petitioners = fields.List(fields.Nested(PetitionerOut))
     reported_persons = fields.List(fields.Nested(ReportedPersonOut))
     attachments = fields.List(

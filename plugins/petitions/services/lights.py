@@ -34,7 +34,13 @@ from core.plugins.settings import resolved_settings
 from core.tenancy.models import PLATFORM_SLUG, Tenant
 from core.tenancy.session import TENANT_CHECKED, TenantSession
 from plugins.petitions.models import Petition
-from plugins.petitions.queries.deadlines import due_expression, due_of, light_expression
+from plugins.petitions.queries.deadlines import (
+    due_estimated_expression,
+    due_estimated_of,
+    due_expression,
+    due_of,
+    light_expression,
+)
 
 
 def scan_statement(tenant_id: int, warning_days: int, today: date, *, full: bool = True) -> Any:
@@ -61,7 +67,11 @@ def scan_statement(tenant_id: int, warning_days: int, today: date, *, full: bool
                 and_(table.c.light == yellow, table.c.current_due < today),
             )
         )
-    return update(table).where(*where).values(current_due=due, light=light)
+    return (
+        update(table)
+        .where(*where)
+        .values(current_due=due, current_due_estimated=due_estimated_expression(table), light=light)
+    )
 
 
 def scan_tenant(
@@ -95,6 +105,9 @@ def _refresh_changed_petitions(session: TenantSession, _context: Any, _instances
             light = None if due is None else traffic_light(due, today, window)
             if (petition.current_due, petition.light) != (due, light):
                 petition.current_due, petition.light = due, light
+            estimated = due_estimated_of(petition)
+            if petition.current_due_estimated != estimated:
+                petition.current_due_estimated = estimated
 
 
 def _window(session: TenantSession, tenant_id: int | None) -> int | None:

@@ -199,7 +199,7 @@ def record_review(row: LongtermPetitioner, actor: Actor, note: str) -> LongtermP
     """The leader in charge (or a petitions approver) records the periodic review; the
     next one falls due a cycle later."""
     if not row.is_active:
-        raise ValidationError({"note": [_("该信访老户已化解销号，无需复核")]})
+        raise ValidationError({"note": [_("该信访老户已化解销号，无需研判")]})
     if actor.user_id != row.leader_user_id and not actor.can(APPROVE):
         abort(403)
     today = clock.today()

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from core import clock
-from core.calendar import add_natural_days
+from core.calendar import period_end
 from plugins.petitions.models import Petition
-from plugins.petitions.queries.deadlines import close_due, settings_of
+from plugins.petitions.queries.deadlines import close_due, set_due, settings_of
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -28,7 +28,7 @@ def decided(petition: Petition, _actor: Actor, _data) -> None:
 
 def accept(petition: Petition, _actor: Actor, _data) -> None:
     petition.accepted_on = petition.decided_on = clock.today()
-    petition.close_due = close_due(petition, settings_of(petition))
+    set_due(petition, "close_due", close_due(petition, settings_of(petition)))
 
 
 def not_accept(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
@@ -49,7 +49,7 @@ def assign_handler(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -
 def extend(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
     petition.extended_days = data["days"]
     petition.extension_reason = data.get("reason")
-    petition.close_due = close_due(petition, settings_of(petition))
+    set_due(petition, "close_due", close_due(petition, settings_of(petition)))
 
 
 def draft(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
@@ -72,7 +72,7 @@ def rate(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
 
 def request_review(petition: Petition, _actor: Actor, _data) -> None:
     petition.review_requested_on = clock.today()
-    petition.review_due = add_natural_days(clock.today(), REVIEW_ANSWER_DAYS).date
+    set_due(petition, "review_due", period_end(clock.today(), REVIEW_ANSWER_DAYS, "natural_days"))
 
 
 def answer_review(petition: Petition, _actor: Actor, _data) -> None:
@@ -81,7 +81,7 @@ def answer_review(petition: Petition, _actor: Actor, _data) -> None:
 
 def request_rereview(petition: Petition, _actor: Actor, _data) -> None:
     petition.rereview_requested_on = clock.today()
-    petition.rereview_due = add_natural_days(clock.today(), REVIEW_ANSWER_DAYS).date
+    set_due(petition, "rereview_due", period_end(clock.today(), REVIEW_ANSWER_DAYS, "natural_days"))
 
 
 def answer_rereview(petition: Petition, _actor: Actor, _data) -> None:
@@ -120,7 +120,7 @@ def came_back(petition: Petition, _actor: Actor, _data) -> None:
 
 
 def open_case(petition: Petition, _actor: Actor, _data) -> None:
-    petition.review_due = add_natural_days(clock.today(), REVIEW_ANSWER_DAYS).date
+    set_due(petition, "review_due", period_end(clock.today(), REVIEW_ANSWER_DAYS, "natural_days"))
 
 
 def answer_case(petition: Petition, actor: Actor, data: Mapping[str, Any]) -> None:

@@ -11,11 +11,12 @@ from sqlalchemy import or_, select
 
 from core.calendar import add_months
 from core.db import db
+from core.phones import normalize_phone
 from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
 from core.workflow import TransitionForbidden
 from plugins.petitions.models import Petition, Petitioner, ReportedPerson
-from plugins.petitions.queries.deadlines import accept_due, return_due, settings_of
+from plugins.petitions.queries.deadlines import accept_due, return_due, set_due, settings_of
 from plugins.petitions.workflow import PETITION_FLOW, REGISTER
 
 if TYPE_CHECKING:
@@ -90,9 +91,9 @@ def _stamp(petition: Petition, people: list[dict[str, Any]]) -> None:
     """Serial, the deadlines that run from receipt, and the earlier petition repeated."""
     settings = settings_of(petition)
     petition.serial = next_serial(SERIAL_PREFIX, width=6, year=petition.received_on.year)
-    petition.accept_due = accept_due(petition.received_on, settings)
+    set_due(petition, "accept_due", accept_due(petition.received_on, settings))
     if petition.source_tenant_id is not None:
-        petition.return_due = return_due(petition.received_on, settings)
+        set_due(petition, "return_due", return_due(petition.received_on, settings))
     petition.repeat_of_id = find_repeat_of(
         petition.received_on,
         petition.category_id,
@@ -113,14 +114,15 @@ def find_repeat_of(
     :data:`REPEAT_MONTHS` months before ``received_on``, in the same category, from a
     petitioner with one of these ID numbers or phone numbers — one query."""
     ids = sorted({i.strip().upper() for i in id_numbers if i and i.strip()})
-    tels = sorted({t.strip() for t in phones if t and t.strip()})
+    # Matched in one form (core.phones): 137 0000 2222, 137-0000-2222, +86 13700002222.
+    tels = sorted({n for t in phones if (n := normalize_phone(t))})
     if category_id is None or not (ids or tels):
         return None
     matches = []
     if ids:
         matches.append(Petitioner.id_number.in_(ids))
     if tels:
-        matches.append(Petitioner.phone.in_(tels))
+        matches.append(Petitioner.phone_normalized.in_(tels))
     query = (
         select(Petition.id)
         .join(

@@ -107,4 +107,4 @@ def longterm_review(record_id: int):
     except ValidationError as exc:
         db.session.rollback()
         return _page(record_id, localize(exc.messages), 422)
-    return _done(_("已记录定期复核。"))
+    return _done(_("已记录定期研判。"))

@@ -80,6 +80,7 @@ def _rows(result: Any) -> list[dict]:
                 "person_name": person or "",
                 "section_name": section or "",
                 "deadline": item.deadline,
+                "deadline_estimated": item.deadline_estimated,
                 "state": _(STATES.get(item.state, item.state)),
                 "state_key": item.state,
                 "percent": item.percent,

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import clock
-from core.calendar import add_natural_days
+from core.calendar import period_end
 from core.db import db
 from plugins.supervision.models import SupervisionItem
 from plugins.supervision.queries.records import members_by_id
@@ -55,6 +55,7 @@ def escalate_petition(tenant: Tenant, actor: Actor, petition: Any) -> Escalation
     if item is None:
         today = clock.today()
         due = petition.due if petition.due and petition.due > today else None
+        computed = period_end(today, DEFAULT_DAYS, "natural_days")
         handler = petition.handler_user_id
         requirements = _("信访事项：%(summary)s", summary=petition.summary)
         if petition.reason:
@@ -66,11 +67,16 @@ def escalate_petition(tenant: Tenant, actor: Actor, petition: Any) -> Escalation
                 "source_ref": petition.serial,
                 "requirements": requirements,
                 "person_user_id": handler if handler in members_by_id([handler]) else None,
-                "deadline": due or add_natural_days(today, DEFAULT_DAYS).date,
+                "deadline": due or computed.date,
                 "priority": "high",
                 "feedback_cycle": "weekly",
             },
             actor,
+        )
+        # The petition's own due date carries its mark if the petition says (its
+        # ``due_estimated``); the default period here carries the calendar's.
+        item.deadline_estimated = (
+            bool(getattr(petition, "due_estimated", False)) if due else computed.estimated
         )
         item.origin_plugin = ORIGIN
         item.origin_ref = ref

@@ -104,7 +104,8 @@ def decide_extension(
     extension.decided_at = clock.now()
     extension.decision_comment = (comment or "").strip() or None
     if approve:
-        item.deadline = extension.new_deadline
+        # A date the leader approved, not a computed one: nothing is estimated about it.
+        item.deadline, item.deadline_estimated = extension.new_deadline, False
         # Warnings about the old deadline no longer hold: they leave every to-do list.
         close_reminders(item, kinds=("deadline", "overdue"))
     close_reminders(item, actor.user_id, kinds=("extension",))

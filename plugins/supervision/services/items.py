@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from core import clock
 from core.attachments import services as attachments
-from core.calendar import subtract_working_days
+from core.calendar import period_end
 from core.db import db
 from core.locking import lock_for_update
 from core.lookup import get_or_none
@@ -177,7 +177,13 @@ def check_milestones(milestones: Sequence[Mapping[str, Any]], deadline: date) ->
 def _add_milestones(item: SupervisionItem, milestones: Sequence[Mapping[str, Any]]) -> None:
     ordered = sorted(milestones, key=lambda m: m["due"])
     db.session.add_all(
-        SupervisionMilestone(item_id=item.id, seq=n, title=m["title"].strip(), due=m["due"])
+        SupervisionMilestone(
+            item_id=item.id,
+            seq=n,
+            title=m["title"].strip(),
+            due=m["due"],
+            due_estimated=m.get("estimated", False),
+        )
         for n, m in enumerate(ordered, start=1)
     )
 
@@ -206,7 +212,9 @@ def back_schedule(deadline: date, steps: Sequence[tuple[str, int]]) -> list[Sche
         title, _days = steps[index]
         scheduled.append(ScheduledStep(title, end, estimated))
         if index:
-            due = subtract_working_days(end, steps[index][1])
+            if steps[index][1] < 0:
+                raise ValueError("a step cannot take a negative number of working days")
+            due = period_end(end, -steps[index][1], "working_days")
             end, estimated = due.date, estimated or due.estimated
     return list(reversed(scheduled))
 
@@ -223,7 +231,9 @@ def replace_milestones(
         db.session.delete(milestone)
     db.session.flush()
     scheduled = back_schedule(item.deadline, steps)
-    _add_milestones(item, [{"title": s.title, "due": s.due} for s in scheduled])
+    _add_milestones(
+        item, [{"title": s.title, "due": s.due, "estimated": s.estimated} for s in scheduled]
+    )
     ITEM_FLOW.note(item, "back_schedule", actor, data={"steps": len(steps)})
     db.session.flush()
     return milestones_of(item)

@@ -5,13 +5,13 @@ opened and closed. They import nothing of the workflow, so it can import them.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 
 from core import clock
-from core.calendar import add_months, add_working_days
+from core.calendar import Due, period_end
 from core.db import db
 from plugins.supervision.models import SupervisionItem, SupervisionReminder, SupervisionReport
 from plugins.supervision.queries.records import settings_of
@@ -20,14 +20,21 @@ if TYPE_CHECKING:
     from core.auth.users import Actor
 
 
-def next_report_due(day: date, cycle: str) -> date | None:
+def next_report_due(day: date, cycle: str) -> Due | None:
     """When the next progress report is due after one given (or the item acknowledged)
-    on ``day``: a week or a month later; never for a one-off item."""
+    on ``day``: a week or a month later, moved to the next working day when that day is
+    a rest day (the period-end rule); never for a one-off item."""
     if cycle == "weekly":
-        return day + timedelta(days=7)
+        return period_end(day, 7, "natural_days")
     if cycle == "monthly":
-        return add_months(day, 1)
+        return period_end(day, 1, "months")
     return None
+
+
+def set_report_due(item: SupervisionItem, day: date) -> None:
+    due = next_report_due(day, item.feedback_cycle)
+    item.report_due = due.date if due else None
+    item.report_due_estimated = bool(due and due.estimated)
 
 
 def close_reminders(
@@ -49,9 +56,8 @@ def close_reminders(
 def assign(item: SupervisionItem, actor: Actor, _data: Mapping[str, Any]) -> None:
     today = clock.today()
     item.assigned_on = today
-    item.acknowledge_due = add_working_days(
-        today, settings_of(item)["acknowledge_working_days"]
-    ).date
+    due = period_end(today, settings_of(item)["acknowledge_working_days"], "working_days")
+    item.acknowledge_due, item.acknowledge_due_estimated = due.date, due.estimated
     # The person's to-do from now on; the same occasion the scan uses when the
     # acknowledgement is late, so it is never listed twice.
     db.session.add(
@@ -68,7 +74,7 @@ def assign(item: SupervisionItem, actor: Actor, _data: Mapping[str, Any]) -> Non
 
 def acknowledge(item: SupervisionItem, _actor: Actor, _data: Mapping[str, Any]) -> None:
     item.acknowledged_on = clock.today()
-    item.report_due = next_report_due(item.acknowledged_on, item.feedback_cycle)
+    set_report_due(item, item.acknowledged_on)
     close_reminders(item, kinds=("acknowledge",))
 
 
@@ -86,7 +92,7 @@ def report(item: SupervisionItem, actor: Actor, data: Mapping[str, Any]) -> None
     )
     item.percent = data["percent"]
     item.last_report_on = today
-    item.report_due = next_report_due(today, item.feedback_cycle)
+    set_report_due(item, today)
     close_reminders(item, actor.user_id)
 
 
@@ -97,7 +103,7 @@ def request_completion(item: SupervisionItem, _actor: Actor, _data: Mapping[str,
 def verify(item: SupervisionItem, _actor: Actor, _data: Mapping[str, Any]) -> None:
     item.closed_on = clock.today()
     item.percent = 100
-    item.report_due = None
+    item.report_due, item.report_due_estimated = None, False
     item.light = None
     close_reminders(item)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 
 from core.documents.member_form import DEFINITION
+from core.documents.services import Declared
+from core.plugins.manager import CORE
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NAME = DEFINITION.name
@@ -44,7 +45,8 @@ def zip_bytes(**files: str) -> bytes:
 
 
 def default_bytes() -> bytes:
-    return Path(DEFINITION.default_path).read_bytes()
+    """The default as served: the shipped file in the official format (GB/T 9704)."""
+    return Declared(CORE, DEFINITION).default_bytes()
 
 
 def upload(data: bytes, filename: str = "登记表.docx") -> dict:

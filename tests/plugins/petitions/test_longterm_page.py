@@ -46,7 +46,7 @@ def test_the_leader_is_assigned_and_records_the_review_on_the_page(world: World)
     )
     assert saved.status_code == 302
     html = _text(world.page("/longterm", query_string={"mine": "1"}))
-    assert "王部长" in html and "每 2 个月复核" in html
+    assert "王部长" in html and "每 2 个月研判" in html
     empty = world.post_page(f"/longterm/{record_id}/review", csrf, {"note": ""})
     assert empty.status_code == 422 and 'data-error-for="note"' in _text(empty)
     done = world.post_page(f"/longterm/{record_id}/review", csrf, {"note": "已走访，正在落实"})

@@ -39,7 +39,7 @@ def test_petitioners_and_reported_persons_are_stored(new_petition):
     assert [p.name for p in petition.petitioners] == ["甲", "乙"]
     assert petition.petitioners[0].id_number == ID_B  # normalised to upper case
     assert petition.petitioners[0].masked_id_number == "330***********567X"
-    assert petition.petitioners[0].masked_phone == "139****0001"
+    assert petition.petitioners[0].masked_phone == "＊＊＊＊"  # wholly hidden (issue 12)
     assert petition.reported_persons[0].cadre_rank == "正科"
 
 

@@ -159,11 +159,11 @@ def test_escalation_reaches_the_leader(new_item, officer, leader, owner):
 
 def test_accountability_only_for_overdue_or_poor_items(new_item, officer, set_today):
     item = new_item(date(2026, 2, 27))
-    record = {"kind": "criticism", "subject": "组织科", "reason": "逾期未完成"}
+    record = {"kind": "notice", "subject": "组织科", "reason": "逾期未完成"}
     with pytest.raises(IllegalTransition, match="逾期或评价为"):
         followup.add_accountability(item, record, officer)
     set_today(date(2026, 3, 2))
     row = followup.add_accountability(item, record, officer)
-    assert (row.kind, row.decided_on) == ("criticism", date(2026, 3, 2))
+    assert (row.kind, row.decided_on) == ("notice", date(2026, 3, 2))
     with pytest.raises(ValidationError):
         followup.add_accountability(item, {**record, "kind": "枪毙"}, officer)
