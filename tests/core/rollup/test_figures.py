@@ -42,8 +42,16 @@ def test_petitions_summed_per_branch_with_rates_from_parts(app, world):
     city, county_a, county_b, total = rows.values()
     assert city.own and city.label == "本级"
     assert city.values["overview"] | {} == {
-        "total": 2, "decided": 2, "accepted": 2, "closed": 2, "closed_on_time": 2,
-        "open_overdue": 0, "rated": 1, "satisfied": 1, "repeat": 0, "collective": 0,
+        "total": 2,
+        "decided": 2,
+        "accepted": 2,
+        "closed": 2,
+        "closed_on_time": 2,
+        "open_overdue": 0,
+        "rated": 1,
+        "satisfied": 1,
+        "repeat": 0,
+        "collective": 0,
         "bypassed_level": 0,
     }
     # county-a's row is county-a and town-a1 together; October's petition is outside.
@@ -59,9 +67,27 @@ def test_petitions_summed_per_branch_with_rates_from_parts(app, world):
     assert total.rates["overview"]["satisfaction_rate"] == 50.0
     assert total.rates["overview"]["acceptance_rate"] == 100.0
     assert total.values["channels"] == {
-        "letter": 2, "visit": 1, "phone": 1, "online": 1, "referred": 0, "assigned": 0,
-        "leader_instruction": 0, **{k: 0 for k in total.values["channels"] if k not in
-        ("letter", "visit", "phone", "online", "referred", "assigned", "leader_instruction")},
+        "letter": 2,
+        "visit": 1,
+        "phone": 1,
+        "online": 1,
+        "referred": 0,
+        "assigned": 0,
+        "leader_instruction": 0,
+        **{
+            k: 0
+            for k in total.values["channels"]
+            if k
+            not in (
+                "letter",
+                "visit",
+                "phone",
+                "online",
+                "referred",
+                "assigned",
+                "leader_instruction",
+            )
+        },
     }
     assert total.values["kinds"]["request"] == 4 and total.values["kinds"]["report"] == 1
 
@@ -77,8 +103,14 @@ def test_members_and_supervision(app, world):
     supervision = _rows(result.plugin("supervision"))
     assert "city" not in supervision  # the city itself does not use supervision
     assert supervision["county-a"].values["items"] | {} == {
-        "total": 2, "closed": 1, "closed_on_time": 1, "open": 1, "overdue": 1,
-        "red": 1, "yellow": 0, "green": 0,
+        "total": 2,
+        "closed": 1,
+        "closed_on_time": 1,
+        "open": 1,
+        "overdue": 1,
+        "red": 1,
+        "yellow": 0,
+        "green": 0,
     }
     assert supervision["county-b"].values["items"]["yellow"] == 1  # due today
     assert supervision["total"].rates["items"]["completion_rate"] == 33.3

@@ -63,18 +63,27 @@ RECORDS = {
     # county-a: a collective visit replied late (dissatisfied), an undecided online
     # report, and one of October (outside the period).
     "county-a": lambda: [
-        replied(3, date(2026, 11, 28), channel="visit", people_count=6, satisfaction="dissatisfied"),
+        replied(
+            3, date(2026, 11, 28), channel="visit", people_count=6, satisfaction="dissatisfied"
+        ),
         petition(4, "online", kind="report"),
         petition(5, received_on=date(2026, 10, 30)),
         Member(name="丙", gender="male", joined_on=date(1948, 5, 1)),
         OrgUnit(name="机关党支部", kind="branch"),
         SupervisionItem(
-            serial="DC-2026-0001", title="按期办结", source="priorities",
-            deadline=date(2026, 11, 20), state="closed", closed_on=date(2026, 11, 18),
+            serial="DC-2026-0001",
+            title="按期办结",
+            source="priorities",
+            deadline=date(2026, 11, 20),
+            state="closed",
+            closed_on=date(2026, 11, 18),
         ),
         SupervisionItem(
-            serial="DC-2026-0002", title="超期未办", source="priorities",
-            deadline=date(2026, 11, 10), state="in_progress",
+            serial="DC-2026-0002",
+            title="超期未办",
+            source="priorities",
+            deadline=date(2026, 11, 10),
+            state="in_progress",
         ),
     ],
     # town-a1 (below county-a): an accepted phone petition, open past its deadline.
@@ -82,13 +91,18 @@ RECORDS = {
     "county-b": lambda: [
         Member(name="丁", gender="female"),
         SupervisionItem(
-            serial="DC-2026-0001", title="今日到期", source="priorities",
-            deadline=TODAY, state="in_progress",
+            serial="DC-2026-0001",
+            title="今日到期",
+            source="priorities",
+            deadline=TODAY,
+            state="in_progress",
         ),
     ],
     # The cousin: large numbers, so that any leak shows in every total.
-    "county-c": lambda: [replied(100 + n, date(2026, 11, 5)) for n in range(5)]
-    + [Member(name=f"戊{n}", gender="male") for n in range(4)],
+    "county-c": lambda: (
+        [replied(100 + n, date(2026, 11, 5)) for n in range(5)]
+        + [Member(name=f"戊{n}", gender="male") for n in range(4)]
+    ),
     "city2": lambda: [petition(200)],
 }
 
