@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.i18n import N_
 from core.orgs.models import UNIT_KINDS, VETERAN_BEFORE, Member, OrgUnit
-from core.rollup.sql import breakdown, count_if, per_tenant
+from core.rollup.sql import Spec, asked, by_value, count_if, figure_sets
 from core.rollup.types import FigureSet, Period, Rate
 
 #: Party organisations only: internal sections (科室) are no 基层组织.
@@ -14,10 +14,9 @@ UNIT_TITLES = {k: t for k, t in UNIT_KINDS.items() if k != "section"}
 
 def figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
     m = Member
-    members = per_tenant(
+    members = Spec(
         "members",
         N_("党员队伍"),
-        m.tenant_id,
         {
             "total": (N_("党员总数"), count_if(m.id.is_not(None))),
             "formal": (N_("正式党员"), count_if(m.status == "formal")),
@@ -31,15 +30,12 @@ def figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
                 count_if((m.joined_on >= period.start) & (m.joined_on <= period.end)),
             ),
         },
-        (m.tenant_id.in_(tenant_ids), m.is_active),
         rates=(Rate("floating_rate", N_("流动党员占比"), ("floating",), ("total",)),),
     )
-    units = breakdown(
-        "org_units",
-        N_("基层组织"),
-        OrgUnit.tenant_id,
-        OrgUnit.kind,
-        UNIT_TITLES,
-        (OrgUnit.tenant_id.in_(tenant_ids), OrgUnit.is_active),
-    )
-    return [members, units]
+    units = Spec("org_units", N_("基层组织"), by_value(OrgUnit.kind, UNIT_TITLES))
+    return [
+        *figure_sets(m.tenant_id, (asked(m.tenant_id, tenant_ids), m.is_active), [members]),
+        *figure_sets(
+            OrgUnit.tenant_id, (asked(OrgUnit.tenant_id, tenant_ids), OrgUnit.is_active), [units]
+        ),
+    ]

@@ -1,14 +1,20 @@
-"""SQL pieces every plugin's roll-up query uses (so each ``GROUP BY tenant_id`` reads alike)."""
+"""SQL pieces every plugin's roll-up uses, so each reads alike and stays one scan: all
+figure sets over one table come from ONE ``SELECT tenant_id, <aggregates> … GROUP BY
+tenant_id`` (a breakdown such as petitions by channel is a column per value, not a
+second ``GROUP BY``), and the tenants asked about are one array parameter on PostgreSQL
+(thousands of bound parameters cost more to send than the query to run)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import BigInteger, any_, bindparam, case, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from core.db import db
-from core.rollup.types import Figure, FigureSet, Rate, grouped_values, pivot
+from core.rollup.types import Figure, FigureSet, Rate, grouped_values
 
 
 def count_if(condition: Any) -> Any:
@@ -20,47 +26,53 @@ def sum_if(condition: Any, value: Any) -> Any:
     return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
-def per_tenant(
-    key: str,
-    title: str,
+def asked(column: Any, tenant_ids: Iterable[int]) -> Any:
+    """``column`` is one of ``tenant_ids``: ``= ANY(:array)`` on PostgreSQL, ``IN`` elsewhere."""
+    ids = list(tenant_ids)
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam("rollup_tenants", ids, type_=ARRAY(BigInteger)))
+    return column.in_(ids)
+
+
+def by_value(column: Any, titles: dict[str, str]) -> dict[str, tuple[str, Any]]:
+    """A figure per value of ``column`` (a breakdown), as columns of the one scan."""
+    return {key: (title, count_if(column == key)) for key, title in titles.items()}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One figure set to compute: its figures as ``key → (title, aggregate)``."""
+
+    key: str
+    title: str
+    columns: dict[str, tuple[str, Any]]
+    rates: tuple[Rate, ...] = ()
+    money: tuple[str, ...] = ()
+
+
+def figure_sets(
     tenant_column: Any,
-    columns: dict[str, tuple[str, Any]],
     where: Iterable[Any],
-    *,
-    rates: tuple[Rate, ...] = (),
-    money: Iterable[str] = (),
+    specs: Iterable[Spec],
     join: tuple[Any, Any] | None = None,
-) -> FigureSet:
-    """One figure set from one ``SELECT tenant_id, <aggregates> … GROUP BY tenant_id``:
-    ``columns`` maps each figure key to its title and aggregate; ``join`` is an optional
+) -> list[FigureSet]:
+    """Every set of ``specs`` from one grouped scan; ``join`` is an optional
     ``(target, on)`` (on the tenant too: joins stay within a tenant)."""
-    keys = tuple(columns)
-    statement = select(tenant_column, *(agg for _title, agg in columns.values()))
+    specs = list(specs)
+    keys = [(s.key, k) for s in specs for k in s.columns]
+    aggregates = [agg for s in specs for _title, agg in s.columns.values()]
+    statement = select(tenant_column, *aggregates)
     if join is not None:
         statement = statement.join(*join)
     statement = statement.where(*where).group_by(tenant_column)
-    figures = tuple(
-        Figure(k, t, "money" if k in set(money) else "count") for k, (t, _agg) in columns.items()
-    )
-    values = grouped_values(db.session.execute(statement), keys)
-    return FigureSet(key, title, figures, rates, values)
-
-
-def breakdown(
-    key: str,
-    title: str,
-    tenant_column: Any,
-    column: Any,
-    titles: dict[str, str],
-    where: Iterable[Any],
-    count: Any = None,
-) -> FigureSet:
-    """A figure per value of ``column`` (titled by ``titles``; others are dropped), from
-    one ``GROUP BY tenant_id, column``."""
-    statement = (
-        select(tenant_column, column, count if count is not None else func.count())
-        .where(*where, column.in_(list(titles)))
-        .group_by(tenant_column, column)
-    )
-    figures = tuple(Figure(k, t) for k, t in titles.items())
-    return FigureSet(key, title, figures, (), pivot(db.session.execute(statement)))
+    flat = grouped_values(db.session.execute(statement), tuple(f"{s}\x1f{k}" for s, k in keys))
+    result = []
+    for s in specs:
+        figures = tuple(
+            Figure(k, t, "money" if k in s.money else "count") for k, (t, _agg) in s.columns.items()
+        )
+        values = {
+            tenant: {k: row[f"{s.key}\x1f{k}"] for k in s.columns} for tenant, row in flat.items()
+        }
+        result.append(FigureSet(s.key, s.title, figures, s.rates, values))
+    return result

@@ -60,12 +60,3 @@ def grouped_values(rows: object, keys: tuple[str, ...]) -> dict[int, dict[str, i
         int(row[0]): {k: int(v or 0) for k, v in zip(keys, row[1:], strict=True)}
         for row in rows  # type: ignore[attr-defined]
     }
-
-
-def pivot(rows: object) -> dict[int, dict[str, int]]:
-    """``{tenant_id: {key: count}}`` from rows ``(tenant_id, key, count)`` (a breakdown
-    such as petitions by channel, grouped by tenant and key)."""
-    found: dict[int, dict[str, int]] = {}
-    for tenant_id, key, count in rows:  # type: ignore[attr-defined]
-        found.setdefault(int(tenant_id), {})[str(key)] = int(count or 0)
-    return found

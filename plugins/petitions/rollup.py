@@ -8,7 +8,7 @@ from sqlalchemy import or_
 
 from core import clock
 from core.i18n import N_
-from core.rollup.sql import breakdown, count_if, per_tenant
+from core.rollup.sql import Spec, asked, by_value, count_if, figure_sets
 from core.rollup.types import FigureSet, Period, Rate
 from plugins.petitions.models import CHANNELS, COLLECTIVE_FROM, KINDS, Petition
 
@@ -23,15 +23,14 @@ RATES = (
 def figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
     p = Petition
     where = (
-        p.tenant_id.in_(tenant_ids),
+        asked(p.tenant_id, tenant_ids),
         p.received_on >= period.start,
         p.received_on <= period.end,
     )
     replied = p.replied_on.is_not(None)
-    overview = per_tenant(
+    overview = Spec(
         "overview",
         N_("信访概况"),
-        p.tenant_id,
         {
             "total": (N_("收到信访件"), count_if(p.id.is_not(None))),
             "decided": (N_("已作出受理决定"), count_if(p.decided_on.is_not(None))),
@@ -55,9 +54,9 @@ def figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
             "collective": (N_("集体访（信）"), count_if(p.people_count >= COLLECTIVE_FROM)),
             "bypassed_level": (N_("越级访（信）"), count_if(p.is_bypassed_level)),
         },
-        where,
         rates=RATES,
     )
-    channels = breakdown("channels", N_("按来源"), p.tenant_id, p.channel, CHANNELS, where)
-    kinds = breakdown("kinds", N_("按性质"), p.tenant_id, p.kind, KINDS, where)
-    return [overview, channels, kinds]
+    # One scan for the three sets: a province's year is millions of rows.
+    channels = Spec("channels", N_("按来源"), by_value(p.channel, CHANNELS))
+    kinds = Spec("kinds", N_("按性质"), by_value(p.kind, KINDS))
+    return figure_sets(p.tenant_id, where, [overview, channels, kinds])

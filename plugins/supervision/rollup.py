@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from core.db import db
 from core.i18n import N_
-from core.rollup.sql import count_if, per_tenant
+from core.rollup.sql import Spec, asked, count_if, figure_sets
 from core.rollup.types import FigureSet, Period, Rate
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
@@ -25,13 +25,12 @@ def figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
     # The tenant in scope is the level asking (the cross-tenant scope keeps it).
     window = window_for(db.session.get(Tenant, current_tenant_id()))
     i = SupervisionItem
-    where = (i.tenant_id.in_(tenant_ids), i.deadline >= period.start, i.deadline <= period.end)
+    where = (asked(i.tenant_id, tenant_ids), i.deadline >= period.start, i.deadline <= period.end)
     closed = i.state.in_(CLOSED_STATES)
     light = light_expression(window)
-    items = per_tenant(
+    items = Spec(
         "items",
         N_("督办事项"),
-        i.tenant_id,
         {
             "total": (N_("到期事项"), count_if(i.id.is_not(None))),
             "closed": (N_("已办结"), count_if(closed)),
@@ -45,7 +44,6 @@ def figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
             "yellow": (N_("黄灯"), count_if(light == "yellow")),
             "green": (N_("绿灯"), count_if(light == "green")),
         },
-        where,
         rates=RATES,
     )
-    return [items]
+    return figure_sets(i.tenant_id, where, [items])
