@@ -100,7 +100,7 @@ def _records(conn, petitions: int, items: int) -> None:
             "0, false, now() "
             "FROM generate_series(0, :m - 1) s(n) CROSS JOIN nc JOIN c ON c.k = s.n % nc.n "
             f"CROSS JOIN LATERAL (SELECT ({PETITION_STATES})[1 + s.n % 10] AS state) st "
-            "CROSS JOIN LATERAL (SELECT make_date(:y, 1, 1) + (s.n * 7919) % 365 AS received) d"
+            "CROSS JOIN LATERAL (SELECT make_date(:y, 1, 1) + ((s.n::bigint * 7919) % 365)::int AS received) d"
         ),
         {"m": petitions, "y": YEAR},
     )
@@ -113,7 +113,7 @@ def _records(conn, petitions: int, items: int) -> None:
             "CASE WHEN st.state IN ('closed','rated') THEN d.due - 10 + s.n % 20 END, now() "
             "FROM generate_series(0, :m - 1) s(n) CROSS JOIN nc JOIN c ON c.k = s.n % nc.n "
             f"CROSS JOIN LATERAL (SELECT ({ITEM_STATES})[1 + s.n % 6] AS state) st "
-            "CROSS JOIN LATERAL (SELECT make_date(:y, 1, 1) + (s.n * 104729) % 365 AS due) d"
+            "CROSS JOIN LATERAL (SELECT make_date(:y, 1, 1) + ((s.n::bigint * 104729) % 365)::int AS due) d"
         ),
         {"m": items, "y": YEAR},
     )

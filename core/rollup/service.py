@@ -16,15 +16,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import text
 from werkzeug.exceptions import NotFound
 
 from core import clock
+from core.db import db
 from core.plugins.manager import CORE, host
 from core.rollup.period import previous
 from core.rollup.tree import Node, Subtree, enabled_by_plugin, subtree
 from core.rollup.types import FigureSet, Period
 from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
+from core.tenancy.session import TENANT_CHECKED
 
 HOOK = "zugong_rollup_figures"
 AUDIT_ACTION = "rollup.read"
@@ -113,6 +116,7 @@ def compute(
     wanted = [n for n in contributors() if plugins is None or n in set(plugins)]
     results: list[PluginRollup] = []
     with cross_tenant_scope(_reason(node, period), ids, action=AUDIT_ACTION):
+        _without_jit()
         for name in wanted:
             asked = set(ids) if name == CORE else enabled.get(name, set()) & set(ids)
             if not asked:
@@ -136,11 +140,19 @@ def trend(
     if not asked or plugin not in contributors():
         return [p.title for p in periods], None, []
     with cross_tenant_scope(_reason(node, period) + " (trend)", ids, action=AUDIT_ACTION):
+        _without_jit()
         for each in periods:
             sets = host().call_one(plugin, HOOK, tenant_ids=tuple(sorted(asked)), period=each)
             chosen = next((s for s in sets if s.key == set_key), sets[0])
             points.append(_summed(chosen, asked))
     return [p.title for p in periods], chosen, points
+
+
+def _without_jit() -> None:
+    """PostgreSQL's JIT compiles these wide aggregates for longer than they run (measured:
+    3.0 of 3.1 s for a province's 10,000 supervision items); off for this transaction."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"), execution_options={TENANT_CHECKED: True})
 
 
 def _reason(node: Node, period: Period) -> str:
@@ -166,22 +178,48 @@ def rate_values(figures: FigureSet, values: dict[str, int]) -> dict[str, float |
     return found
 
 
-def _row(node: Node | None, label: str, sets: list[FigureSet], ids: set[int], **flags) -> Row:
-    row = Row(node, label, enabled=bool(ids), **flags)
-    for figures in sets:
-        row.values[figures.key] = _summed(figures, ids)
-        row.rates[figures.key] = rate_values(figures, row.values[figures.key])
-    return row
+def _branch_sums(
+    figures: FigureSet, branch_of: dict[int, int], keys: list[int]
+) -> dict[int, dict[str, int]]:
+    """The set's values summed per branch in one pass over the tenants that answered."""
+    sums = {key: dict.fromkeys((f.key for f in figures.figures), 0) for key in keys}
+    for tenant_id, values in figures.values.items():
+        total = sums.get(branch_of.get(tenant_id, -1))
+        if total is None:
+            continue  # not asked about (a hook answering more is ignored, never shown)
+        for key, value in values.items():
+            if key in total:
+                total[key] += int(value)
+    return sums
 
 
 def _plugin_rollup(
     name: str, sets: list[FigureSet], tree: Subtree, node: Node, asked: set[int]
 ) -> PluginRollup:
-    rows = []
+    children = tree.children.get(node.id, [])
+    branch_of = {t: child.id for child in children for t in tree.below(child.id) if t in asked}
     if node.id in asked:
-        rows.append(_row(node, _("本级"), sets, {node.id}, own=True))
-    for child in tree.children.get(node.id, []):
-        branch = set(tree.below(child.id)) & asked
-        rows.append(_row(child, child.name, sets, branch, drill=child.id in tree.children))
-    total = _row(None, _("合计"), sets, asked)
+        branch_of[node.id] = node.id
+    keys = [node.id, *(c.id for c in children)]
+    sums = {figures.key: _branch_sums(figures, branch_of, keys) for figures in sets}
+
+    def row(key: int | None, target: Node | None, label: str, enabled: bool, **flags) -> Row:
+        line = Row(target, label, enabled, **flags)
+        for figures in sets:
+            if key is None:  # the totals: every branch
+                values = dict.fromkeys((f.key for f in figures.figures), 0)
+                for branch in sums[figures.key].values():
+                    for k, v in branch.items():
+                        values[k] += v
+            else:
+                values = sums[figures.key][key]
+            line.values[figures.key] = values
+            line.rates[figures.key] = rate_values(figures, values)
+        return line
+
+    rows = [row(node.id, node, _("本级"), True, own=True)] if node.id in asked else []
+    for child in children:
+        enabled = any(branch_of.get(t) == child.id for t in tree.below(child.id))
+        rows.append(row(child.id, child, child.name, enabled, drill=child.id in tree.children))
+    total = row(None, None, _("合计"), bool(asked))
     return PluginRollup(name, plugin_title(name), sets, rows, total)

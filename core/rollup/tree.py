@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from core.db import db
+from core.rollup.sql import asked
 from core.tenancy.models import Tenant, TenantPlugin, subtree_cte
 
 
@@ -74,7 +75,7 @@ def enabled_by_plugin(tenant_ids: Iterable[int]) -> dict[str, set[int]]:
     ids = list(tenant_ids)
     rows = db.session.execute(
         select(TenantPlugin.plugin, TenantPlugin.tenant_id).where(
-            TenantPlugin.tenant_id.in_(ids), TenantPlugin.enabled
+            asked(TenantPlugin.tenant_id, ids), TenantPlugin.enabled
         )
     )
     found: dict[str, set[int]] = {}
