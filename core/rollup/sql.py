@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, any_, bindparam, case, func, select
+from sqlalchemy import BigInteger, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from core.db import db
@@ -18,12 +18,13 @@ from core.rollup.types import Figure, FigureSet, Rate, grouped_values
 
 
 def count_if(condition: Any) -> Any:
-    """The number of rows of the group where ``condition`` holds (0, not NULL)."""
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    """The number of rows of the group where ``condition`` holds (``FILTER``: cheaper per
+    row than summing a CASE, which counts over millions of rows)."""
+    return func.count().filter(condition)
 
 
 def sum_if(condition: Any, value: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+    return func.coalesce(func.sum(value).filter(condition), 0)
 
 
 def asked(column: Any, tenant_ids: Iterable[int]) -> Any:
