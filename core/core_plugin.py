@@ -29,6 +29,7 @@ PERMISSIONS = [
     PermissionDef("core.manage_settings", _l("修改本单位设置")),
     PermissionDef("core.view_audit", _l("查看审计日志")),
     PermissionDef("core.manage_tokens", _l("管理接口令牌")),
+    PermissionDef("core.rollup.view", _l("查看下级汇总数据")),
 ]
 
 ROLES = [
@@ -37,6 +38,8 @@ ROLES = [
     RoleDef(
         "registrar", "党员信息管理员", ("core.view_members", "core.edit_members", "core.manage_org")
     ),
+    # 部领导: reads the figures of the units below (汇总), approves in the plugins' own roles.
+    RoleDef("leader", "部领导", ("core.view_members", "core.rollup.view")),
 ]
 
 
@@ -79,6 +82,9 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
         ),
         NavItem(
             _l("党员信息"), "orgs.members", icon="people", order=81, permission="core.view_members"
+        ),
+        NavItem(
+            _l("汇总"), "rollup.index", icon="bar-chart", order=70, permission="core.rollup.view"
         ),
         NavItem(
             _l("单位管理"), "admin.index", icon="gear", order=90, permission="core.manage_users"
@@ -128,8 +134,9 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
 @hookimpl
 def zugong_document_templates() -> list[DocumentTemplateDef]:
     from core.documents import member_form
+    from core.rollup import exports as rollup_exports
 
-    return [member_form.DEFINITION]
+    return [member_form.DEFINITION, rollup_exports.DEFINITION]
 
 
 @hookimpl
@@ -151,3 +158,10 @@ def zugong_search(tenant, actor, query, limit):
     from core.orgs.search import search_hits
 
     return search_hits(actor, query, limit)
+
+
+@hookimpl
+def zugong_rollup_figures(tenant_ids, period) -> list:
+    from core.orgs import rollup
+
+    return rollup.figures(tenant_ids, period)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         SearchHit,
         TodoItem,
     )
+    from core.rollup.types import FigureSet, Period
     from core.tenancy.models import Tenant
 
 PROJECT = "zugong"
@@ -303,4 +304,29 @@ def zugong_demo_data(tenant: Tenant) -> None:
         @hookimpl
         def zugong_demo_data(tenant):
             demo.create_demo_data(tenant)
+    """
+
+
+@hookspec
+def zugong_rollup_figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
+    """Aggregate figures of ``tenant_ids`` for ``period``, per tenant, for the 汇总 of an
+    upper level (:mod:`core.rollup`): figures only, never records or names.
+
+    Args: the tenants asked about (each enables this plugin; a subtree of up to
+    thousands), the period (``start``/``end`` dates, both included).
+    Returns: :class:`FigureSet` items, each with ``values[tenant_id][figure_key]`` as
+    integers (counts, or money in 分); rates are declared (:class:`Rate`), not computed:
+    core divides the summed parts. Compute them set-based — one ``GROUP BY tenant_id``
+    query per set over all ``tenant_ids``, never a query per tenant.
+    Scope: an audited cross-tenant scope opening exactly ``tenant_ids`` is open (the ORM
+    criteria and row-level security admit no other tenant); called for this plugin
+    alone, only when some tenant of the subtree enables it. Writes: no.
+    Permissions: core (``core.rollup.view`` in the requesting tenant, and the subtree
+    check); the hook checks none.
+
+    Example::
+
+        @hookimpl
+        def zugong_rollup_figures(tenant_ids, period):
+            return rollup.figures(tenant_ids, period)
     """

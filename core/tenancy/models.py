@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, select
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, literal, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, BigId, TimestampMixin, db, utcnow
@@ -40,25 +40,23 @@ class Tenant(TimestampMixin, Base):
     parent: Mapped[Tenant | None] = relationship(remote_side=[id])
 
     def ancestors(self) -> list[Tenant]:
-        """Parent first, root last."""
-        chain, node = [], self.parent
-        while node is not None and node not in chain:
-            chain.append(node)
-            node = node.parent
-        return chain
+        """Parent first, root last (one recursive query, whatever the depth)."""
+        ids = [node_id for node_id, _depth in ancestor_ids(self.id)]
+        found = {t.id: t for t in db.session.scalars(select(Tenant).where(Tenant.id.in_(ids)))}
+        return [found[i] for i in ids if i in found]
 
     def descendants(self) -> list[Tenant]:
-        """Every tenant below this one, breadth first (one query per level)."""
-        found: list[Tenant] = []
-        level = [self.id]
-        while level:
-            children = db.session.scalars(
-                select(Tenant).where(Tenant.parent_id.in_(level)).order_by(Tenant.slug)
-            ).all()
-            children = [c for c in children if c not in found]
-            found.extend(children)
-            level = [c.id for c in children]
-        return found
+        """Every tenant below this one, breadth first, by slug within a level (one
+        recursive query, whatever the depth)."""
+        tree = subtree_cte(self.id)
+        return list(
+            db.session.scalars(
+                select(Tenant)
+                .join(tree, tree.c.id == Tenant.id)
+                .where(tree.c.depth > 0)
+                .order_by(tree.c.depth, Tenant.slug)
+            )
+        )
 
     @property
     def kind_title(self) -> str:
@@ -66,6 +64,37 @@ class Tenant(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"
+
+
+#: A deeper tree is a data error (a cycle): the recursive queries stop there.
+MAX_DEPTH = 32
+
+
+def subtree_cte(root_id: int) -> Any:
+    """``(id, parent_id, depth)`` of ``root_id`` (depth 0) and every tenant below it, as
+    one recursive CTE: a province of 3,000 counties is one query, not one per level."""
+    top = select(Tenant.id, Tenant.parent_id, literal(0).label("depth")).where(Tenant.id == root_id)
+    tree = top.cte("tenant_subtree", recursive=True)
+    below = select(Tenant.id, Tenant.parent_id, (tree.c.depth + 1).label("depth")).where(
+        Tenant.parent_id == tree.c.id, tree.c.depth < MAX_DEPTH
+    )
+    return tree.union_all(below)
+
+
+def ancestor_ids(tenant_id: int) -> list[tuple[int, int]]:
+    """``(id, depth)`` of the tenant's ancestors, parent (depth 1) first, in one query."""
+    start = select(Tenant.parent_id.label("id"), literal(1).label("depth")).where(
+        Tenant.id == tenant_id
+    )
+    chain = start.cte("tenant_ancestors", recursive=True)
+    up = select(Tenant.parent_id, (chain.c.depth + 1)).where(
+        Tenant.id == chain.c.id, Tenant.parent_id.is_not(None), chain.c.depth < MAX_DEPTH
+    )
+    chain = chain.union_all(up)
+    rows = db.session.execute(
+        select(chain.c.id, chain.c.depth).where(chain.c.id.is_not(None)).order_by(chain.c.depth)
+    )
+    return [(int(i), int(d)) for i, d in rows]
 
 
 class TenantPlugin(Base):

@@ -144,3 +144,10 @@ def zugong_audit_actions() -> dict[str, str]:
 @hookimpl
 def zugong_demo_data(tenant) -> None:
     demo.create_demo_data(tenant)
+
+
+@hookimpl
+def zugong_rollup_figures(tenant_ids, period) -> list:
+    from plugins.assistance import rollup
+
+    return rollup.figures(tenant_ids, period)

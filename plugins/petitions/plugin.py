@@ -174,3 +174,10 @@ def zugong_demo_data(tenant) -> None:
 
     demo.create_demo_data(tenant)
     portal_demo.create_demo_data(tenant)
+
+
+@hookimpl
+def zugong_rollup_figures(tenant_ids, period) -> list:
+    from plugins.petitions import rollup
+
+    return rollup.figures(tenant_ids, period)

@@ -64,3 +64,10 @@ def zugong_demo_data(tenant) -> None:
     from plugins.reporting.demo import create_demo_data
 
     create_demo_data(tenant)
+
+
+@hookimpl
+def zugong_rollup_figures(tenant_ids, period) -> list:
+    from plugins.reporting import rollup
+
+    return rollup.figures(tenant_ids, period)

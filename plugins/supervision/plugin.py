@@ -119,3 +119,10 @@ def zugong_demo_data(tenant) -> None:
 def zugong_petition_escalate(tenant, actor, petition):
     """Declared by the petitions plugin: follow an escalated petition as an item."""
     return escalation.escalate_petition(tenant, actor, petition)
+
+
+@hookimpl
+def zugong_rollup_figures(tenant_ids, period) -> list:
+    from plugins.supervision import rollup
+
+    return rollup.figures(tenant_ids, period)

@@ -13,6 +13,9 @@
  *   <div data-chart="bars|pie" data-chart-labels="a,b" data-chart-values="1,2" [data-chart-name]>
  *                                               an ECharts chart from rows [{title, count}]
  *                                               (data in a non-executed application/json script)
+ *   <div data-chart="series" data-chart-data="id" [data-chart-key] [data-chart-type="line"]>
+ *                                               several series over shared labels, from
+ *                                               {labels: [...], series: [{name, data}]}
  */
 (function () {
   "use strict";
@@ -130,6 +133,20 @@
     };
   }
 
+  function series(el, spec) {
+    if (!spec.series || !spec.series.length || !spec.labels.length) { return null; }
+    var type = el.getAttribute("data-chart-type") || "bar";
+    var rotate = Number(el.getAttribute("data-chart-rotate") || 0);
+    return {
+      animation: false, color: PALETTE, tooltip: { trigger: "axis" },
+      legend: { type: "scroll", bottom: 0 },
+      grid: { left: 50, right: 10, top: 10, bottom: rotate ? 80 : 50 },
+      xAxis: { type: "category", axisLabel: { rotate: rotate }, data: spec.labels },
+      yAxis: { type: "value" },
+      series: spec.series.map(function (s) { return { type: type, name: s.name, data: s.data }; })
+    };
+  }
+
   function pie(el, rows) {
     var shown = rows.filter(function (r) { return r.count > 0; });
     if (!shown.length) { return null; }  // an all-zero pie would draw equal slices
@@ -147,7 +164,9 @@
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var rows = chartRows(el);
       if (!rows) { return; }
-      var option = el.getAttribute("data-chart") === "pie" ? pie(el, rows) : bars(el, rows);
+      var kind = el.getAttribute("data-chart");
+      var option = kind === "series" ? series(el, rows)
+        : kind === "pie" ? pie(el, rows) : bars(el, rows);
       if (option) { window.echarts.init(el).setOption(option); }
     });
   });

@@ -1,0 +1,104 @@
+"""党内关怀帮扶 in the 汇总 of an upper level, per tenant (one ``GROUP BY tenant_id`` scan
+per table): the register by level as it stands now, grants paid and campaign deliveries
+in the period (count and 分), loans outstanding now and those in arrears (an instalment
+past due and not fully paid). Fund income and spending by source are not rolled up yet."""
+
+from __future__ import annotations
+
+from sqlalchemy import distinct, func
+
+from core import clock
+from core.i18n import N_
+from core.rollup.sql import Spec, asked, by_value, count_if, figure_sets, sum_if
+from core.rollup.types import FigureSet, Period
+from plugins.assistance.models import (
+    LEVELS,
+    CampaignTarget,
+    Grant,
+    HardshipRecord,
+    Instalment,
+    Loan,
+)
+from plugins.assistance.workflow import ON_REGISTER
+
+
+def figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
+    r, g, c = HardshipRecord, Grant, CampaignTarget
+    register = Spec("register", N_("在册困难党员（按困难程度）"), by_value(r.level, LEVELS))
+    paid = (g.paid_on >= period.start) & (g.paid_on <= period.end)
+    grants = Spec(
+        "grants",
+        N_("帮扶资金发放"),
+        {
+            "count": (N_("发放笔数"), count_if(paid)),
+            "amount_fen": (N_("发放金额"), sum_if(paid, g.amount_fen)),
+        },
+        money=("amount_fen",),
+    )
+    delivered = (c.delivered_on >= period.start) & (c.delivered_on <= period.end)
+    deliveries = Spec(
+        "campaigns",
+        N_("走访慰问送达"),
+        {
+            "count": (N_("送达人次"), count_if(delivered)),
+            "amount_fen": (N_("慰问金额"), sum_if(delivered, c.amount_fen)),
+        },
+        money=("amount_fen",),
+    )
+    return [
+        *figure_sets(
+            r.tenant_id, (asked(r.tenant_id, tenant_ids), r.state.in_(ON_REGISTER)), [register]
+        ),
+        *figure_sets(
+            g.tenant_id, (asked(g.tenant_id, tenant_ids), g.paid_on.is_not(None)), [grants]
+        ),
+        *figure_sets(
+            c.tenant_id, (asked(c.tenant_id, tenant_ids), c.delivered_on.is_not(None)), [deliveries]
+        ),
+        _loans(tenant_ids),
+    ]
+
+
+def _loans(tenant_ids: tuple[int, ...]) -> FigureSet:
+    loan, inst = Loan, Instalment
+    balance = loan.amount_fen - loan.repaid_fen - loan.written_off_fen
+    [outstanding] = figure_sets(
+        loan.tenant_id,
+        (asked(loan.tenant_id, tenant_ids), loan.state == "disbursed"),
+        [
+            Spec(
+                "loans",
+                N_("小额借款"),
+                {
+                    "outstanding": (N_("在借笔数"), func.count(loan.id)),
+                    "outstanding_fen": (N_("借款余额"), func.coalesce(func.sum(balance), 0)),
+                },
+                money=("outstanding_fen",),
+            )
+        ],
+    )
+    [late] = figure_sets(
+        inst.tenant_id,
+        (
+            asked(inst.tenant_id, tenant_ids),
+            inst.due_on < clock.today(),
+            inst.paid_fen < inst.amount_fen,
+        ),
+        [
+            Spec(
+                "arrears",
+                N_("逾期"),
+                {
+                    "in_arrears": (N_("逾期笔数"), func.count(distinct(inst.loan_id))),
+                    "arrears_fen": (N_("逾期金额"), func.sum(inst.amount_fen - inst.paid_fen)),
+                },
+                money=("arrears_fen",),
+            )
+        ],
+    )
+    # One set on the page: the loans and their arrears side by side.
+    values = {
+        t: {**outstanding.values.get(t, {}), **late.values.get(t, {})}
+        for t in {*outstanding.values, *late.values}
+    }
+    return FigureSet("loans", N_("小额借款"), outstanding.figures + late.figures, (), values)
