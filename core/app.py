@@ -127,8 +127,8 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
     from core.documents.views import bp as documents_pages
     from core.orgs.api import bp as orgs_api
     from core.orgs.views import bp as orgs_pages
-    from core.web import platform_calendar  # noqa: F401  (its routes join platform_pages)
     from core.rollup.views import bp as rollup_pages
+    from core.web import platform_calendar  # noqa: F401  (its routes join platform_pages)
     from core.web.admin import bp as admin_pages
     from core.web.api import audit, me, plugins, roles, settings, tokens, users  # noqa: F401
     from core.web.api.blueprint import bp as core_api
