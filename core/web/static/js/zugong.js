@@ -10,6 +10,9 @@
  *   <div data-chart="bars|pie" data-chart-labels="a,b" data-chart-values="1,2" [data-chart-name]>
  *                                               an ECharts chart from rows [{title, count}]
  *                                               (data in a non-executed application/json script)
+ *   <textarea data-word-count="counter-id">     keeps the counter's text at the 字数 (characters
+ *                                               without whitespace, as the server counts them)
+ *   <button data-print>                         opens the browser's print dialog
  */
 (function () {
   "use strict";
@@ -82,7 +85,22 @@
     };
   }
 
+  function countWords(area) {
+    var counter = document.getElementById(area.getAttribute("data-word-count"));
+    if (counter) { counter.textContent = String(area.value.replace(/\s+/g, "").length); }
+  }
+
+  document.addEventListener("input", function (event) {
+    var area = event.target;
+    if (area.hasAttribute && area.hasAttribute("data-word-count")) { countWords(area); }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-word-count]").forEach(countWords);
     if (!window.echarts) { return; }
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var rows = chartRows(el);

@@ -1,0 +1,118 @@
+"""Reads the reporting pages need beside :mod:`plugins.reporting.queries`: people to
+choose as authors, the children of the tenant in scope, a page's counts."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.auth.models import Membership, User
+from core.db import db
+from core.tenancy.models import Tenant
+from core.tenancy.scope import current_tenant_id
+from plugins.reporting.models import ItemAuthor, ReportItem, Submission
+
+
+def tenant_people() -> list[User]:
+    """Active members of the tenant in scope, by name (the authors one may choose)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.is_active, User.is_active)
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+def author_names(item: ReportItem) -> list[str]:
+    """The item's authors in their order (readable wherever the item is)."""
+    return list(
+        db.session.scalars(
+            select(User.display_name)
+            .join(ItemAuthor, ItemAuthor.user_id == User.id)
+            .where(ItemAuthor.tenant_id == item.tenant_id, ItemAuthor.item_id == item.id)
+            .order_by(ItemAuthor.position)
+        )
+    )
+
+
+def author_ids(item: ReportItem) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(ItemAuthor.user_id)
+            .where(ItemAuthor.tenant_id == item.tenant_id, ItemAuthor.item_id == item.id)
+            .order_by(ItemAuthor.position)
+        )
+    )
+
+
+def child_tenants() -> list[Tenant]:
+    """The active direct children of the tenant in scope (the inbox's senders)."""
+    return list(
+        db.session.scalars(
+            select(Tenant)
+            .where(Tenant.parent_id == current_tenant_id(), Tenant.is_active)
+            .order_by(Tenant.name, Tenant.id)
+        )
+    )
+
+
+def incidents(limit: int = 50) -> list[ReportItem]:
+    """The tenant's own incidents, newest first (初报 / 续报 / 终报 shown by stage)."""
+    return list(
+        db.session.scalars(
+            select(ReportItem)
+            .where(ReportItem.category == "incident")
+            .order_by(ReportItem.occurred_at.desc(), ReportItem.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def incident_followups(item: ReportItem) -> list[ReportItem]:
+    """The 续报 and 终报 that follow ``item`` (same tenant)."""
+    return list(
+        db.session.scalars(
+            select(ReportItem)
+            .where(ReportItem.tenant_id == item.tenant_id, ReportItem.chain_parent_id == item.id)
+            .order_by(ReportItem.occurred_at, ReportItem.id)
+        )
+    )
+
+
+def count_mine(state: str) -> int:
+    return (
+        db.session.scalar(select(func.count(ReportItem.id)).where(ReportItem.state == state)) or 0
+    )
+
+
+def count_inbox_waiting() -> int:
+    """Submissions to the tenant in scope still waiting for its decision (run in a
+    granted scope)."""
+    return (
+        db.session.scalar(
+            select(func.count(Submission.id)).where(
+                Submission.receiver_tenant_id == current_tenant_id(),
+                Submission.state == "submitted",
+            )
+        )
+        or 0
+    )
+
+
+def tenant_names(*rows_lists: list) -> dict[int, str]:
+    """The names of the tenants a chain's rows mention, in one query."""
+    ids: set[int] = set()
+    for rows in rows_lists:
+        for row in rows:
+            for attr in ("sender_tenant_id", "receiver_tenant_id", "recorded_by_tenant_id"):
+                if getattr(row, attr, None):
+                    ids.add(getattr(row, attr))
+    return tenant_names_of(ids)
+
+
+def tenant_names_of(ids) -> dict[int, str]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Tenant.id, Tenant.name).where(Tenant.id.in_(ids))).all())
