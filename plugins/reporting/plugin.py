@@ -10,6 +10,7 @@ from core.plugins.types import PermissionDef, PluginMeta, RoleDef
 from plugins.reporting import models as models  # noqa: F401 - registers the tables
 from plugins.reporting import workflow as workflow  # noqa: F401 - declares the workflows
 from plugins.reporting.permissions import PERMISSIONS, ROLES
+from plugins.reporting.scoring import models as scoring_models  # noqa: F401 - its tables
 from plugins.reporting.settings import ReportingSettings
 
 
