@@ -19,6 +19,7 @@ from plugins.reporting import attachments as attachments  # noqa: F401 - declare
 from plugins.reporting import models as models  # noqa: F401 - registers the tables
 from plugins.reporting import workflow as workflow  # noqa: F401 - declares the workflows
 from plugins.reporting.permissions import PERMISSIONS, ROLES, VIEW
+from plugins.reporting.scoring import models as scoring_models  # noqa: F401 - its tables
 from plugins.reporting.settings import ReportingSettings
 
 
