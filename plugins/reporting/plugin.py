@@ -58,7 +58,16 @@ def zugong_audit_actions() -> dict[str, str]:
         **{f"reporting_item.{name}": title for name, title in NOTE_TITLES.items()},
         "reporting.on_behalf": N_("代上级单位写入报送记录"),
         "reporting.missed_report": N_("登记漏报"),
+        "reporting.ranking_published": N_("发布排名通报"),
+        "reporting.request_sent": N_("发出约稿"),
     }
+
+
+@hookimpl
+def zugong_document_templates() -> list:
+    from plugins.reporting.scoring.documents import RANKING
+
+    return [RANKING]
 
 
 @hookimpl

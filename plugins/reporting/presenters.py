@@ -32,6 +32,8 @@ ITEM_FIELDS = (
     "is_late",
     "incident_stage",
     "chain_parent_id",
+    "request_tenant_id",
+    "request_id",
 )
 SUBMISSION_FIELDS = (
     "id",

@@ -66,6 +66,8 @@ class ItemIn(Schema):
     occurred_at = AwareDateTime(load_default=None)
     incident_stage = Choice(INCIDENT_STAGES, load_default=None)
     chain_parent_id = Id(load_default=None)
+    #: The parent's 约稿 this item answers (null: none).
+    request_id = Id(allow_none=True)
 
 
 class MineQuery(CursorQuery):
@@ -159,6 +161,8 @@ class ItemOut(Schema):
     is_late = fields.Boolean()
     incident_stage = fields.String(allow_none=True)
     chain_parent_id = fields.Integer(allow_none=True)
+    request_tenant_id = fields.Integer(allow_none=True)
+    request_id = fields.Integer(allow_none=True)
 
 
 class ItemDetailOut(ItemOut):

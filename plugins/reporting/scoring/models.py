@@ -25,9 +25,7 @@ class Ranking(TenantOwned, Base):
 
     __tablename__ = "reporting_rankings"
     __grantable__ = Grantable(kind=RANKING_KIND)
-    __tenant_args__ = (
-        UniqueConstraint("tenant_id", "year", "period", "period_number"),
-    )
+    __tenant_args__ = (UniqueConstraint("tenant_id", "year", "period", "period_number"),)
 
     year: Mapped[int] = mapped_column(Integer)
     period: Mapped[str] = mapped_column(String(10))
