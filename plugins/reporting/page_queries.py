@@ -3,13 +3,18 @@ choose as authors, the children of the tenant in scope, a page's counts."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, func, select
 
 from core.auth.models import Membership, User
 from core.db import db
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from plugins.reporting.models import ItemAuthor, ReportItem, Submission
+from plugins.reporting.scoring.models import Ranking, RankingLine
+from plugins.reporting.scoring.periods import period
 
 
 def tenant_people() -> list[User]:
@@ -116,3 +121,51 @@ def tenant_names_of(ids) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(Tenant.id, Tenant.name).where(Tenant.id.in_(ids))).all())
+
+
+def monthly_adoptions(year: int) -> dict[str, Any]:
+    """采用 per child per month of ``year`` (Beijing months) at the tenant in scope, in
+    one statement — a column per month — for the ranking page's chart. Run in a granted
+    scope: the submissions are the children's rows."""
+    months = [period("month", year, n).bounds for n in range(1, 13)]
+    columns = [
+        func.sum(
+            case((and_(Submission.decided_at >= start, Submission.decided_at < end), 1), else_=0)
+        )
+        for start, end in months
+    ]
+    statement = (
+        select(Submission.sender_tenant_id, *columns)
+        .where(
+            Submission.receiver_tenant_id == current_tenant_id(),
+            Submission.state.in_(("adopted", "forwarded")),
+            Submission.decided_at >= months[0][0],
+            Submission.decided_at < months[-1][1],
+        )
+        .group_by(Submission.sender_tenant_id)
+    )
+    rows = db.session.execute(statement).all()
+    names = tenant_names_of(row[0] for row in rows)
+    return {
+        "labels": [_("%(n)s月", n=n) for n in range(1, 13)],
+        "series": [
+            {"name": names.get(row[0], ""), "values": [int(v or 0) for v in row[1:]]}
+            for row in sorted(rows, key=lambda r: names.get(r[0], ""))
+        ],
+    }
+
+
+def my_latest_rank() -> dict[str, Any] | None:
+    """This tenant's line in the latest ranking published to it (run in a granted
+    scope), for the dashboard's 我的排名."""
+    row = db.session.execute(
+        select(Ranking.id, Ranking.title, RankingLine.rank, RankingLine.score)
+        .join(
+            RankingLine,
+            and_(RankingLine.tenant_id == Ranking.tenant_id, RankingLine.ranking_id == Ranking.id),
+        )
+        .where(RankingLine.child_tenant_id == current_tenant_id())
+        .order_by(Ranking.published_at.desc(), Ranking.id.desc())
+        .limit(1)
+    ).first()
+    return dict(row._mapping) if row is not None else None

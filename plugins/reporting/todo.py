@@ -94,8 +94,13 @@ def inbox_waiting() -> int:
 
 
 def widget_context(tenant: Tenant, actor: Any) -> dict[str, Any]:
-    """The dashboard's counts: what waits for approval here, and in the inbox."""
+    """The dashboard's counts: what waits for approval here, in the inbox, and this
+    tenant's place in the latest ranking published to it."""
+    with granted_scope("reporting: my latest rank"):
+        rank = page_queries.my_latest_rank()
     return {
+        "rank": rank,
+        "rank_url": f"/t/{tenant.slug}/reporting/rankings/{rank['id']}" if rank else None,
         "awaiting": page_queries.count_mine("awaiting_approval"),
         "returned": page_queries.count_mine("returned"),
         "inbox": inbox_waiting() if actor.can(ADOPT) else None,

@@ -246,3 +246,43 @@ def test_an_incident_due_then_late_and_a_missed_report(app, clients):
     assert "某村发生火情" in _html(clients["writer"], _page("county", "/incidents"))
     assert "某村发生火情" not in _html(clients["sibling"], _page("sibling", "/incidents"))
     assert _scalar(app, select(func.count(MissedReport.id))) == 1
+
+
+def _adopted(clients) -> int:
+    item_id = _submitted(clients)
+    submission_id = _submission_id(clients, "city", item_id)
+    _post(clients["city"], _page("city", f"/submissions/{submission_id}/transitions/adopt"))
+    return item_id
+
+
+def test_the_ranking_its_publication_and_each_childs_own_rank(clients):
+    _adopted(clients)
+    live = _html(clients["city"], _page("city", "/ranking?period=month&year=2026&number=3"))
+    row = re.search(
+        r'<tr data-tenant="\d+"><td>1</td><td>county单位</td>.*?data-score>(\d+)<', live
+    )
+    assert row and int(row.group(1)) > 0
+    assert 'id="ranking-data"' in live and '"monthly"' in live and "county单位" in live
+    _html(clients["city"], _page("city", "/ranking?period=month&year=2026&number=13"), status=422)
+    _html(clients["writer"], _page("county", "/ranking"), status=403)
+    assert 'data-count="rank"' not in _html(clients["writer"], "/t/county/")
+
+    _post(
+        clients["city"],
+        _page("city", "/rankings"),
+        {"period": "month", "year": "2026", "number": "3"},
+    )
+    listing = _html(clients["writer"], _page("county", "/rankings"))
+    ranking_id = int(re.search(r'data-ranking="(\d+)"', listing).group(1))
+    detail = _html(clients["writer"], _page("county", f"/rankings/{ranking_id}"))
+    assert 'id="my-score"' in detail and re.search(r"data-rank>1<", detail)
+    assert re.search(r'data-count="rank">1<', _html(clients["writer"], "/t/county/"))
+    xlsx = clients["writer"].get(_page("county", f"/rankings/{ranking_id}/xlsx"))
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    # Published once per period; another tenant tree never sees it.
+    _post(
+        clients["city"],
+        _page("city", "/rankings"),
+        {"period": "month", "year": "2026", "number": "3"},
+    )
+    assert clients["province"].get(_page("province", f"/rankings/{ranking_id}")).status_code == 404

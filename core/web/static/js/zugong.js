@@ -10,6 +10,9 @@
  *   <div data-chart="bars|pie" data-chart-labels="a,b" data-chart-values="1,2" [data-chart-name]>
  *                                               an ECharts chart from rows [{title, count}]
  *                                               (data in a non-executed application/json script)
+ *   <div data-chart="series" data-chart-data="json-script-id">
+ *                                               grouped bars, one series per row of
+ *                                               {labels: [..], series: [{name, values}]}
  *   <textarea data-word-count="counter-id">     keeps the counter's text at the 字数 (characters
  *                                               without whitespace, as the server counts them)
  *   <button data-print>                         opens the browser's print dialog
@@ -73,6 +76,17 @@
     };
   }
 
+  function series(data) {
+    return {
+      animation: false, color: PALETTE, tooltip: { trigger: "axis" },
+      legend: { bottom: 0, type: "scroll" },
+      grid: { left: 40, right: 10, top: 10, bottom: 50 },
+      xAxis: { type: "category", data: data.labels },
+      yAxis: { type: "value", minInterval: 1 },
+      series: data.series.map(function (s) { return { type: "bar", name: s.name, data: s.values }; })
+    };
+  }
+
   function pie(el, rows) {
     var shown = rows.filter(function (r) { return r.count > 0; });
     if (!shown.length) { return null; }  // an all-zero pie would draw equal slices
@@ -105,7 +119,8 @@
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var rows = chartRows(el);
       if (!rows) { return; }
-      var option = el.getAttribute("data-chart") === "pie" ? pie(el, rows) : bars(el, rows);
+      var kind = el.getAttribute("data-chart");
+      var option = kind === "series" ? series(rows) : kind === "pie" ? pie(el, rows) : bars(el, rows);
       if (option) { window.echarts.init(el).setOption(option); }
     });
   });
