@@ -9,6 +9,7 @@ from core.plugins import hookimpl
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
 from plugins.reporting import models as models  # noqa: F401 - registers the tables
 from plugins.reporting import workflow as workflow  # noqa: F401 - declares the workflows
+from plugins.reporting.bulletins import workflow as bulletin_workflow  # noqa: F401 - its flow
 from plugins.reporting.permissions import PERMISSIONS, ROLES
 from plugins.reporting.scoring import models as scoring_models  # noqa: F401 - its tables
 from plugins.reporting.settings import ReportingSettings
@@ -56,9 +57,10 @@ def zugong_audit_actions() -> dict[str, str]:
 
 @hookimpl
 def zugong_document_templates() -> list:
+    from plugins.reporting.bulletins.documents import ISSUE
     from plugins.reporting.scoring.documents import RANKING
 
-    return [RANKING]
+    return [ISSUE, RANKING]
 
 
 @hookimpl
