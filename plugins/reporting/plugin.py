@@ -18,6 +18,7 @@ from core.plugins.types import (
 from plugins.reporting import attachments as attachments  # noqa: F401 - declares the kind
 from plugins.reporting import models as models  # noqa: F401 - registers the tables
 from plugins.reporting import workflow as workflow  # noqa: F401 - declares the workflows
+from plugins.reporting.bulletins import workflow as bulletin_workflow  # noqa: F401 - its flow
 from plugins.reporting.permissions import PERMISSIONS, ROLES, VIEW
 from plugins.reporting.scoring import models as scoring_models  # noqa: F401 - its tables
 from plugins.reporting.settings import ReportingSettings
@@ -65,9 +66,10 @@ def zugong_audit_actions() -> dict[str, str]:
 
 @hookimpl
 def zugong_document_templates() -> list:
+    from plugins.reporting.bulletins.documents import ISSUE
     from plugins.reporting.scoring.documents import RANKING
 
-    return [RANKING]
+    return [ISSUE, RANKING]
 
 
 @hookimpl

@@ -165,7 +165,20 @@ class ItemOut(Schema):
     request_id = fields.Integer(allow_none=True)
 
 
+class ChangeOut(Schema):
+    op = fields.String(metadata={"description": "equal / delete / insert"})
+    text = fields.String()
+
+
+class DifferenceOut(Schema):
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    title = fields.List(fields.Nested(ChangeOut))
+    body = fields.List(fields.Nested(ChangeOut))
+
+
 class ItemDetailOut(ItemOut):
     submissions = fields.List(fields.Nested(SubmissionOut))
     instructions = fields.List(fields.Nested(InstructionOut))
     versions = fields.List(fields.Nested(VersionOut))
+    differences = fields.List(fields.Nested(DifferenceOut))

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from core import clock
@@ -209,6 +210,22 @@ def record_missed_report(
     grant(missed, child_tenant_id, "reporting: 漏报 recorded against the child")
     record("reporting.missed_report", obj=missed, detail={"child": child_tenant_id})
     return missed
+
+
+def record_in_issue(owner: int, item_id: int, label: str, actor: Actor) -> None:
+    """采用于《…》2026年第12期: the tenant in scope printed the item in an issue; its
+    submission to this tenant (in the owner's rows) and the item's history say so."""
+    acting = current_tenant_id()
+    with _on_behalf_of(owner, item_id, "issue"):
+        submission = db.session.scalar(
+            select(Submission).where(
+                Submission.item_id == item_id, Submission.receiver_tenant_id == acting
+            )
+        )
+        item = db.session.get(ReportItem, item_id)
+        if submission is not None:
+            submission.issue_label = label
+        ITEM_FLOW.note(item, "in_issue", actor, comment=label)
 
 
 @contextmanager

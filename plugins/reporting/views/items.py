@@ -19,12 +19,12 @@ from core.forms import load_form
 from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.reporting import page_queries, queries, services
+from plugins.reporting.diffs import version_differences
 from plugins.reporting.attachments import ITEM_FILES
 from plugins.reporting.models import CATEGORIES, DOC_TYPES, INCIDENT_STAGES, LEVELS, ReportItem
 from plugins.reporting.permissions import APPROVE, VIEW, WRITE
 from plugins.reporting.schemas import InstructionIn, ItemIn, MineQuery
 from plugins.reporting.views.blueprint import act, bp, choices, messages_of, posted, reading
-from plugins.reporting.views.diffs import version_diffs
 from plugins.reporting.workflow import (
     ITEM_FLOW,
     ITEM_STATES,
@@ -159,7 +159,7 @@ def _item_context(item: ReportItem) -> dict[str, Any]:
         "own": own,
         "authors": page_queries.author_names(item),
         "chain": chain,
-        "diffs": version_diffs(chain.versions),
+        "diffs": version_differences(chain.versions),
         "files": attachments_of(ITEM_FILES.name, item.id) if own else [],
         "history": ITEM_FLOW.history(item) if own else [],
         "item_moves": _moves(ITEM_FLOW, item) if own else [],
