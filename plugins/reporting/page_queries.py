@@ -12,7 +12,7 @@ from core.auth.models import Membership, User
 from core.db import db
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
-from plugins.reporting.models import ItemAuthor, ReportItem, Submission
+from plugins.reporting.models import Issue, ItemAuthor, ReportItem, Submission
 from plugins.reporting.scoring.models import Ranking, RankingLine
 from plugins.reporting.scoring.periods import period
 
@@ -169,3 +169,33 @@ def my_latest_rank() -> dict[str, Any] | None:
         .limit(1)
     ).first()
     return dict(row._mapping) if row is not None else None
+
+
+def adopted_here(limit: int = 50) -> list[tuple[Submission, ReportItem]]:
+    """What this tenant adopted (or adopted and forwarded), newest decision first: what
+    an issue can be composed from (run in a granted scope)."""
+    statement = (
+        select(Submission, ReportItem)
+        .join(
+            ReportItem,
+            and_(ReportItem.tenant_id == Submission.tenant_id, ReportItem.id == Submission.item_id),
+        )
+        .where(
+            Submission.receiver_tenant_id == current_tenant_id(),
+            Submission.state.in_(("adopted", "forwarded")),
+        )
+        .order_by(Submission.decided_at.desc(), Submission.id.desc())
+        .limit(limit)
+    )
+    return [(s, i) for s, i in db.session.execute(statement).all()]
+
+
+def draft_issues() -> list[Issue]:
+    """The tenant's issues still being composed (to put an adopted item in)."""
+    return list(
+        db.session.scalars(
+            select(Issue)
+            .where(Issue.tenant_id == current_tenant_id(), Issue.state == "draft")
+            .order_by(Issue.year.desc(), Issue.number.desc())
+        )
+    )

@@ -19,10 +19,18 @@ from core.forms import load_form
 from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.reporting import page_queries, queries, services
-from plugins.reporting.diffs import version_differences
 from plugins.reporting.attachments import ITEM_FILES
-from plugins.reporting.models import CATEGORIES, DOC_TYPES, INCIDENT_STAGES, LEVELS, ReportItem
-from plugins.reporting.permissions import APPROVE, VIEW, WRITE
+from plugins.reporting.bulletins.services import ADOPTED
+from plugins.reporting.diffs import version_differences
+from plugins.reporting.models import (
+    CATEGORIES,
+    DOC_TYPES,
+    INCIDENT_STAGES,
+    LEVELS,
+    ReportItem,
+    Submission,
+)
+from plugins.reporting.permissions import ADOPT, APPROVE, VIEW, WRITE
 from plugins.reporting.schemas import InstructionIn, ItemIn, MineQuery
 from plugins.reporting.views.blueprint import act, bp, choices, messages_of, posted, reading
 from plugins.reporting.workflow import (
@@ -166,6 +174,7 @@ def _item_context(item: ReportItem) -> dict[str, Any]:
         "received": received,
         "decisions": _moves(SUBMISSION_FLOW, received) if received is not None else [],
         "may_instruct": g.actor.can(APPROVE) and (own or received is not None),
+        "issues": _issues_for(received),
         "followups": page_queries.incident_followups(item) if item.category == "incident" else [],
         "tenant_names": page_queries.tenant_names(chain.submissions, chain.instructions),
         "item_states": ITEM_STATES,
@@ -177,6 +186,13 @@ def _item_context(item: ReportItem) -> dict[str, Any]:
         "levels": LEVELS,
         "download_url": download_url,
     }
+
+
+def _issues_for(received: Submission | None) -> list:
+    """The draft issues an item this tenant adopted can go into (编入期刊)."""
+    if received is None or received.state not in ADOPTED or not g.actor.can(ADOPT):
+        return []
+    return page_queries.draft_issues()
 
 
 def _moves(flow, record) -> list:

@@ -286,3 +286,53 @@ def test_the_ranking_its_publication_and_each_childs_own_rank(clients):
         {"period": "month", "year": "2026", "number": "3"},
     )
     assert clients["province"].get(_page("province", f"/rankings/{ranking_id}")).status_code == 404
+
+
+def test_an_issue_composed_edited_published_and_read_below(clients):
+    item_id = _adopted(clients)
+    city = clients["city"]
+    _post(city, _page("city", "/bulletins"), {"title": "示范组工信息"})
+    issues = _html(city, _page("city", "/issues"))
+    bulletin_id = int(re.search(r"/bulletins/(\d+)/issues", issues).group(1))
+    response = _post(city, _page("city", f"/bulletins/{bulletin_id}/issues"))
+    issue_url = response.headers["Location"]
+    issue_id = int(issue_url.rsplit("/", 1)[1])
+    assert clients["writer"].get(_page("county", f"/issues/{issue_id}")).status_code == 404
+
+    item_page = _html(city, _page("city", f"/items/{item_id}"))
+    assert 'id="into-issue"' in item_page and "《示范组工信息》2026年第1期" in item_page
+    submission_id = int(re.search(r'name="submission_id" value="(\d+)"', item_page).group(1))
+    _post(
+        city,
+        _page("city", f"/issues/{issue_id}/entries"),
+        {"submission_id": submission_id, "item_id": item_id},
+    )
+    page = _html(city, _page("city", f"/issues/{issue_id}"))
+    entry_id = int(re.search(r'data-entry="(\d+)"', page).group(1))
+    _post(
+        city,
+        _page("city", f"/issues/{issue_id}/entries/{entry_id}"),
+        {
+            "position": "1",
+            "edited_title": "积分制管理激发党员活力",
+            "editor_note": "此做法值得借鉴。",
+            "edited_body": FORM["body"],
+        },
+    )
+    _post(city, _page("city", f"/issues/{issue_id}/transitions/publish"))
+
+    for who, tenant in (("writer", "county"), ("sibling", "sibling")):
+        listing = _html(clients[who], _page(tenant, "/issues"))
+        assert f'data-issue="{issue_id}" data-state="published"' in listing
+        page = _html(clients[who], _page(tenant, f"/issues/{issue_id}"))
+        assert "积分制管理激发党员活力" in page and "此做法值得借鉴。" in page
+    printed = _html(clients["writer"], _page("county", f"/issues/{issue_id}/print"))
+    assert "zg-print-masthead" in printed and 'id="main-nav"' not in printed
+    assert clients["province"].get(_page("province", f"/issues/{issue_id}")).status_code == 404
+    chain = _html(clients["writer"], _page("county", f"/items/{item_id}"))
+    assert "《示范组工信息》2026年第1期" in chain
+    # The submitted text is untouched by the editing.
+    assert "我县推行党员积分制管理" in chain
+    # A published issue no longer changes.
+    _post(city, _page("city", f"/issues/{issue_id}/entries/{entry_id}/remove"))
+    assert "积分制管理激发党员活力" in _html(city, _page("city", f"/issues/{issue_id}"))
