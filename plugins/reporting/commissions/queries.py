@@ -7,17 +7,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, case, func, select, true
 
 from core import clock
 from core.db import db
+from core.i18n import N_
 from core.lookup import get_or_404
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from plugins.reporting.models import ReportItem, Request, RequestTarget
 
 #: An answer's standing for the sender: 按时 / 逾期 / 未报 (or 待报 before the deadline).
-ANSWER_STATES = ("on_time", "late", "missing", "pending")
+ANSWER_STATES = {
+    "on_time": N_("按时报送"),
+    "late": N_("逾期报送"),
+    "missing": N_("未报送"),
+    "pending": N_("待报送"),
+}
 
 
 def request_or_404(request_id: int) -> Request:
@@ -44,7 +51,9 @@ def received() -> Select:
     )
 
 
-def answers_by_child(request: Request, now: datetime | None = None) -> list[dict[str, Any]]:
+def answers_by_child(
+    request: Request, now: datetime | None = None, child_tenant_id: int | None = None
+) -> list[dict[str, Any]]:
     """Per child the request went to: how many answers it sent, the first one's time, and
     on time / late / missing (pending until the deadline passes). One statement."""
     now = now or clock.now()
@@ -74,10 +83,14 @@ def answers_by_child(request: Request, now: datetime | None = None) -> list[dict
             ),
         )
         .where(RequestTarget.request_id == request.id, RequestTarget.tenant_id == request.tenant_id)
+        .where(RequestTarget.child_tenant_id == child_tenant_id if child_tenant_id else true())
         .group_by(RequestTarget.child_tenant_id, Tenant.name, Tenant.slug)
         .order_by(Tenant.slug)
     )
-    return [dict(row._mapping) for row in db.session.execute(statement)]
+    rows = [dict(row._mapping) for row in db.session.execute(statement)]
+    for row in rows:
+        row["standing_title"] = _(ANSWER_STATES[row["standing"]])
+    return rows
 
 
 def own_answers(request: Request) -> list[ReportItem]:
