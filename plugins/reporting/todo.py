@@ -3,7 +3,8 @@
 To-do: items waiting for the leader's 报送审批 (to those who may approve), items the
 parent returned for revision (to their authors and writer), incidents still to be sent
 up (to writers, red once past due), and — for an upper level — submissions waiting in the
-inbox. Each is read from the records themselves, so it leaves the list the moment the
+inbox. 约稿 not yet answered come from :mod:`plugins.reporting.commissions.todo`. Each is
+read from the records themselves, so it leaves the list the moment the
 record moves on.
 """
 
@@ -20,6 +21,7 @@ from core.plugins.types import TodoItem
 from core.tenancy.models import Tenant
 from core.tenancy.scope import granted_scope
 from plugins.reporting import page_queries
+from plugins.reporting.commissions import todo as commissions_todo
 from plugins.reporting.models import ItemAuthor, ReportItem
 from plugins.reporting.permissions import ADOPT, APPROVE, WRITE
 from plugins.reporting.workflow import aware
@@ -74,6 +76,7 @@ def todo_items(tenant: Tenant, actor: Any) -> list[TodoItem]:
         now = clock.now()
         incidents = _items(ReportItem.category == "incident", ReportItem.state.in_(UNSENT))
         out.extend(_incident(tenant, item, now) for item in incidents if item.due_at is not None)
+    out.extend(commissions_todo.todo_items(tenant, actor))
     if actor.can(ADOPT):
         waiting = inbox_waiting()
         if waiting:

@@ -21,6 +21,7 @@ from core.workflow import WorkflowError
 from plugins.reporting import page_queries, queries, services
 from plugins.reporting.attachments import ITEM_FILES
 from plugins.reporting.bulletins.services import ADOPTED
+from plugins.reporting.commissions.queries import received as received_requests
 from plugins.reporting.diffs import version_differences
 from plugins.reporting.models import (
     CATEGORIES,
@@ -45,6 +46,7 @@ from plugins.reporting.workflow import (
 
 PAGE_SIZE = 20
 ITEM_FIELDS = ["title", "body", "category", "doc_type", "pen_name", "pen_phone", "author_ids"]
+FORM_ONLY = ["request_id", "files"]
 INCIDENT_FIELDS = ["occurred_at", "incident_stage", "chain_parent_id"]
 
 
@@ -81,13 +83,20 @@ def _form_page(form: dict[str, Any], errors: dict[str, Any], item: ReportItem | 
         form=form,
         errors=errors,
         item=item,
-        known=ITEM_FIELDS + INCIDENT_FIELDS + ["files"],
+        known=ITEM_FIELDS + INCIDENT_FIELDS + FORM_ONLY,
         people=[(u.id, u.display_name, False) for u in page_queries.tenant_people()],
         categories=choices(CATEGORIES),
         doc_types=choices(DOC_TYPES),
         stages=choices(INCIDENT_STAGES),
         earlier=[(i.id, f"{i.serial} {i.title}", False) for i in page_queries.incidents()],
+        requests=_requests(),
     ), (422 if errors else 200)
+
+
+def _requests() -> list[tuple[int, str, bool]]:
+    """The parent's 约稿 this tenant may answer with the item."""
+    with reading("item form: requests to answer"):
+        return [(r.id, r.topic, False) for r in db.session.scalars(received_requests())]
 
 
 def _save(item: ReportItem | None) -> tuple[ReportItem | None, dict[str, Any]]:
@@ -138,6 +147,7 @@ def edit_item(item_id: int):
         return redirect(url_for(".item", item_id=item.id)), 303
     form = {name: getattr(item, name) for name in ITEM_FIELDS[:-1] + INCIDENT_FIELDS}
     form["author_ids"] = page_queries.author_ids(item)
+    form["request_id"] = item.request_id
     if form["occurred_at"] is not None:
         form["occurred_at"] = _local_input(form["occurred_at"])
     errors: dict[str, Any] = {}

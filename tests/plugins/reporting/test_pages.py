@@ -336,3 +336,46 @@ def test_an_issue_composed_edited_published_and_read_below(clients):
     # A published issue no longer changes.
     _post(city, _page("city", f"/issues/{issue_id}/entries/{entry_id}/remove"))
     assert "积分制管理激发党员活力" in _html(city, _page("city", f"/issues/{issue_id}"))
+
+
+def _tenant_id(app, slug: str) -> int:
+    from core.tenancy.models import Tenant
+
+    return _scalar(app, select(Tenant.id).where(Tenant.slug == slug))
+
+
+def test_a_request_sent_answered_and_followed_per_child(app, clients):
+    deadline = (clock.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    county = _tenant_id(app, "county")
+    response = _post(
+        clients["city"],
+        _page("city", "/requests"),
+        {"topic": "基层治理经验", "deadline": deadline, "child_tenant_ids": str(county)},
+    )
+    request_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert clients["sibling"].get(_page("sibling", f"/requests/{request_id}")).status_code == 404
+    todo = _html(clients["writer"], "/t/county/todo")
+    assert f"/reporting/requests/{request_id}" in todo and "约稿待报" in todo
+    page = _html(clients["writer"], _page("county", f"/requests/{request_id}"))
+    assert 'data-standing="pending"' in page and 'id="answer-request"' in page
+    form = _html(
+        clients["writer"],
+        _page("county", f"/items/new?request_id={request_id}&category=commissioned"),
+    )
+    assert f'<option value="{request_id}" selected>' in form
+
+    answer = {**FORM, "category": "commissioned", "request_id": str(request_id)}
+    response = _post(clients["writer"], _page("county", "/items/new"), answer)
+    item_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    _move(clients["writer"], "county", item_id, "send_for_approval")
+    _move(clients["leader"], "county", item_id, "approve")
+    assert f"/reporting/requests/{request_id}" not in _html(clients["writer"], "/t/county/todo")
+    followed = _html(clients["city"], _page("city", f"/requests/{request_id}"))
+    assert f'data-tenant="{county}" data-standing="on_time"' in followed
+    # Bad input: a deadline already past is refused and nothing is sent.
+    _post(
+        clients["city"],
+        _page("city", "/requests"),
+        {"topic": "过期", "deadline": "2026-01-01T08:00", "all_children": "1"},
+    )
+    assert "过期" not in _html(clients["city"], _page("city", "/requests"))
