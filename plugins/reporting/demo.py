@@ -5,7 +5,9 @@ state: awaiting its leader, waiting in the parent's inbox, returned with a comme
 declined, adopted, and — where the grandparent takes reports too — adopted, forwarded
 and adopted again above, with a leader's instruction; plus an incident sent up late.
 Tenants are visited parents first, so the upper levels exist when a county's story runs;
-the decisions are made in the deciding tenant's scope, as its editor would make them.
+the decisions are made in the deciding tenant's scope, as its editor would make them. The
+last child's run also makes its parent's part (:mod:`.demo_levels`): an issue, a 约稿 and
+a published ranking.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from core.db import db
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.reporting import services
+from plugins.reporting.commissions.services import reporting_children
+from plugins.reporting.demo_levels import create_level_demo
 from plugins.reporting.models import ReportItem, Submission
 from plugins.reporting.permissions import PERMISSIONS
 from plugins.reporting.workflow import reporting_parent
@@ -101,8 +105,12 @@ def create_demo_data(tenant: Tenant) -> None:
     writer = _actor(tenant.id, "info_officer")
     services.create_item(DRAFT, writer)
     parent = reporting_parent(tenant.id)
-    if parent is not None:
-        _story(tenant, parent, writer, _actor(tenant.id, "info_leader"))
+    if parent is None:
+        return
+    _story(tenant, parent, writer, _actor(tenant.id, "info_leader"))
+    children = reporting_children(parent.id)
+    if children and children[-1] == tenant.id:  # the last child: the level's part now
+        create_level_demo(parent, children, _actor)
 
 
 def _story(tenant: Tenant, parent: Tenant, writer: Actor, leader: Actor) -> None:

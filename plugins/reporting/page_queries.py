@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, func, select
 from core.auth.models import Membership, User
 from core.db import db
 from core.tenancy.models import Tenant
-from core.tenancy.scope import current_tenant_id
+from core.tenancy.scope import current_tenant_id, granted_scope
 from plugins.reporting.models import Issue, ItemAuthor, ReportItem, Submission
 from plugins.reporting.scoring.models import Ranking, RankingLine
 from plugins.reporting.scoring.periods import period
@@ -199,3 +199,10 @@ def draft_issues() -> list[Issue]:
             .order_by(Issue.year.desc(), Issue.number.desc())
         )
     )
+
+
+def adopted_in_scope(limit: int = 50) -> list[Submission]:
+    """The submissions the tenant in scope adopted, oldest decision first (opens its
+    own granted scope: the demo composes an issue from them)."""
+    with granted_scope("reporting: adopted items for an issue"):
+        return [s for s, _i in reversed(adopted_here(limit))]
