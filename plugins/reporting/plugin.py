@@ -61,6 +61,7 @@ def zugong_audit_actions() -> dict[str, str]:
         "reporting.missed_report": N_("登记漏报"),
         "reporting.ranking_published": N_("发布排名通报"),
         "reporting.request_sent": N_("发出约稿"),
+        "reporting.quota_set": N_("下达报送任务"),
     }
 
 

@@ -7,7 +7,7 @@ tenant never sent or published here answers 404 like a missing record; workflow 
 answer 409 (state, guard) or 403 (permission), bad input 422.
 """
 
-from plugins.reporting.api import bulletins, commissions, items, scoring  # noqa: F401 - routes
+from plugins.reporting.api import bulletins, commissions, items, quotas, scoring  # noqa: F401
 from plugins.reporting.api.blueprint import bp
 
 __all__ = ["bp"]
