@@ -8,13 +8,14 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
+from core import clock
 from core.auth.models import Membership, User
 from core.db import db
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id, granted_scope
 from plugins.reporting.models import Issue, ItemAuthor, ReportItem, Submission
 from plugins.reporting.scoring.models import Ranking, RankingLine
-from plugins.reporting.scoring.periods import period
+from plugins.reporting.scoring.periods import Period, period
 
 
 def tenant_people() -> list[User]:
@@ -206,3 +207,9 @@ def adopted_in_scope(limit: int = 50) -> list[Submission]:
     own granted scope: the demo composes an issue from them)."""
     with granted_scope("reporting: adopted items for an issue"):
         return [s for s, _i in reversed(adopted_here(limit))]
+
+
+def current_quarter() -> Period:
+    """This quarter (the default period of quotas)."""
+    today = clock.today()
+    return period("quarter", today.year, (today.month - 1) // 3 + 1)

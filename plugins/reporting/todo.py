@@ -24,12 +24,15 @@ from plugins.reporting import page_queries
 from plugins.reporting.commissions import todo as commissions_todo
 from plugins.reporting.models import ItemAuthor, ReportItem
 from plugins.reporting.permissions import ADOPT, APPROVE, WRITE
+from plugins.reporting.quotas import queries as quota_queries
 from plugins.reporting.workflow import aware
 
 #: A to-do list shows the most pressing records, not a years-long backlog.
 TODO_LIMIT = 50
 #: Incidents not yet sent up: still being written or waiting for approval.
 UNSENT = ("draft", "awaiting_approval", "returned")
+#: The dashboard shows the first few quotas of the quarter; the page has them all.
+QUOTAS_SHOWN = 4
 
 
 def _url(tenant: Tenant, item: ReportItem) -> str:
@@ -97,12 +100,15 @@ def inbox_waiting() -> int:
 
 
 def widget_context(tenant: Tenant, actor: Any) -> dict[str, Any]:
-    """The dashboard's counts: what waits for approval here, in the inbox, and this
-    tenant's place in the latest ranking published to it."""
-    with granted_scope("reporting: my latest rank"):
+    """The dashboard's counts: what waits for approval here, in the inbox, this quarter's
+    quota progress and this tenant's place in the latest ranking published to it."""
+    with granted_scope("reporting: dashboard"):
         rank = page_queries.my_latest_rank()
+        quotas = quota_queries.completion(page_queries.current_quarter())
     return {
         "rank": rank,
+        "quotas": quotas[:QUOTAS_SHOWN],
+        "quotas_url": f"/t/{tenant.slug}/reporting/quotas",
         "rank_url": f"/t/{tenant.slug}/reporting/rankings/{rank['id']}" if rank else None,
         "awaiting": page_queries.count_mine("awaiting_approval"),
         "returned": page_queries.count_mine("returned"),

@@ -379,3 +379,29 @@ def test_a_request_sent_answered_and_followed_per_child(app, clients):
         {"topic": "过期", "deadline": "2026-01-01T08:00", "all_children": "1"},
     )
     assert "过期" not in _html(clients["city"], _page("city", "/requests"))
+
+
+def test_a_quota_set_and_its_progress_for_parent_and_child(app, clients):
+    county = _tenant_id(app, "county")
+    quota = {
+        "child_tenant_id": str(county),
+        "year": "2026",
+        "period": "quarter",
+        "period_number": "1",
+        "total": "2",
+        "parts-0-category": "practice",
+        "parts-0-minimum": "1",
+    }
+    _post(clients["city"], _page("city", "/quotas"), quota)
+    _submitted(clients)
+    for who, tenant in (("city", "city"), ("writer", "county")):
+        page = _html(clients[who], _page(tenant, "/quotas"))
+        assert f'data-tenant="{county}" data-percent="50"' in page, who
+    assert f'data-tenant="{county}"' not in _html(clients["sibling"], _page("sibling", "/quotas"))
+    assert 'id="quota-progress"' in _html(clients["writer"], "/t/county/")
+    # Minimums beyond the total: refused, the quota stays as it was.
+    _post(clients["city"], _page("city", "/quotas"), {**quota, "total": "0"})
+    assert f'data-tenant="{county}" data-percent="50"' in _html(
+        clients["city"], _page("city", "/quotas")
+    )
+    _html(clients["city"], _page("city", "/quotas?period=quarter&year=2026&number=5"), status=422)
