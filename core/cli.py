@@ -12,3 +12,7 @@ from core.app import create_app
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
 def main() -> None:
     """组工平台命令行 (Zugong command line)."""
+
+
+if __name__ == "__main__":  # ``python -m core.cli …`` (the venv's ``zugong`` script calls main)
+    main()

@@ -163,7 +163,10 @@ def upgrade() -> None:
         "reporting_issues",
         sa.Column("label", sa.String(length=120), nullable=False, server_default=""),
     )
-    op.alter_column("reporting_issues", "label", server_default=None)
+    # SQLite cannot drop a column default (and the embedded mode runs this migration):
+    # there the "" default stays, harmless since every issue is created with its label.
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("reporting_issues", "label", server_default=None)
     op.create_index(
         "ix_reporting_items_tenant_id_request",
         "reporting_items",
