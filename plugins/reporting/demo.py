@@ -25,7 +25,7 @@ from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.reporting import services
 from plugins.reporting.commissions.services import reporting_children
-from plugins.reporting.demo_levels import create_level_demo
+from plugins.reporting.demo_levels import create_level_demo, create_own_demo
 from plugins.reporting.models import ReportItem, Submission
 from plugins.reporting.permissions import PERMISSIONS
 from plugins.reporting.workflow import reporting_parent
@@ -104,6 +104,8 @@ def create_demo_data(tenant: Tenant) -> None:
         return  # already there: demo data is created once
     writer = _actor(tenant.id, "info_officer")
     services.create_item(DRAFT, writer)
+    if not reporting_children(tenant.id):
+        create_own_demo(tenant, _actor(tenant.id, "info_leader"))
     parent = reporting_parent(tenant.id)
     if parent is None:
         return

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core import clock
+from core.audit.service import record
 from core.auth.users import Actor
 from core.db import db
 from core.tenancy.models import Tenant
@@ -18,7 +19,7 @@ from core.tenancy.scope import tenant_scope
 from plugins.reporting import page_queries, services
 from plugins.reporting.bulletins import services as bulletins
 from plugins.reporting.commissions import services as commissions
-from plugins.reporting.models import Bulletin
+from plugins.reporting.models import Bulletin, Request
 from plugins.reporting.scoring import services as scoring
 from plugins.reporting.scoring.periods import period
 from plugins.reporting.workflow import reporting_parent
@@ -51,6 +52,26 @@ def create_level_demo(level: Tenant, children: list[int], actor_of) -> None:
         _issue(above, actor_of(above.id, "info_leader"))
 
 
+def create_own_demo(tenant: Tenant, editor: Actor) -> None:
+    """A tenant with no children (the isolation and smoke suites' lone tenant, a county
+    at the bottom) still has one of each record its pages open: a draft issue of its own
+    bulletin, last month's ranking (of nobody) and a 约稿 addressed to no one yet."""
+    _issue(tenant, editor)
+    last = clock.today().replace(day=1) - timedelta(days=1)
+    scoring.publish_ranking(period("month", last.year, last.month), editor)
+    # The service sends a request only to children; with none, the record is made as
+    # the service would make it, minus the targets.
+    request = Request(
+        **REQUEST,
+        deadline=clock.now() + timedelta(days=7),
+        all_children=True,
+        created_by=editor.user_id,
+    )
+    db.session.add(request)
+    db.session.flush()
+    record("reporting.request_sent", obj=request, detail={"children": []})
+
+
 def _issue(level: Tenant, editor: Actor) -> None:
     """A bulletin issue of everything the level adopted, published to its descendants."""
     with tenant_scope(level.id):
@@ -63,7 +84,7 @@ def _issue(level: Tenant, editor: Actor) -> None:
             bulletins.add_entry(
                 issue, {"submission_id": submission.id, "position": position, "editor_note": note}
             )
-        if adopted:
+        if adopted:  # an issue with nothing in it stays a draft
             bulletins.publish(issue, editor)
 
 

@@ -17,6 +17,7 @@ from core.lookup import get_or_404
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from plugins.reporting.models import ReportItem, Request, RequestTarget
+from plugins.reporting.workflow import aware
 
 #: An answer's standing for the sender: 按时 / 逾期 / 未报 (or 待报 before the deadline).
 ANSWER_STATES = {
@@ -61,7 +62,8 @@ def answers_by_child(
     standing = case(
         (first <= request.deadline, "on_time"),
         (first.is_not(None), "late"),
-        (request.deadline < now, "missing"),
+        # Compared here, in Python: SQLite hands the deadline back naive (UTC).
+        (aware(request.deadline) < now, "missing"),
         else_="pending",
     )
     statement = (
