@@ -77,12 +77,12 @@ def test_write_return_revise_adopt_publish_forward_instruct_and_score(
     county = _session(browser, live_server, "writer")
     county.goto(f"{county_base}/")
     county.locator("#new-item").click()
-    county.get_by_label("标题").fill(TITLE)
+    county.locator("#f-title").fill(TITLE)
     county.locator("#f-body").fill("今年以来，我县推行党员积分制管理。\n\n积分结果与评先评优挂钩。")
     expect(county.locator("#body-count")).to_have_text("29")
-    county.get_by_label("类别").select_option("practice")
-    county.get_by_label("执笔人", exact=True).fill("张明")
-    county.get_by_label("执笔人电话").fill("0571-88880000")
+    county.locator("#f-category").select_option("practice")
+    county.locator("#f-pen_name").fill("张明")
+    county.locator("#f-pen_phone").fill("0571-88880000")
     _shot(county, shots, "1-item-form", narrow=True)
     county.locator("#save-item").click()
     expect(county.locator("#item-state")).to_have_attribute("data-state", "draft")
@@ -103,7 +103,7 @@ def test_write_return_revise_adopt_publish_forward_instruct_and_score(
     # The county revises and resubmits.
     county.goto(item_url)
     expect(county.locator("#item-state")).to_have_attribute("data-state", "returned")
-    expect(county.locator("#history")).to_contain_text("请补充参与党员人数")
+    expect(county.locator("#remarks")).to_contain_text("请补充参与党员人数")
     county.locator("#edit-item").click()
     county.locator("#f-body").fill(
         "今年以来，我县推行党员积分制管理，全县1200名党员参与。\n\n积分结果与评先评优挂钩。"

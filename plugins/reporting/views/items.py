@@ -180,6 +180,10 @@ def _item_context(item: ReportItem) -> dict[str, Any]:
         "diffs": version_differences(chain.versions),
         "files": attachments_of(ITEM_FILES.name, item.id) if own else [],
         "history": ITEM_FLOW.history(item) if own else [],
+        # Each level's decisions with their comments (退回修改's reason reaches the writer).
+        "remarks": [
+            (sub, h) for sub in chain.submissions for h in SUBMISSION_FLOW.history(sub) if h.comment
+        ],
         "item_moves": _moves(ITEM_FLOW, item) if own else [],
         "received": received,
         "decisions": _moves(SUBMISSION_FLOW, received) if received is not None else [],
