@@ -7,6 +7,8 @@ time (:func:`set_offset`) or stop it (:func:`freeze`) without patching ``datetim
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +33,19 @@ def set_offset(offset: timedelta) -> None:
     """Shift the clock by ``offset`` (``timedelta(0)`` resets), e.g. to see overdue items."""
     global _offset
     _offset = offset
+
+
+@contextmanager
+def shifted(delta: timedelta) -> Iterator[None]:
+    """Run the block ``delta`` later (or earlier) than the clock says, then put it back:
+    for demo data dated relative to today (a request sent five days ago)."""
+    global _offset
+    before = _offset
+    _offset = before + delta
+    try:
+        yield
+    finally:
+        _offset = before
 
 
 def freeze(at: datetime | None) -> None:

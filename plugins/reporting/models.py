@@ -39,6 +39,8 @@ ITEM_KIND = "reporting_item"
 REQUEST_KIND = "reporting_request"
 MISSED_KIND = "reporting_missed_report"
 QUOTA_KIND = "reporting_quota"
+#: A published bulletin issue, granted to every descendant of the publishing tenant.
+ISSUE_KIND = "reporting_issue"
 
 FOLLOWS_ITEM = Grantable(kind=ITEM_KIND, id_column="item_id")
 
@@ -91,6 +93,10 @@ class ReportItem(TenantOwned, Base):
         # 我的报送 (by state, newest first) and the year's lists by category.
         Index("ix_reporting_items_tenant_id_state_id", "tenant_id", "state", "id"),
         Index("ix_reporting_items_tenant_id_year_category", "tenant_id", "year", "category"),
+        # A 约稿's answers from one child.
+        Index(
+            "ix_reporting_items_tenant_id_request", "tenant_id", "request_tenant_id", "request_id"
+        ),
     )
 
     serial: Mapped[str] = mapped_column(String(30))
@@ -320,6 +326,7 @@ class Issue(TenantOwned, Base):
     """One numbered issue of a bulletin in a year (2026年第12期)."""
 
     __tablename__ = "reporting_issues"
+    __grantable__ = Grantable(kind=ISSUE_KIND)
     __tenant_args__ = (
         tenant_fk("bulletin_id", "reporting_bulletins"),
         UniqueConstraint("tenant_id", "bulletin_id", "year", "number"),
@@ -328,6 +335,8 @@ class Issue(TenantOwned, Base):
     bulletin_id: Mapped[int] = mapped_column(BigId)
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
+    #: As printed and recorded on each item's chain: 《示范组工信息》2026年第12期.
+    label: Mapped[str] = mapped_column(String(120))
     state: Mapped[str] = mapped_column(String(20), default="draft")
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -337,6 +346,7 @@ class IssueEntry(TenantOwned, Base):
     submitted text stays untouched in the child's rows)."""
 
     __tablename__ = "reporting_issue_entries"
+    __grantable__ = Grantable(kind=ISSUE_KIND, id_column="issue_id")
     __tenant_args__ = (
         tenant_fk("issue_id", "reporting_issues", ondelete="CASCADE"),
         UniqueConstraint("tenant_id", "issue_id", "item_tenant_id", "item_id"),

@@ -3,13 +3,24 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
 from core.plugins import hookimpl
-from core.plugins.types import PermissionDef, PluginMeta, RoleDef
+from core.plugins.types import (
+    DashboardWidget,
+    NavItem,
+    PermissionDef,
+    PluginMeta,
+    RoleDef,
+    TodoItem,
+)
+from plugins.reporting import attachments as attachments  # noqa: F401 - declares the kind
 from plugins.reporting import models as models  # noqa: F401 - registers the tables
 from plugins.reporting import workflow as workflow  # noqa: F401 - declares the workflows
-from plugins.reporting.permissions import PERMISSIONS, ROLES
+from plugins.reporting.bulletins import workflow as bulletin_workflow  # noqa: F401 - its flow
+from plugins.reporting.permissions import PERMISSIONS, ROLES, VIEW
+from plugins.reporting.scoring import models as scoring_models  # noqa: F401 - its tables
 from plugins.reporting.search import zugong_search as zugong_search  # noqa: F401 - search box
 from plugins.reporting.settings import ReportingSettings
 
@@ -49,14 +60,48 @@ def zugong_audit_actions() -> dict[str, str]:
         **{f"reporting_item.{name}": title for name, title in NOTE_TITLES.items()},
         "reporting.on_behalf": N_("代上级单位写入报送记录"),
         "reporting.missed_report": N_("登记漏报"),
+        "reporting.ranking_published": N_("发布排名通报"),
+        "reporting.request_sent": N_("发出约稿"),
+        "reporting.quota_set": N_("下达报送任务"),
     }
+
+
+@hookimpl
+def zugong_document_templates() -> list:
+    from plugins.reporting.bulletins.documents import ISSUE
+    from plugins.reporting.scoring.documents import RANKING
+
+    return [ISSUE, RANKING]
 
 
 @hookimpl
 def zugong_blueprints() -> list:
     from plugins.reporting.api import bp as api_bp
+    from plugins.reporting.views import bp as pages_bp
 
-    return [api_bp]
+    return [pages_bp, api_bp]
+
+
+@hookimpl
+def zugong_nav_items(tenant, actor) -> list[NavItem]:
+    return [NavItem(_l("信息报送"), "reporting.mine", icon="send", order=25, permission=VIEW)]
+
+
+@hookimpl
+def zugong_todo_items(tenant, actor) -> list[TodoItem]:
+    from plugins.reporting import todo
+
+    return todo.todo_items(tenant, actor)
+
+
+@hookimpl
+def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
+    from plugins.reporting import todo
+
+    if not actor.can(VIEW):
+        return []
+    context = todo.widget_context(tenant, actor)
+    return [DashboardWidget(_l("信息报送"), "reporting/_dashboard_widget.html", context, order=25)]
 
 
 @hookimpl

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from core.db import db
 from core.tenancy.models import Tenant
+from plugins.reporting.diffs import version_differences
 from plugins.reporting.models import CATEGORIES, Instruction, ItemVersion, ReportItem, Submission
 from plugins.reporting.queries import Chain
 from plugins.reporting.workflow import ITEM_FLOW, SUBMISSION_FLOW
@@ -33,6 +34,8 @@ ITEM_FIELDS = (
     "is_late",
     "incident_stage",
     "chain_parent_id",
+    "request_tenant_id",
+    "request_id",
 )
 SUBMISSION_FIELDS = (
     "id",
@@ -95,4 +98,6 @@ def item_detail(item: ReportItem, chain: Chain) -> dict[str, Any]:
         "submissions": [submission_dict(s) for s in chain.submissions],
         "instructions": [_instruction(i) for i in chain.instructions],
         "versions": [_version(v) for v in chain.versions],
+        # A returned and revised item: what changed from each version sent to the next.
+        "differences": version_differences(chain.versions),
     }

@@ -54,6 +54,8 @@ class ItemIn(Schema):
     occurred_at = AwareDateTime(load_default=None)
     incident_stage = Choice(INCIDENT_STAGES, load_default=None)
     chain_parent_id = Id(load_default=None)
+    #: The parent's 约稿 this item answers (null: none).
+    request_id = Id(allow_none=True)
 
 
 class MineQuery(CursorQuery):
@@ -147,9 +149,24 @@ class ItemOut(Schema):
     is_late = fields.Boolean()
     incident_stage = fields.String(allow_none=True)
     chain_parent_id = fields.Integer(allow_none=True)
+    request_tenant_id = fields.Integer(allow_none=True)
+    request_id = fields.Integer(allow_none=True)
+
+
+class ChangeOut(Schema):
+    op = fields.String(metadata={"description": "equal / delete / insert"})
+    text = fields.String()
+
+
+class DifferenceOut(Schema):
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    title = fields.List(fields.Nested(ChangeOut))
+    body = fields.List(fields.Nested(ChangeOut))
 
 
 class ItemDetailOut(ItemOut):
     submissions = fields.List(fields.Nested(SubmissionOut))
     instructions = fields.List(fields.Nested(InstructionOut))
     versions = fields.List(fields.Nested(VersionOut))
+    differences = fields.List(fields.Nested(DifferenceOut))

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from core import clock
@@ -26,8 +27,9 @@ from core.auth.users import Actor
 from core.db import db
 from core.serials import next_serial
 from core.tenancy.grants import grant, holds_grant
-from core.tenancy.scope import current_tenant_id, tenant_scope
+from core.tenancy.scope import current_tenant_id, granted_scope, tenant_scope
 from core.workflow import StateChange
+from plugins.reporting.commissions.services import link_answer
 from plugins.reporting.models import (
     CATEGORIES,
     DOC_TYPES,
@@ -67,6 +69,7 @@ def create_item(data: Mapping[str, Any], actor: Actor) -> ReportItem:
         version=1,
     )
     _apply(item, data)
+    _answering(item, data)
     db.session.add(item)
     ITEM_FLOW.start(item, actor)
     _set_authors(item, data.get("author_ids") or ([actor.user_id] if actor.user_id else []))
@@ -78,10 +81,19 @@ def update_item(item: ReportItem, data: Mapping[str, Any], actor: Actor) -> Repo
     if item.state not in EDITABLE:
         raise ValidationError({"_schema": [_("只有草稿或退回修改的信息可以编辑")]})
     _apply(item, data)
+    _answering(item, data)
     if "author_ids" in data:
         _set_authors(item, data["author_ids"])
     ITEM_FLOW.note(item, "edited", actor)
     return item
+
+
+def _answering(item: ReportItem, data: Mapping[str, Any]) -> None:
+    """An answer to a parent's 约稿 names it; the request is read through its grant."""
+    if "request_id" not in data:
+        return
+    with granted_scope("reporting: an item answers a 约稿"):
+        link_answer(item, data["request_id"])
 
 
 def _apply(item: ReportItem, data: Mapping[str, Any]) -> None:
@@ -198,6 +210,22 @@ def record_missed_report(
     grant(missed, child_tenant_id, "reporting: 漏报 recorded against the child")
     record("reporting.missed_report", obj=missed, detail={"child": child_tenant_id})
     return missed
+
+
+def record_in_issue(owner: int, item_id: int, label: str, actor: Actor) -> None:
+    """采用于《…》2026年第12期: the tenant in scope printed the item in an issue; its
+    submission to this tenant (in the owner's rows) and the item's history say so."""
+    acting = current_tenant_id()
+    with _on_behalf_of(owner, item_id, "issue"):
+        submission = db.session.scalar(
+            select(Submission).where(
+                Submission.item_id == item_id, Submission.receiver_tenant_id == acting
+            )
+        )
+        item = db.session.get(ReportItem, item_id)
+        if submission is not None:
+            submission.issue_label = label
+        ITEM_FLOW.note(item, "in_issue", actor, comment=label)
 
 
 @contextmanager

@@ -73,7 +73,11 @@ SUBMISSION_STATES = {
     "withdrawn": N_("已撤回"),
 }
 #: Things that happen to an item without moving it (audit ``reporting_item.<event>``).
-NOTE_TITLES = {"edited": N_("修改信息"), "instructed": N_("登记领导批示")}
+NOTE_TITLES = {
+    "edited": N_("修改信息"),
+    "instructed": N_("登记领导批示"),
+    "in_issue": N_("编入期刊"),
+}
 #: A level's decision on a first-level submission shows on the item as this state.
 ITEM_STATE_OF_DECISION = {"return": "returned", "decline": "declined", "adopt": "adopted"}
 

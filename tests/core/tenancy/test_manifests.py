@@ -77,6 +77,7 @@ def test_the_demo_manifests_apply(app):
         ] == [
             "demo-county-a",
             "demo-city",
+            "demo-province",
         ]
 
 

@@ -106,6 +106,16 @@ def test_the_round_trip_up_and_the_chain_back_down(client, tokens):
         (2, "adopted", "province"),
     ]
     assert [v["number"] for v in detail["versions"]] == [1, 2]
+    (difference,) = detail["differences"]
+    assert (difference["from_version"], difference["to_version"]) == (1, 2)
+    assert difference["body"] == [
+        {"op": "equal", "text": BODY["body"]},
+        {"op": "insert", "text": "全县已有1.2万名党员参与。"},
+    ]
+    assert difference["title"] == [{"op": "equal", "text": BODY["title"]}]
+    # The city, which returned it, sees the same differences.
+    upper_view = _ok(client.get(_url("city", f"/items/{item_id}"), headers=tokens["city"]))
+    assert upper_view["differences"] == detail["differences"]
     assert [i["text"] for i in detail["instructions"]] == ["经验可推广"]
     # The city and the province read it; the sibling gets what a missing id gets.
     for tenant, who in (("city", "city"), ("province", "province")):

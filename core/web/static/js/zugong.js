@@ -16,6 +16,8 @@
  *   <div data-chart="series" data-chart-data="id" [data-chart-key] [data-chart-type="line"]>
  *                                               several series over shared labels, from
  *                                               {labels: [...], series: [{name, data}]}
+ *   <textarea data-word-count="counter-id">     keeps the counter's text at the 字数 (characters
+ *                                               without whitespace, as the server counts them)
  */
 (function () {
   "use strict";
@@ -143,7 +145,7 @@
       grid: { left: 50, right: 10, top: 10, bottom: rotate ? 80 : 50 },
       xAxis: { type: "category", axisLabel: { rotate: rotate }, data: spec.labels },
       yAxis: { type: "value" },
-      series: spec.series.map(function (s) { return { type: type, name: s.name, data: s.data }; })
+      series: spec.series.map(function (s) { return { type: type, name: s.name, data: s.data || s.values }; })
     };
   }
 
@@ -159,7 +161,18 @@
     };
   }
 
+  function countWords(area) {
+    var counter = document.getElementById(area.getAttribute("data-word-count"));
+    if (counter) { counter.textContent = String(area.value.replace(/\s+/g, "").length); }
+  }
+
+  document.addEventListener("input", function (event) {
+    var area = event.target;
+    if (area.hasAttribute && area.hasAttribute("data-word-count")) { countWords(area); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-word-count]").forEach(countWords);
     if (!window.echarts) { return; }
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var rows = chartRows(el);

@@ -1,6 +1,6 @@
-"""The reporting API (``/api/v1/t/<tenant>/reporting/...``): thin routes over services and
-queries. Reads of what children submitted run in a granted scope (audited); another
-tenant's item that was never sent here answers 404 like a missing one."""
+"""Items, the inbox, instructions and the moves: thin routes over services and queries.
+Reads of what children submitted run in a granted scope (audited); another tenant's item
+that was never sent here answers 404 like a missing one."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from core.api.listing import Listing
 from core.api.routes import api_route
 from core.api.transitions import transition_routes
 from core.auth.users import current_actor
-from core.routing import tenant_blueprint
-from core.tenancy.scope import granted_scope
 from plugins.reporting import presenters, queries, services
+from plugins.reporting.api.blueprint import bp
+from plugins.reporting.api.blueprint import reading as _reading
 from plugins.reporting.models import ReportItem, Submission
 from plugins.reporting.permissions import ADOPT, APPROVE, VIEW, WRITE
 from plugins.reporting.schemas import (
@@ -27,14 +27,6 @@ from plugins.reporting.schemas import (
     SubmissionOut,
 )
 from plugins.reporting.workflow import ITEM_FLOW, SUBMISSION_FLOW, is_linked
-
-bp = tenant_blueprint(
-    "reporting_api", __name__, kind="api", plugin="reporting", prefix="/reporting"
-)
-
-
-def _reading(what: str) -> Any:
-    return granted_scope(f"reporting: {what}")
 
 
 def _inbox_rows(submissions: list[Submission]) -> list[dict[str, Any]]:

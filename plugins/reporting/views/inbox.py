@@ -1,0 +1,68 @@
+"""收件箱: what the children submitted (and forwarded) to this tenant, with filters, and a
+level's decisions on one submission (return with a comment, decline, adopt, forward)."""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template, request, url_for
+
+from core.api.pagination import BadCursor, keyset_page
+from core.forms import load_form
+from core.routing import require_permission
+from plugins.reporting import page_queries, queries, services
+from plugins.reporting.models import CATEGORIES, DOC_TYPES, Submission
+from plugins.reporting.permissions import ADOPT
+from plugins.reporting.schemas import InboxQuery
+from plugins.reporting.views.blueprint import act, bp, choices, reading
+from plugins.reporting.workflow import SUBMISSION_FLOW, SUBMISSION_STATES, is_linked
+
+PAGE_SIZE = 20
+FILTERS = ("child_tenant_id", "category", "state", "since", "until")
+DECISIONS = {t.name for t in SUBMISSION_FLOW.transitions if not is_linked(t)}
+
+
+@bp.get("/inbox")
+def inbox():
+    require_permission(ADOPT)
+    filters, errors = load_form(InboxQuery(), request.args.to_dict())
+    if errors:
+        filters = {}
+    with reading("inbox"):
+        try:
+            page = keyset_page(
+                queries.inbox(filters),
+                [Submission.id],
+                cursor=filters.get("cursor"),
+                limit=PAGE_SIZE,
+            )
+        except BadCursor:
+            abort(404)
+        items = queries.items_of(page.items)
+        return render_template(
+            "reporting/inbox.html",
+            page=page,
+            items=items,
+            errors=errors,
+            filters=request.args,
+            keep={k: v for k, v in request.args.items() if k in FILTERS and v},
+            children=[(t.id, t.name, False) for t in page_queries.child_tenants()],
+            names={t.id: t.name for t in page_queries.child_tenants()},
+            categories=choices(CATEGORIES),
+            category_titles=CATEGORIES,
+            doc_types=DOC_TYPES,
+            states=choices(SUBMISSION_STATES),
+            submission_states=SUBMISSION_STATES,
+        )
+
+
+@bp.post("/submissions/<int:submission_id>/transitions/<name>")
+def decide(submission_id: int, name: str):
+    require_permission(ADOPT)
+    if name not in DECISIONS:
+        abort(404)
+    with reading(f"submission {submission_id}"):
+        submission = queries.submission_or_404(submission_id)
+    comment = (request.form.get("comment") or "").strip() or None
+    return act(
+        lambda: services.decide(submission, name, g.actor, comment=comment),
+        url_for(".item", item_id=submission.item_id),
+    )
