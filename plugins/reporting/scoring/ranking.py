@@ -145,9 +145,7 @@ def received_items(ranker: int, start: datetime, end: datetime) -> Any:
             ReportItem.doc_type,
             cast(func.min(month), Date).label("month"),
             (top > 0).cast(Integer).label("adopted"),
-            func.bool_or(and_(received.level == 1, ReportItem.is_late))
-            .cast(Integer)
-            .label("late"),
+            func.bool_or(and_(received.level == 1, ReportItem.is_late)).cast(Integer).label("late"),
             *levels,
         )
         .join(
