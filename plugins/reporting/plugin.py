@@ -63,6 +63,7 @@ def zugong_audit_actions() -> dict[str, str]:
         "reporting.ranking_published": N_("发布排名通报"),
         "reporting.request_sent": N_("发出约稿"),
         "reporting.quota_set": N_("下达报送任务"),
+        "reporting.facts_refreshed": N_("重算排名汇总"),
     }
 
 
@@ -72,6 +73,22 @@ def zugong_document_templates() -> list:
     from plugins.reporting.scoring.documents import RANKING
 
     return [ISSUE, RANKING]
+
+
+@hookimpl
+def zugong_periodic_jobs() -> list:
+    from datetime import timedelta
+
+    from core.plugins.types import PeriodicJob
+
+    return [
+        PeriodicJob(
+            "reporting.ranking_facts",
+            "plugins.reporting.jobs:refresh_ranking_facts",
+            timedelta(hours=1),
+            scope="tenant",
+        )
+    ]
 
 
 @hookimpl

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import clock
 from core.api.pagination import Page, keyset_page
 from core.api.routes import api_route
 from core.auth.users import current_actor
@@ -22,7 +23,10 @@ from plugins.reporting.scoring.schemas import (
     RankingDetailOut,
     RankingListQuery,
     RankingOut,
+    RankingQuery,
     RankingRowOut,
+    RefreshIn,
+    RefreshOut,
 )
 
 
@@ -33,14 +37,28 @@ def _period(values: dict[str, Any]):
 @api_route(
     bp,
     "/ranking",
-    summary="下级单位积分排名（按月、季度、年度，实时计算）",
-    query=PeriodQuery,
+    summary="下级单位积分排名（按月、季度、年度；实时计算，或按定时汇总）",
+    query=RankingQuery,
     response=RankingRowOut,
     many=True,
     permission=RANK,
 )
 def live_ranking(query: dict[str, Any]):
-    return services.live_ranking(_period(query))
+    return services.live_ranking(_period(query), from_facts=query["source"] == "facts")
+
+
+@api_route(
+    bp,
+    "/ranking/refresh",
+    methods=["POST"],
+    summary="立即重算本单位某年度的排名汇总（定时任务每小时也会重算）",
+    body=RefreshIn,
+    response=RefreshOut,
+    permission=RANK,
+)
+def refresh_ranking(body: dict[str, Any]):
+    year = body.get("year") or clock.today().year
+    return {"year": year, "rows": services.refresh_facts(year)}
 
 
 @api_route(

@@ -8,9 +8,9 @@ unit's line, granted to that unit alone: a child reads its own authors' scores o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, TenantOwned, tenant_fk
@@ -76,3 +76,36 @@ class RankingAuthor(TenantOwned, Base):
     adopted: Mapped[int] = mapped_column(Integer)
     score: Mapped[int] = mapped_column(Integer)
     rank: Mapped[int] = mapped_column(Integer)
+
+
+class RankingFact(TenantOwned, Base):
+    """The ranker's monthly sums of what one child sent it, per document type: the
+    table-free figures of :func:`~plugins.reporting.scoring.ranking.received_items`,
+    added up. Rebuilt set-based by :func:`~plugins.reporting.scoring.facts.refresh` (a
+    periodic job, and on demand), so a year's ranking of thousands of children reads a
+    few rows of the ranker's own instead of every granted row under row-level security.
+    """
+
+    __tablename__ = "reporting_ranking_facts"
+    __tenant_args__ = (UniqueConstraint("tenant_id", "month", "child_tenant_id", "doc_type"),)
+
+    child_tenant_id: Mapped[int] = mapped_column(BigId, ForeignKey("tenants.id"))
+    #: The first day of the month (Beijing time) the items arrived in.
+    month: Mapped[date] = mapped_column(Date)
+    doc_type: Mapped[str] = mapped_column(String(20))
+    submitted: Mapped[int] = mapped_column(Integer)
+    adopted: Mapped[int] = mapped_column(Integer)
+    late: Mapped[int] = mapped_column(Integer)
+    top_county: Mapped[int] = mapped_column(Integer)
+    top_city: Mapped[int] = mapped_column(Integer)
+    top_province: Mapped[int] = mapped_column(Integer)
+    top_centre: Mapped[int] = mapped_column(Integer)
+    any_county: Mapped[int] = mapped_column(Integer)
+    any_city: Mapped[int] = mapped_column(Integer)
+    any_province: Mapped[int] = mapped_column(Integer)
+    any_centre: Mapped[int] = mapped_column(Integer)
+    instr_county: Mapped[int] = mapped_column(Integer)
+    instr_city: Mapped[int] = mapped_column(Integer)
+    instr_province: Mapped[int] = mapped_column(Integer)
+    instr_centre: Mapped[int] = mapped_column(Integer)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,6 +1,4 @@
-"""The rankings, each one SQL statement (CTEs and a window function), run by the ranking
-tenant inside its granted scope: it reads exactly the items its children (and, through
-them, their children) submitted or forwarded to it, and the rows that follow them.
+"""The rankings, each one SQL statement (CTEs and a window function).
 
 An item counts for the child that sent it to the ranking tenant (its own item, or one it
 forwarded from below), in the period its submission to the ranking tenant arrived in. It
@@ -9,6 +7,15 @@ level × the item's document type) — the highest of them, or their sum, as the
 — plus a bonus per leader's instruction by the leader's level. A child loses points for
 each late incident of its own (迟报), each 漏报 the ranking tenant recorded against it, and
 each 约稿 sent to it whose deadline passed in the period without an answer in time.
+
+The per-item figures (:func:`received_items`) do not depend on the scoring table: which
+level was the highest adoption (``top_<level>``, 0/1), which levels adopted
+(``any_<level>``), how many instructions per leader level (``instr_<level>``). Points are
+linear in them, so the same formula (:func:`points`, :func:`bonus`) scores one item, or
+the monthly sums kept in :class:`~.models.RankingFact` (:mod:`.facts`) — the fast path
+for large trees, where reading every granted row under row-level security costs seconds.
+The live statements run in the ranker's granted scope: it reads exactly the items sent
+to it and the rows that follow them.
 """
 
 from __future__ import annotations
@@ -17,12 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, select, true
+from sqlalchemy import Integer, Select, and_, case, cast, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from core import clock
 from core.auth.models import User
 from core.db import db
+from core.sqlfunctions import local_month_start
 from core.tenancy.models import Tenant, TenantPlugin
 from plugins.reporting.models import (
     Instruction,
@@ -36,6 +44,8 @@ from plugins.reporting.models import (
 from plugins.reporting.scoring.periods import Period
 
 ADOPTED_STATES = ("adopted", "forwarded")
+#: Adoption levels, lowest first (their rank orders "the highest adoption").
+LEVEL_ORDER = ("county", "city", "province", "centre")
 
 
 @dataclass(frozen=True)
@@ -59,43 +69,88 @@ class ScoringTable:
         )
 
 
-def _adoption_points(table: ScoringTable, level: Any, doc_type: Any) -> Any:
-    whens = [
-        (and_(level == lvl, doc_type == kind), points)
-        for lvl, row in table.adoption_points.items()
-        for kind, points in row.items()
+def points(table: ScoringTable, source: Any) -> Any:
+    """Adoption points of ``source`` rows (an item, or sums of items of one doc type)."""
+    prefix = "any" if table.multiple == "sum" else "top"
+    terms = []
+    for level in LEVEL_ORDER:
+        per_type = [
+            (source.c.doc_type == kind, pts) for kind, pts in table.adoption_points[level].items()
+        ]
+        terms.append(getattr(source.c, f"{prefix}_{level}") * case(*per_type, else_=0))
+    return sum(terms[1:], terms[0])
+
+
+def bonus(table: ScoringTable, source: Any) -> Any:
+    terms = [
+        getattr(source.c, f"instr_{lvl}") * table.instruction_bonus[lvl] for lvl in LEVEL_ORDER
     ]
-    return case(*whens, else_=0)
+    return sum(terms[1:], terms[0])
 
 
-def _scored_items(ranker: int, period: Period, table: ScoringTable) -> Any:
-    """One row per item sent to ``ranker`` in the period: the child credited, the item's
-    points and bonus, whether it was adopted, and whether it was the child's own late one."""
-    start, end = period.bounds
-    received, adoption = aliased(Submission), aliased(Submission)
-    points = _adoption_points(table, adoption.adopted_level, ReportItem.doc_type)
-    gathered = func.sum(points) if table.multiple == "sum" else func.max(points)
-    bonus = (
+def _rank_of(level: Any) -> Any:
+    return case(
+        {name: rank for rank, name in enumerate(LEVEL_ORDER, start=1)}, value=level, else_=0
+    )
+
+
+def _instructions() -> Any:
+    return (
         select(
             Instruction.tenant_id,
             Instruction.item_id,
-            func.sum(_bonus(table, Instruction.leader_level)).label("bonus"),
+            *[
+                func.count().filter(Instruction.leader_level == lvl).label(f"instr_{lvl}")
+                for lvl in LEVEL_ORDER
+            ],
         )
         .group_by(Instruction.tenant_id, Instruction.item_id)
-        .subquery("bonus")
+        .subquery("instructions")
     )
+
+
+def received_items(ranker: int, start: datetime, end: datetime) -> Any:
+    """One row per item sent to ``ranker`` in ``[start, end)``, with its table-free figures."""
+    received, adoption = aliased(Submission), aliased(Submission)
+    top = func.max(
+        case((adoption.state.in_(ADOPTED_STATES), _rank_of(adoption.adopted_level)), else_=0)
+    )
+    instructions = _instructions()
+    month = local_month_start(received.submitted_at)
+    levels = [
+        *[
+            (top == rank).cast(Integer).label(f"top_{lvl}")
+            for rank, lvl in enumerate(LEVEL_ORDER, 1)
+        ],
+        *[
+            func.max(
+                case(
+                    (and_(adoption.state.in_(ADOPTED_STATES), adoption.adopted_level == lvl), 1),
+                    else_=0,
+                )
+            ).label(f"any_{lvl}")
+            for lvl in LEVEL_ORDER
+        ],
+        *[
+            func.coalesce(func.max(getattr(instructions.c, f"instr_{lvl}")), 0).label(
+                f"instr_{lvl}"
+            )
+            for lvl in LEVEL_ORDER
+        ],
+    ]
     return (
         select(
             received.tenant_id.label("owner"),
             received.item_id.label("item_id"),
             received.sender_tenant_id.label("child"),
-            func.coalesce(gathered, 0).label("points"),
-            func.coalesce(func.max(bonus.c.bonus), 0).label("bonus"),
-            (func.count(adoption.id) > 0).label("adopted"),
-            # max(CASE …) = 1 rather than bool_or: SQLite (the embedded mode) has no bool_or.
-            (
-                func.max(case((and_(received.level == 1, ReportItem.is_late), 1), else_=0)) == 1
-            ).label("late"),
+            ReportItem.doc_type,
+            func.min(month).label("month"),
+            (top > 0).cast(Integer).label("adopted"),
+            # max(CASE …) rather than bool_or: SQLite (the embedded mode) has no bool_or.
+            func.max(case((and_(received.level == 1, ReportItem.is_late), 1), else_=0)).label(
+                "late"
+            ),
+            *levels,
         )
         .join(
             ReportItem,
@@ -107,26 +162,25 @@ def _scored_items(ranker: int, period: Period, table: ScoringTable) -> Any:
                 adoption.tenant_id == received.tenant_id,
                 adoption.item_id == received.item_id,
                 adoption.level >= received.level,
-                adoption.state.in_(ADOPTED_STATES),
             ),
         )
         .outerjoin(
-            bonus,
-            and_(bonus.c.tenant_id == received.tenant_id, bonus.c.item_id == received.item_id),
+            instructions,
+            and_(
+                instructions.c.tenant_id == received.tenant_id,
+                instructions.c.item_id == received.item_id,
+            ),
         )
         .where(
             received.receiver_tenant_id == ranker,
             received.submitted_at >= start,
             received.submitted_at < end,
         )
-        .group_by(received.tenant_id, received.item_id, received.sender_tenant_id)
-        .cte("scored")
+        .group_by(
+            received.tenant_id, received.item_id, received.sender_tenant_id, ReportItem.doc_type
+        )
+        .cte("received_items")
     )
-
-
-def _bonus(table: ScoringTable, level: Any) -> Any:
-    whens = [(level == lvl, points) for lvl, points in table.instruction_bonus.items()]
-    return case(*whens, else_=0)
 
 
 def _missed(ranker: int, period: Period) -> Any:
@@ -172,7 +226,8 @@ def _requests_missed(ranker: int, period: Period, now: datetime) -> Any:
     )
 
 
-def _children(ranker: int) -> Any:
+def children_of(ranker: int) -> Any:
+    """The active children of ``ranker`` that enable reporting, as a subquery."""
     return (
         select(Tenant.id, Tenant.name, Tenant.slug)
         .join(TenantPlugin, TenantPlugin.tenant_id == Tenant.id)
@@ -186,23 +241,25 @@ def _children(ranker: int) -> Any:
     )
 
 
-def tenant_ranking(ranker: int, period: Period, table: ScoringTable) -> Select:
-    """Every child of ``ranker`` that enables reporting, with its figures, score and rank
-    (equal scores share a rank)."""
-    scored = _scored_items(ranker, period, table)
-    per_child = (
+def per_child_sums(source: Any, table: ScoringTable, count: Any) -> Any:
+    """Per child: submitted (``count``), adopted, points, bonus and late of ``source``."""
+    return (
         select(
-            scored.c.child,
-            func.count().label("submitted"),
-            func.count().filter(scored.c.adopted).label("adopted"),
-            func.sum(scored.c.points).label("points"),
-            func.sum(scored.c.bonus).label("bonus"),
-            func.count().filter(scored.c.late).label("late"),
+            source.c.child,
+            count.label("submitted"),
+            func.sum(source.c.adopted).label("adopted"),
+            func.sum(points(table, source)).label("points"),
+            func.sum(bonus(table, source)).label("bonus"),
+            func.sum(source.c.late).label("late"),
         )
-        .group_by(scored.c.child)
+        .group_by(source.c.child)
         .subquery("per_child")
     )
-    children, missed = _children(ranker), _missed(ranker, period)
+
+
+def ranked(ranker: int, period: Period, table: ScoringTable, per_child: Any) -> Select:
+    """Every child with its figures, penalties, score and rank (equal scores share one)."""
+    children, missed = children_of(ranker), _missed(ranker, period)
     unanswered = _requests_missed(ranker, period, clock.now())
     late, lost, gone = (
         func.coalesce(per_child.c.late, 0),
@@ -215,19 +272,19 @@ def tenant_ranking(ranker: int, period: Period, table: ScoringTable) -> Select:
         + gone * table.penalties["request_missed"]
     )
     gained = func.coalesce(per_child.c.points, 0) + func.coalesce(per_child.c.bonus, 0)
-    score = (literal(table.base) + gained - penalty).label("score")
+    score = cast(literal(table.base) + gained - penalty, Integer).label("score")
     return (
         select(
             children.c.id.label("tenant_id"),
             children.c.name,
-            func.coalesce(per_child.c.submitted, 0).label("submitted"),
-            func.coalesce(per_child.c.adopted, 0).label("adopted"),
-            func.coalesce(per_child.c.points, 0).label("points"),
-            func.coalesce(per_child.c.bonus, 0).label("bonus"),
-            late.label("late"),
+            cast(func.coalesce(per_child.c.submitted, 0), Integer).label("submitted"),
+            cast(func.coalesce(per_child.c.adopted, 0), Integer).label("adopted"),
+            cast(func.coalesce(per_child.c.points, 0), Integer).label("points"),
+            cast(func.coalesce(per_child.c.bonus, 0), Integer).label("bonus"),
+            cast(late, Integer).label("late"),
             lost.label("missed"),
             gone.label("requests_missed"),
-            penalty.label("penalty"),
+            cast(penalty, Integer).label("penalty"),
             score,
             func.rank().over(order_by=score.desc()).label("rank"),
         )
@@ -238,29 +295,34 @@ def tenant_ranking(ranker: int, period: Period, table: ScoringTable) -> Select:
     )
 
 
+def tenant_ranking(ranker: int, period: Period, table: ScoringTable) -> Select:
+    """The live ranking of ``ranker``'s children, read from the granted rows."""
+    items = received_items(ranker, *period.bounds)
+    return ranked(ranker, period, table, per_child_sums(items, table, func.count()))
+
+
 def author_ranking(ranker: int, period: Period, table: ScoringTable) -> Select:
     """Authors of the items sent to ``ranker``: each author gets an item's points and
     bonus (authors are not penalised; their unit is)."""
-    scored = _scored_items(ranker, period, table)
-    score = func.sum(scored.c.points + scored.c.bonus).label("score")
+    items = received_items(ranker, *period.bounds)
+    score = cast(func.sum(points(table, items) + bonus(table, items)), Integer).label("score")
     return (
         select(
             ItemAuthor.user_id,
             User.display_name.label("name"),
-            scored.c.child.label("tenant_id"),
+            items.c.child.label("tenant_id"),
             func.count().label("items"),
-            func.count().filter(scored.c.adopted).label("adopted"),
+            cast(func.sum(items.c.adopted), Integer).label("adopted"),
             score,
             func.rank().over(order_by=score.desc()).label("rank"),
         )
-        .select_from(scored)
+        .select_from(items)
         .join(
             ItemAuthor,
-            and_(ItemAuthor.tenant_id == scored.c.owner, ItemAuthor.item_id == scored.c.item_id),
+            and_(ItemAuthor.tenant_id == items.c.owner, ItemAuthor.item_id == items.c.item_id),
         )
         .join(User, User.id == ItemAuthor.user_id)
-        .where(true())
-        .group_by(ItemAuthor.user_id, User.display_name, scored.c.child)
+        .group_by(ItemAuthor.user_id, User.display_name, items.c.child)
         .order_by(score.desc(), ItemAuthor.user_id)
     )
 

@@ -23,8 +23,25 @@ class PeriodQuery(Schema):
     )
 
 
+class RankingQuery(PeriodQuery):
+    source = fields.String(
+        load_default="live",
+        validate=validate.OneOf(["live", "facts"]),
+        metadata={"description": "live：按报送记录实时计算；facts：按定时汇总（大规模时快）"},
+    )
+
+
 class PublishIn(PeriodQuery):
     pass
+
+
+class RefreshIn(Schema):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2099))
+
+
+class RefreshOut(Schema):
+    year = fields.Integer()
+    rows = fields.Integer()
 
 
 class RankingRowOut(Schema):

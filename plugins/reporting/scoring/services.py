@@ -21,6 +21,8 @@ from core.db import db
 from core.tenancy.grants import grant
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id, granted_scope
+from plugins.reporting.scoring import facts
+from plugins.reporting.scoring.facts import fast_ranking
 from plugins.reporting.scoring.models import Ranking, RankingAuthor, RankingLine
 from plugins.reporting.scoring.periods import Period
 from plugins.reporting.scoring.ranking import ScoringTable, author_ranking, rows, tenant_ranking
@@ -33,11 +35,23 @@ def scoring_table(tenant_id: int | None = None) -> ScoringTable:
     return ScoringTable.of(settings_of(tenant_id or current_tenant_id()))
 
 
-def live_ranking(period: Period) -> list[dict[str, Any]]:
-    """The tenant in scope's children, scored and ranked for ``period``."""
+def live_ranking(period: Period, *, from_facts: bool = False) -> list[dict[str, Any]]:
+    """The tenant in scope's children, scored and ranked for ``period``: from the rows
+    sent to it (exact, now), or from its ranking facts (as of their last refresh; fast
+    for thousands of children)."""
     ranker = current_tenant_id()
+    build = fast_ranking if from_facts else tenant_ranking
+    # Granted either way: the facts path still checks 约稿 answers among the children's items.
     with granted_scope(f"reporting: ranking {period.kind} {period.year}/{period.number}"):
-        return rows(tenant_ranking(ranker, period, scoring_table(ranker)))
+        return rows(build(ranker, period, scoring_table(ranker)))
+
+
+def refresh_facts(year: int | None = None) -> int:
+    """Rebuild the tenant in scope's ranking facts of ``year`` (default: this year)."""
+    year = year or clock.today().year
+    written = facts.refresh(current_tenant_id(), year)
+    record("reporting.facts_refreshed", detail={"year": year, "rows": written})
+    return written
 
 
 def live_author_ranking(period: Period) -> list[dict[str, Any]]:

@@ -188,3 +188,47 @@ def test_a_unit_that_disabled_reporting_is_not_ranked(data_set, tree, as_tenant)
     with as_tenant("city", grants=False):
         rows = scoring.live_ranking(YEAR)
     assert [r["name"] for r in rows] == ["county单位"]
+
+
+def test_the_published_ranking_prints_as_docx_and_xlsx(data_set, people, as_tenant):
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from plugins.reporting.scoring import documents
+    from plugins.reporting.scoring import queries as ranking_queries
+
+    with as_tenant("city", grants=False):
+        ranking = scoring.publish_ranking(YEAR, people["city_editor"])
+        detail = ranking_queries.ranking_detail(ranking)
+        docx_bytes = documents.ranking_docx(detail)
+        xlsx = load_workbook(io.BytesIO(documents.ranking_xlsx(detail)))
+    xml = zipfile.ZipFile(io.BytesIO(docx_bytes)).read("word/document.xml").decode()
+    for text in ("积分排名通报", "county单位", "sibling单位", ">15<", ">-1<"):
+        assert text in xml, text
+    rows = list(xlsx.worksheets[0].iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[1], r[-1]) for r in rows] == [(1, "county单位", 15), (2, "sibling单位", -1)]
+    authors = list(xlsx.worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[-1]) for r in authors] == [("writer", 16), ("sibling_editor", 4)]
+
+
+def test_the_fast_ranking_from_refreshed_facts_equals_the_live_one(data_set, tree, as_tenant):
+    from plugins.reporting import jobs
+
+    periods = [YEAR, period("quarter", 2026, 1), period("month", 2026, 3), period("month", 2026, 4)]
+    with as_tenant("city", grants=False):
+        assert _by_name(scoring.live_ranking(YEAR, from_facts=True))["county单位"]["score"] == 0
+        assert jobs.refresh_ranking_facts() > 0
+        for when in periods:
+            assert scoring.live_ranking(when, from_facts=True) == scoring.live_ranking(when), when
+    _set(tree["city"], scoring_multiple_adoptions="sum", scoring_base=3)
+    with as_tenant("city", grants=False):
+        # The table applies when reading: no refresh needed after changing it.
+        assert scoring.live_ranking(YEAR, from_facts=True) == scoring.live_ranking(YEAR)
+        assert (
+            _by_name(scoring.live_ranking(YEAR, from_facts=True))["county单位"]["score"]
+            == 3 + 7 + 5 + 6 - 1
+        )
+    with as_tenant("county", grants=False):
+        assert jobs.refresh_ranking_facts() == 0  # no children: nothing to rank
