@@ -49,7 +49,11 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("plugins/assistance/jobs.py", "open_annual_reviews"): "review horizon",
     # Demo data: dates before or after today, not deadlines.
     ("plugins/supervision/demo.py", "item"): "demo data",
-    ("plugins/supervision/demo.py", "create_demo_data"): "demo data",
+    ("plugins/supervision/demo.py", "_county_items"): "demo data",
+    ("plugins/reporting/demo.py", "_late_incident"): "demo data",
+    ("plugins/reporting/demo_levels.py", "create_own_demo"): "demo data",
+    ("plugins/reporting/demo_levels.py", "_request"): "demo data",
+    ("plugins/reporting/rollup.py", "_bounds"): "a period's end (the day after its last), not a deadline",
     ("plugins/assistance/demo.py", "create_demo_data"): "demo data",
     ("plugins/petitions/demo.py", "create_demo_data"): "demo data",
     ("plugins/petitions/demo.py", "_longterm_demo"): "demo data",
@@ -67,11 +71,10 @@ ALLOWED: dict[tuple[str, str], str] = {
         "plugins/petitions/services/longterm.py",
         "record_review",
     ): "issue 12 Phase B (定期研判 cycle)",
-    ("plugins/assistance/workflow.py", "_publish"): "assistance helper (issue 12)",
-    ("plugins/assistance/workflow.py", "_file"): "assistance helper (issue 12)",
-    ("plugins/assistance/workflow.py", "_reviewed"): "assistance helper (issue 12)",
-    ("plugins/assistance/workflow.py", "schedule"): "assistance helper (issue 12: instalments)",
-    ("plugins/assistance/reports.py", "import_register"): "assistance helper (issue 12)",
+    ("plugins/assistance/services/moves.py", "publish"): "assistance helper (issue 12)",
+    ("plugins/assistance/services/moves.py", "file"): "assistance helper (issue 12)",
+    ("plugins/assistance/services/moves.py", "reviewed"): "assistance helper (issue 12)",
+    ("plugins/assistance/services/imports.py", "_write"): "assistance helper (issue 12)",
 }
 
 

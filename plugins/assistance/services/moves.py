@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core import clock
-from core.calendar import add_months, add_working_days
+from core.calendar import add_months, add_working_days, period_end
 from core.db import db
 from core.tenancy.models import Tenant
 from plugins.assistance.models import (
@@ -118,9 +118,12 @@ def approve_loan(loan: Loan, actor: Actor, data: Data) -> None:
 
 def schedule(amount_fen: int, term_months: int, start: date) -> list[tuple[int, date, int]]:
     """Equal monthly instalments exact to the 分, the remainder on the last one:
-    (seq, due date, amount)."""
+    (seq, due date, amount). A due date on a rest day or holiday moves to the next working
+    day (the period-end rule), so no instalment is overdue the morning after a Sunday."""
     base = amount_fen // term_months
-    rows = [(i, add_months(start, i), base) for i in range(1, term_months + 1)]
+    rows = [
+        (i, period_end(start, i, "months").date, base) for i in range(1, term_months + 1)
+    ]
     seq, due, last = rows[-1]
     rows[-1] = (seq, due, last + amount_fen - base * term_months)
     return rows

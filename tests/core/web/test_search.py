@@ -47,7 +47,7 @@ def _item(title: str) -> None:
 
 def _petition(summary: str, kind: str) -> None:
     from core.auth.users import Actor
-    from plugins.petitions.services import register
+    from plugins.petitions.services.registration import register
 
     register(
         {"received_on": date(2026, 1, 5), "channel": "letter", "kind": kind, "summary": summary},

@@ -119,13 +119,21 @@ def test_grants_only_for_members_on_the_register(on_register, clerk):
 # -- Loans --------------------------------------------------------------------------------
 
 
-def test_schedule_is_exact_to_the_fen_with_the_remainder_last():
+def test_schedule_is_exact_to_the_fen_with_the_remainder_last(app_context):
     rows = schedule(1_000_001, 24, date(2026, 1, 31))
     assert [a for _, _, a in rows[:-1]] == [41_666] * 23
     assert rows[-1][2] == 1_000_001 - 41_666 * 23
     assert sum(a for _, _, a in rows) == 1_000_001
+    # 2026-02-28 is a Saturday, but a make-up working day after the Spring Festival.
     assert [d for _, d, _ in rows[:3]] == [date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
     assert rows[-1][1] == date(2028, 1, 31)
+
+
+def test_an_instalment_due_in_a_holiday_falls_due_on_the_next_working_day(app_context):
+    # Monthly from 1 August 2026: 1 October is National Day (the holiday runs to the 7th),
+    # 1 November a Sunday.
+    rows = schedule(300_000, 3, date(2026, 8, 1))
+    assert [d for _, d, _ in rows] == [date(2026, 9, 1), date(2026, 10, 8), date(2026, 11, 2)]
 
 
 def _loan(record, clerk, leader, amount=500_000):
@@ -218,7 +226,11 @@ def test_arrears_are_found_by_the_scan_and_cleared_by_payment(
     set_today(date(2026, 4, 2))
     assert jobs.scan_arrears() == 0  # due today, not yet late
     set_today(date(2026, 5, 3))
-    assert jobs.scan_arrears() == 2
+    # The second instalment's day (2 May) is in the May Day holiday: it falls due on the
+    # first working day after it, so on 3 May only the first is in arrears.
+    assert jobs.scan_arrears() == 1
+    set_today(date(2026, 5, 7))
+    assert jobs.scan_arrears() == 1
     assert jobs.scan_arrears() == 0
     overdue = db.session.scalars(
         select(Instalment.seq).where(Instalment.overdue_since.isnot(None)).order_by(Instalment.seq)
