@@ -137,6 +137,9 @@ END $$
 
 def _reset(app: Flask) -> None:
     calendar.clear_cache()  # holiday overrides loaded by one test must not leak into the next
+    # The database is rewound (its cache version too): cached enablement must go with it.
+    for each in (app, *app.extensions.get("zugong.test.siblings", {}).values()):
+        each.extensions.pop("zugong.cache", None)
     with app.app_context():
         db.session.remove()
     if "zugong.test.template" in app.extensions:

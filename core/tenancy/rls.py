@@ -35,6 +35,39 @@ LANGUAGE sql STABLE AS $$
 $$;
 """
 
+#: core_0007 (issue 14): the policy as two index-friendly conditions. The old CASE hid
+#: ``tenant_id`` from the planner (a statement relying on RLS alone scanned every row);
+#: ``tenant_id = zugong_current_tenant()`` and ``tenant_id = ANY (zugong_read_tenants())``
+#: are each an index condition on the tenant-leading indexes (a BitmapOr of the two when
+#: RLS is the only filter). Both functions are plain SQL, so PostgreSQL inlines them,
+#: STABLE (one value per statement) and PARALLEL SAFE. "Every tenant" ('*') becomes the
+#: array of all tenant ids, read once per statement (an InitPlan), only in that scope.
+INDEXABLE_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION zugong_current_tenant() RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT nullif(current_setting('app.tenant_id', true), '')::bigint
+$$;
+
+CREATE OR REPLACE FUNCTION zugong_read_tenants() RETURNS bigint[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE coalesce(current_setting('app.read_tenants', true), '')
+    WHEN '' THEN NULL
+    WHEN '*' THEN ARRAY(SELECT id FROM tenants)
+    ELSE string_to_array(current_setting('app.read_tenants', true), ',')::bigint[]
+  END
+$$;
+
+CREATE OR REPLACE FUNCTION zugong_tenant_visible(t bigint) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT t = zugong_current_tenant() OR t = ANY (zugong_read_tenants())
+$$;
+"""
+
+#: The read condition of the ``tenant_isolation`` policy (core_0007 onwards).
+VISIBLE = "tenant_id = zugong_current_tenant() OR tenant_id = ANY (zugong_read_tenants())"
+#: Writes land only in the tenant in scope.
+WRITABLE = "tenant_id = zugong_current_tenant()"
+
 #: Added with the grants (core_0006): whether the transaction's scope reads grants.
 GRANT_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION zugong_grants_readable() RETURNS boolean
@@ -51,6 +84,7 @@ def is_postgres() -> bool:
 def create_functions() -> None:
     if is_postgres():
         op.execute(FUNCTIONS)
+        op.execute(INDEXABLE_FUNCTIONS)
 
 
 def enable(table: str) -> None:
@@ -58,11 +92,29 @@ def enable(table: str) -> None:
         return
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    op.execute(
-        f"CREATE POLICY tenant_isolation ON {table} "
-        "USING (zugong_tenant_visible(tenant_id)) "
-        "WITH CHECK (tenant_id = zugong_current_tenant())"
+    op.execute(policy_sql(table))
+
+
+def policy_sql(table: str) -> str:
+    """The ``tenant_isolation`` policy of ``table`` (see :data:`VISIBLE`)."""
+    return (
+        f"CREATE POLICY tenant_isolation ON {table} USING ({VISIBLE}) WITH CHECK ({WRITABLE})"
     )
+
+
+def recreate_policies() -> None:
+    """Re-create every table's ``tenant_isolation`` policy as :func:`policy_sql` says,
+    whichever migration (core's or a plugin's) created it."""
+    if not is_postgres():
+        return
+    op.execute(INDEXABLE_FUNCTIONS)
+    tables = op.get_bind().exec_driver_sql(
+        "SELECT tablename FROM pg_policies WHERE schemaname = 'public'"
+        " AND policyname = 'tenant_isolation' ORDER BY tablename"
+    )
+    for (table,) in tables.all():
+        op.execute(f"DROP POLICY tenant_isolation ON {table}")
+        op.execute(policy_sql(table))
 
 
 def disable(table: str) -> None:
