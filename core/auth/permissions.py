@@ -28,7 +28,9 @@ def permissions_of(membership: Membership, tenant: Tenant) -> frozenset[str]:
     return live_permissions(granted, tenant)
 
 
-def membership_with_permissions(user_id: int, tenant: Tenant) -> tuple[Membership | None, frozenset[str]]:
+def membership_with_permissions(
+    user_id: int, tenant: Tenant
+) -> tuple[Membership | None, frozenset[str]]:
     """The user's active membership in the tenant in scope and what it may do, in one
     statement (the membership joined with its roles' permission lists)."""
     rows = db.session.execute(
@@ -41,7 +43,8 @@ def membership_with_permissions(user_id: int, tenant: Tenant) -> tuple[Membershi
             ),
         )
         .outerjoin(
-            Role, and_(Role.tenant_id == MembershipRole.tenant_id, Role.id == MembershipRole.role_id)
+            Role,
+            and_(Role.tenant_id == MembershipRole.tenant_id, Role.id == MembershipRole.role_id),
         )
         .where(Membership.user_id == user_id, Membership.is_active)
     ).all()

@@ -30,9 +30,7 @@ from core.tenancy.session import TenantSession
 T = TypeVar("T")
 KEY = "platform"
 #: The counter, as a scalar subquery to add to another statement's columns.
-VERSION = (
-    select(CacheVersion.version).where(CacheVersion.name == KEY).scalar_subquery().label("v")
-)
+VERSION = select(CacheVersion.version).where(CacheVersion.name == KEY).scalar_subquery().label("v")
 _G_VERSION = "_zugong_cache_version"
 _G_DIRTY = "_zugong_cache_dirty"
 
@@ -91,9 +89,7 @@ def _raise_version(session: TenantSession, _flush_context: Any) -> None:
     raise_it = (
         upsert_insert(CacheVersion)
         .values(name=KEY, version=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.name], set_={"version": table.c.version + 1}
-        )
+        .on_conflict_do_update(index_elements=[table.c.name], set_={"version": table.c.version + 1})
     )
     session.connection().execute(raise_it)
     if has_app_context():

@@ -93,18 +93,45 @@ def enable(table: str) -> None:
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(policy_sql(table))
+    tenant_primary_key(table)
+
+
+def tenant_primary_key(table: str) -> None:
+    """Make ``table``'s primary key lead with ``tenant_id`` (core_0007, issue 14): Citus
+    distributes a table by ``tenant_id`` only if its primary key includes it. The ORM
+    keeps identifying rows by ``id`` alone (one sequence per table keeps it unique), and
+    the ``(tenant_id, id)`` unique constraint stays: the composite foreign keys use it."""
+    if not is_postgres():
+        return
+    row = (
+        op.get_bind()
+        .exec_driver_sql(
+            "SELECT c.conname, array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY"
+            " k(n, o) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n"
+            " ORDER BY k.o)::text[] FROM pg_constraint c"
+            " WHERE c.contype = 'p' AND c.conrelid = %(t)s::regclass",
+            {"t": table},
+        )
+        .first()
+    )
+    if row is None or "tenant_id" in row[1]:
+        return
+    name, columns = row
+    op.execute(
+        f"ALTER TABLE {table} DROP CONSTRAINT {name}, "
+        f"ADD CONSTRAINT {name} PRIMARY KEY (tenant_id, {', '.join(columns)})"
+    )
 
 
 def policy_sql(table: str) -> str:
     """The ``tenant_isolation`` policy of ``table`` (see :data:`VISIBLE`)."""
-    return (
-        f"CREATE POLICY tenant_isolation ON {table} USING ({VISIBLE}) WITH CHECK ({WRITABLE})"
-    )
+    return f"CREATE POLICY tenant_isolation ON {table} USING ({VISIBLE}) WITH CHECK ({WRITABLE})"
 
 
 def recreate_policies() -> None:
-    """Re-create every table's ``tenant_isolation`` policy as :func:`policy_sql` says,
-    whichever migration (core's or a plugin's) created it."""
+    """Re-create every table's ``tenant_isolation`` policy as :func:`policy_sql` says, and
+    lead its primary key with ``tenant_id``, whichever migration (core's or a plugin's)
+    created the table."""
     if not is_postgres():
         return
     op.execute(INDEXABLE_FUNCTIONS)
@@ -115,6 +142,7 @@ def recreate_policies() -> None:
     for (table,) in tables.all():
         op.execute(f"DROP POLICY tenant_isolation ON {table}")
         op.execute(policy_sql(table))
+        tenant_primary_key(table)
 
 
 def disable(table: str) -> None:

@@ -203,7 +203,9 @@ def _scope_new_transaction(_session: TenantSession, _tx: Any, connection: Any) -
 
 
 @event.listens_for(Engine, "before_execute")
-def _apply_scope(connection: Any, _clause: Any, _multiparams: Any, _params: Any, _opts: Any) -> None:
+def _apply_scope(
+    connection: Any, _clause: Any, _multiparams: Any, _params: Any, _opts: Any
+) -> None:
     if _APPLIED not in connection.info:
         return
     wanted = _settings(current_scope())
