@@ -216,8 +216,6 @@ def _read_raw_rows(
             gettext("文件超过 %(size)s MB 的上限", size=f"{max_bytes / 1024 / 1024:g}")
         )
     _check_archive(data, _last_row(max_rows))
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
@@ -230,6 +228,13 @@ def _read_raw_rows(
         raise FileRejected(_corrupt_message()) from exc
     finally:
         workbook.close()
+
+
+def load_workbook(*args: Any, **kwargs: Any) -> Any:
+    """openpyxl's ``load_workbook``, imported on first use (not at start-up)."""
+    from openpyxl import load_workbook as load
+
+    return load(*args, **kwargs)
 
 
 def _check_archive(data: bytes, last_row: int) -> None:
