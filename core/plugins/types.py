@@ -124,3 +124,6 @@ class DocumentTemplateDef:
     sample_context: dict = field(default_factory=dict)
     #: The 红头 of document types that have one (交办函, 通报); None for the others.
     red_head: RedHead | None = None
+    #: False for a 简报/期刊 issue: its 版头 names the issuing unit and the date, and it
+    #: carries no 落款 (GB/T 9704 applies to 公文; a 简报 ends with its last article).
+    signed: bool = True

@@ -27,6 +27,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "node_name": "××市委组织部",
     "period": "2026年第四季度",
     "generated_at": "2026-12-31 09:00",
+    "generated_on": "2026年12月31日",
     "sections": [
         {
             "title": "信访",
@@ -115,6 +116,7 @@ def report_context(rollup: Rollup) -> dict[str, Any]:
         "node_name": rollup.node.name,
         "period": rollup.period.title,
         "generated_at": to_shanghai(rollup.generated_at).strftime("%Y-%m-%d %H:%M"),
+        "generated_on": member_form.chinese_date(to_shanghai(rollup.generated_at).date()),
         "sections": sections,
     }
 

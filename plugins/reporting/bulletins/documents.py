@@ -41,6 +41,7 @@ ISSUE = DocumentTemplateDef(
     title=_l("组工信息期刊"),
     default_path=Path(__file__).parent.parent / "defaults" / "issue.docx",
     sample_context=SAMPLE_CONTEXT,
+    signed=False,
 )
 
 
