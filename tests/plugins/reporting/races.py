@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from itertools import count
 from typing import Any
 
 from core.db import db
@@ -23,7 +24,9 @@ from core.plugins import enablement
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
 from plugins.reporting import services
-from plugins.reporting.models import ReportItem, Submission
+from plugins.reporting.bulletins import services as bulletins
+from plugins.reporting.bulletins.workflow import ISSUE_FLOW
+from plugins.reporting.models import Issue, IssueEntry, ReportItem, Submission
 from plugins.reporting.permissions import ADOPT, APPROVE, VIEW, WRITE
 from plugins.reporting.workflow import (
     ITEM_FLOW,
@@ -140,4 +143,40 @@ SUBMISSIONS = Scenarios(
 )
 
 
-SCENARIOS = [ITEMS, SUBMISSIONS]
+# -- An issue of a bulletin (期刊): publishing needs at least one entry --------------------
+
+_BULLETINS = count(1)
+
+
+def _issue(world: World) -> Any:
+    """A draft issue with one entry. The entry is put in directly: composing it through
+    ``bulletins.add_entry`` needs an adopted submission from a child, and the race's
+    county has none; publishing only asks that the issue is not empty."""
+    bulletin = bulletins.create_bulletin(f"竞态期刊{next(_BULLETINS)}")
+    issue = bulletins.create_issue(bulletin, world.actor)
+    item = _item(world)
+    db.session.add(
+        IssueEntry(
+            issue_id=issue.id,
+            item_tenant_id=item.tenant_id,
+            item_id=item.id,
+            position=1,
+            edited_title=item.title,
+            edited_body=item.body,
+        )
+    )
+    db.session.flush()
+    return issue
+
+
+ISSUES = Scenarios(
+    workflow=ISSUE_FLOW,
+    model=Issue,
+    permissions=PERMISSIONS,
+    prepare=_tree,
+    create=_issue,
+    paths={"draft": []},
+)
+
+
+SCENARIOS = [ITEMS, SUBMISSIONS, ISSUES]
