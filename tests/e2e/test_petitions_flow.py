@@ -21,6 +21,7 @@ from core import clock
 from core.db import db
 from core.plugins.enablement import update_settings
 from core.tenancy.models import Tenant
+from tests.e2e.dialogs import confirm
 from tests.factories import PASSWORD, Factory
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "e2e"
@@ -90,8 +91,8 @@ def test_register_accept_draft_approve_close_then_look_up_and_rate_on_the_portal
     serial = clerk.locator("h1").first.inner_text().split()[0]
 
     # ... gives the petitioner a query code (shown once) ...
-    clerk.once("dialog", lambda dialog: dialog.accept())
     clerk.locator("[data-action=query_code]").click()
+    confirm(clerk, "原查询码即作废")
     code = clerk.locator("#issued-code").inner_text()
     assert clerk.locator("#issued-serial").inner_text() == serial
     clerk.screenshot(path=str(shots / "1-query-code.png"), full_page=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.dialogs import confirm
 from tests.factories import PASSWORD, Factory
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "e2e"
@@ -41,7 +42,6 @@ def _session(browser, live_server: str, username: str) -> Page:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm questions
     page.goto(f"{live_server}/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
@@ -131,6 +131,7 @@ def test_write_return_revise_adopt_publish_forward_instruct_and_score(
     entry.locator("input[name=edited_title]").fill("积分制管理激发党员队伍活力")
     entry.get_by_role("button", name="保存本篇").click()
     city.locator("#publish-issue").click()
+    confirm(city, "不能再修改")
     expect(city.locator("#issue-state")).to_have_attribute("data-state", "published")
     _shot(city, shots, "3-issue", narrow=True)
     city.goto(item_url.replace("/t/county/", "/t/city/"))
@@ -165,6 +166,7 @@ def test_write_return_revise_adopt_publish_forward_instruct_and_score(
     expect(city.locator("#chart-scores canvas")).to_have_count(1)
     _shot(city, shots, "5-ranking", narrow=True)
     city.locator("#publish-ranking").click()
+    confirm(city, "积分将冻结")
     county.goto(f"{county_base}/rankings")
     county.locator("#rankings a").first.click()
     expect(county.locator("#my-score [data-rank]")).to_have_text("1")

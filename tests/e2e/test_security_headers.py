@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.dialogs import cancel
 from tests.factories import PASSWORD, Factory
 
 PLUGINS = ("petitions", "supervision", "assistance", "reporting")
@@ -77,10 +78,8 @@ def test_main_pages_run_under_the_csp_without_violations_or_errors(
 
     # A confirmation still asks (data-confirm, not onsubmit=): dismissing keeps the page.
     _visit(page, f"{live_server}/t/county/admin/plugins", problems)
-    asked: list[str] = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.locator("form[data-confirm] button[type=submit]").first.click()
-    assert asked and "确定" in asked[0]
+    cancel(page, "确定")
     expect(page).to_have_url(f"{live_server}/t/county/admin/plugins")
 
     assert problems == []

@@ -26,6 +26,7 @@ from core.db import db
 from core.orgs.models import OrgUnit
 from core.tenancy.scope import tenant_scope
 from plugins.supervision.services.imports import HEADERS
+from tests.e2e.dialogs import confirm
 from tests.factories import PASSWORD, Factory
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "e2e"
@@ -80,14 +81,6 @@ def _session(browser, live_server: str, username: str) -> Page:
     page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_load_state()
     return page
-
-
-def _confirm(page: Page, summary: str) -> None:
-    """An irreversible move asks first, in core's dialog: read it, then confirm."""
-    dialog = page.locator("#zg-confirm")
-    expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text(summary)
-    dialog.get_by_role("button", name="确定").click()
 
 
 def test_import_acknowledge_report_overdue_urge_close_and_rate(
@@ -150,16 +143,16 @@ def test_import_acknowledge_report_overdue_urge_close_and_rate(
     # The person asks for completion; the supervisor verifies and rates it 优.
     owner.goto(item_url)
     owner.locator("form[data-action=request_completion] button").click()
-    _confirm(owner, "确定申请办结")
+    confirm(owner, "确定申请办结")
     expect(owner.locator("#item-state")).to_have_attribute("data-state", "completion_requested")
     officer.goto(item_url)
     officer.locator("form[data-action=verify] button").click()
-    _confirm(officer, "确定办结")
+    confirm(officer, "确定办结")
     expect(officer.locator("#item-state")).to_have_attribute("data-state", "closed")
     rate = officer.locator("form[data-action=rate]")
     rate.locator("select[name=rating]").select_option("excellent")
     rate.locator("button").click()
-    _confirm(officer, "评价提交后不能修改")
+    confirm(officer, "评价提交后不能修改")
     expect(officer.locator("#item-state")).to_have_attribute("data-state", "rated")
     expect(officer.locator("#item-rating")).to_have_text("优")
     officer.screenshot(path=str(shots / "5-closed-and-rated.png"), full_page=True)

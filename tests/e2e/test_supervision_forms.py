@@ -22,6 +22,7 @@ from core.db import db
 from core.orgs.models import OrgUnit
 from core.tenancy.scope import tenant_scope
 from plugins.supervision.models import SupervisionExtension, SupervisionItem
+from tests.e2e.dialogs import confirm
 from tests.factories import PASSWORD, Factory
 
 SHOTS = Path("/tmp/shots-shell")
@@ -62,13 +63,6 @@ def _session(browser, live_server: str, username: str, width: int = 1366) -> Pag
 def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"supervision-{name}.png"), full_page=True)
-
-
-def _confirm(page: Page, summary: str) -> None:
-    dialog = page.locator("#zg-confirm")
-    expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text(summary)
-    dialog.get_by_role("button", name="确定").click()
 
 
 def _item(app, tenant_id: int) -> SupervisionItem:
@@ -193,17 +187,17 @@ def test_edit_form_and_the_item_page_moves(app, county, live_server, browser):
 
     owner.goto(item_url)
     owner.locator("form[data-action=request_completion] button").click()
-    _confirm(owner, "确定申请办结")
+    confirm(owner, "确定申请办结")
     expect(owner.locator("#item-state")).to_have_attribute("data-state", "completion_requested")
     officer.goto(f"{live_server}/t/county/todo")
     expect(officer.locator("#todo-table")).to_contain_text("待核验办结")
     officer.goto(item_url)
     officer.locator("form[data-action=verify] button").click()
-    _confirm(officer, "确定办结")
+    confirm(officer, "确定办结")
     rate = officer.locator("form[data-action=rate]")
     rate.get_by_label("评价等次").select_option(label="优")
     rate.get_by_role("button", name="评价", exact=True).click()
-    _confirm(officer, "评价提交后不能修改")
+    confirm(officer, "评价提交后不能修改")
     expect(officer.locator("#item-rating")).to_have_text("优")
     expect(officer.locator("#history")).to_contain_text("批准延期")
     _shot(officer, "item-rated-1366")
