@@ -8,6 +8,7 @@ Resolution lives in :mod:`core.plugins.settings`; stored, audited changes in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,10 +38,22 @@ def settings_plugins(tenant: Tenant) -> list[str]:
 
 
 @dataclass(frozen=True)
+class SettingCell:
+    """One number of a table setting (a dict of integers, or of dicts of integers, such as
+    a scoring table): ``path`` is its keys joined by ".", ``label`` their titles from the
+    field's ``metadata["labels"]``, so a page never shows a key."""
+
+    path: str
+    label: str
+    value: Any
+    own: Any
+
+
+@dataclass(frozen=True)
 class SettingField:
     name: str
     title: str
-    kind: str  # integer | boolean | string | other
+    kind: str  # integer | boolean | string | choice | table | other
     value: Any  # the resolved value
     own: Any  # this tenant's own value, or None when inherited
     source: str  # tenant | ancestor | platform | default
@@ -51,6 +64,15 @@ class SettingField:
     money: bool = False
     #: What the figure means, for the person setting it (``metadata["description"]``).
     description: str = ""
+    #: A table setting's numbers, each with its label (kind ``table``).
+    cells: tuple[SettingCell, ...] = ()
+    #: A choice's values and their titles (kind ``choice``: a string with ``labels``).
+    choices: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def shown(self) -> Any:
+        """The resolved value as people read it (a choice by its title)."""
+        return dict(self.choices).get(self.value, self.value) if self.choices else self.value
 
     @property
     def inherited(self) -> bool:
@@ -86,6 +108,8 @@ def settings_view(tenant: Tenant, plugin: str) -> dict[str, Any]:
                 description=_(field.metadata["description"])
                 if "description" in field.metadata
                 else "",
+                cells=_cells(field, resolved.get(name), own.get(name)),
+                choices=_choices(field),
             )
         )
     return {"plugin": plugin, "settings": resolved, "own": own, "fields": described}
@@ -132,6 +156,10 @@ def _labelled_layers(tenant: Tenant, plugin: str) -> list[tuple[str, str, dict[s
 
 
 def _kind(field: fields.Field) -> str:
+    if isinstance(field, fields.Dict) and "labels" in field.metadata:
+        return "table"
+    if isinstance(field, fields.String) and "labels" in field.metadata:
+        return "choice"
     if isinstance(field, fields.Boolean):
         return "boolean"
     if isinstance(field, fields.Integer):
@@ -139,6 +167,62 @@ def _kind(field: fields.Field) -> str:
     if isinstance(field, fields.String):
         return "string"
     return "other"
+
+
+def _cells(field: fields.Field, value: Any, own: Any) -> tuple[SettingCell, ...]:
+    if _kind(field) != "table":
+        return ()
+    labels = field.metadata["labels"]
+    return tuple(
+        SettingCell(
+            path=".".join(keys),
+            label=" · ".join(_(labels.get(k, k)) for k in keys),
+            value=leaf,
+            own=_at(own, keys),
+        )
+        for keys, leaf in _leaves(value)
+    )
+
+
+def _choices(field: fields.Field) -> tuple[tuple[str, str], ...]:
+    if _kind(field) != "choice":
+        return ()
+    return tuple((value, _(title)) for value, title in field.metadata["labels"].items())
+
+
+def _leaves(value: Any, keys: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _leaves(inner, (*keys, key))
+    else:
+        yield keys, value
+
+
+def _at(value: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def table_value(cells: tuple[SettingCell, ...], given: dict[str, str]) -> dict[str, Any] | None:
+    """A table setting from its form inputs (``given``: path → text): None when every
+    input is blank (the setting is inherited again); otherwise the resolved table with
+    the filled numbers in it. A number that is not a whole number is the field's error."""
+    if all(not given.get(c.path, "").strip() for c in cells):
+        return None
+    table: dict[str, Any] = {}
+    for cell in cells:
+        text = given.get(cell.path, "").strip()
+        if text and not text.lstrip("-").isdigit():
+            raise ValidationError(_("“%(label)s”须为整数", label=cell.label))
+        *parents, last = cell.path.split(".")
+        node = table
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[last] = int(text) if text else cell.value
+    return table
 
 
 def _range(field: fields.Field) -> tuple[int | None, int | None]:

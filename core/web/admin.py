@@ -34,7 +34,13 @@ from core.money import parse_yuan, yuan
 from core.plugins import enablement
 from core.plugins.manager import CORE, PluginError, enabled_plugins, host
 from core.plugins.settings import settings_schema
-from core.plugins.settings_view import change_settings, settings_plugins, settings_view
+from core.plugins.settings_view import (
+    SettingField,
+    change_settings,
+    settings_plugins,
+    settings_view,
+    table_value,
+)
 from core.routing import require_permission, tenant_blueprint
 from core.web.api.audit import AuditQuery
 from core.web.api.roles import RolePatch
@@ -378,15 +384,28 @@ def save_settings(plugin: str):
     if plugin not in settings_plugins(g.tenant):
         abort(404)
     names = settings_view(g.tenant, plugin)["fields"]
-    raw = {f.name: request.form.get(f.name, "").strip() for f in names}
+    raw = {k: v.strip() for k, v in request.form.items() if k != "csrf_token"}
     schema_fields = settings_schema(plugin).fields
     try:
-        typed = {k: _from_form(schema_fields.get(k), v) for k, v in raw.items()}
+        typed = {f.name: _typed(schema_fields.get(f.name), f, raw) for f in names}
         change_settings(g.tenant, plugin, typed)
     except ValidationError as exc:
         return _settings_page({plugin: _form_errors(exc)}, {plugin: raw}, 422)
     flash(_("设置已保存。"), "success")
     return redirect(url_for("admin.settings", _anchor=f"settings-{plugin}"))
+
+
+def _typed(field: Any, shown: SettingField, raw: dict[str, str]) -> Any:
+    """A setting's value from the form: a table setting from its one input per number
+    (named ``<setting>.<path>``), the others from their one input."""
+    if shown.kind != "table":
+        return _from_form(field, raw.get(shown.name, ""))
+    prefix = shown.name + "."
+    given = {k[len(prefix) :]: v for k, v in raw.items() if k.startswith(prefix)}
+    try:
+        return table_value(shown.cells, given)
+    except ValidationError as exc:
+        raise ValidationError({shown.name: exc.messages}) from None
 
 
 def _from_form(field: Any, value: str) -> Any:

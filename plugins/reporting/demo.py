@@ -163,8 +163,8 @@ def _forwarded_and_instructed(item: ReportItem, above: Tenant) -> None:
 
 
 def _late_incident(writer: Actor, leader: Actor) -> None:
-    """An incident that happened eight hours ago, sent up now: past the six hours (迟报)."""
-    occurred = clock.now() - timedelta(hours=8)
+    """An incident that happened eleven hours ago, sent up now: past the six hours (迟报)."""
+    occurred = clock.now() - timedelta(hours=11)
     item = services.create_item({**INCIDENT, "occurred_at": occurred}, writer)
     services.move_item(item, "send_for_approval", writer)
     services.move_item(item, "approve", leader)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from core.i18n import N_
+from plugins.reporting.models import DOC_TYPES, LEVELS
 
 #: An incident is due upward within the tenant's setting, never later than this.
 INCIDENT_LATEST_HOURS = 24
@@ -26,6 +27,7 @@ DEFAULT_ADOPTION_POINTS = {
 DEFAULT_INSTRUCTION_BONUS = {"county": 1, "city": 3, "province": 5, "centre": 10}
 #: 迟报, 漏报 and a 约稿 left unanswered, each taken off once per occurrence.
 DEFAULT_PENALTIES = {"late": 1, "missed": 3, "request_missed": 2}
+PENALTIES = {"late": N_("迟报"), "missed": N_("漏报"), "request_missed": N_("约稿未报")}
 MULTIPLE_ADOPTIONS = {"highest": N_("取最高一级"), "sum": N_("各级累加")}
 
 _LEVELS = tuple(DEFAULT_ADOPTION_POINTS)
@@ -56,24 +58,27 @@ class ReportingSettings(Schema):
         keys=fields.String(),
         values=fields.Dict(keys=fields.String(), values=fields.Integer(strict=True)),
         load_default=lambda: {k: dict(v) for k, v in DEFAULT_ADOPTION_POINTS.items()},
-        metadata={"title": N_("采用计分（采用单位层级 × 文种）")},
+        metadata={
+            "title": N_("采用计分（采用单位层级 × 文种）"),
+            "labels": {**LEVELS, **DOC_TYPES},
+        },
     )
     scoring_instruction_bonus = fields.Dict(
         keys=fields.String(),
         values=fields.Integer(strict=True),
         load_default=lambda: dict(DEFAULT_INSTRUCTION_BONUS),
-        metadata={"title": N_("领导批示加分（按批示领导层级）")},
+        metadata={"title": N_("领导批示加分（按批示领导层级）"), "labels": LEVELS},
     )
     scoring_penalties = fields.Dict(
         keys=fields.String(),
         values=fields.Integer(strict=True),
         load_default=lambda: dict(DEFAULT_PENALTIES),
-        metadata={"title": N_("扣分（迟报、漏报、约稿未报）")},
+        metadata={"title": N_("扣分（迟报、漏报、约稿未报）"), "labels": PENALTIES},
     )
     scoring_multiple_adoptions = fields.String(
         load_default="highest",
         validate=validate.OneOf(list(MULTIPLE_ADOPTIONS)),
-        metadata={"title": N_("一条信息多级采用时")},
+        metadata={"title": N_("一条信息多级采用时"), "labels": MULTIPLE_ADOPTIONS},
     )
     scoring_base = fields.Integer(
         strict=True,
