@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
@@ -115,7 +115,15 @@ def audit_row(action: str, detail: Mapping[str, Any] | None) -> AuditRow:
     return AuditRow(object=name, lines=lines)
 
 
+def viewer_is_operator() -> bool:
+    """Whether the person viewing is one of the platform's operators (macros imported
+    without the template's context cannot see ``current_user``)."""
+    user = g.get("user")
+    return bool(user is not None and user.is_operator)
+
+
 def register_filters(app: Flask) -> None:
+    app.jinja_env.globals["viewer_is_operator"] = viewer_is_operator
     app.jinja_env.filters["beijing"] = beijing
     app.jinja_env.globals["history_rows"] = history_rows
     app.jinja_env.globals["audit_row"] = audit_row

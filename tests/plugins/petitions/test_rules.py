@@ -18,7 +18,10 @@ from plugins.petitions.workflow import PETITION_FLOW as FLOW
 from tests.plugins.petitions.test_workflow import _closed
 from tests.plugins.petitions.web import world as world  # noqa: F401 - the fixture
 
-MARK = "//span[contains(@class, 'zg-estimated')]/a/@href"
+MARK = "//span[contains(@class, 'zg-estimated')]/@data-estimated"
+#: The mark links to the holiday page only for the platform's operators (for a clerk the
+#: page is a 404: the crawler found that link failing for every tenant login).
+CALENDAR_LINK = "//a[@href='/platform/calendar']"
 
 
 def test_an_acceptance_due_in_a_year_without_data_is_marked(world, set_today):
@@ -31,9 +34,10 @@ def test_an_acceptance_due_in_a_year_without_data_is_marked(world, set_today):
     world.login("clerk")
     page = world.page(f"/{created['id']}").get_data(as_text=True)
     deadlines = lxml.html.fromstring(page).xpath("//*[@id='deadlines']" + MARK)
-    assert deadlines == ["/platform/calendar"]
+    assert deadlines == ["yes"]
+    assert lxml.html.fromstring(page).xpath(CALENDAR_LINK) == []
     listing = world.page("").get_data(as_text=True)
-    assert lxml.html.fromstring(listing).xpath(MARK) == ["/platform/calendar"]
+    assert lxml.html.fromstring(listing).xpath(MARK) == ["yes"]
 
 
 def test_an_acceptance_due_within_2026_is_not_marked(world, set_today):
