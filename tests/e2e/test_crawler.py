@@ -3,9 +3,8 @@ page through the navigation and every link on each page, at most 150 pages. No p
 may answer 5xx, log a console error, show a raw key or id on a Chinese page, or show a
 time in UTC.
 
-Problems in another helper's plugin that are not fixed yet are listed in
-:data:`KNOWN_FAILURES` with the reason (the integrator clears it once that plugin uses
-core's presenters); nothing else may occur.
+A problem that cannot be fixed at once is listed in :data:`KNOWN_FAILURES` with the
+reason; nothing else may occur.
 """
 
 from __future__ import annotations
@@ -28,16 +27,9 @@ LOGINS = sorted(
 )
 PASSWORD = "zugong-demo-1"
 
-#: (page path pattern, problem kind, why it is not fixed here). The assistance plugin is
-#: being restructured on branch ``assist``: its record, grant and loan pages render
-#: their history by hand (plugins/assistance/templates/assistance/_macros.html: raw move
-#: and state keys, ``strftime`` of the stored UTC time) instead of core's
-#: ``history_rows`` + ``_history.html``.
-KNOWN_FAILURES = [
-    (r"/assistance/(records|grants|loans)/\d+$", "key", "assistance history shows keys"),
-    (r"/assistance/(records|grants|loans)/\d+$", "move→code", "assistance history codes"),
-    (r"/assistance/(records|grants|loans)/\d+$", "UTC time", "assistance history in UTC"),
-]
+#: (page path pattern, problem kind, why it is not fixed yet). Empty: every page of
+#: every plugin presents its keys, ids and times through core's presenters.
+KNOWN_FAILURES: list[tuple[str, str, str]] = []
 
 
 def _known(path: str, kind: str) -> bool:
