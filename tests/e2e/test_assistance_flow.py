@@ -306,6 +306,7 @@ def test_every_assistance_form_field_by_field_and_a_bad_field_keeps_the_rest(
     page.locator("#documents-form").get_by_role("button", name="保存").click()
     _act(page, "branch_review", "支部大会初审")
     _act(page, "publish_notice", "张榜公示")
+    expect(page.locator("#record-state")).to_have_text("公示中")  # the move's page is in
     clock.set_offset(timedelta(days=10))
     try:
         page.reload()
