@@ -50,6 +50,7 @@ CORE_ACTIONS = {
     "token.revoked": N_("吊销接口令牌"),
     "document_template.replaced": N_("替换文书模板"),
     "document_template.reset": N_("恢复默认文书模板"),
+    "document.printed": N_("打印登记表单"),
 }
 
 

@@ -1,5 +1,6 @@
-"""Pages: the tenant's document templates (``/t/<tenant>/admin/documents``) and a
-member's registration form (``/t/<tenant>/orgs/members/<id>/form.docx``).
+"""Pages: the tenant's document templates (``/t/<tenant>/admin/documents``), a
+member's registration form (``/t/<tenant>/orgs/members/<id>/form.docx``) and every
+plugin's standard record forms (``/t/<tenant>/forms/<name>/<id>.docx``).
 
 One blueprint for both, so it has no URL prefix of its own; the template pages sit in the
 admin section (its tab bar, permission core.manage_settings) and the form beside the
@@ -16,6 +17,7 @@ from marshmallow import ValidationError
 
 from core.api.messages import localize
 from core.api.problem import plain
+from core.audit.service import record
 from core.documents import member_form, services
 from core.documents.schemas import TemplateFileForm
 from core.exports import download_response
@@ -125,3 +127,22 @@ def member_form_response(member_id: int, via: str):
 def member_registration(member_id: int):
     require_permission(VIEW_MEMBERS)
     return member_form_response(member_id, "document.page")
+
+
+# -- standard forms printed from one record --------------------------------------------
+
+
+@bp.get("/forms/<name>/<int:record_id>.docx")
+def record_form(name: str, record_id: int):
+    """A declared record form (``DocumentTemplateDef.record_context``) filled from the
+    record, in the tenant's template; the print is audited (it carries personal data)."""
+    entry = _declared_or_404(name)
+    definition = entry.definition
+    if definition.record_context is None:
+        abort(404)
+    require_permission(definition.record_permission)
+    values = definition.record_context(record_id)
+    data = services.render(name, values)
+    record("document.printed", object_type=name, object_id=record_id, detail={"template": name})
+    stem = values.get("serial") or str(record_id)
+    return download_response(data, f"{entry.title}_{stem}.docx", "docx")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Light = Literal["green", "yellow", "red"]
 
@@ -127,3 +128,10 @@ class DocumentTemplateDef:
     #: False for a 简报/期刊 issue: its 版头 names the issuing unit and the date, and it
     #: carries no 落款 (GB/T 9704 applies to 公文; a 简报 ends with its last article).
     signed: bool = True
+    #: A standard form printed from one record (信访登记表, 督办通知单, 救助审批表 …): the
+    #: permission to print it, and the record's values by its id. ``record_context``
+    #: runs in the tenant's scope and answers 404 for an id the tenant cannot see (it
+    #: uses the plugin's lookup-or-404); core serves it at
+    #: ``/t/<tenant>/forms/<name>/<id>.docx`` (:mod:`core.documents.views`).
+    record_permission: str | None = None
+    record_context: Callable[[int], dict[str, Any]] | None = None

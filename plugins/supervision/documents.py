@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -16,10 +17,12 @@ from core.documents import services as documents
 from core.documents.member_form import chinese_date, unit_full_name
 from core.exports import Sheet, xlsx_bytes
 from core.imports import template_xlsx
+from core.orgs.models import OrgUnit
 from core.plugins.types import DocumentTemplateDef, RedHead
 from core.tenancy.models import Tenant
-from plugins.supervision.models import SupervisionItem
-from plugins.supervision.queries.records import members_by_id
+from plugins.supervision.models import CYCLES, SOURCES, SupervisionItem
+from plugins.supervision.permissions import VIEW
+from plugins.supervision.queries.records import item_or_404, members_by_id
 from plugins.supervision.queries.tables import Table, month_bounds, month_totals, overdue_by_leader
 from plugins.supervision.services.imports import EXAMPLE, HEADERS
 
@@ -56,6 +59,58 @@ BULLETIN = DocumentTemplateDef(
     sample_context=SAMPLE_CONTEXT,
     # The bulletin's 版头: its name in red, the issue, then the issuing body and date.
     red_head=RedHead("督 查 通 报", lines=3),
+)
+
+NOTICE_NAME = "supervision.notice_form"
+
+NOTICE_SAMPLE: dict[str, Any] = {
+    "serial": "DC-2026-0007",
+    "title": "完成软弱涣散党组织整顿",
+    "source": "部务会议定",
+    "source_ref": "2026年第5次部务会",
+    "leader": "张三",
+    "section": "组织科",
+    "person": "李四",
+    "deadline": "2026年6月30日",
+    "cycle": "每月",
+    "requirements": "按月报送进展，6月底前全面完成整顿任务。",
+    "unit_full_name": "中共××县委组织部",
+    "printed_on": "2026年4月1日",
+}
+
+
+def _display_name(people: dict[int, Any], user_id: int | None) -> str:
+    return people[user_id].display_name if user_id in people else ""
+
+
+def notice_context(item_id: int) -> dict[str, Any]:
+    """督办通知单 of one item: every key of :data:`NOTICE_SAMPLE`."""
+    item = item_or_404(item_id)
+    people = members_by_id([item.leader_user_id, item.person_user_id])
+    section = db.session.get(OrgUnit, item.section_id) if item.section_id else None
+    return {
+        "serial": item.serial,
+        "title": item.title,
+        "source": _(SOURCES[item.source]) if item.source in SOURCES else item.source,
+        "source_ref": item.source_ref or "",
+        "leader": _display_name(people, item.leader_user_id),
+        "section": section.name if section else "",
+        "person": _display_name(people, item.person_user_id),
+        "deadline": chinese_date(item.deadline),
+        "cycle": _(CYCLES[item.feedback_cycle]) if item.feedback_cycle in CYCLES else "",
+        "requirements": item.requirements or "",
+        "unit_full_name": unit_full_name(db.session.get(Tenant, item.tenant_id)),
+        "printed_on": chinese_date(clock.today()),
+    }
+
+
+NOTICE = DocumentTemplateDef(
+    name=NOTICE_NAME,
+    title=_l("督办通知单"),
+    default_path=Path(__file__).parent / "defaults" / "notice_form.docx",
+    sample_context=NOTICE_SAMPLE,
+    record_permission=VIEW,
+    record_context=notice_context,
 )
 
 

@@ -102,7 +102,7 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
 
 @hookimpl
 def zugong_document_templates() -> list[DocumentTemplateDef]:
-    return [documents.BULLETIN]
+    return [documents.BULLETIN, documents.NOTICE]
 
 
 @hookimpl
