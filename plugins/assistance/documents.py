@@ -10,15 +10,34 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from core import clock
+from core.db import db
 from core.documents.member_form import chinese_date, unit_full_name
 from core.exports import Column, Sheet, xlsx_bytes
 from core.money import yuan
+from core.orgs.models import Member
 from core.plugins.types import DocumentTemplateDef
 from core.tenancy.models import Tenant
-from plugins.assistance.models import Campaign
+from plugins.assistance.models import (
+    CATEGORIES,
+    CAUSES,
+    GRANT_KINDS,
+    LEVELS,
+    Approval,
+    Campaign,
+    HardshipRecord,
+)
+from plugins.assistance.permissions import VIEW
 from plugins.assistance.queries import fund, reports
+from plugins.assistance.queries.records import (
+    campaign_or_404,
+    find_member,
+    grant_or_404,
+    record_or_404,
+    targets,
+)
 
 DEFAULTS = Path(__file__).parent / "defaults"
 ANNUAL_NAME = "assistance.annual_report"
@@ -174,3 +193,191 @@ def annual_context(year: int, tenant: Tenant) -> dict[str, str]:
         or "无",
         "printed_on": chinese_date(clock.today()),
     }
+
+
+# -- standard record forms (公示表, 救助审批表, 慰问签收表) ----------------------------------
+
+NOTICE_FORM = "assistance.notice_table"
+APPROVAL_FORM = "assistance.approval_form"
+RECEIPT_FORM = "assistance.receipt_sheet"
+
+_SIGNATURE = {"unit_full_name": "中共××县委组织部", "printed_on": "2026年1月20日"}
+
+NOTICE_SAMPLE: dict[str, Any] = {
+    "serial": "KN-2026-0003",
+    "name": "王某某",
+    "branch": "东村党支部",
+    "category": "农村低收入",
+    "level": "比较困难",
+    "causes": "因病、缺乏资金",
+    "household_size": 3,
+    "notice_period": "2026年1月10日至2026年1月16日",
+    **_SIGNATURE,
+}
+APPROVAL_SAMPLE: dict[str, Any] = {
+    "serial": "JZ-2026-0005",
+    "name": "王某某",
+    "branch": "东村党支部",
+    "record_serial": "KN-2026-0003",
+    "level": "比较困难",
+    "kind": "医疗救助",
+    "amount": "2,000.00 元",
+    "reason": "住院治疗，自付费用较高。",
+    "applied_on": "2026年1月12日",
+    "approver_name": "张部长",
+    "approved_on": "2026年1月15日",
+    "document_no": "部务会〔2026〕2号",
+    **_SIGNATURE,
+}
+RECEIPT_SAMPLE: dict[str, Any] = {
+    "serial": "2026年春节走访慰问",
+    "name": "2026年春节走访慰问",
+    "starts_on": "2026年1月20日",
+    "rows": [
+        {
+            "name": "王某某",
+            "branch": "东村党支部",
+            "level": "比较困难",
+            "amount": "500.00",
+            "signed": "",
+        }
+    ],
+    **_SIGNATURE,
+}
+
+
+def _signature(tenant_id: int) -> dict[str, str]:
+    return {
+        "unit_full_name": unit_full_name(db.session.get(Tenant, tenant_id)),
+        "printed_on": chinese_date(clock.today()),
+    }
+
+
+def _titles(table: dict[str, str], keys: list[str]) -> str:
+    return "、".join(_(table[k]) for k in keys if k in table)
+
+
+def _member_of(record: HardshipRecord) -> tuple[str, str]:
+    member = find_member(record.member_id)
+    if member is None:
+        return "", ""
+    return member.name, member.branch.name if member.branch else ""
+
+
+def _notice_period(record: HardshipRecord) -> str:
+    if record.notice_starts_on is None:
+        return ""
+    return _(
+        "%(start)s至%(end)s",
+        start=chinese_date(record.notice_starts_on),
+        end=chinese_date(record.notice_ends_on),
+    )
+
+
+def notice_context(record_id: int) -> dict[str, Any]:
+    """公示表 of one record (no income: a notice is posted in public)."""
+    record = record_or_404(record_id)
+    name, branch = _member_of(record)
+    return {
+        "serial": record.serial,
+        "name": name,
+        "branch": branch,
+        "category": _titles(CATEGORIES, [record.category]),
+        "level": _titles(LEVELS, [record.level]),
+        "causes": _titles(CAUSES, record.causes or []),
+        "household_size": record.household_size,
+        "notice_period": _notice_period(record),
+        **_signature(record.tenant_id),
+    }
+
+
+def approval_context(grant_id: int) -> dict[str, Any]:
+    """救助审批表 of one grant; the approval's lines stay blank until it is approved."""
+    grant = grant_or_404(grant_id)
+    record = record_or_404(grant.record_id)
+    approval = db.session.get(Approval, grant.approval_id) if grant.approval_id else None
+    name, branch = _member_of(record)
+    return {
+        "serial": grant.serial,
+        "name": name,
+        "branch": branch,
+        "record_serial": record.serial,
+        "level": _titles(LEVELS, [record.level]),
+        "kind": _titles(GRANT_KINDS, [grant.kind]),
+        "amount": _("%(amount)s 元", amount=yuan(grant.amount_fen)),
+        "reason": grant.reason,
+        "applied_on": chinese_date(grant.applied_on),
+        "approver_name": approval.approver_name if approval else "",
+        "approved_on": chinese_date(approval.approved_on) if approval else "",
+        "document_no": (approval.document_no or "") if approval else "",
+        **_signature(grant.tenant_id),
+    }
+
+
+def receipt_context(campaign_id: int) -> dict[str, Any]:
+    """慰问签收表 of a campaign: a line per target, the signature left for the member."""
+    campaign = campaign_or_404(campaign_id)
+    listed = targets(campaign)
+    records = {
+        r.id: r
+        for r in db.session.scalars(
+            select(HardshipRecord).where(HardshipRecord.id.in_([t.record_id for t in listed]))
+        )
+    }
+    members = {
+        m.id: m
+        for m in db.session.scalars(
+            select(Member).where(Member.id.in_([r.member_id for r in records.values()]))
+        )
+    }
+    rows = []
+    for target in listed:
+        member = (
+            members.get(records[target.record_id].member_id)
+            if target.record_id in records
+            else None
+        )
+        rows.append(
+            {
+                "name": member.name if member else "",
+                "branch": member.branch.name if member and member.branch else "",
+                "level": _titles(LEVELS, [target.level]),
+                "amount": yuan(target.amount_fen),
+                "signed": target.signed_by or "",
+            }
+        )
+    return {
+        "serial": campaign.name,
+        "name": campaign.name,
+        "starts_on": chinese_date(campaign.starts_on),
+        "rows": rows,
+        **_signature(campaign.tenant_id),
+    }
+
+
+RECORD_FORMS = [
+    DocumentTemplateDef(
+        name=NOTICE_FORM,
+        title=_l("困难党员认定公示表"),
+        default_path=DEFAULTS / "notice_table.docx",
+        sample_context=NOTICE_SAMPLE,
+        record_permission=VIEW,
+        record_context=notice_context,
+    ),
+    DocumentTemplateDef(
+        name=APPROVAL_FORM,
+        title=_l("困难党员救助审批表"),
+        default_path=DEFAULTS / "approval_form.docx",
+        sample_context=APPROVAL_SAMPLE,
+        record_permission=VIEW,
+        record_context=approval_context,
+    ),
+    DocumentTemplateDef(
+        name=RECEIPT_FORM,
+        title=_l("走访慰问签收表"),
+        default_path=DEFAULTS / "receipt_sheet.docx",
+        sample_context=RECEIPT_SAMPLE,
+        record_permission=VIEW,
+        record_context=receipt_context,
+    ),
+]

@@ -122,7 +122,7 @@ def zugong_tenant_enabled(tenant, settings) -> None:
 
 @hookimpl
 def zugong_document_templates() -> list[DocumentTemplateDef]:
-    return [documents.ANNUAL_REPORT]
+    return [documents.ANNUAL_REPORT, *documents.RECORD_FORMS]
 
 
 @hookimpl

@@ -140,9 +140,9 @@ def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
 
 @hookimpl
 def zugong_document_templates() -> list:
-    from plugins.petitions.documents import notices
+    from plugins.petitions.documents import forms, notices
 
-    return notices.definitions()
+    return [*notices.definitions(), forms.DEFINITION]
 
 
 @hookimpl

@@ -16,7 +16,7 @@ from core.forms import load_form
 from core.i18n import N_
 from core.routing import require_permission
 from core.workflow import WorkflowError
-from plugins.petitions.documents import notices
+from plugins.petitions.documents import forms, notices
 from plugins.petitions.models import Petition
 from plugins.petitions.permissions import APPROVE, REGISTER, VIEW
 from plugins.petitions.presenters import DetailAction, add_detail_action
@@ -105,6 +105,16 @@ for _order, (_slug, _title) in enumerate(
 ):
     add_detail_action(_notice_action(_slug, _title, _order))
 
+add_detail_action(
+    DetailAction(
+        key="registration_form",
+        title=N_("信访登记表（阅批单）"),
+        url=lambda p: url_for("documents.record_form", name=forms.NAME, record_id=p.id),
+        available=lambda _p, a: a.can(VIEW),
+        group="documents",
+        order=0,
+    )
+)
 add_detail_action(
     DetailAction(
         key="query_code",
