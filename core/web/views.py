@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
@@ -12,6 +13,7 @@ from core.plugins.types import TodoItem
 from core.routing import Unauthenticated, session_user, tenant_blueprint
 from core.search import SearchQuery
 from core.search import search as run_search
+from core.web.context import nav_items
 
 home = Blueprint("home", __name__)
 bp = tenant_blueprint("web", __name__, kind="pages")
@@ -35,13 +37,22 @@ def dashboard():
     widgets = [
         w for group in hooks.zugong_dashboard_widgets(tenant=g.tenant, actor=g.actor) for w in group
     ]
-    plugins = [host().metas[name] for name in enabled_plugins(g.tenant)]
     return render_template(
         "dashboard.html",
         widgets=sorted(widgets, key=lambda w: w.order),
         todo=todo_items()[:8],
-        plugins=plugins,
+        plugins=_enabled_for_the_viewer(),
     )
+
+
+def _enabled_for_the_viewer() -> list[tuple[Any, bool]]:
+    """The enabled plugins as (meta, reachable): those the user has a menu for; the
+    others only for whoever assigns roles, marked, so an enabled module nobody can open
+    is explained rather than shown as if it worked."""
+    reachable = {item.endpoint.partition(".")[0] for item in nav_items(g.tenant, g.actor)}
+    assigns = g.actor.can("core.manage_users")
+    plugins = [(host().metas[n], n in reachable) for n in enabled_plugins(g.tenant)]
+    return [(meta, ok) for meta, ok in plugins if ok or assigns]
 
 
 @bp.get("/search")
