@@ -18,11 +18,10 @@ from typing import Literal
 
 from flask import Blueprint, Response, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFError, validate_csrf
-from sqlalchemy import select
 from werkzeug.routing import IntegerConverter, Map
 
-from core.auth.models import Membership, User
-from core.auth.permissions import permissions_of
+from core.auth.models import User
+from core.auth.permissions import membership_with_permissions
 from core.auth.tokens import TokenExpired, token_user
 from core.auth.users import Actor
 from core.db import MAX_DB_ID, db
@@ -142,12 +141,10 @@ def _authenticate(kind: Kind, *, known_tenant: bool = True) -> User:
 
 def _authorize(tenant: Tenant, kind: Kind) -> Actor:
     user = _authenticate(kind)
-    membership = db.session.scalar(
-        select(Membership).where(Membership.user_id == user.id, Membership.is_active)
-    )
+    membership, permissions = membership_with_permissions(user.id, tenant)
     if membership is None:
         abort(404)
-    return Actor(user=user, membership=membership, permissions=permissions_of(membership, tenant))
+    return Actor(user=user, membership=membership, permissions=permissions)
 
 
 def session_user() -> User | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pluggy
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import select
 
 from core.db import db
@@ -129,18 +129,18 @@ def host() -> PluginHost:
 
 
 def enabled_plugins(tenant: Tenant) -> list[str]:
-    """Plugins enabled for ``tenant``, memoised for the request."""
-    cache: dict[int, list[str]] = (
-        g.setdefault("_enabled_plugins", {}) if has_request_context() else {}
-    )
-    if tenant.id not in cache:
+    """Plugins enabled for ``tenant`` (cached per process, see :mod:`core.plugins.cache`)."""
+    from core.plugins.cache import cached
+
+    def load() -> list[str]:
         names = db.session.scalars(
             select(TenantPlugin.plugin).where(
                 TenantPlugin.tenant_id == tenant.id, TenantPlugin.enabled
             )
         ).all()
-        cache[tenant.id] = sorted(n for n in names if n in host().metas)
-    return cache[tenant.id]
+        return sorted(n for n in names if n in host().metas)
+
+    return cached(("enabled", tenant.id), load)
 
 
 def is_enabled(tenant: Tenant, plugin: str) -> bool:
@@ -152,5 +152,9 @@ def hook_for(tenant: Tenant) -> _TenantHooks:
 
 
 def forget_enabled_cache() -> None:
-    if has_request_context():
-        g.pop("_enabled_plugins", None)
+    """Drop this process's cached enablement and settings. Changes made through the ORM
+    need no call (flushing them raises the cache version); this is for a change the
+    ORM did not see."""
+    from core.plugins.cache import forget
+
+    forget()
