@@ -25,9 +25,10 @@ from core.auth.permissions import membership_with_permissions
 from core.auth.tokens import TokenExpired, token_user
 from core.auth.users import Actor
 from core.db import MAX_DB_ID, db
+from core.plugins.cache import request_tenant
 from core.plugins.manager import is_enabled
 from core.tenancy import scope
-from core.tenancy.models import Tenant, tenant_by_slug
+from core.tenancy.models import Tenant
 
 Kind = Literal["pages", "api", "portal"]
 _PREFIX = {"pages": "/t/<tenant>", "api": "/api/v1/t/<tenant>", "portal": "/p/<tenant>"}
@@ -80,7 +81,7 @@ def tenant_blueprint(
 
 
 def enter_tenant(kind: Kind, plugin: str | None) -> None:
-    tenant = tenant_by_slug(g.pop("tenant_slug", None) or "")
+    tenant = request_tenant(g.pop("tenant_slug", None) or "")
     if tenant is not None and tenant.kind == "platform":
         tenant = None
     if kind == "portal":

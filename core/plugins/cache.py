@@ -6,7 +6,7 @@ them in memory, tagged with the value of one database counter
 (:class:`core.tenancy.models.CacheVersion`) that every transaction changing tenants or
 their plugins raises (:func:`_raise_version`, on flush, so it commits or rolls back with
 the change). A request reads the counter in the statement that loads its tenant
-(:func:`core.tenancy.models.tenant_by_slug`); code outside a request reads it per lookup.
+(:func:`request_tenant`); code outside a request reads it per lookup.
 A process that sees a new value drops what it cached, so another process's change is
 seen by the next request, never later.
 
@@ -44,6 +44,20 @@ class _Store:
 def remember_version(version: int | None) -> None:
     """The counter as read by the caller's statement (kept for the rest of the request)."""
     g.setdefault(_G_VERSION, version or 0)
+
+
+def request_tenant(slug: str) -> Tenant | None:
+    """The active tenant of ``slug``; the same statement reads the cache version, so a
+    request learns whether its process's cached enablement and settings still hold at no
+    extra round trip. (Here, not in core.tenancy.models: the models must not import the
+    cache, which imports them.)"""
+    row = db.session.execute(
+        select(Tenant, VERSION).where(Tenant.slug == slug, Tenant.is_active)
+    ).first()
+    if row is None:
+        return None
+    remember_version(row[1])
+    return row[0]
 
 
 def cached(key: Hashable, compute: Callable[[], T]) -> T:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.plugins import hookspecs
+from core.plugins.cache import cached, forget
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
 from core.tenancy.models import Tenant, TenantPlugin
 
@@ -130,8 +131,6 @@ def host() -> PluginHost:
 
 def enabled_plugins(tenant: Tenant) -> list[str]:
     """Plugins enabled for ``tenant`` (cached per process, see :mod:`core.plugins.cache`)."""
-    from core.plugins.cache import cached
-
     def load() -> list[str]:
         names = db.session.scalars(
             select(TenantPlugin.plugin).where(
@@ -155,6 +154,4 @@ def forget_enabled_cache() -> None:
     """Drop this process's cached enablement and settings. Changes made through the ORM
     need no call (flushing them raises the cache version); this is for a change the
     ORM did not see."""
-    from core.plugins.cache import forget
-
     forget()

@@ -17,6 +17,7 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from core.db import db
+from core.plugins.cache import cached
 from core.plugins.manager import host
 from core.tenancy.models import Tenant, TenantPlugin, platform_tenant
 
@@ -28,8 +29,6 @@ def settings_schema(plugin: str) -> Schema | None:
 def resolved_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:
     """``plugin``'s settings for ``tenant``, every layer merged: resolved once per process
     and cache version (:mod:`core.plugins.cache`), not per call."""
-    from core.plugins.cache import cached
-
     def resolve() -> dict[str, Any]:
         schema = settings_schema(plugin)
         if schema is None:

@@ -123,18 +123,9 @@ class CacheVersion(Base):
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:
-    """The active tenant of ``slug``; the same statement reads the cache version, so a
-    request learns whether its process's cached enablement and settings still hold at no
-    extra round trip."""
-    from core.plugins.cache import VERSION, remember_version
-
-    row = db.session.execute(
-        select(Tenant, VERSION).where(Tenant.slug == slug, Tenant.is_active)
-    ).first()
-    if row is None:
-        return None
-    remember_version(row[1])
-    return row[0]
+    """The active tenant of ``slug`` (a request reads it through
+    :func:`core.plugins.cache.request_tenant`, with the cache version)."""
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.is_active))
 
 
 def platform_tenant() -> Tenant:

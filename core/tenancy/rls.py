@@ -85,7 +85,7 @@ $$;
 #: as ``zugong_tenant_visible(tenant_id)``.
 VISIBLE = (
     "(tenant_id = (SELECT zugong_current_tenant()) "
-    "OR tenant_id = ANY ((SELECT zugong_read_tenants())))"
+    "OR tenant_id = ANY ((SELECT zugong_read_tenants())::bigint[]))"
 )
 #: The roll-up's read condition (core_0008 to core_0009): kept for those migrations.
 ROLLUP_VISIBLE = (
