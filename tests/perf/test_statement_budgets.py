@@ -70,7 +70,9 @@ ROUTES = {
         "/api/v1/t/county/supervision/items?limit={n}", _item, FIXED + 1
     ),
     "supervision board api": Route("/api/v1/t/county/supervision/board", _item, FIXED + 1),
-    "supervision board page": Route("/t/county/supervision/", _item, FIXED + 3, page=True),
+    # Items + their count, then the filters' three choice lists (people, leaders,
+    # sections) that main's board page gained: each one statement whatever the rows.
+    "supervision board page": Route("/t/county/supervision/", _item, FIXED + 5, page=True),
     "members page": Route("/t/county/orgs/members?limit={n}", _member, FIXED + 4, page=True),
 }
 
