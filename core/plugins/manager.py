@@ -131,6 +131,7 @@ def host() -> PluginHost:
 
 def enabled_plugins(tenant: Tenant) -> list[str]:
     """Plugins enabled for ``tenant`` (cached per process, see :mod:`core.plugins.cache`)."""
+
     def load() -> list[str]:
         names = db.session.scalars(
             select(TenantPlugin.plugin).where(

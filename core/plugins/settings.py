@@ -29,6 +29,7 @@ def settings_schema(plugin: str) -> Schema | None:
 def resolved_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:
     """``plugin``'s settings for ``tenant``, every layer merged: resolved once per process
     and cache version (:mod:`core.plugins.cache`), not per call."""
+
     def resolve() -> dict[str, Any]:
         schema = settings_schema(plugin)
         if schema is None:
