@@ -121,3 +121,52 @@ def test_every_tenant_policy_is_the_indexable_one(pg_app):
         ).all()
     assert quals
     assert [t for t, q in quals if "zugong_current_tenant()" not in q or "CASE" in q] == []
+
+
+def _init_plans(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [n for n in _nodes(plan) if n.get("Parent Relationship") == "InitPlan"]
+
+
+def test_a_subtree_of_3000_tenants_is_read_through_the_policy_once_per_statement(
+    pg_app, many_roles
+):
+    """A roll-up's scope (a province opening its 3,000 counties): the policy sees every
+    opened tenant's rows and no other, and the list of opened tenants is an InitPlan (one
+    evaluation per statement, then a bound array the scan compares against), not a
+    function the filter calls per row."""
+    with pg_app.app_context():
+        first = db.session.scalar(
+            text("select min(id) from tenants where slug like 'plan%'"), execution_options=RAW
+        )
+    opened = [first + n for n in range(TENANTS)] + [10_000_000 + n for n in range(2_800)]
+    with pg_app.app_context(), tenant_scope(many_roles):
+        with cross_tenant_scope("plan test: roll-up", opened):
+            plan = _plan("select count(*) from roles")
+            count = db.session.execute(text("select count(*) from roles"), execution_options=RAW)
+            assert count.scalar() == TENANTS * ROLES_PER_TENANT
+        db.session.rollback()
+    assert len(_init_plans(plan)) == 2, json.dumps(plan, indent=1)
+    # core_0008's ``tenant_id IN (SELECT zugong_read_tenant_ids())`` was a hashed SubPlan:
+    # once per statement too, but no index condition.
+    assert not any(n.get("Parent Relationship") == "SubPlan" for n in _nodes(plan))
+    filters = " ".join(n.get("Filter", "") + n.get("Index Cond", "") for n in _nodes(plan))
+    assert "zugong_" not in filters and "string_to_array" not in filters, filters
+
+
+def test_reading_every_tenant_sees_every_row_through_the_same_policy(pg_app, many_roles):
+    with pg_app.app_context():
+        total = db.session.execute(
+            text("select count(*) from roles"), execution_options=RAW
+        )  # no scope: RLS shows nothing
+        assert total.scalar() == 0
+        db.session.rollback()
+        with cross_tenant_scope("plan test: platform"):
+            count = db.session.execute(text("select count(*) from roles"), execution_options=RAW)
+            assert count.scalar() >= TENANTS * ROLES_PER_TENANT
+            mine = db.session.execute(
+                text("select count(*) from roles where tenant_id = :t"),
+                {"t": many_roles},
+                execution_options=RAW,
+            )
+            assert mine.scalar() == ROLES_PER_TENANT
+        db.session.rollback()
