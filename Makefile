@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-all lint bench clean translations
+.PHONY: run test test-pooled test-all lint bench clean translations
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m tests.preflight
 	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
+	$(MAKE) test-pooled
+
+# The tenancy, isolation and jobs suites again, the app's connection through a PgBouncer
+# of the run's own in transaction pooling mode (tests/pgbouncer.py), as production pools.
+POOLED_SUITES := tests/core/tenancy tests/isolation tests/core/jobs
+test-pooled: $(STAMP)
+	$(BIN)/pytest -n auto --dist worksteal --pgbouncer $(POOLED_SUITES) $(PYTEST_ARGS)
 
 test-all: $(STAMP)
 	$(BIN)/ruff check .

@@ -48,6 +48,10 @@ STATES = (
     "rated",
     "final",
 )
+#: 1-based positions in STATES from which a seeded row carries an outcome, a reply, a
+#: rating (what the moves into those states record).
+DRAFTED, CLOSED, RATED = (STATES.index(s) + 1 for s in ("draft_outcome", "closed", "rated"))
+OUTCOME = "support"
 
 
 def seed(owner_url: str, tenants: int, per_tenant: int) -> None:
@@ -79,13 +83,23 @@ def seed(owner_url: str, tenants: int, per_tenant: int) -> None:
                 "INSERT INTO petitions (tenant_id, serial, received_on, channel, is_12380, kind, "
                 "summary, urgency, people_count, is_bypassed_level, is_anonymous, state, "
                 "accept_due, close_due, report_back_due, accepted_on, extended_days, "
-                "leader_flagged, created_at) "
+                "leader_flagged, created_at, outcome, outcome_basis, reply_text, replied_on, "
+                "satisfaction) "
                 "SELECT t.id, 'XF-' || lpad(n::text, 8, '0'), d.received, 'letter', false, "
-                f"'request', '压测信访件', 'normal', 1, false, false, ({states})[1 + n % 10], "
+                "'request', '压测信访件', 'normal', 1, false, false, s.state, "
                 "d.received + 15, d.received + 75, d.received + 45, d.received + 10, 0, false, "
-                "now() "
+                "now(), "
+                # Each row as the workflow leaves it in its state: an outcome from the draft
+                # on, a reply from closing on, a rating once rated (the guards of the
+                # later moves read them; a closed petition without replied_on fails one).
+                f"CASE WHEN s.i >= {DRAFTED} THEN '{OUTCOME}' END, "
+                f"CASE WHEN s.i >= {DRAFTED} THEN '压测处理依据' END, "
+                f"CASE WHEN s.i >= {CLOSED} THEN '压测答复' END, "
+                f"CASE WHEN s.i >= {CLOSED} THEN least(d.received + 60, current_date) END, "
+                f"CASE WHEN s.i >= {RATED} THEN 'satisfied' END "
                 "FROM tenants t, generate_series(1, :m) n, "
-                "LATERAL (SELECT current_date - ((n * 7919) % 540) AS received) d"
+                "LATERAL (SELECT current_date - ((n * 7919) % 540) AS received) d, "
+                f"LATERAL (SELECT 1 + n % 10 AS i, ({states})[1 + n % 10] AS state) s"
             ),
             {"m": per_tenant},
         )

@@ -46,6 +46,7 @@ GLOBAL_TABLES: set[str] = {
     "calendar_days",
     "calendar_years",
     "job_outbox",
+    "cache_versions",
     "alembic_version",
 }
 

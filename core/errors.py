@@ -9,8 +9,6 @@ from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException, NotFound
 
@@ -95,13 +93,19 @@ def register_error_handlers(app: Flask) -> None:
             return problem(400, message)
         return render_template("error.html", status=400, message=message), 400
 
-    @app.errorhandler(RedisConnectionError)
-    @app.errorhandler(RedisTimeoutError)
-    def _redis_unreachable(exc: Exception):
-        # Redis holds the portal's limits (and the RQ queue): without it, say so, and
-        # change nothing, rather than a bare 500.
-        log.error("Redis is unreachable: %s", exc)
-        return _unavailable()
+    if app.config.get("REDIS_URL"):
+        # Only a configured Redis can fail (the embedded mode has none, and so need not
+        # import the client at start-up).
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        @app.errorhandler(RedisConnectionError)
+        @app.errorhandler(RedisTimeoutError)
+        def _redis_unreachable(exc: Exception):
+            # Redis holds the portal's limits (and the RQ queue): without it, say so, and
+            # change nothing, rather than a bare 500.
+            log.error("Redis is unreachable: %s", exc)
+            return _unavailable()
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError):

@@ -19,15 +19,12 @@ from typing import Any, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from docxtpl import DocxTemplate
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from core.sandbox import BoundedEnvironment
+
+# openpyxl and docxtpl (with python-docx and lxml) are imported where a file is written,
+# not here: every web process imports this module, few requests export (issue 14).
 
 ColumnKind = Literal["text", "int", "date", "datetime", "money"]
 FileKind = Literal["xlsx", "csv", "docx"]
@@ -52,8 +49,8 @@ NUMBER_FORMATS: dict[str, str] = {
 
 MAX_SHEET_TITLE = 31
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_BOLD = Font(bold=True)
-_CAPTION_FONT = Font(bold=True, size=14)
+#: The characters openpyxl refuses in a cell (its ``ILLEGAL_CHARACTERS_RE``).
+_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 @dataclass(frozen=True)
@@ -116,7 +113,7 @@ def _typed(value: Any, kind: ColumnKind) -> Any:
         return to_shanghai(value)
     if kind == "date":
         return to_shanghai(value).date() if isinstance(value, datetime) else value
-    return guard_formula(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    return guard_formula(_ILLEGAL_CHARACTERS.sub("", str(value)))
 
 
 def sanitize_sheet_title(title: str, used: set[str] | None = None) -> str:
@@ -133,7 +130,9 @@ def sanitize_sheet_title(title: str, used: set[str] | None = None) -> str:
     return candidate
 
 
-def _styled(ws: Any, value: Any, font: Font | None = None, number_format: str | None = None) -> Any:
+def _styled(ws: Any, value: Any, font: Any = None, number_format: str | None = None) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(ws, value=value)
     if font is not None:
         cell.font = font
@@ -142,15 +141,19 @@ def _styled(ws: Any, value: Any, font: Font | None = None, number_format: str | 
     return cell
 
 
-def _write_sheet(wb: Workbook, sheet: Sheet, used: set[str]) -> None:
+def _write_sheet(wb: Any, sheet: Sheet, used: set[str]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(sanitize_sheet_title(sheet.title, used))
     for index, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     header_row = 2 if sheet.caption else 1
     ws.freeze_panes = f"A{header_row + 1}"
     if sheet.caption:
-        ws.append([_styled(ws, guard_formula(sheet.caption), _CAPTION_FONT)])
-    ws.append([_styled(ws, guard_formula(c.title), _BOLD) for c in sheet.columns])
+        ws.append([_styled(ws, guard_formula(sheet.caption), Font(bold=True, size=14))])
+    bold = Font(bold=True)
+    ws.append([_styled(ws, guard_formula(c.title), bold) for c in sheet.columns])
     formats = [NUMBER_FORMATS.get(c.kind) for c in sheet.columns]
     for row in sheet.rows:
         values = [_typed(_value_of(row, c.key), c.kind) for c in sheet.columns]
@@ -164,6 +167,8 @@ def _write_sheet(wb: Workbook, sheet: Sheet, used: set[str]) -> None:
 
 def xlsx_bytes(sheets: list[Sheet]) -> bytes:
     """Write-only mode: a county ledger can run to tens of thousands of rows."""
+    from openpyxl import Workbook
+
     wb = Workbook(write_only=True)
     used: set[str] = set()
     for sheet in sheets:
@@ -199,6 +204,8 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Mapping[str, Any] | obje
 def render_docx(template: bytes | Path, context: Mapping[str, Any]) -> bytes:
     """Tenants can replace templates, so Jinja runs sandboxed, bounded (a new budget per
     document: :mod:`core.sandbox`) and escaping XML in values."""
+    from docxtpl import DocxTemplate
+
     source = io.BytesIO(template) if isinstance(template, bytes) else template
     doc = DocxTemplate(source)
     doc.render(dict(context), jinja_env=BoundedEnvironment(autoescape=True), autoescape=True)

@@ -20,9 +20,6 @@ from typing import IO, Any
 
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields
-from openpyxl import load_workbook
-from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
 
 from core.api.messages import localize
 from core.exports import Column, ColumnKind, Sheet, xlsx_bytes
@@ -34,6 +31,9 @@ MAX_ROWS = 10_000
 MAX_BLANK_ROWS = 1_000
 #: Columns read; an import template has a few dozen at most, a sheet can declare 16,384.
 MAX_COLUMNS = 200
+#: openpyxl's ``SHEET_MAIN_NS``, written out: openpyxl is imported only when a file is
+#: read, not by every process at start-up.
+SHEET_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
 _ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
 #: Sum of the archive members' declared sizes; zipfile refuses to inflate past them.
@@ -230,6 +230,13 @@ def _read_raw_rows(
         workbook.close()
 
 
+def load_workbook(*args: Any, **kwargs: Any) -> Any:
+    """openpyxl's ``load_workbook``, imported on first use (not at start-up)."""
+    from openpyxl import load_workbook as load
+
+    return load(*args, **kwargs)
+
+
 def _check_archive(data: bytes, last_row: int) -> None:
     """Reject before openpyxl parses anything: not a zip, an .xls, encrypted, or a zip bomb."""
     if data.startswith(OLE_SIGNATURE):
@@ -254,6 +261,8 @@ def _check_archive(data: bytes, last_row: int) -> None:
 def _check_undimensioned_sheet(archive: zipfile.ZipFile, name: str, last_row: int) -> None:
     """openpyxl sizes a sheet without a dimension by parsing all of it at load, so count
     such a sheet's rows first, stopping at the limit (a declared one is checked later)."""
+    from openpyxl.xml.functions import iterparse
+
     rows = 0
     try:
         with archive.open(name) as source:

@@ -17,7 +17,7 @@ from core.jobs.models import Occasion, OutboxJob
 from core.orgs.models import Member, OrgUnit
 from core.serials import SerialCounter
 from core.tenancy.grants import RecordGrant
-from core.tenancy.models import Tenant, TenantPlugin
+from core.tenancy.models import CacheVersion, Tenant, TenantPlugin
 from core.workflow import StateChange
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuditHead",
+    "CacheVersion",
     "CalendarDay",
     "CalendarYear",
     "DocumentTemplate",

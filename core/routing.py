@@ -18,17 +18,17 @@ from typing import Literal
 
 from flask import Blueprint, Response, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFError, validate_csrf
-from sqlalchemy import select
 from werkzeug.routing import IntegerConverter, Map
 
-from core.auth.models import Membership, User
-from core.auth.permissions import permissions_of
+from core.auth.models import User
+from core.auth.permissions import membership_with_permissions
 from core.auth.tokens import TokenExpired, token_user
 from core.auth.users import Actor
 from core.db import MAX_DB_ID, db
+from core.plugins.cache import request_tenant
 from core.plugins.manager import is_enabled
 from core.tenancy import scope
-from core.tenancy.models import Tenant, tenant_by_slug
+from core.tenancy.models import Tenant
 
 Kind = Literal["pages", "api", "portal"]
 _PREFIX = {"pages": "/t/<tenant>", "api": "/api/v1/t/<tenant>", "portal": "/p/<tenant>"}
@@ -81,7 +81,7 @@ def tenant_blueprint(
 
 
 def enter_tenant(kind: Kind, plugin: str | None) -> None:
-    tenant = tenant_by_slug(g.pop("tenant_slug", None) or "")
+    tenant = request_tenant(g.pop("tenant_slug", None) or "")
     if tenant is not None and tenant.kind == "platform":
         tenant = None
     if kind == "portal":
@@ -142,12 +142,10 @@ def _authenticate(kind: Kind, *, known_tenant: bool = True) -> User:
 
 def _authorize(tenant: Tenant, kind: Kind) -> Actor:
     user = _authenticate(kind)
-    membership = db.session.scalar(
-        select(Membership).where(Membership.user_id == user.id, Membership.is_active)
-    )
+    membership, permissions = membership_with_permissions(user.id, tenant)
     if membership is None:
         abort(404)
-    return Actor(user=user, membership=membership, permissions=permissions_of(membership, tenant))
+    return Actor(user=user, membership=membership, permissions=permissions)
 
 
 def session_user() -> User | None:

@@ -22,7 +22,7 @@ from core import calendar, clock
 from core.app import create_app
 from core.db import Base, db
 from core.migrate import upgrade
-from tests import services
+from tests import pgbouncer, services
 from tests.factories import Factory
 from tests.run import (  # noqa: F401 - the run's hooks, registered by being here
     pytest_addoption,
@@ -107,7 +107,13 @@ def _pg_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         _migrate(tmp_path_factory.mktemp("pg-template")),
     )
     tmp = tmp_path_factory.mktemp("pg")
-    app = _app(tmp, services.app_url(owner_url), owner_url)
+    app_url, options = services.app_url(owner_url), {}
+    if request.config.getoption("--pgbouncer"):
+        bouncer = pgbouncer.start()
+        request.addfinalizer(bouncer.stop)
+        app_url = bouncer.url(app_url)
+        options = {"SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": pgbouncer.CONNECT_ARGS}}
+    app = _app(tmp, app_url, owner_url, **options)
     # One owner connection for the whole session resets the database between tests.
     app.extensions["zugong.test.owner"] = create_engine(owner_url, pool_size=1)
     return app
@@ -137,6 +143,9 @@ END $$
 
 def _reset(app: Flask) -> None:
     calendar.clear_cache()  # holiday overrides loaded by one test must not leak into the next
+    # The database is rewound (its cache version too): cached enablement must go with it.
+    for each in (app, *app.extensions.get("zugong.test.siblings", {}).values()):
+        each.extensions.pop("zugong.cache", None)
     with app.app_context():
         db.session.remove()
     if "zugong.test.template" in app.extensions:

@@ -61,6 +61,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="run every app test on SQLite too, not only the embedded-mode selection",
     )
+    parser.addoption(
+        "--pgbouncer",
+        action="store_true",
+        help="connect the app's role through a PgBouncer of the run's own in transaction "
+        "pooling mode (tests/pgbouncer.py), as production does",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -47,15 +47,21 @@ def token_user(plaintext: str) -> User | None:
     """The user a token authenticates in the tenant in scope, or ``None`` if the token
     is not one of this tenant's. Raises :class:`TokenExpired` for an expired or revoked
     token of this tenant."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plaintext)))
-    if token is None:
+    # The user comes in the same statement (not a lazy load after it).
+    row = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _digest(plaintext))
+    ).first()
+    if row is None:
         return None
+    token, user = row
     now = utcnow()
     if token.revoked_at is not None or (token.expires_at and _aware(token.expires_at) <= now):
         raise TokenExpired()
     if token.last_used_at is None or _aware(token.last_used_at) < now - LAST_USED_PRECISION:
         token.last_used_at = now  # not on every request: reads should not write
-    return token.user if token.user.is_active else None
+    return user if user.is_active else None
 
 
 def revoke_token(token: ApiToken) -> None:

@@ -20,8 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-import docx
-from docxtpl import DocxTemplate
 from flask import Flask, g
 from flask_babel import gettext as _
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -309,6 +307,8 @@ def _check_package(data: bytes) -> None:
             _("文件不是有效的 .docx 文档（Word 2007 及以后的文档是 zip 格式）。")
         ) from exc
     try:
+        import docx  # python-docx and lxml: imported when a template is checked
+
         docx.Document(io.BytesIO(data))
     except Exception as exc:
         raise _reject(_("无法作为 Word 文档打开：%(problem)s", problem=_problem_text(exc))) from exc
@@ -381,6 +381,8 @@ def check_upload(entry: Declared, data: bytes) -> None:
     context = dict(entry.definition.sample_context)
     try:
         rendered = render_docx(data, context)
+        import docx
+
         docx.Document(io.BytesIO(rendered))
     except Exception as exc:
         raise _reject(
@@ -388,6 +390,8 @@ def check_upload(entry: Declared, data: bytes) -> None:
         ) from exc
     # Jinja prints an unknown variable as nothing: a typo would leave a blank on paper.
     try:
+        from docxtpl import DocxTemplate
+
         unknown = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(
             BoundedEnvironment(), context=context
         )

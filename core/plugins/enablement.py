@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.audit.service import record
 from core.auth.models import Role
 from core.db import db
-from core.plugins.manager import CORE, PluginError, enabled_plugins, forget_enabled_cache, host
+from core.plugins.manager import CORE, PluginError, enabled_plugins, host
 from core.plugins.settings import own_settings, resolved_settings, validate_partial
 from core.tenancy.models import Tenant, TenantPlugin
 from core.tenancy.scope import tenant_scope
@@ -29,8 +29,7 @@ def enable(tenant: Tenant, name: str, settings: dict[str, Any] | None = None) ->
     if settings:
         row.settings = {**(row.settings or {}), **validate_partial(name, settings)}
     row.enabled = True
-    db.session.flush()
-    forget_enabled_cache()
+    db.session.flush()  # raises the cache version (core.plugins.cache)
     if was_enabled:
         return
     with tenant_scope(tenant.id):
@@ -54,8 +53,7 @@ def disable(tenant: Tenant, name: str) -> None:
     if row is None or not row.enabled:
         return
     row.enabled = False
-    db.session.flush()
-    forget_enabled_cache()
+    db.session.flush()  # raises the cache version (core.plugins.cache)
     with tenant_scope(tenant.id):
         host().call_one(name, "zugong_tenant_disabled", tenant=tenant)
         record("plugin.disabled", object_type="plugin", object_id=name)

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import pluggy
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import select
 
 from core.db import db
 from core.plugins import hookspecs
+from core.plugins.cache import cached, forget
 from core.plugins.types import PermissionDef, PluginMeta, RoleDef
 from core.tenancy.models import Tenant, TenantPlugin
 
@@ -129,18 +130,17 @@ def host() -> PluginHost:
 
 
 def enabled_plugins(tenant: Tenant) -> list[str]:
-    """Plugins enabled for ``tenant``, memoised for the request."""
-    cache: dict[int, list[str]] = (
-        g.setdefault("_enabled_plugins", {}) if has_request_context() else {}
-    )
-    if tenant.id not in cache:
+    """Plugins enabled for ``tenant`` (cached per process, see :mod:`core.plugins.cache`)."""
+
+    def load() -> list[str]:
         names = db.session.scalars(
             select(TenantPlugin.plugin).where(
                 TenantPlugin.tenant_id == tenant.id, TenantPlugin.enabled
             )
         ).all()
-        cache[tenant.id] = sorted(n for n in names if n in host().metas)
-    return cache[tenant.id]
+        return sorted(n for n in names if n in host().metas)
+
+    return cached(("enabled", tenant.id), load)
 
 
 def is_enabled(tenant: Tenant, plugin: str) -> bool:
@@ -152,5 +152,7 @@ def hook_for(tenant: Tenant) -> _TenantHooks:
 
 
 def forget_enabled_cache() -> None:
-    if has_request_context():
-        g.pop("_enabled_plugins", None)
+    """Drop this process's cached enablement and settings. Changes made through the ORM
+    need no call (flushing them raises the cache version); this is for a change the
+    ORM did not see."""
+    forget()

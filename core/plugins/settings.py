@@ -17,6 +17,7 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from core.db import db
+from core.plugins.cache import cached
 from core.plugins.manager import host
 from core.tenancy.models import Tenant, TenantPlugin, platform_tenant
 
@@ -26,13 +27,19 @@ def settings_schema(plugin: str) -> Schema | None:
 
 
 def resolved_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:
-    schema = settings_schema(plugin)
-    if schema is None:
-        return {}
-    merged: dict[str, Any] = {}
-    for _owner, layer in settings_layers(tenant, plugin):
-        merged.update(layer)
-    return schema.load(merged, unknown="exclude")
+    """``plugin``'s settings for ``tenant``, every layer merged: resolved once per process
+    and cache version (:mod:`core.plugins.cache`), not per call."""
+
+    def resolve() -> dict[str, Any]:
+        schema = settings_schema(plugin)
+        if schema is None:
+            return {}
+        merged: dict[str, Any] = {}
+        for _owner, layer in settings_layers(tenant, plugin):
+            merged.update(layer)
+        return schema.load(merged, unknown="exclude")
+
+    return cached(("settings", tenant.id, plugin), resolve)
 
 
 def own_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:

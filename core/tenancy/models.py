@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, literal, select
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String, literal, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, BigId, TimestampMixin, db, utcnow
@@ -111,7 +111,20 @@ class TenantPlugin(Base):
     )
 
 
+class CacheVersion(Base):
+    """A counter raised in every transaction that changes tenants or their plugins
+    (:mod:`core.plugins.cache`): each process compares it with the version its cached
+    enablement and settings were built at, so no process serves stale ones."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 def tenant_by_slug(slug: str) -> Tenant | None:
+    """The active tenant of ``slug`` (a request reads it through
+    :func:`core.plugins.cache.request_tenant`, with the cache version)."""
     return db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.is_active))
 
 

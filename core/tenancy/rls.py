@@ -35,14 +35,19 @@ LANGUAGE sql STABLE AS $$
 $$;
 """
 
-#: Added with the roll-up (core_0007): the policy reads each setting once per statement
-#: (the scalar sub-selects become InitPlans) and hashes the opened tenants once (an
-#: uncorrelated IN becomes a hashed SubPlan). Calling ``zugong_tenant_visible`` per row
-#: parsed the list of opened tenants again for every row: with a province's 3,000
-#: counties opened, 30,000 petitions took 20 s instead of 0.05 s.
+#: The tenant policy's functions (roll-up core_0008, issue 14 core_0009). The policy
+#: (:data:`VISIBLE`) is two index conditions on the tenant-leading indexes:
+#: ``tenant_id = <tenant in scope>`` and ``tenant_id = ANY (<array of opened tenants>)``.
+#: Each function sits in a scalar sub-select, so PostgreSQL evaluates it once per statement
+#: (an InitPlan) and uses the value as an index key or a filter constant: the list of
+#: opened tenants (a province's 3,000+ counties for a roll-up) is parsed once, not per row
+#: (per row, 30,000 petitions took 20 s), and a statement relying on RLS alone becomes a
+#: BitmapOr of two index scans instead of a scan of every row (the former CASE hid
+#: ``tenant_id`` from the planner). "Every tenant" ('*', the platform's scope) is the array
+#: of all tenant ids, read once per statement and only in that scope, so it needs no
+#: third, non-indexable ``OR`` arm. PARALLEL SAFE: settings reach parallel workers;
+#: without it no query on a tenant table could run in parallel.
 VISIBILITY_FUNCTIONS = """
--- PARALLEL SAFE: they read settings, which parallel workers receive; without it no
--- query on a tenant table could run in parallel.
 CREATE OR REPLACE FUNCTION zugong_current_tenant() RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT nullif(current_setting('app.tenant_id', true), '')::bigint
@@ -59,13 +64,36 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT unnest(string_to_array(
     nullif(nullif(current_setting('app.read_tenants', true), ''), '*'), ',')::bigint[])
 $$;
+
+-- NULL when nothing is opened (tenant_id = ANY (NULL) admits no row).
+CREATE OR REPLACE FUNCTION zugong_read_tenants() RETURNS bigint[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE coalesce(current_setting('app.read_tenants', true), '')
+    WHEN '' THEN NULL
+    WHEN '*' THEN ARRAY(SELECT id FROM tenants)
+    ELSE string_to_array(current_setting('app.read_tenants', true), ',')::bigint[]
+  END
+$$;
+
+CREATE OR REPLACE FUNCTION zugong_tenant_visible(t bigint) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT t = zugong_current_tenant() OR t = ANY (zugong_read_tenants())
+$$;
 """
 
-#: The read test of the tenant policy: the same rows as ``zugong_tenant_visible(tenant_id)``.
+#: The read condition of the ``tenant_isolation`` policy (core_0009 onwards): the same rows
+#: as ``zugong_tenant_visible(tenant_id)``.
 VISIBLE = (
+    "(tenant_id = (SELECT zugong_current_tenant()) "
+    "OR tenant_id = ANY ((SELECT zugong_read_tenants())::bigint[]))"
+)
+#: The roll-up's read condition (core_0008 to core_0009): kept for those migrations.
+ROLLUP_VISIBLE = (
     "(tenant_id = (SELECT zugong_current_tenant()) OR (SELECT zugong_reads_all()) "
     "OR tenant_id IN (SELECT zugong_read_tenant_ids()))"
 )
+#: Writes land only in the tenant in scope.
+WRITABLE = "(tenant_id = zugong_current_tenant())"
 
 #: Added with the grants (core_0006): whether the transaction's scope reads grants.
 GRANT_FUNCTIONS = """
@@ -83,21 +111,68 @@ def is_postgres() -> bool:
 def create_functions() -> None:
     if is_postgres():
         op.execute(FUNCTIONS)
+        op.execute(VISIBILITY_FUNCTIONS)
 
 
 def enable(table: str) -> None:
     if not is_postgres():
         return
-    # Plugins' first migrations may run before core_0007 (their own branches): the
+    # Plugins' first migrations may run before core_0009 (their own branches): the
     # functions the policy calls are (re)created here, idempotently.
     op.execute(VISIBILITY_FUNCTIONS)
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    op.execute(
-        f"CREATE POLICY tenant_isolation ON {table} "
-        f"USING {VISIBLE} "
-        "WITH CHECK (tenant_id = zugong_current_tenant())"
+    op.execute(policy_sql(table))
+    tenant_primary_key(table)
+
+
+def tenant_primary_key(table: str) -> None:
+    """Make ``table``'s primary key lead with ``tenant_id`` (core_0009, issue 14): Citus
+    distributes a table by ``tenant_id`` only if its primary key includes it. The ORM
+    keeps identifying rows by ``id`` alone (one sequence per table keeps it unique), and
+    the ``(tenant_id, id)`` unique constraint stays: the composite foreign keys use it."""
+    if not is_postgres():
+        return
+    row = (
+        op.get_bind()
+        .exec_driver_sql(
+            "SELECT c.conname, array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY"
+            " k(n, o) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n"
+            " ORDER BY k.o)::text[] FROM pg_constraint c"
+            " WHERE c.contype = 'p' AND c.conrelid = %(t)s::regclass",
+            {"t": table},
+        )
+        .first()
     )
+    if row is None or "tenant_id" in row[1]:
+        return
+    name, columns = row
+    op.execute(
+        f"ALTER TABLE {table} DROP CONSTRAINT {name}, "
+        f"ADD CONSTRAINT {name} PRIMARY KEY (tenant_id, {', '.join(columns)})"
+    )
+
+
+def policy_sql(table: str) -> str:
+    """The ``tenant_isolation`` policy of ``table`` (see :data:`VISIBLE`)."""
+    return f"CREATE POLICY tenant_isolation ON {table} USING ({VISIBLE}) WITH CHECK ({WRITABLE})"
+
+
+def recreate_policies() -> None:
+    """Re-create every table's ``tenant_isolation`` policy as :func:`policy_sql` says, and
+    lead its primary key with ``tenant_id``, whichever migration (core's or a plugin's)
+    created the table."""
+    if not is_postgres():
+        return
+    op.execute(VISIBILITY_FUNCTIONS)
+    tables = op.get_bind().exec_driver_sql(
+        "SELECT tablename FROM pg_policies WHERE schemaname = current_schema()"
+        " AND policyname = 'tenant_isolation' ORDER BY tablename"
+    )
+    for (table,) in tables.all():
+        op.execute(f"DROP POLICY tenant_isolation ON {table}")
+        op.execute(policy_sql(table))
+        tenant_primary_key(table)
 
 
 def disable(table: str) -> None:

@@ -70,9 +70,7 @@ def current_tenant_id() -> int:
 def enter(scope: Scope) -> Token[Scope]:
     """Make ``scope`` current until :func:`leave` (for a request's lifetime)."""
     _flush_pending()
-    token = _scope.set(scope)
-    _publish()
-    return token
+    return _scope.set(scope)
 
 
 def leave(token: Token[Scope]) -> None:
@@ -80,7 +78,6 @@ def leave(token: Token[Scope]) -> None:
         _flush_pending()  # rows added inside a scope are written under it
     finally:
         _scope.reset(token)
-    _publish()
 
 
 @contextmanager
@@ -151,13 +148,6 @@ def _audit_opening(action: str, reason: str, tenants: object) -> None:
     from core.audit.service import record
 
     record(action, detail={"reason": reason, "tenants": tenants}, tenant_id=_scope.get().tenant_id)
-
-
-def _publish() -> None:
-    """Copy the scope into the open PostgreSQL transaction, if there is one."""
-    from core.tenancy.session import publish_scope_to_open_transaction
-
-    publish_scope_to_open_transaction()
 
 
 def _flush_pending() -> None:

@@ -16,7 +16,7 @@ import functools
 from typing import Any
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import ColumnElement, and_, event, exists, or_, select, text
+from sqlalchemy import ColumnElement, Engine, Pool, and_, event, exists, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import TextClause
@@ -166,30 +166,71 @@ def _stamp_and_guard(session: TenantSession, _flush_context: Any, _instances: An
 
 
 # -- PostgreSQL: copy the scope into transaction-local settings for row-level security --
+#
+# Lazily, in one statement: before a statement runs in a session's transaction, the three
+# settings are sent only if the scope differs from what that transaction already holds.
+# A request thus pays one ``set_config`` round trip (none for statements on global tables
+# before the tenant is known), not one per setting at ``after_begin`` and again at
+# ``scope.enter``. ``set_config(..., true)`` is transaction-local, so a pooled connection
+# (PgBouncer in transaction mode included) never carries a tenant into the next one.
+
+#: ``connection.info`` key: the settings the open transaction holds (absent: not a
+#: session transaction; ``None``: unknown, e.g. after a rollback to a savepoint).
+_APPLIED = "zugong_scope_applied"
+_SET_SCOPE = text(
+    "select set_config('app.tenant_id', :t, true), set_config('app.read_tenants', :r, true),"
+    " set_config('app.read_grants', :g, true)"
+)
 
 
-def _settings(scope: Scope) -> dict[str, str]:
+def _settings(scope: Scope) -> tuple[str, str, str]:
     if scope.reads_everything:
         readable = "*"
     else:
         readable = ",".join(str(t) for t in sorted(scope.readable or ()))
-    return {
-        "app.tenant_id": "" if scope.tenant_id is None else str(scope.tenant_id),
-        "app.read_tenants": readable,
-        "app.read_grants": "on" if scope.grants else "",
-    }
+    tenant = "" if scope.tenant_id is None else str(scope.tenant_id)
+    return tenant, readable, "on" if scope.grants else ""
 
 
-def _apply(connection: Any) -> None:
-    if connection.dialect.name != "postgresql":
-        return
-    for name, value in _settings(current_scope()).items():
-        connection.execute(text("select set_config(:n, :v, true)"), {"n": name, "v": value})
+#: What a transaction holds before anything is set (unset and '' read alike).
+_UNSET = _settings(Scope())
 
 
 @event.listens_for(TenantSession, "after_begin")
 def _scope_new_transaction(_session: TenantSession, _tx: Any, connection: Any) -> None:
-    _apply(connection)
+    if connection.dialect.name == "postgresql":
+        connection.info[_APPLIED] = _UNSET
+
+
+@event.listens_for(Engine, "before_execute")
+def _apply_scope(
+    connection: Any, _clause: Any, _multiparams: Any, _params: Any, _opts: Any
+) -> None:
+    if _APPLIED not in connection.info:
+        return
+    wanted = _settings(current_scope())
+    if connection.info[_APPLIED] != wanted:
+        connection.info[_APPLIED] = wanted  # first: the statement below passes through here
+        connection.execute(_SET_SCOPE, {"t": wanted[0], "r": wanted[1], "g": wanted[2]})
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _transaction_ended(connection: Any) -> None:
+    connection.info.pop(_APPLIED, None)
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _savepoint_undone(connection: Any, _name: Any, _context: Any) -> None:
+    # set_config done inside the savepoint is undone with it: send the scope again.
+    if _APPLIED in connection.info:
+        connection.info[_APPLIED] = None
+
+
+@event.listens_for(Pool, "checkin")
+def _returned(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info.pop(_APPLIED, None)
 
 
 def _active_session() -> TenantSession | None:
@@ -205,14 +246,6 @@ def _active_session() -> TenantSession | None:
     if transaction is None or not transaction.is_active:
         return None  # nothing open, or a failed transaction about to be rolled back
     return session
-
-
-def publish_scope_to_open_transaction() -> None:
-    """Re-apply the scope when it changes inside a transaction (e.g. forwarding a record
-    into another tenant within one request)."""
-    session = _active_session()
-    if session is not None:
-        _apply(session.connection())
 
 
 def flush_open_transaction() -> None:

@@ -27,7 +27,7 @@ from core.auth.models import Membership
 from core.db import db
 from core.forms import FormSchema, load_form
 from core.plugins import enablement
-from core.plugins.manager import PluginError, enabled_plugins, forget_enabled_cache, host
+from core.plugins.manager import PluginError, enabled_plugins, host
 from core.plugins.types import PluginMeta
 from core.routing import SAFE_METHODS, Unauthenticated, check_csrf, session_user
 from core.tenancy.models import Tenant, TenantPlugin
@@ -257,7 +257,6 @@ def change_plugins():
         # All or nothing: undo the tenants already changed in this request.
         failed = current.name if current is not None else ""
         db.session.rollback()
-        forget_enabled_cache()
         message = _("%(tenant)s：%(error)s。所有单位均未作更改。", tenant=failed, error=str(exc))
         return _plugins_page(form, {"_": [message]}, status=409)
     record(

@@ -8,7 +8,8 @@ A roll-up opens a province's whole subtree (3,000+ tenants) for one read. The te
 policy called ``zugong_tenant_visible(tenant_id)`` for every row, which parsed the list
 of opened tenants again each time: 30,000 petitions took 20 s. Every ``tenant_isolation``
 policy now reads the settings once per statement and hashes the opened tenants once
-(:data:`core.tenancy.rls.VISIBLE`); the rows admitted are the same.
+(:data:`core.tenancy.rls.ROLLUP_VISIBLE`); the rows admitted are the same. core_0009
+turns it into index conditions.
 """
 
 from alembic import op
@@ -32,7 +33,7 @@ def upgrade() -> None:
         return
     op.execute(rls.VISIBILITY_FUNCTIONS)
     for table in _tables():
-        op.execute(f"ALTER POLICY tenant_isolation ON {table} USING {rls.VISIBLE}")
+        op.execute(f"ALTER POLICY tenant_isolation ON {table} USING {rls.ROLLUP_VISIBLE}")
 
 
 def downgrade() -> None:
