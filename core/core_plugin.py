@@ -30,6 +30,8 @@ PERMISSIONS = [
     PermissionDef("core.view_audit", _l("查看审计日志")),
     PermissionDef("core.manage_tokens", _l("管理接口令牌")),
     PermissionDef("core.rollup.view", _l("查看下级汇总数据")),
+    PermissionDef("core.rollup.rounds", _l("发起统计报表上报")),
+    PermissionDef("core.rollup.submit", _l("审核并上报统计报表")),
 ]
 
 ROLES = [
@@ -39,7 +41,11 @@ ROLES = [
         "registrar", "党员信息管理员", ("core.view_members", "core.edit_members", "core.manage_org")
     ),
     # 部领导: reads the figures of the units below (汇总), approves in the plugins' own roles.
-    RoleDef("leader", "部领导", ("core.view_members", "core.rollup.view")),
+    RoleDef(
+        "leader",
+        "部领导",
+        ("core.view_members", "core.rollup.view", "core.rollup.rounds", "core.rollup.submit"),
+    ),
 ]
 
 
