@@ -93,6 +93,13 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
             _l("汇总"), "rollup.index", icon="bar-chart", order=70, permission="core.rollup.view"
         ),
         NavItem(
+            _l("统计报表上报"),
+            "rounds.index",
+            icon="send",
+            order=71,
+            permission="core.rollup.submit",
+        ),
+        NavItem(
             _l("单位管理"), "admin.index", icon="gear", order=90, permission="core.manage_users"
         ),
         NavItem(
@@ -129,6 +136,13 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
             "core.jobs.maintenance:purge_old_occasions",
             timedelta(days=1),
         ),
+        # 统计报表上报: a reminder on each submission left past its due date.
+        PeriodicJob(
+            "core.rollup_reminders",
+            "core.rounds.service:remind_late",
+            timedelta(hours=6),
+            scope="tenant",
+        ),
         PeriodicJob(
             "core.purge_job_outbox",
             "core.jobs.outbox:purge_sent",
@@ -164,6 +178,13 @@ def zugong_search(tenant, actor, query, limit):
     from core.orgs.search import search_hits
 
     return search_hits(actor, query, limit)
+
+
+@hookimpl
+def zugong_todo_items(tenant, actor) -> list:
+    from core.rounds.todo import todo_items
+
+    return todo_items(tenant, actor)
 
 
 @hookimpl
