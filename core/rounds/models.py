@@ -45,10 +45,9 @@ class RollupSubmission(RoundFields, TenantOwned, Base):
     figures as submitted (``figures``: ``{plugin: {set: {figure: int}}}``) frozen."""
 
     __tablename__ = "rollup_submissions"
-    __tenant_args__ = (
-        UniqueConstraint("tenant_id", "round_id"),
-        Index("ix_rollup_submissions_round", "round_id"),
-    )
+    # The upper level reads its children's rows of one round: (tenant_id IN children,
+    # round_id) is this unique key's index.
+    __tenant_args__ = (UniqueConstraint("tenant_id", "round_id"),)
 
     round_id: Mapped[int] = mapped_column(BigInteger)
     parent_tenant_id: Mapped[int] = mapped_column(BigInteger)

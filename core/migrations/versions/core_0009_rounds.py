@@ -74,7 +74,6 @@ def upgrade() -> None:
             "tenant_id", "round_id", name=op.f("uq_rollup_submissions_tenant_id_round_id")
         ),
     )
-    op.create_index("ix_rollup_submissions_round", "rollup_submissions", ["round_id"])
     rls.enable("rollup_rounds")
     rls.enable("rollup_submissions")
 
