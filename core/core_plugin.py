@@ -32,6 +32,7 @@ PERMISSIONS = [
     PermissionDef("core.rollup.view", _l("查看下级汇总数据")),
     PermissionDef("core.rollup.rounds", _l("发起统计报表上报")),
     PermissionDef("core.rollup.submit", _l("审核并上报统计报表")),
+    PermissionDef("core.subtree.manage", _l("管理下级单位的功能模块和设置")),
 ]
 
 ROLES = [
@@ -98,6 +99,13 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
             icon="send",
             order=71,
             permission="core.rollup.submit",
+        ),
+        NavItem(
+            _l("下级单位管理"),
+            "subtree.index",
+            icon="diagram-2",
+            order=89,
+            permission="core.subtree.manage",
         ),
         NavItem(
             _l("单位管理"), "admin.index", icon="gear", order=90, permission="core.manage_users"
