@@ -94,7 +94,7 @@ def workbook_response(view: Overview, parts: list[PluginRollup]) -> Any:
         rows = []
         for line in view.lines:
             sub = line.submission if line.state == "submitted" else None
-            row = {"unit": line.node.name, "state": state_title(line), "at": _at(sub)}
+            row = {"unit": line.node.name, "state": state_title(line), "at": submitted_at(sub)}
             for c in section.cols:
                 row[c.key + c.set_key] = _cell(section, sub.figures if sub else None, c, parts)
             rows.append(row)
@@ -119,7 +119,8 @@ def _cell(section: Section, figures: Figures | None, col: Col, parts: list[Plugi
     return shown(found, "rate") if col.kind == "rate" else found
 
 
-def _at(sub: Any) -> str:
+def submitted_at(sub: Any) -> str:
+    """When it was submitted, in Beijing time (stored in UTC)."""
     if sub is None or sub.submitted_at is None:
         return ""
     return to_shanghai(sub.submitted_at).strftime("%Y-%m-%d %H:%M")

@@ -64,7 +64,7 @@ def open_round(
     if not actor.can(OPEN):
         raise TransitionForbidden(_("您没有发起统计报表上报的权限"))
     children = subtree(tenant.id).children.get(tenant.id, [])
-    _check(title, plugins, due_on, period, available(tenant), children)
+    _check(title, plugins, due_on, available(tenant), children)
     fields = {
         "title": title.strip(),
         "plugins": sorted(set(plugins)),
@@ -88,7 +88,7 @@ def open_round(
 
 
 def _check(
-    title: str, plugins: list[str], due_on: date, period: Period, offered: list[str], children: list
+    title: str, plugins: list[str], due_on: date, offered: list[str], children: list
 ) -> None:
     if not title.strip():
         raise RoundError(_("请填写上报标题。"))
@@ -98,7 +98,6 @@ def _check(
         raise RoundError(_("截止日期不能早于今天。"))
     if not children:
         raise RoundError(_("本单位没有下级单位，无需发起上报。"))
-    del period  # any period the 汇总 page accepts (validated by PeriodQuery)
 
 
 def submission(submission_id: int) -> RollupSubmission:

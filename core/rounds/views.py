@@ -100,6 +100,7 @@ def round_page(round_id: int):
         view=view,
         tables=presenters.overview_tables(view, parts),
         state_title=presenters.state_title,
+        submitted_at=presenters.submitted_at,
     )
 
 

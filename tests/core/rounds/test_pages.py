@@ -59,6 +59,7 @@ def test_open_submit_and_see_submitted_and_late(app, factory, set_today):
     html = city.get(round_url).get_data(as_text=True)
     assert 'data-unit="county-a" data-state="submitted"' in html
     assert 'data-unit="county-b" data-state="draft" data-late="1"' in html
+    assert "2026-11-30 12:00" in html  # submitted at noon, Beijing time (stored in UTC)
     assert "逾期" in city.get("/t/city/todo").get_data(as_text=True)
     sheet = load_workbook(io.BytesIO(city.get(round_url + "/export.xlsx").data)).worksheets[0]
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
