@@ -128,6 +128,8 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
     from core.orgs.api import bp as orgs_api
     from core.orgs.views import bp as orgs_pages
     from core.rollup.views import bp as rollup_pages
+    from core.rounds.views import bp as round_pages
+    from core.subtree.views import bp as subtree_pages
     from core.web import platform_calendar  # noqa: F401  (its routes join platform_pages)
     from core.web.admin import bp as admin_pages
     from core.web.api import audit, me, plugins, roles, settings, tokens, users  # noqa: F401
@@ -149,6 +151,8 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
         orgs_pages,
         orgs_api,
         rollup_pages,
+        round_pages,
+        subtree_pages,
         documents_pages,
         documents_api,
         attachments.pages,

@@ -30,6 +30,9 @@ PERMISSIONS = [
     PermissionDef("core.view_audit", _l("查看审计日志")),
     PermissionDef("core.manage_tokens", _l("管理接口令牌")),
     PermissionDef("core.rollup.view", _l("查看下级汇总数据")),
+    PermissionDef("core.rollup.rounds", _l("发起统计报表上报")),
+    PermissionDef("core.rollup.submit", _l("审核并上报统计报表")),
+    PermissionDef("core.subtree.manage", _l("管理下级单位的功能模块和设置")),
 ]
 
 ROLES = [
@@ -39,7 +42,11 @@ ROLES = [
         "registrar", "党员信息管理员", ("core.view_members", "core.edit_members", "core.manage_org")
     ),
     # 部领导: reads the figures of the units below (汇总), approves in the plugins' own roles.
-    RoleDef("leader", "部领导", ("core.view_members", "core.rollup.view")),
+    RoleDef(
+        "leader",
+        "部领导",
+        ("core.view_members", "core.rollup.view", "core.rollup.rounds", "core.rollup.submit"),
+    ),
 ]
 
 
@@ -87,6 +94,20 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
             _l("汇总"), "rollup.index", icon="bar-chart", order=70, permission="core.rollup.view"
         ),
         NavItem(
+            _l("统计报表上报"),
+            "rounds.index",
+            icon="send",
+            order=71,
+            permission="core.rollup.submit",
+        ),
+        NavItem(
+            _l("下级单位管理"),
+            "subtree.index",
+            icon="diagram-2",
+            order=89,
+            permission="core.subtree.manage",
+        ),
+        NavItem(
             _l("单位管理"), "admin.index", icon="gear", order=90, permission="core.manage_users"
         ),
         NavItem(
@@ -123,6 +144,13 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
             "core.jobs.maintenance:purge_old_occasions",
             timedelta(days=1),
         ),
+        # 统计报表上报: a reminder on each submission left past its due date.
+        PeriodicJob(
+            "core.rollup_reminders",
+            "core.rounds.service:remind_late",
+            timedelta(hours=6),
+            scope="tenant",
+        ),
         PeriodicJob(
             "core.purge_job_outbox",
             "core.jobs.outbox:purge_sent",
@@ -158,6 +186,13 @@ def zugong_search(tenant, actor, query, limit):
     from core.orgs.search import search_hits
 
     return search_hits(actor, query, limit)
+
+
+@hookimpl
+def zugong_todo_items(tenant, actor) -> list:
+    from core.rounds.todo import todo_items
+
+    return todo_items(tenant, actor)
 
 
 @hookimpl

@@ -15,6 +15,7 @@ from core.calendar import CalendarDay, CalendarYear
 from core.documents.models import DocumentTemplate, IssuedDocument
 from core.jobs.models import Occasion, OutboxJob
 from core.orgs.models import Member, OrgUnit
+from core.rounds.models import RollupRound, RollupSubmission
 from core.serials import SerialCounter
 from core.tenancy.grants import RecordGrant
 from core.tenancy.models import CacheVersion, Tenant, TenantPlugin
@@ -39,6 +40,8 @@ __all__ = [
     "OutboxJob",
     "OrgUnit",
     "RecordGrant",
+    "RollupRound",
+    "RollupSubmission",
     "Role",
     "SerialCounter",
     "StateChange",

@@ -42,6 +42,7 @@ from core.plugins.settings_view import (
     table_value,
 )
 from core.routing import require_permission, tenant_blueprint
+from core.tenancy.models import Tenant
 from core.web.api.audit import AuditQuery
 from core.web.api.roles import RolePatch
 from core.web.api.tokens import ApiTokenIn
@@ -367,7 +368,12 @@ def _settings_page(
     views = [settings_view(g.tenant, name) for name in settings_plugins(g.tenant)]
     titles = {CORE: _("基础设置"), **{n: m.localized_title() for n, m in host().metas.items()}}
     return render_template(
-        "admin/settings.html", views=views, titles=titles, errors=errors or {}, raw=raw or {}
+        "admin/settings.html",
+        views=views,
+        titles=titles,
+        errors=errors or {},
+        raw=raw or {},
+        save_url=lambda plugin: url_for("admin.save_settings", plugin=plugin),
     ), status
 
 
@@ -383,16 +389,28 @@ def save_settings(plugin: str):
     require_permission("core.manage_settings")
     if plugin not in settings_plugins(g.tenant):
         abort(404)
-    names = settings_view(g.tenant, plugin)["fields"]
-    raw = {k: v.strip() for k, v in request.form.items() if k != "csrf_token"}
+    errors, raw = save_settings_form(g.tenant, plugin, request.form)
+    if errors:
+        return _settings_page({plugin: errors}, {plugin: raw}, 422)
+    flash(_("设置已保存。"), "success")
+    return redirect(url_for("admin.settings", _anchor=f"settings-{plugin}"))
+
+
+def save_settings_form(
+    tenant: Tenant, plugin: str, form: Any
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Store ``tenant``'s own settings of ``plugin`` from the posted settings form (this
+    page's, and the subtree page's for a descendant): ``({}, raw)``, or the errors and
+    the input as typed, with nothing stored."""
+    names = settings_view(tenant, plugin)["fields"]
+    raw = {k: v.strip() for k, v in form.items() if k != "csrf_token"}
     schema_fields = settings_schema(plugin).fields
     try:
         typed = {f.name: _typed(schema_fields.get(f.name), f, raw) for f in names}
-        change_settings(g.tenant, plugin, typed)
+        change_settings(tenant, plugin, typed)
     except ValidationError as exc:
-        return _settings_page({plugin: _form_errors(exc)}, {plugin: raw}, 422)
-    flash(_("设置已保存。"), "success")
-    return redirect(url_for("admin.settings", _anchor=f"settings-{plugin}"))
+        return _form_errors(exc), raw
+    return {}, raw
 
 
 def _typed(field: Any, shown: SettingField, raw: dict[str, str]) -> Any:

@@ -52,8 +52,12 @@ SELF_LOOPS = {
 }
 
 
+#: Core's own workflows' scenario builders (the plugins' are found by their package).
+CORE_RACES = ["tests.core.rounds.races"]
+
+
 def _race_modules() -> list:
-    modules = []
+    modules = [importlib.import_module(name) for name in CORE_RACES]
     for info in pkgutil.iter_modules(tests.plugins.__path__):
         try:
             modules.append(importlib.import_module(f"tests.plugins.{info.name}.races"))
