@@ -1,14 +1,12 @@
 """rounds of 统计报表上报 (issue 10)
 
-Revision ID: core_0009_rounds
-Revises: core_0008
+Revision ID: core_0010
+Revises: core_0009
 Create Date: 2026-12-02 12:50:00.000000
 
 Two tenant tables written by hand after core.rounds.models: the round (in the opener's
 tenant) and the children's submissions (each in the child's tenant), both with the
-composite ``(tenant_id, id)`` key and row-level security. Added by the ``rounds``
-helper; another helper adds a perf migration after core_0008 too, so the integrator
-may re-chain ``down_revision``.
+composite ``(tenant_id, id)`` key and row-level security (the policy of core_0009).
 """
 
 import sqlalchemy as sa
@@ -16,8 +14,8 @@ from alembic import op
 
 from core.tenancy import rls
 
-revision = "core_0009_rounds"
-down_revision = "core_0008"
+revision = "core_0010"
+down_revision = "core_0009"
 branch_labels = None
 depends_on = None
 
@@ -76,6 +74,45 @@ def upgrade() -> None:
     )
     rls.enable("rollup_rounds")
     rls.enable("rollup_submissions")
+    _grant_gained_permissions()
+
+
+#: What core's default roles gained with the 汇总, rounds and subtree pages (issue 10):
+#: roles a tenant already has were written from the old list when it was created.
+GAINED = {
+    "admin": ("core.rollup.view", "core.rollup.rounds", "core.rollup.submit", "core.subtree.manage"),
+    "leader": ("core.rollup.view", "core.rollup.rounds", "core.rollup.submit"),
+}
+
+
+def _grant_gained_permissions() -> None:
+    """Once, for every tenant: the roles table has forced row-level security, so the
+    migration reads and writes it with every tenant opened (``app.read_tenants = '*'``)."""
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        op.execute("SELECT set_config('app.read_tenants', '*', true)")
+    roles = sa.table(
+        "roles",
+        sa.column("tenant_id", sa.BigInteger),
+        sa.column("id", sa.BigInteger),
+        sa.column("key", sa.String),
+        sa.column("plugin", sa.String),
+        sa.column("permissions", sa.JSON),
+    )
+    rows = bind.execute(
+        sa.select(roles.c.tenant_id, roles.c.id, roles.c.key, roles.c.permissions).where(
+            roles.c.plugin == "core", roles.c.key.in_(list(GAINED))
+        )
+    ).all()
+    for tenant_id, role_id, key, held in rows:
+        held = list(held or [])
+        added = [p for p in GAINED[key] if p not in held]
+        if added:
+            bind.execute(
+                roles.update()
+                .where(roles.c.tenant_id == tenant_id, roles.c.id == role_id)
+                .values(permissions=held + added)
+            )
 
 
 def downgrade() -> None:
