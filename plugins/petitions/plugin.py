@@ -23,6 +23,7 @@ from plugins.petitions import attachments as attachments  # noqa: F401 - its att
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
 from plugins.petitions import permissions, settings
+from plugins.petitions import reported as reported  # noqa: F401 - hides a petition from its reported person
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
 from plugins.petitions.search import zugong_search as zugong_search  # noqa: F401 - search box
 from plugins.petitions.services import crosstenant as crosstenant  # noqa: F401 - linked moves
