@@ -15,14 +15,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import and_, event, exists
+from sqlalchemy import and_, event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 
 from core.tenancy.session import TenantSession
 from plugins.petitions.models import Petition, ReportedPerson
 
-#: The reported-person table itself (not the entity: no criteria inside the criterion).
-_REPORTED = ReportedPerson.__table__.c
+#: The reported-person table itself (not the entity: no criteria inside the criterion),
+#: aliased so the subquery never auto-correlates with a query that reads the table too.
+_REPORTED = ReportedPerson.__table__.alias("hidden_from_reported")
 
 
 def viewer_id() -> int | None:
@@ -30,18 +31,29 @@ def viewer_id() -> int | None:
     if not has_app_context():
         return None
     actor = g.get("actor")
-    return actor.user_id if actor is not None else None
+    if actor is None or actor.user is None:
+        return None
+    # The key from the identity, not ``user.id``: an expired user would be refreshed by a
+    # select, which comes back here (endless recursion).
+    identity = inspect(actor.user).identity
+    return identity[0] if identity else None
 
 
 def not_reported_on(user_id: int) -> Any:
     """SQL: the petition does not name ``user_id`` as a reported person."""
-    return ~exists().where(
-        and_(
-            _REPORTED.tenant_id == Petition.tenant_id,
-            _REPORTED.petition_id == Petition.id,
-            _REPORTED.user_id == user_id,
+    rp = _REPORTED.c
+    naming = (
+        select(rp.id)
+        .where(
+            and_(
+                rp.tenant_id == Petition.tenant_id,
+                rp.petition_id == Petition.id,
+                rp.user_id == user_id,
+            )
         )
+        .correlate_except(_REPORTED)
     )
+    return ~naming.exists()
 
 
 def is_reported_on(petition: Petition, user_id: int | None) -> bool:

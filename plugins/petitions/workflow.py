@@ -58,6 +58,7 @@ from plugins.petitions.models import (
 from plugins.petitions.permissions import APPROVE, HANDLE, REGISTER
 from plugins.petitions.queries.deadlines import settings_of
 from plugins.petitions.services import moves
+from plugins.petitions.services.finality import not_a_final_matter
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -253,6 +254,7 @@ PETITION_FLOW = Workflow(
             "accepted",
             N_("受理"),
             permission=REGISTER,
+            guards=(not_a_final_matter,),
             effects=(moves.accept,),
         ),
         Transition(
