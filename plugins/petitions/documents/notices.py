@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from core import clock
 from core.audit.service import record
 from core.auth.users import Actor
-from core.documents import services as documents
+from core.documents import issued as issuing
 from core.documents.member_form import chinese_date, unit_full_name
 from core.exports import download_response
 from core.i18n import N_
@@ -40,6 +40,10 @@ from plugins.petitions.queries.deadlines import settings_of
 DEFAULTS = Path(__file__).parent.parent / "defaults"
 IDENTITY_PERMISSION = VIEW_IDENTITY
 IDENTITY_VIEWED = "petition.identity_viewed"
+#: Issued documents (core.documents.issued) of a petition: kind = the notice's slug, and
+#: the slug with this suffix for the version that names the petitioner.
+ISSUED_FOR = "petition"
+NAMED = ".named"
 #: What the petitioner is told to do next, for each reason of non-acceptance.
 NOT_ACCEPTED_ADVICE = {
     "legal_channel": N_(
@@ -153,22 +157,23 @@ def definitions() -> list[DocumentTemplateDef]:
     return [n.definition for n in NOTICES.values()]
 
 
-def _petitioner_name(petition: Petition, actor: Actor, notice: NoticeKind) -> tuple[str, bool]:
-    """(what to print, whether a real identity is printed)."""
+def _petitioner_names(petition: Petition, notice: NoticeKind) -> tuple[str, str | None]:
+    """(the addressee printed without the identity permission, the real names or ``None``
+    when there is no identity to print)."""
     if petition.is_anonymous or not petition.petitioners:
-        return _("匿名信访人"), False
+        return _("匿名信访人"), None
     if not notice.names_petitioner(petition):
-        return _("（检举人身份保密）"), False
-    if not actor.can(IDENTITY_PERMISSION):
-        return _("信访人"), False
-    return "、".join(p.name for p in petition.petitioners if p.name) or _("信访人"), True
+        return _("（检举人身份保密）"), None
+    names = "、".join(p.name for p in petition.petitioners if p.name)
+    return _("信访人"), names or None
 
 
-def context(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind) -> dict[str, Any]:
-    name, identified = _petitioner_name(petition, actor, notice)
+def context(petition: Petition, tenant: Tenant, notice: NoticeKind) -> dict[str, Any]:
+    """The notice's fields as of now, the addressee without the identity (see
+    :func:`_petitioner_names`)."""
     values: dict[str, Any] = {
         "serial": petition.serial,
-        "petitioner_name": name,
+        "petitioner_name": _petitioner_names(petition, notice)[0],
         "received_on": chinese_date(petition.received_on),
         "channel": _(CHANNELS.get(petition.channel, petition.channel)),
         "kind": _(KINDS.get(petition.kind, petition.kind)),
@@ -196,7 +201,6 @@ def context(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind
         values["decided_on"] = chinese_date(petition.decided_on)
         values["report_back_due"] = chinese_date(petition.report_back_due)
         values["details"] = Listing(petition.details or "")
-    values["_identified"] = identified
     return values
 
 
@@ -217,21 +221,44 @@ def _close_days(petition: Petition) -> int:
 
 
 def render(petition: Petition, tenant: Tenant, actor: Actor, slug: str, via: str) -> bytes:
-    """The notice ``slug`` of ``petition``; ``KeyError`` for an unknown notice,
-    :class:`IllegalTransition` (409) when the petition has not reached it."""
+    """The notice ``slug`` of ``petition`` as issued; ``KeyError`` for an unknown notice,
+    :class:`IllegalTransition` (409) when the petition has not reached it. The real
+    names are printed only for a holder of the identity permission (audited)."""
     notice = NOTICES[slug]
     if not notice.applies(petition):
         raise IllegalTransition(_(notice.not_yet))
-    values = context(petition, tenant, actor, notice)
-    identified = values.pop("_identified")
-    data = documents.render(notice.name, values, tenant)
-    if identified:
-        record(
-            IDENTITY_VIEWED,
-            obj=petition,
-            detail={"via": via, "document": notice.name},
+    named = actor.can(IDENTITY_PERMISSION) and _petitioner_names(petition, notice)[1] is not None
+    kind = f"{slug}{NAMED}" if named else slug
+    document = (
+        issuing.issued(ISSUED_FOR, petition.id, kind)
+        or _issue(petition, tenant, actor, notice)[kind]
+    )
+    if named:
+        record(IDENTITY_VIEWED, obj=petition, detail={"via": via, "document": notice.name})
+    return document.content
+
+
+def _issue(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind) -> dict[str, Any]:
+    """Issue the notice on its first print, frozen from then on (issue 12: a later
+    extension or edit must not change what was sent). The version naming the petitioner
+    is issued at the same time from the same fields, so both say the same thing."""
+    values = context(petition, tenant, notice)
+    versions = {notice.slug: values}
+    real = _petitioner_names(petition, notice)[1]
+    if real is not None:
+        versions[f"{notice.slug}{NAMED}"] = {**values, "petitioner_name": real}
+    return {
+        kind: issuing.issue(
+            notice.name,
+            fields,
+            object_type=ISSUED_FOR,
+            object_id=petition.id,
+            kind=kind,
+            issued_by=actor.user_id,
+            tenant=tenant,
         )
-    return data
+        for kind, fields in versions.items()
+    }
 
 
 def filename(petition: Petition, slug: str) -> str:
