@@ -188,6 +188,8 @@ class Petition(TenantOwned, Base):
     close_due: Mapped[date | None] = mapped_column(Date)
     extended_days: Mapped[int] = mapped_column(Integer, default=0)
     extension_reason: Mapped[str | None] = mapped_column(Text)
+    #: The day the extension was approved (printed on the 延期办理告知书).
+    extended_on: Mapped[date | None] = mapped_column(Date)
 
     # -- Outcome and reply ---------------------------------------------------------------
     outcome: Mapped[str | None] = mapped_column(String(30))

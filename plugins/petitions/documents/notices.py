@@ -1,6 +1,7 @@
-"""The four formal notices of a petition (.docx), from templates a tenant can replace.
+"""The five formal notices of a petition (.docx), from templates a tenant can replace.
 
-受理告知书, 不予受理告知书 (with the reason), 答复意见书 (with the reply) and 交办函 (to
+受理告知书, 不予受理告知书 (with the reason), 延期办理告知书 (with the reason of the
+extension, Art. 34), 答复意见书 (with the reply) and 交办函 (to
 the assigned unit, with the report-back deadline) are declared through
 ``zugong_document_templates`` and printed by :func:`core.documents.services.render`,
 which uses the tenant's replacement when it uploaded one. Each is printable only once
@@ -119,6 +120,22 @@ NON_ACCEPTANCE = NoticeKind(
     lambda p: p.not_accepted_reason is not None,
     N_("此件未作出不予受理决定，不能出具不予受理告知书。"),
 )
+EXTENSION = NoticeKind(
+    "extension",
+    _definition(
+        "extension_notice",
+        _l("延期办理告知书"),
+        {
+            "accepted_on": "2026年9月18日",
+            "reason": "需赴外地调取有关材料",
+            "extended_days": "30",
+            "close_due": "2026年12月17日",
+            "extended_on": "2026年11月10日",
+        },
+    ),
+    lambda p: bool(p.extended_days),
+    N_("此件未延期办理，不能出具延期办理告知书。"),
+)
 REPLY = NoticeKind(
     "reply",
     _definition(
@@ -150,7 +167,7 @@ ASSIGNMENT = NoticeKind(
     N_("此件未交办下级单位，不能出具交办函。"),
     names_petitioner=lambda p: p.kind != "report",
 )
-NOTICES = {n.slug: n for n in (ACCEPTANCE, NON_ACCEPTANCE, REPLY, ASSIGNMENT)}
+NOTICES = {n.slug: n for n in (ACCEPTANCE, NON_ACCEPTANCE, EXTENSION, REPLY, ASSIGNMENT)}
 
 
 def definitions() -> list[DocumentTemplateDef]:
@@ -191,6 +208,8 @@ def context(petition: Petition, tenant: Tenant, notice: NoticeKind) -> dict[str,
         values["decided_on"] = chinese_date(petition.decided_on)
         values["reason"] = _(NOT_ACCEPTED_REASONS.get(reason, reason))
         values["advice"] = _(NOT_ACCEPTED_ADVICE[reason]) if reason in NOT_ACCEPTED_ADVICE else ""
+    elif notice is EXTENSION:
+        values |= _extension(petition)
     elif notice is REPLY:
         values["accepted_on"] = chinese_date(petition.accepted_on)
         values["outcome"] = _(OUTCOMES.get(petition.outcome or "", petition.outcome or ""))
@@ -202,6 +221,18 @@ def context(petition: Petition, tenant: Tenant, notice: NoticeKind) -> dict[str,
         values["report_back_due"] = chinese_date(petition.report_back_due)
         values["details"] = Listing(petition.details or "")
     return values
+
+
+def _extension(petition: Petition) -> dict[str, Any]:
+    """The extension as approved: its days, reason, new end and day of approval."""
+    reason = petition.extension_reason or ""
+    return {
+        "accepted_on": chinese_date(petition.accepted_on),
+        "reason": reason.strip().removeprefix("因").rstrip("。；;，, "),
+        "extended_days": str(petition.extended_days),
+        "close_due": chinese_date(petition.close_due),
+        "extended_on": chinese_date(petition.extended_on or clock.today()),
+    }
 
 
 def notice_summary(summary: str) -> str:

@@ -49,6 +49,7 @@ def assign_handler(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -
 def extend(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
     petition.extended_days = data["days"]
     petition.extension_reason = data.get("reason")
+    petition.extended_on = clock.today()
     set_due(petition, "close_due", close_due(petition, settings_of(petition)))
 
 

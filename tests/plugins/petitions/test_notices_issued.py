@@ -77,3 +77,28 @@ def test_issuing_is_once(app, county, client):
         assert _get(client, county, "clerk", "accepted", "acceptance").status_code == 200
     assert _issued_kinds(app, county, "accepted") == ["acceptance", "acceptance.named"]
     assert ACTOR.user_id is None
+
+
+def test_the_extension_notice_tells_the_days_the_reason_and_the_new_end(app, county, client):
+    assert _get(client, county, "leader", "accepted", "extension").status_code == 409
+    with app.app_context(), tenant_scope(county["id"]):
+        row = db.session.get(Petition, county["ids"]["replied"])
+        row.state = "in_handling"  # reopened for the test: an extension in handling
+        db.session.commit()
+    _extend(app, county, "replied")
+    response = _get(client, county, "leader", "replied", "extension")
+    assert response.status_code == 200
+    text = docx_text(response.data)
+    for expected in (
+        "延期办理告知书",
+        "王秀英：",
+        "本机关已于2026年9月18日受理",
+        "因需进一步调查，该信访事项情况复杂",
+        "第三十四条",
+        "办理期限延长30日",
+        "2026年10月20日",
+    ):
+        assert expected in text, expected
+    assert "{{" not in text
+    clerk = docx_text(_get(client, county, "clerk", "replied", "extension").data)
+    assert "王秀英" not in clerk
