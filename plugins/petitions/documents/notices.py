@@ -31,7 +31,7 @@ from core.documents import issued as issuing
 from core.documents.member_form import chinese_date, unit_full_name
 from core.exports import download_response
 from core.i18n import N_
-from core.plugins.types import DocumentTemplateDef
+from core.plugins.types import DocumentTemplateDef, RedHead
 from core.tenancy.models import Tenant
 from core.workflow import IllegalTransition
 from plugins.petitions.models import CHANNELS, KINDS, NOT_ACCEPTED_REASONS, OUTCOMES, Petition
@@ -87,12 +87,15 @@ class NoticeKind:
         return str(self.definition.title)
 
 
-def _definition(name: str, title: Any, extra: dict[str, str]) -> DocumentTemplateDef:
+def _definition(
+    name: str, title: Any, extra: dict[str, str], red_head: RedHead | None = None
+) -> DocumentTemplateDef:
     return DocumentTemplateDef(
         name=f"petitions.{name}",
         title=title,
         default_path=DEFAULTS / f"{name}.docx",
         sample_context={**_COMMON_SAMPLE, **extra},
+        red_head=red_head,
     )
 
 
@@ -162,6 +165,9 @@ ASSIGNMENT = NoticeKind(
             "report_back_due": "2026年10月18日",
             "details": "详细情况见来信。",
         },
+        # A 函 to a lower unit goes out under the issuing body's 红头 (GB/T 9704 信函格式);
+        # the notices to a petitioner do not carry one.
+        RedHead("{{ unit_full_name }}"),
     ),
     lambda p: p.report_back_due is not None and bool(p.target_name),
     N_("此件未交办下级单位，不能出具交办函。"),

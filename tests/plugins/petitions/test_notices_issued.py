@@ -5,8 +5,10 @@ naming the petitioner is issued with it, from the same fields."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+import docx
 from sqlalchemy import select
 
 from core.db import db
@@ -102,3 +104,19 @@ def test_the_extension_notice_tells_the_days_the_reason_and_the_new_end(app, cou
     assert "{{" not in text
     clerk = docx_text(_get(client, county, "clerk", "replied", "extension").data)
     assert "王秀英" not in clerk
+
+
+def test_the_assignment_letter_goes_out_under_the_red_head(app, county, client):
+    """GB/T 9704: the 交办函 carries the issuing body's mark in red and the red line."""
+    document = docx.Document(
+        io.BytesIO(_get(client, county, "leader", "assigned", "assignment").data)
+    )
+    mark = document.paragraphs[0]
+    assert mark.text == "county单位"
+    assert {str(r.font.color.rgb) for r in mark.runs if r.text.strip()} == {"FF0000"}
+    assert mark._p.xpath(".//w:pBdr/w:bottom[@w:color='FF0000']")
+    # The notices to the petitioner have no 红头.
+    acceptance = docx.Document(
+        io.BytesIO(_get(client, county, "leader", "accepted", "acceptance").data)
+    )
+    assert not acceptance.paragraphs[0]._p.xpath(".//w:pBdr")
