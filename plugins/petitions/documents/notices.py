@@ -7,8 +7,9 @@ the assigned unit, with the report-back deadline) are declared through
 which uses the tenant's replacement when it uploaded one. Each is printable only once
 the petition reached the decision it tells of (else 409).
 
-The petitioner's name is printed only for users holding ``petitions.view_identity``,
-and each such print is audited (``petition.identity_viewed``). The 交办函 of a report
+A reporter's (检举控告) name is printed only for users holding the addressee permission
+(``permissions.ADDRESSEE``), and each such print is audited (``petition.identity_viewed``);
+other petitioners are named for whoever prints the notice. The 交办函 of a report
 (检举控告) never names the reporter, whoever prints it: it goes to a lower unit, which
 may be the reported person's own (信访工作条例 Art. 30).
 """
@@ -34,12 +35,13 @@ from core.i18n import N_
 from core.plugins.types import DocumentTemplateDef, RedHead
 from core.tenancy.models import Tenant
 from core.workflow import IllegalTransition
+from plugins.petitions.confidentiality import is_reporter
 from plugins.petitions.models import CHANNELS, KINDS, NOT_ACCEPTED_REASONS, OUTCOMES, Petition
-from plugins.petitions.permissions import VIEW_IDENTITY
+from plugins.petitions.permissions import ADDRESSEE
 from plugins.petitions.queries.deadlines import settings_of
 
 DEFAULTS = Path(__file__).parent.parent / "defaults"
-IDENTITY_PERMISSION = VIEW_IDENTITY
+IDENTITY_PERMISSION = ADDRESSEE
 IDENTITY_VIEWED = "petition.identity_viewed"
 #: Issued documents (core.documents.issued) of a petition: kind = the notice's slug, and
 #: the slug with this suffix for the version that names the petitioner.
@@ -181,13 +183,15 @@ def definitions() -> list[DocumentTemplateDef]:
 
 
 def _petitioner_names(petition: Petition, notice: NoticeKind) -> tuple[str, str | None]:
-    """(the addressee printed without the identity permission, the real names or ``None``
-    when there is no identity to print)."""
+    """(the addressee printed for anyone, a reporter's real names or ``None``). Only a
+    reporter's identity is secret (Art. 30): other petitioners are named for everyone."""
     if petition.is_anonymous or not petition.petitioners:
         return _("匿名信访人"), None
     if not notice.names_petitioner(petition):
         return _("（检举人身份保密）"), None
     names = "、".join(p.name for p in petition.petitioners if p.name)
+    if not is_reporter(petition):
+        return names or _("信访人"), None
     return _("信访人"), names or None
 
 

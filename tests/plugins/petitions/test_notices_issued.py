@@ -50,7 +50,7 @@ def test_the_acceptance_notice_is_reprinted_as_issued_after_an_extension(app, co
     first = _get(client, county, "leader", "replied", "acceptance")
     assert first.status_code == 200
     assert "60日内（即2026年11月17日前）" in docx_text(first.data)
-    assert _issued_kinds(app, county, "replied") == ["acceptance", "acceptance.named"]
+    assert _issued_kinds(app, county, "replied") == ["acceptance"]  # not a reporter
     with app.app_context(), tenant_scope(county["id"]):
         row = db.session.get(Petition, county["ids"]["replied"])
         row.state = "in_handling"  # reopened for the test: an extension in handling
@@ -62,8 +62,8 @@ def test_the_acceptance_notice_is_reprinted_as_issued_after_an_extension(app, co
 
 
 def test_both_versions_say_the_same_and_only_the_holder_sees_the_name(app, county, client):
-    masked = docx_text(_get(client, county, "clerk", "accepted", "acceptance").data)
-    named = docx_text(_get(client, county, "leader", "accepted", "acceptance").data)
+    masked = docx_text(_get(client, county, "clerk", "reporter", "acceptance").data)
+    named = docx_text(_get(client, county, "leader", "reporter", "acceptance").data)
     assert "王秀英" not in masked and "王秀英：" in named
     assert masked.replace("信访人：", "") == named.replace("王秀英：", "")
 
@@ -76,8 +76,8 @@ def test_a_report_issues_no_named_assignment_letter(app, county, client):
 
 def test_issuing_is_once(app, county, client):
     for _ in range(2):
-        assert _get(client, county, "clerk", "accepted", "acceptance").status_code == 200
-    assert _issued_kinds(app, county, "accepted") == ["acceptance", "acceptance.named"]
+        assert _get(client, county, "clerk", "reporter", "acceptance").status_code == 200
+    assert _issued_kinds(app, county, "reporter") == ["acceptance", "acceptance.named"]
     assert ACTOR.user_id is None
 
 
@@ -103,7 +103,7 @@ def test_the_extension_notice_tells_the_days_the_reason_and_the_new_end(app, cou
         assert expected in text, expected
     assert "{{" not in text
     clerk = docx_text(_get(client, county, "clerk", "replied", "extension").data)
-    assert "王秀英" not in clerk
+    assert "王秀英：" in clerk  # a 求决: its petitioner is named for the clerk too
 
 
 def test_the_assignment_letter_goes_out_under_the_red_head(app, county, client):
