@@ -145,7 +145,8 @@ class Petition(TenantOwned, Base):
     state: Mapped[str] = mapped_column(String(30))
 
     # -- Screening (受理) ----------------------------------------------------------------
-    accept_due: Mapped[date] = mapped_column(Date)
+    #: None for a 复查/复核 case opened from below: it runs against ``review_due`` only.
+    accept_due: Mapped[date | None] = mapped_column(Date)
     #: Each stored due date keeps whether a year without holiday data was involved
     #: (core.calendar.Due.estimated), so every place that shows it can say so (issue 12).
     accept_due_estimated: Mapped[bool] = mapped_column(

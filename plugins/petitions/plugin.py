@@ -150,6 +150,7 @@ def zugong_document_templates() -> list:
 def zugong_audit_actions() -> dict[str, str]:
     return {
         "petition.identity_viewed": N_("查看信访人身份信息"),
+        "petition.answered_late": N_("逾期作出复查复核意见"),
         "petition.exported": N_("导出信访台账"),
         "petition.conflict_declared": N_("声明回避"),
         "petition.query_code_issued": N_("生成网上查询码"),
