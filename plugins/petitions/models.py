@@ -189,6 +189,9 @@ class Petition(TenantOwned, Base):
     close_due: Mapped[date | None] = mapped_column(Date)
     extended_days: Mapped[int] = mapped_column(Integer, default=0)
     extension_reason: Mapped[str | None] = mapped_column(Text)
+    #: 申请延期: what the handler asked for, until the leader decides.
+    extension_requested_days: Mapped[int | None] = mapped_column(Integer)
+    extension_request_reason: Mapped[str | None] = mapped_column(Text)
     #: The day the extension was approved (printed on the 延期办理告知书).
     extended_on: Mapped[date | None] = mapped_column(Date)
 

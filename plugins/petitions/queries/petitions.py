@@ -129,7 +129,9 @@ def offered_transitions(petition: Petition, actor: Actor) -> list[Transition]:
             continue
         if t.name not in TRANSITION_SCHEMAS and t.name not in passing:
             continue
-        if t.name == "extend" and petition.extended_days:
+        if t.name in ("extend", "request_extension") and petition.extended_days:
+            continue
+        if t.name == "request_extension" and petition.extension_requested_days:
             continue
         offered.append(t)
     return offered

@@ -123,6 +123,7 @@ TRANSITION_SCHEMAS: dict[str, type[Schema]] = {
     "assign": PetitionAssignIn,
     "assign_handler": PetitionAssignHandlerIn,
     "extend": PetitionExtendIn,
+    "request_extension": PetitionExtendIn,
     "draft": PetitionDraftIn,
     "close": PetitionCloseIn,
     "rate": PetitionRateIn,

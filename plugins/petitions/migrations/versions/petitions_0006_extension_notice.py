@@ -10,6 +10,8 @@ Issue 12:
   reason and the day it was decided. ``petitions.extended_on`` keeps that day (the
   history row's time is the server's clock, not the business day). Existing extended
   rows have none; their notice is dated the day it is first printed.
+* 申请延期: ``extension_requested_days`` and ``extension_request_reason`` keep the
+  handler's request until the leader approves (``extend``) or refuses it.
 * ``petitions.accept_due`` becomes nullable: a 复查/复核 case opened in the upper body
   runs against its 30-day answer period only (``review_due``); the 15-day acceptance
   date its registration set is cleared when the case opens. Existing rows keep theirs.
@@ -29,6 +31,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("petitions") as batch:
         batch.add_column(sa.Column("extended_on", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("extension_requested_days", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("extension_request_reason", sa.Text(), nullable=True))
         batch.alter_column("accept_due", existing_type=sa.Date(), nullable=True)
 
 
@@ -44,4 +48,6 @@ def downgrade() -> None:
     )
     with op.batch_alter_table("petitions") as batch:
         batch.alter_column("accept_due", existing_type=sa.Date(), nullable=False)
+        batch.drop_column("extension_request_reason")
+        batch.drop_column("extension_requested_days")
         batch.drop_column("extended_on")
