@@ -145,7 +145,8 @@ class Petition(TenantOwned, Base):
     state: Mapped[str] = mapped_column(String(30))
 
     # -- Screening (受理) ----------------------------------------------------------------
-    accept_due: Mapped[date] = mapped_column(Date)
+    #: None for a 复查/复核 case opened from below: it runs against ``review_due`` only.
+    accept_due: Mapped[date | None] = mapped_column(Date)
     #: Each stored due date keeps whether a year without holiday data was involved
     #: (core.calendar.Due.estimated), so every place that shows it can say so (issue 12).
     accept_due_estimated: Mapped[bool] = mapped_column(
@@ -188,6 +189,11 @@ class Petition(TenantOwned, Base):
     close_due: Mapped[date | None] = mapped_column(Date)
     extended_days: Mapped[int] = mapped_column(Integer, default=0)
     extension_reason: Mapped[str | None] = mapped_column(Text)
+    #: 申请延期: what the handler asked for, until the leader decides.
+    extension_requested_days: Mapped[int | None] = mapped_column(Integer)
+    extension_request_reason: Mapped[str | None] = mapped_column(Text)
+    #: The day the extension was approved (printed on the 延期办理告知书).
+    extended_on: Mapped[date | None] = mapped_column(Date)
 
     # -- Outcome and reply ---------------------------------------------------------------
     outcome: Mapped[str | None] = mapped_column(String(30))

@@ -12,6 +12,10 @@ REGISTER = "petitions.register"
 HANDLE = "petitions.handle"
 APPROVE = "petitions.approve"
 VIEW_IDENTITY = "petitions.view_identity"
+#: Who may print a reporter (检举人) as the addressee of a notice (信访工作条例 Art. 30):
+#: the holders of the identity permission, each print audited. Other petitioners are
+#: named on their notices for whoever prints them.
+ADDRESSEE = VIEW_IDENTITY
 STATISTICS = "petitions.statistics"
 MANAGE_CATEGORIES = "petitions.manage_categories"
 

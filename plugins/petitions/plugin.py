@@ -23,6 +23,7 @@ from plugins.petitions import attachments as attachments  # noqa: F401 - its att
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
 from plugins.petitions import permissions, settings
+from plugins.petitions import reported as reported  # noqa: F401 - hides a petition from its reported person
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
 from plugins.petitions.search import zugong_search as zugong_search  # noqa: F401 - search box
 from plugins.petitions.services import crosstenant as crosstenant  # noqa: F401 - linked moves
@@ -149,6 +150,7 @@ def zugong_document_templates() -> list:
 def zugong_audit_actions() -> dict[str, str]:
     return {
         "petition.identity_viewed": N_("查看信访人身份信息"),
+        "petition.answered_late": N_("逾期作出复查复核意见"),
         "petition.exported": N_("导出信访台账"),
         "petition.conflict_declared": N_("声明回避"),
         "petition.query_code_issued": N_("生成网上查询码"),

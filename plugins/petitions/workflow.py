@@ -57,7 +57,8 @@ from plugins.petitions.models import (
 )
 from plugins.petitions.permissions import APPROVE, HANDLE, REGISTER
 from plugins.petitions.queries.deadlines import settings_of
-from plugins.petitions.services import moves
+from plugins.petitions.services import extensions, moves
+from plugins.petitions.services.finality import not_a_final_matter
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -253,6 +254,7 @@ PETITION_FLOW = Workflow(
             "accepted",
             N_("受理"),
             permission=REGISTER,
+            guards=(not_a_final_matter,),
             effects=(moves.accept,),
         ),
         Transition(
@@ -318,7 +320,26 @@ PETITION_FLOW = Workflow(
             permission=APPROVE,
             comment_required=True,
             guards=(_extension_allowed,),
-            effects=(moves.extend,),
+            effects=(moves.extend, extensions.clear),
+        ),
+        Transition(
+            "request_extension",
+            ("in_handling",),
+            "in_handling",
+            N_("申请延期"),
+            permission=HANDLE,
+            guards=(extensions.no_pending_request, _extension_allowed, extensions.has_reason),
+            effects=(extensions.request,),
+        ),
+        Transition(
+            "refuse_extension",
+            ("in_handling",),
+            "in_handling",
+            N_("不同意延期"),
+            permission=APPROVE,
+            comment_required=True,
+            guards=(extensions.pending_request,),
+            effects=(extensions.clear,),
         ),
         Transition(
             "draft",

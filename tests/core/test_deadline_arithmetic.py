@@ -37,6 +37,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("plugins/supervision/queries/tables.py", "week_schedule"): "this week, Monday-Sunday",
     ("plugins/supervision/queries/tables.py", "month_summary"): "end of the month, inclusive",
     ("plugins/petitions/services/registration.py", "find_repeat_of"): "repeat look-back window",
+    ("plugins/petitions/services/registration.py", "relink_later"): "repeat look-ahead window",
     ("plugins/petitions/services/longterm.py", "flag_tenant"): "long-term petitioner look-back",
     ("plugins/petitions/services/longterm.py", "scan_reviews"): "warning horizon of the light",
     ("plugins/petitions/services/longterm.py", "_flag_rows"): "periodic review horizon",

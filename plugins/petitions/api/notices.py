@@ -17,6 +17,7 @@ from plugins.petitions.queries.petitions import petition_or_404
 _TITLES = {
     "acceptance": "受理告知书",
     "non_acceptance": "不予受理告知书",
+    "extension": "延期办理告知书",
     "reply": "答复意见书",
     "assignment": "交办函",
 }

@@ -115,6 +115,29 @@ def reply() -> docx.Document:
     return d
 
 
+def extension_notice() -> docx.Document:
+    """延期办理告知书 (信访工作条例 Art. 34: the petitioner is told of the extension and
+    its reason)."""
+    d = _document()
+    _title(d, "延期办理告知书")
+    _right(d, "编号：{{ serial }}")
+    d.add_paragraph("{{ petitioner_name }}：")
+    _body(
+        d,
+        "你（你们）于{{ received_on }}通过{{ channel }}反映的“{{ summary }}”问题，"
+        "本机关已于{{ accepted_on }}受理。",
+    )
+    _body(
+        d,
+        "因{{ reason }}，该信访事项情况复杂，根据《信访工作条例》第三十四条的规定，"
+        "经本机关负责人批准，办理期限延长{{ extended_days }}日。"
+        "本机关将于{{ close_due }}前办结，并书面答复你（你们）。",
+    )
+    _body(d, "特此告知。")
+    _signature(d, "{{ extended_on }}")
+    return d
+
+
 def assignment_letter() -> docx.Document:
     d = _document()
     _title(d, "交办函")
@@ -139,7 +162,13 @@ def assignment_letter() -> docx.Document:
 
 
 def main() -> None:
-    for make in (acceptance_notice, non_acceptance_notice, reply, assignment_letter):
+    for make in (
+        acceptance_notice,
+        non_acceptance_notice,
+        extension_notice,
+        reply,
+        assignment_letter,
+    ):
         make().save(HERE / f"{make.__name__}.docx")
 
 

@@ -1,13 +1,15 @@
-"""The four formal notices of a petition (.docx), from templates a tenant can replace.
+"""The five formal notices of a petition (.docx), from templates a tenant can replace.
 
-受理告知书, 不予受理告知书 (with the reason), 答复意见书 (with the reply) and 交办函 (to
+受理告知书, 不予受理告知书 (with the reason), 延期办理告知书 (with the reason of the
+extension, Art. 34), 答复意见书 (with the reply) and 交办函 (to
 the assigned unit, with the report-back deadline) are declared through
 ``zugong_document_templates`` and printed by :func:`core.documents.services.render`,
 which uses the tenant's replacement when it uploaded one. Each is printable only once
 the petition reached the decision it tells of (else 409).
 
-The petitioner's name is printed only for users holding ``petitions.view_identity``,
-and each such print is audited (``petition.identity_viewed``). The 交办函 of a report
+A reporter's (检举控告) name is printed only for users holding the addressee permission
+(``permissions.ADDRESSEE``), and each such print is audited (``petition.identity_viewed``);
+other petitioners are named for whoever prints the notice. The 交办函 of a report
 (检举控告) never names the reporter, whoever prints it: it goes to a lower unit, which
 may be the reported person's own (信访工作条例 Art. 30).
 """
@@ -26,20 +28,25 @@ from flask_babel import lazy_gettext as _l
 from core import clock
 from core.audit.service import record
 from core.auth.users import Actor
-from core.documents import services as documents
+from core.documents import issued as issuing
 from core.documents.member_form import chinese_date, unit_full_name
 from core.exports import download_response
 from core.i18n import N_
-from core.plugins.types import DocumentTemplateDef
+from core.plugins.types import DocumentTemplateDef, RedHead
 from core.tenancy.models import Tenant
 from core.workflow import IllegalTransition
+from plugins.petitions.confidentiality import is_reporter
 from plugins.petitions.models import CHANNELS, KINDS, NOT_ACCEPTED_REASONS, OUTCOMES, Petition
-from plugins.petitions.permissions import VIEW_IDENTITY
+from plugins.petitions.permissions import ADDRESSEE
 from plugins.petitions.queries.deadlines import settings_of
 
 DEFAULTS = Path(__file__).parent.parent / "defaults"
-IDENTITY_PERMISSION = VIEW_IDENTITY
+IDENTITY_PERMISSION = ADDRESSEE
 IDENTITY_VIEWED = "petition.identity_viewed"
+#: Issued documents (core.documents.issued) of a petition: kind = the notice's slug, and
+#: the slug with this suffix for the version that names the petitioner.
+ISSUED_FOR = "petition"
+NAMED = ".named"
 #: What the petitioner is told to do next, for each reason of non-acceptance.
 NOT_ACCEPTED_ADVICE = {
     "legal_channel": N_(
@@ -82,12 +89,15 @@ class NoticeKind:
         return str(self.definition.title)
 
 
-def _definition(name: str, title: Any, extra: dict[str, str]) -> DocumentTemplateDef:
+def _definition(
+    name: str, title: Any, extra: dict[str, str], red_head: RedHead | None = None
+) -> DocumentTemplateDef:
     return DocumentTemplateDef(
         name=f"petitions.{name}",
         title=title,
         default_path=DEFAULTS / f"{name}.docx",
         sample_context={**_COMMON_SAMPLE, **extra},
+        red_head=red_head,
     )
 
 
@@ -115,6 +125,22 @@ NON_ACCEPTANCE = NoticeKind(
     lambda p: p.not_accepted_reason is not None,
     N_("此件未作出不予受理决定，不能出具不予受理告知书。"),
 )
+EXTENSION = NoticeKind(
+    "extension",
+    _definition(
+        "extension_notice",
+        _l("延期办理告知书"),
+        {
+            "accepted_on": "2026年9月18日",
+            "reason": "需赴外地调取有关材料",
+            "extended_days": "30",
+            "close_due": "2026年12月17日",
+            "extended_on": "2026年11月10日",
+        },
+    ),
+    lambda p: bool(p.extended_days),
+    N_("此件未延期办理，不能出具延期办理告知书。"),
+)
 REPLY = NoticeKind(
     "reply",
     _definition(
@@ -141,34 +167,40 @@ ASSIGNMENT = NoticeKind(
             "report_back_due": "2026年10月18日",
             "details": "详细情况见来信。",
         },
+        # A 函 to a lower unit goes out under the issuing body's 红头 (GB/T 9704 信函格式);
+        # the notices to a petitioner do not carry one.
+        RedHead("{{ unit_full_name }}"),
     ),
     lambda p: p.report_back_due is not None and bool(p.target_name),
     N_("此件未交办下级单位，不能出具交办函。"),
     names_petitioner=lambda p: p.kind != "report",
 )
-NOTICES = {n.slug: n for n in (ACCEPTANCE, NON_ACCEPTANCE, REPLY, ASSIGNMENT)}
+NOTICES = {n.slug: n for n in (ACCEPTANCE, NON_ACCEPTANCE, EXTENSION, REPLY, ASSIGNMENT)}
 
 
 def definitions() -> list[DocumentTemplateDef]:
     return [n.definition for n in NOTICES.values()]
 
 
-def _petitioner_name(petition: Petition, actor: Actor, notice: NoticeKind) -> tuple[str, bool]:
-    """(what to print, whether a real identity is printed)."""
+def _petitioner_names(petition: Petition, notice: NoticeKind) -> tuple[str, str | None]:
+    """(the addressee printed for anyone, a reporter's real names or ``None``). Only a
+    reporter's identity is secret (Art. 30): other petitioners are named for everyone."""
     if petition.is_anonymous or not petition.petitioners:
-        return _("匿名信访人"), False
+        return _("匿名信访人"), None
     if not notice.names_petitioner(petition):
-        return _("（检举人身份保密）"), False
-    if not actor.can(IDENTITY_PERMISSION):
-        return _("信访人"), False
-    return "、".join(p.name for p in petition.petitioners if p.name) or _("信访人"), True
+        return _("（检举人身份保密）"), None
+    names = "、".join(p.name for p in petition.petitioners if p.name)
+    if not is_reporter(petition):
+        return names or _("信访人"), None
+    return _("信访人"), names or None
 
 
-def context(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind) -> dict[str, Any]:
-    name, identified = _petitioner_name(petition, actor, notice)
+def context(petition: Petition, tenant: Tenant, notice: NoticeKind) -> dict[str, Any]:
+    """The notice's fields as of now, the addressee without the identity (see
+    :func:`_petitioner_names`)."""
     values: dict[str, Any] = {
         "serial": petition.serial,
-        "petitioner_name": name,
+        "petitioner_name": _petitioner_names(petition, notice)[0],
         "received_on": chinese_date(petition.received_on),
         "channel": _(CHANNELS.get(petition.channel, petition.channel)),
         "kind": _(KINDS.get(petition.kind, petition.kind)),
@@ -186,6 +218,8 @@ def context(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind
         values["decided_on"] = chinese_date(petition.decided_on)
         values["reason"] = _(NOT_ACCEPTED_REASONS.get(reason, reason))
         values["advice"] = _(NOT_ACCEPTED_ADVICE[reason]) if reason in NOT_ACCEPTED_ADVICE else ""
+    elif notice is EXTENSION:
+        values |= _extension(petition)
     elif notice is REPLY:
         values["accepted_on"] = chinese_date(petition.accepted_on)
         values["outcome"] = _(OUTCOMES.get(petition.outcome or "", petition.outcome or ""))
@@ -196,8 +230,19 @@ def context(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind
         values["decided_on"] = chinese_date(petition.decided_on)
         values["report_back_due"] = chinese_date(petition.report_back_due)
         values["details"] = Listing(petition.details or "")
-    values["_identified"] = identified
     return values
+
+
+def _extension(petition: Petition) -> dict[str, Any]:
+    """The extension as approved: its days, reason, new end and day of approval."""
+    reason = petition.extension_reason or ""
+    return {
+        "accepted_on": chinese_date(petition.accepted_on),
+        "reason": reason.strip().removeprefix("因").rstrip("。；;，, "),
+        "extended_days": str(petition.extended_days),
+        "close_due": chinese_date(petition.close_due),
+        "extended_on": chinese_date(petition.extended_on or clock.today()),
+    }
 
 
 def notice_summary(summary: str) -> str:
@@ -217,21 +262,44 @@ def _close_days(petition: Petition) -> int:
 
 
 def render(petition: Petition, tenant: Tenant, actor: Actor, slug: str, via: str) -> bytes:
-    """The notice ``slug`` of ``petition``; ``KeyError`` for an unknown notice,
-    :class:`IllegalTransition` (409) when the petition has not reached it."""
+    """The notice ``slug`` of ``petition`` as issued; ``KeyError`` for an unknown notice,
+    :class:`IllegalTransition` (409) when the petition has not reached it. The real
+    names are printed only for a holder of the identity permission (audited)."""
     notice = NOTICES[slug]
     if not notice.applies(petition):
         raise IllegalTransition(_(notice.not_yet))
-    values = context(petition, tenant, actor, notice)
-    identified = values.pop("_identified")
-    data = documents.render(notice.name, values, tenant)
-    if identified:
-        record(
-            IDENTITY_VIEWED,
-            obj=petition,
-            detail={"via": via, "document": notice.name},
+    named = actor.can(IDENTITY_PERMISSION) and _petitioner_names(petition, notice)[1] is not None
+    kind = f"{slug}{NAMED}" if named else slug
+    document = (
+        issuing.issued(ISSUED_FOR, petition.id, kind)
+        or _issue(petition, tenant, actor, notice)[kind]
+    )
+    if named:
+        record(IDENTITY_VIEWED, obj=petition, detail={"via": via, "document": notice.name})
+    return document.content
+
+
+def _issue(petition: Petition, tenant: Tenant, actor: Actor, notice: NoticeKind) -> dict[str, Any]:
+    """Issue the notice on its first print, frozen from then on (issue 12: a later
+    extension or edit must not change what was sent). The version naming the petitioner
+    is issued at the same time from the same fields, so both say the same thing."""
+    values = context(petition, tenant, notice)
+    versions = {notice.slug: values}
+    real = _petitioner_names(petition, notice)[1]
+    if real is not None:
+        versions[f"{notice.slug}{NAMED}"] = {**values, "petitioner_name": real}
+    return {
+        kind: issuing.issue(
+            notice.name,
+            fields,
+            object_type=ISSUED_FOR,
+            object_id=petition.id,
+            kind=kind,
+            issued_by=actor.user_id,
+            tenant=tenant,
         )
-    return data
+        for kind, fields in versions.items()
+    }
 
 
 def filename(petition: Petition, slug: str) -> str:

@@ -271,12 +271,15 @@ def _handling_notices(petition: Petition, replied: bool) -> list[Notice]:
     """What came later: an extension, the written reply, 复查 and 复核 answers."""
     notices = []
     if petition.extended_days:
+        # Art. 34: the petitioner is told the extension and its reason.
         text = _(
             "办理期限延长 %(days)s 日，至 %(due)s",
             days=petition.extended_days,
             due=petition.close_due,
         )
-        notices.append(Notice(_("延期告知"), None, text))
+        if petition.extension_reason:
+            text += _("；延期理由：%(reason)s", reason=petition.extension_reason.strip())
+        notices.append(Notice(_("延期告知"), petition.extended_on, text))
     if replied and petition.replied_on:
         notices.append(Notice(_("书面答复"), petition.replied_on))
     if petition.reviewed_on:

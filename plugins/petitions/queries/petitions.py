@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from flask import abort
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +21,7 @@ from core.workflow import Transition
 from plugins.petitions.models import COLLECTIVE_FROM, LongtermPetitioner, Petition, PetitionConflict
 from plugins.petitions.permissions import APPROVE, HANDLE
 from plugins.petitions.queries.categories import descendant_ids
+from plugins.petitions.reported import is_reported_on, viewer_id
 from plugins.petitions.schemas.moves import TRANSITION_SCHEMAS
 from plugins.petitions.workflow import PETITION_FLOW, UNDECIDED
 
@@ -29,7 +31,11 @@ KEYS = (Petition.received_on, Petition.id)
 
 
 def petition_or_404(petition_id: int) -> Petition:
-    return get_or_404(Petition, petition_id)
+    petition = get_or_404(Petition, petition_id)
+    # An identity-map hit skips the loader criteria of plugins.petitions.reported.
+    if is_reported_on(petition, viewer_id()):
+        abort(404)
+    return petition
 
 
 def overdue_clause(today=None) -> Any:
@@ -123,7 +129,9 @@ def offered_transitions(petition: Petition, actor: Actor) -> list[Transition]:
             continue
         if t.name not in TRANSITION_SCHEMAS and t.name not in passing:
             continue
-        if t.name == "extend" and petition.extended_days:
+        if t.name in ("extend", "request_extension") and petition.extended_days:
+            continue
+        if t.name == "request_extension" and petition.extension_requested_days:
             continue
         offered.append(t)
     return offered

@@ -35,6 +35,13 @@ class PetitionTransitionIn(Schema):
     comment = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
+class PetitionAcceptIn(PetitionTransitionIn):
+    """受理: the new facts or reasons, required only where the matter was decided on 复核
+    (:mod:`plugins.petitions.services.finality`)."""
+
+    new_facts = Text(allow_none=True, validate=validate.Length(max=2000))
+
+
 class PetitionNotAcceptIn(PetitionTransitionIn):
     reason = fields.String(required=True, validate=validate.OneOf(list(NOT_ACCEPTED_REASONS)))
 
@@ -110,11 +117,13 @@ class PetitionRateIn(PetitionTransitionIn):
 
 
 TRANSITION_SCHEMAS: dict[str, type[Schema]] = {
+    "accept": PetitionAcceptIn,
     "not_accept": PetitionNotAcceptIn,
     "forward": PetitionForwardIn,
     "assign": PetitionAssignIn,
     "assign_handler": PetitionAssignHandlerIn,
     "extend": PetitionExtendIn,
+    "request_extension": PetitionExtendIn,
     "draft": PetitionDraftIn,
     "close": PetitionCloseIn,
     "rate": PetitionRateIn,

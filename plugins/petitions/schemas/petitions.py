@@ -214,7 +214,7 @@ class PetitionSummaryOut(Schema):
     is_repeat = fields.Boolean()
     state = fields.String()
     state_title = fields.String()
-    accept_due = fields.Date()
+    accept_due = fields.Date(allow_none=True)
     accept_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})
     close_due = fields.Date(allow_none=True)
     close_due_estimated = fields.Boolean(metadata={"description": ESTIMATED_HELP})

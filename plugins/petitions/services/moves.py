@@ -49,6 +49,7 @@ def assign_handler(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -
 def extend(petition: Petition, _actor: Actor, data: Mapping[str, Any]) -> None:
     petition.extended_days = data["days"]
     petition.extension_reason = data.get("reason")
+    petition.extended_on = clock.today()
     set_due(petition, "close_due", close_due(petition, settings_of(petition)))
 
 
@@ -120,7 +121,11 @@ def came_back(petition: Petition, _actor: Actor, _data) -> None:
 
 
 def open_case(petition: Petition, _actor: Actor, _data) -> None:
+    """A 复查/复核 case runs against its 30-day answer period only: the 15-day acceptance
+    and 5-day return periods its registration set do not apply to it (issue 12)."""
     set_due(petition, "review_due", period_end(clock.today(), REVIEW_ANSWER_DAYS, "natural_days"))
+    set_due(petition, "accept_due", None)
+    set_due(petition, "return_due", None)
 
 
 def answer_case(petition: Petition, actor: Actor, data: Mapping[str, Any]) -> None:

@@ -30,7 +30,9 @@ def fire(petition: Petition, name: str, actor: Actor, body: Mapping[str, Any]) -
     which fires the move and makes the linked copy in the receiving tenant — so the page,
     this API and the links API are one path, and no move skips the copy."""
     data = {k: v for k, v in body.items() if k != "comment" and v is not None}
-    comment = body.get("comment") or (body.get("reason") if name == "extend" else None)
+    comment = body.get("comment") or (
+        body.get("reason") if name in ("extend", "request_extension") else None
+    )
     identity = bool(data.pop("include_identity", False))
     if name == "forward":
         crosstenant.forward(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from core.calendar import add_months
 from core.db import db
@@ -25,6 +28,11 @@ if TYPE_CHECKING:
 SERIAL_PREFIX = "XF"
 #: Petitions of the same person about the same category within this many months repeat.
 REPEAT_MONTHS = 12
+#: Earlier petitions of one person looked at (oldest first) when matching a repeat.
+REPEAT_CANDIDATES = 50
+#: Without a category, summaries this alike (and this long) are one matter.
+SUMMARY_MIN = 4
+SUMMARY_RATIO = 0.75
 
 PETITION_FIELDS = {
     "received_on",
@@ -56,6 +64,8 @@ def register(
     if not actor.can(REGISTER):
         raise TransitionForbidden(_("您没有登记信访件的权限"))
     people = _people(petitioners)
+    reported_persons = list(reported_persons)
+    names = [r["name"] for r in reported_persons if r.get("name")]
     petition = Petition(
         tenant_id=current_tenant_id(),
         **{k: v for k, v in data.items() if k in PETITION_FIELDS},
@@ -64,7 +74,7 @@ def register(
         petition.people_count = max(len(people), 1)
     if petition.is_anonymous:
         people = []
-    _stamp(petition, people)
+    _stamp(petition, people, names)
     db.session.add(petition)
     PETITION_FLOW.start(petition, actor)  # sets the state, flushes for the id, logs
     db.session.add_all(Petitioner(petition_id=petition.id, **p) for p in people)
@@ -75,6 +85,7 @@ def register(
         for r in reported_persons
     )
     db.session.flush()
+    relink_later(petition, people, names)
     return petition
 
 
@@ -87,7 +98,7 @@ def _people(petitioners: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return people
 
 
-def _stamp(petition: Petition, people: list[dict[str, Any]]) -> None:
+def _stamp(petition: Petition, people: list[dict[str, Any]], names: list[str]) -> None:
     """Serial, the deadlines that run from receipt, and the earlier petition repeated."""
     settings = settings_of(petition)
     petition.serial = next_serial(SERIAL_PREFIX, width=6, year=petition.received_on.year)
@@ -99,6 +110,8 @@ def _stamp(petition: Petition, people: list[dict[str, Any]]) -> None:
         petition.category_id,
         [p.get("id_number") for p in people],
         [p.get("phone") for p in people],
+        summary=petition.summary,
+        reported_names=names,
     )
 
 
@@ -108,36 +121,104 @@ def find_repeat_of(
     id_numbers: Iterable[str | None],
     phones: Iterable[str | None],
     *,
+    summary: str | None = None,
+    reported_names: Iterable[str | None] = (),
     exclude_id: int | None = None,
 ) -> int | None:
     """The earliest petition of the tenant in scope, received within
-    :data:`REPEAT_MONTHS` months before ``received_on``, in the same category, from a
-    petitioner with one of these ID numbers or phone numbers — one query."""
+    :data:`REPEAT_MONTHS` months before ``received_on``, from a petitioner with one of
+    these ID numbers or phone numbers, on the same matter (:func:`same_matter`)."""
+    window = (add_months(received_on, -REPEAT_MONTHS), received_on)
+    matter = Matter(category_id, summary, frozenset(n for n in reported_names if n))
+    for row in same_person(id_numbers, phones, window, exclude_id):
+        if same_matter(row, matter):
+            return row.id
+    return None
+
+
+def relink_later(petition: Petition, people: list[dict[str, Any]], names: list[str]) -> None:
+    """A back-dated registration: petitions of the same person on the same matter
+    received after this one (within the look-back window) repeat it, unless they are
+    linked to one received earlier still."""
+    window = (petition.received_on, add_months(petition.received_on, REPEAT_MONTHS))
+    matter = Matter(petition.category_id, petition.summary, frozenset(names))
+    later = same_person(
+        [p.get("id_number") for p in people], [p.get("phone") for p in people], window, petition.id
+    )
+    for row in later:
+        if row.received_on == petition.received_on and row.id < petition.id:
+            continue  # registered first on the same day: it is the earlier one
+        if not same_matter(row, matter):
+            continue
+        current = db.session.get(Petition, row.repeat_of_id) if row.repeat_of_id else None
+        if current is None or current.received_on > petition.received_on:
+            row.repeat_of_id = petition.id
+
+
+@dataclass(frozen=True)
+class Matter:
+    """What makes two petitions of one person the same matter."""
+
+    category_id: int | None
+    summary: str | None
+    reported_names: frozenset[str]
+
+
+def same_person(
+    id_numbers: Iterable[str | None],
+    phones: Iterable[str | None],
+    window: tuple[date, date],
+    exclude_id: int | None,
+) -> list[Petition]:
+    """The petitions received within ``window`` (both ends) from a petitioner with one of
+    these ID numbers or phones (in one form, core.phones), oldest first — one query."""
     ids = sorted({i.strip().upper() for i in id_numbers if i and i.strip()})
-    # Matched in one form (core.phones): 137 0000 2222, 137-0000-2222, +86 13700002222.
     tels = sorted({n for t in phones if (n := normalize_phone(t))})
-    if category_id is None or not (ids or tels):
-        return None
+    if not (ids or tels):
+        return []
     matches = []
     if ids:
         matches.append(Petitioner.id_number.in_(ids))
     if tels:
         matches.append(Petitioner.phone_normalized.in_(tels))
     query = (
-        select(Petition.id)
+        select(Petition)
         .join(
             Petitioner,
             (Petitioner.tenant_id == Petition.tenant_id) & (Petitioner.petition_id == Petition.id),
         )
         .where(
-            Petition.category_id == category_id,
-            Petition.received_on >= add_months(received_on, -REPEAT_MONTHS),
-            Petition.received_on <= received_on,
+            Petition.received_on >= window[0],
+            Petition.received_on <= window[1],
             or_(*matches),
         )
+        .options(selectinload(Petition.reported_persons))
         .order_by(Petition.received_on, Petition.id)
-        .limit(1)
+        .limit(REPEAT_CANDIDATES)
     )
     if exclude_id is not None:
         query = query.where(Petition.id != exclude_id)
-    return db.session.scalar(query)
+    return list(dict.fromkeys(db.session.scalars(query)))
+
+
+def same_matter(row: Petition, matter: Matter) -> bool:
+    """Both in one category; or, where either has no category, the same reported person
+    or a similar summary (a category is often chosen only later)."""
+    if row.category_id is not None and matter.category_id is not None:
+        return row.category_id == matter.category_id
+    if matter.reported_names & {r.name for r in row.reported_persons if r.name}:
+        return True
+    return similar_summary(row.summary, matter.summary)
+
+
+def similar_summary(a: str | None, b: str | None) -> bool:
+    """One summary contains the other, or they share most of their characters in order
+    (punctuation and spaces left out): "反映退休待遇问题" and "再次反映退休待遇问题"."""
+    x, y = _plain(a), _plain(b)
+    if len(x) < SUMMARY_MIN or len(y) < SUMMARY_MIN:
+        return False
+    return x in y or y in x or SequenceMatcher(None, x, y).ratio() >= SUMMARY_RATIO
+
+
+def _plain(text: str | None) -> str:
+    return "".join(ch for ch in (text or "") if ch.isalnum())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from core import clock
 from core.auth.users import Actor
 from core.db import db
 from core.tenancy.models import Tenant
@@ -113,6 +114,7 @@ def answer_to_source(case: Petition, actor: Actor) -> None:
     (``reviewed`` after a 复查, ``final`` after a 复核)."""
     if case.case_type not in ("review", "rereview") or case.source_tenant_id is None:
         return
+    _mark_if_late(case, actor)
     if case.reply_text is None:
         case.reply_text = last_comment(case)
     data = {"answer": case.reply_text, "from_tenant_id": case.tenant_id, "case_id": case.id}
@@ -128,6 +130,21 @@ def answer_to_source(case: Petition, actor: Actor) -> None:
         ):
             with linked_move():
                 PETITION_FLOW.fire(original, move, actor, comment=case.reply_text, data=data)
+
+
+def _mark_if_late(case: Petition, actor: Actor) -> None:
+    """An answer after the 30-day period is still sent down, but marked: a history row
+    and an audit entry ``petition.answered_late`` with the due date and days late."""
+    today = clock.today()
+    if case.review_due is None or today <= case.review_due:
+        return
+    PETITION_FLOW.note(
+        case,
+        "answered_late",
+        actor,
+        comment=_("超过答复期限作出复查复核意见"),
+        data={"due": case.review_due.isoformat(), "days_late": (today - case.review_due).days},
+    )
 
 
 ACROSS_TENANTS.update(answered=answer_to_source)

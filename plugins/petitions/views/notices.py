@@ -1,6 +1,7 @@
 """Downloading a petition's notices (.docx) from its page:
 ``/t/<tenant>/petitions/<id>/notices/<notice>.docx`` with ``<notice>`` one of
-``acceptance`` (受理告知书), ``non_acceptance`` (不予受理告知书), ``reply`` (答复意见书),
+``acceptance`` (受理告知书), ``non_acceptance`` (不予受理告知书), ``extension``
+(延期办理告知书), ``reply`` (答复意见书),
 ``assignment`` (交办函). One route per notice (not a path parameter), so the isolation
 suite probes each one. Permission ``petitions.view``; another tenant's petition is not
 found (404); a notice the petition has not reached answers 409.

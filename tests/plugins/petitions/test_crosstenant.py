@@ -416,3 +416,42 @@ def test_the_generated_answer_route_sends_the_answer_down(world, new_petition, l
         assert (case.state, case.reply_text) == ("case_answered", "维持原处理意见")
     db.session.expire_all()
     assert (original.state, original.review_answer) == ("reviewed", "维持原处理意见")
+
+
+def test_a_review_case_runs_against_its_answer_period_only_and_a_late_answer_is_marked(
+    world, new_petition, leader, users, set_today
+):
+    """Issue 12: the upper body's case gets no 15-day acceptance date (nor a return
+    period); its 30-day answer period shows from the moment it opens; an answer after it
+    is still sent down, and marked in the history and the audit."""
+    ids, people = world
+    original = new_petition()
+    _close(original, leader, users["li"].id)
+    review_id = reviews.request_review(original, leader).id
+    db.session.commit()
+    with _in(ids["city"]):
+        case = db.session.get(Petition, review_id)
+        assert (case.accept_due, case.return_due) == (None, None)
+        assert case.review_due == date(2026, 10, 8)
+        set_today(date(2026, 10, 12))
+        reviews.answer_case(case, people["city"], "维持原处理意见")
+        db.session.commit()
+        [late] = [h for h in FLOW.history(case) if h.transition == "answered_late"]
+        assert late.data == {"due": "2026-10-08", "days_late": 4}
+        assert "petition.answered_late" in _actions()
+    db.session.expire_all()
+    assert original.state == "reviewed"
+
+
+def test_an_answer_in_time_is_not_marked(world, new_petition, leader, users, set_today):
+    ids, people = world
+    original = new_petition()
+    _close(original, leader, users["li"].id)
+    review_id = reviews.request_review(original, leader).id
+    db.session.commit()
+    with _in(ids["city"]):
+        case = db.session.get(Petition, review_id)
+        set_today(date(2026, 10, 8))
+        reviews.answer_case(case, people["city"], "维持原处理意见")
+        db.session.commit()
+        assert "answered_late" not in [h.transition for h in FLOW.history(case)]

@@ -112,6 +112,8 @@ def county(app, factory) -> dict:
         )
         anonymous = _file(is_anonymous=True)
         _move(anonymous, date(2026, 9, 18), "accept")
+        reporter = _file(kind="report")
+        _move(reporter, date(2026, 9, 18), "accept")
         for name, row in (
             ("fresh", fresh),
             ("accepted", accepted),
@@ -119,6 +121,7 @@ def county(app, factory) -> dict:
             ("replied", replied),
             ("assigned", assigned),
             ("anonymous", anonymous),
+            ("reporter", reporter),
         ):
             ids[name] = row.id
         db.session.commit()
@@ -199,17 +202,25 @@ def test_the_assignment_letter_goes_to_the_unit_with_the_deadline_and_hides_the_
     assert _audit(app, county["id"]) == []  # no identity was printed
 
 
-def test_the_petitioner_is_named_only_with_view_identity_and_that_is_audited(app, county, client):
-    text = docx_text(_get(client, county, "clerk", "accepted", "acceptance").data)
+def test_a_reporter_is_named_only_with_the_addressee_permission_and_audited(app, county, client):
+    text = docx_text(_get(client, county, "clerk", "reporter", "acceptance").data)
     assert "王秀英" not in text and "信访人：" in text
     assert _audit(app, county["id"]) == []
 
-    text = docx_text(_get(client, county, "leader", "accepted", "acceptance").data)
+    text = docx_text(_get(client, county, "leader", "reporter", "acceptance").data)
     assert "王秀英：" in text
     [entry] = _audit(app, county["id"])
-    assert entry.object_id == str(county["ids"]["accepted"])
+    assert entry.object_id == str(county["ids"]["reporter"])
     assert entry.detail == {"via": "notice.api", "document": "petitions.acceptance_notice"}
     assert "王秀英" not in str(entry.detail)
+
+
+def test_other_petitioners_are_named_for_whoever_prints(app, county, client):
+    """Issue 12: only a reporter's identity is secret; a 求决 notice printed by the clerk
+    names its petitioner (no empty 信访人 line), and that is no disclosure to audit."""
+    text = docx_text(_get(client, county, "clerk", "accepted", "acceptance").data)
+    assert "王秀英：" in text
+    assert _audit(app, county["id"]) == []
 
 
 def test_an_anonymous_petitioner_is_addressed_as_such(app, county, client):
@@ -258,6 +269,9 @@ def test_the_page_route_serves_the_same_document(app, county, client, factory):
     response = client.get(f"/t/county/petitions/{accepted}/notices/acceptance.docx")
     assert response.status_code == 200
     assert "王秀英：" in docx_text(response.data)
+    reporter = county["ids"]["reporter"]
+    response = client.get(f"/t/county/petitions/{reporter}/notices/acceptance.docx")
+    assert "王秀英：" in docx_text(response.data)
     assert [e.detail["via"] for e in _audit(app, county["id"])] == ["notice.page"]
     refused = client.get(f"/t/county/petitions/{accepted}/notices/reply.docx")
     assert refused.status_code == 409
@@ -290,7 +304,7 @@ def test_a_tenants_own_template_is_used(app, county, client, factory):
     )
     assert upload.status_code == 200, upload.get_data(as_text=True)
     text = docx_text(_get(client, county, "clerk", "accepted", "acceptance").data)
-    assert text.strip() == "本县自定义受理告知书 XF-2026-000002 信访人"
+    assert text.strip() == "本县自定义受理告知书 XF-2026-000002 王秀英"
 
 
 def test_the_detail_page_can_link_the_notices_a_petition_reached(app, county):

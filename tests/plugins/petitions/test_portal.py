@@ -550,3 +550,15 @@ def test_refused_files_keep_nothing_and_use_no_place_of_the_day(portal, files, m
     assert message in response.get_data(as_text=True)
     assert portal.petitions() == [] and _attachments(portal) == []
     portal.file_ok()  # the day's one place is still free
+
+
+def test_lookup_tells_the_extension_its_reason_and_day(portal, handler_id, set_today):
+    """信访工作条例 Art. 34: the petitioner is told of the extension and its reason."""
+    serial, code = portal.file_ok()
+    set_today(date(2026, 9, 18))
+    portal.move(serial, ("accept", {}), ("assign_handler", {"handler_user_id": handler_id}))
+    set_today(date(2026, 10, 20))
+    portal.move(serial, ("extend", {"days": 30, "reason": "需赴外地调取有关材料"}))
+    html = portal.lookup(serial, code).get_data(as_text=True)
+    assert "延期告知" in html and "办理期限延长 30 日" in html
+    assert "延期理由：需赴外地调取有关材料" in html and "2026-10-20" in html

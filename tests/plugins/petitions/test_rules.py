@@ -112,5 +112,5 @@ def test_the_acceptance_notice_names_60_days_when_day_60_is_a_rest_day(
     FLOW.fire(petition, "accept", clerk)
     # 60 days after 09-16 is Sunday 11-15: the period ends Monday 11-16 (61 days).
     assert petition.close_due == date(2026, 11, 16)
-    values = context(petition, db.session.get(Tenant, petition.tenant_id), clerk, ACCEPTANCE)
+    values = context(petition, db.session.get(Tenant, petition.tenant_id), ACCEPTANCE)
     assert values["close_days"] == "60"
