@@ -13,13 +13,12 @@ from marshmallow import EXCLUDE, ValidationError
 from core import clock
 from core.api.pagination import BadCursor, keyset_page
 from core.attachments.services import attachments_of, save_all
-from core.attachments.views import download_url
 from core.db import db
 from core.forms import as_typed, load_form
 from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.reporting import page_queries, queries, services
-from plugins.reporting.attachments import ITEM_FILES
+from plugins.reporting.attachments import ITEM_FILES, file_of, file_response
 from plugins.reporting.bulletins.services import ADOPTED
 from plugins.reporting.commissions.queries import received as received_requests
 from plugins.reporting.diffs import version_differences
@@ -185,7 +184,8 @@ def _item_context(item: ReportItem) -> dict[str, Any]:
         "authors": page_queries.author_names(item),
         "chain": chain,
         "diffs": version_differences(chain.versions),
-        "files": attachments_of(ITEM_FILES.name, item.id) if own else [],
+        # A level the item reached reads its files through its grant on them.
+        "files": attachments_of(ITEM_FILES.name, item.id) if own or received else [],
         "history": ITEM_FLOW.history(item) if own else [],
         # Each level's decisions with their comments (退回修改's reason reaches the writer).
         "remarks": [
@@ -205,7 +205,7 @@ def _item_context(item: ReportItem) -> dict[str, Any]:
         "doc_types": DOC_TYPES,
         "stages": INCIDENT_STAGES,
         "levels": LEVELS,
-        "download_url": download_url,
+        "download_url": lambda f: url_for(".item_file", item_id=item.id, attachment_id=f.id),
     }
 
 
@@ -229,6 +229,16 @@ def item(item_id: int):
         return render_template(
             "reporting/item.html", **_item_context(record), level_choices=choices(LEVELS)
         )
+
+
+@bp.get("/items/<int:item_id>/files/<int:attachment_id>")
+def item_file(item_id: int, attachment_id: int):
+    """One of the item's files: its own tenant's, or a level's the item was submitted or
+    forwarded to (through the grant); anyone else gets a 404."""
+    require_permission(VIEW)
+    with reading(f"item {item_id}: file {attachment_id}"):
+        record = queries.item_or_404(item_id)
+        return file_response(file_of(record, attachment_id))
 
 
 @bp.get("/items/<int:item_id>/print")
