@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 
-from tests.plugins.reporting.web import FORM, html, move, page_url
+from tests.plugins.reporting.web import FORM, html, move, page_url, post, submission_of
 from tests.plugins.reporting.web import clients as clients  # noqa: F401 - the fixture
 
 CONTENT = b"%PDF-1.4\n% the material behind the item\n"
@@ -56,3 +56,23 @@ def test_a_file_of_another_item_is_not_reached_through_a_granted_one(clients):
         clients["city"].get(page_url("city", f"/items/{other_id}/files/{other_file}")).status_code
         == 404
     )
+
+
+def test_a_forwarded_items_file_reaches_the_next_level_and_a_withdrawn_ones_does_not(clients):
+    item_id, file_id = _item_with_a_file(clients)
+    path = f"/items/{item_id}/files/{file_id}"
+    move(clients["writer"], "county", item_id, "send_for_approval")
+    move(clients["leader"], "county", item_id, "approve")
+    decide = page_url(
+        "city", f"/submissions/{submission_of(clients, 'city', item_id)}/transitions/"
+    )
+    post(clients["city"], decide + "adopt")
+    post(clients["city"], decide + "forward")
+    assert clients["province"].get(page_url("province", path)).data == CONTENT
+
+    other_id, other_file = _item_with_a_file(clients)
+    move(clients["writer"], "county", other_id, "send_for_approval")
+    move(clients["leader"], "county", other_id, "approve")
+    move(clients["writer"], "county", other_id, "withdraw")
+    response = clients["city"].get(page_url("city", f"/items/{other_id}/files/{other_file}"))
+    assert response.status_code == 404
