@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, TenantOwned, db, utcnow
@@ -59,6 +59,11 @@ class RecordGrant(TenantOwned, Base):
     __tenant_args__ = (
         # Leads with the owner (the shard key) and serves the EXISTS of every check.
         UniqueConstraint("tenant_id", "record_kind", "record_id", "grantee_tenant_id"),
+        # The grantee's side ("what was I granted": inboxes, live rankings) without a
+        # scan of every grant row (migration core_0009).
+        Index(
+            "ix_record_grants_grantee", "grantee_tenant_id", "record_kind", "tenant_id", "record_id"
+        ),
     )
 
     record_kind: Mapped[str] = mapped_column(String(40))

@@ -170,3 +170,27 @@ class ItemDetailOut(ItemOut):
     instructions = fields.List(fields.Nested(InstructionOut))
     versions = fields.List(fields.Nested(VersionOut))
     differences = fields.List(fields.Nested(DifferenceOut))
+
+
+# The pages' small forms: what a move posts beside its button, and where to come back.
+
+
+class CommentIn(Schema):
+    """A move's optional comment (a required one is the workflow's to refuse)."""
+
+    comment = Text(load_default=None, validate=validate.Length(max=2000))
+
+
+class BackToItem(Schema):
+    """``item_id`` when an issue entry was put in from the item page."""
+
+    item_id = Id(load_default=None)
+
+
+class PeriodBack(Schema):
+    """The period a page was showing, as typed, to show it again after a post."""
+
+    year = fields.String(load_default="")
+    period = fields.String(load_default="")
+    number = fields.String(load_default="")
+    period_number = fields.String(load_default="")

@@ -40,8 +40,9 @@ from core.plugins.manager import is_enabled
 from core.plugins.settings import resolved_settings
 from core.tenancy.grants import grant, revoke
 from core.tenancy.models import Tenant
-from core.tenancy.scope import current_tenant_id, tenant_scope
+from core.tenancy.scope import current_tenant_id, granted_scope, tenant_scope
 from core.workflow import Transition, Workflow
+from plugins.reporting.attachments import grant_files, revoke_files
 from plugins.reporting.models import (
     LEVEL_OF_KIND,
     ItemVersion,
@@ -243,6 +244,7 @@ def _submit(item: ReportItem, actor: Actor, _data) -> None:
         with linked_move():
             SUBMISSION_FLOW.fire(first, "resubmit", actor, data={"version": item.version})
     grant(item, parent.id, "reporting: submitted to the parent")
+    grant_files(item, parent.id, "reporting: the item's files, submitted to the parent")
 
 
 def _withdraw(item: ReportItem, actor: Actor, _data) -> None:
@@ -250,6 +252,7 @@ def _withdraw(item: ReportItem, actor: Actor, _data) -> None:
     with linked_move():
         SUBMISSION_FLOW.fire(first, "withdraw", actor)
     revoke(item, first.receiver_tenant_id, "reporting: withdrawn before the parent acted")
+    revoke_files(item, first.receiver_tenant_id, "reporting: withdrawn before the parent acted")
 
 
 def _next_version(item: ReportItem, _actor: Actor, _data) -> None:
@@ -300,6 +303,9 @@ def _forward(submission: Submission, actor: Actor, _data) -> None:
     db.session.flush()
     with _granting_as(submission.receiver_tenant_id):
         grant(item, parent.id, "reporting: forwarded to the next level")
+        # The forwarding level sees the files only through its own grant on them.
+        with granted_scope("reporting: forwarding an item's files"):
+            grant_files(item, parent.id, "reporting: the item's files, forwarded")
 
 
 @contextmanager

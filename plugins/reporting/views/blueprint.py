@@ -18,6 +18,7 @@ from core.forms import FormSchema, load_form
 from core.routing import tenant_blueprint
 from core.tenancy.scope import granted_scope
 from core.workflow import WorkflowError
+from plugins.reporting.schemas import CommentIn
 
 bp = tenant_blueprint("reporting", __name__, kind="pages", plugin="reporting", prefix="/reporting")
 bp.template_folder = str(Path(__file__).resolve().parent.parent / "templates")
@@ -39,6 +40,12 @@ def posted(schema: Schema) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def posted_comment() -> str | None:
+    """A move's comment from the posted form; blank is none. Too long a comment is
+    refused (raised for :func:`act` to flash)."""
+    return posted(CommentIn()).get("comment") or None
 
 
 def messages_of(exc: ValidationError) -> dict[str, Any]:

@@ -19,7 +19,8 @@ from plugins.reporting.bulletins.schemas import BulletinIn, EntryIn, EntryPatch,
 from plugins.reporting.bulletins.workflow import ISSUE_FLOW, ISSUE_STATES
 from plugins.reporting.models import Bulletin, Issue
 from plugins.reporting.permissions import ADOPT, VIEW
-from plugins.reporting.views.blueprint import act, bp, choices, posted, reading
+from plugins.reporting.schemas import BackToItem
+from plugins.reporting.views.blueprint import act, bp, choices, posted, posted_comment, reading
 
 PAGE_SIZE = 20
 
@@ -125,11 +126,11 @@ def _own_issue(issue_id: int) -> Issue:
 def add_entry(issue_id: int):
     require_permission(ADOPT)
     issue = _own_issue(issue_id)
-    item_id = request.form.get("item_id", "")
+    back, errors = load_form(BackToItem())
     # Put in from the item page: back there; from the issue page: back to the issue.
     target = (
-        url_for(".item", item_id=int(item_id))
-        if item_id.isdigit() and len(item_id) < 19
+        url_for(".item", item_id=back["item_id"])
+        if not errors and back["item_id"] is not None
         else url_for(".issue", issue_id=issue_id)
     )
     return act(lambda: services.add_entry(issue, posted(EntryIn())), target)
@@ -158,8 +159,7 @@ def remove_entry(issue_id: int, entry_id: int):
 def publish_issue(issue_id: int):
     require_permission(ADOPT)
     issue = _own_issue(issue_id)
-    comment = (request.form.get("comment") or "").strip() or None
     return act(
-        lambda: services.publish(issue, g.actor, comment=comment),
+        lambda: services.publish(issue, g.actor, comment=posted_comment()),
         url_for(".issue", issue_id=issue_id),
     )

@@ -12,7 +12,7 @@ from plugins.reporting import page_queries, queries, services
 from plugins.reporting.models import CATEGORIES, DOC_TYPES, Submission
 from plugins.reporting.permissions import ADOPT
 from plugins.reporting.schemas import InboxQuery
-from plugins.reporting.views.blueprint import act, bp, choices, reading
+from plugins.reporting.views.blueprint import act, bp, choices, posted_comment, reading
 from plugins.reporting.workflow import SUBMISSION_FLOW, SUBMISSION_STATES, is_linked
 
 PAGE_SIZE = 20
@@ -61,8 +61,7 @@ def decide(submission_id: int, name: str):
         abort(404)
     with reading(f"submission {submission_id}"):
         submission = queries.submission_or_404(submission_id)
-    comment = (request.form.get("comment") or "").strip() or None
     return act(
-        lambda: services.decide(submission, name, g.actor, comment=comment),
+        lambda: services.decide(submission, name, g.actor, comment=posted_comment()),
         url_for(".item", item_id=submission.item_id),
     )

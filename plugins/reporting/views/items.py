@@ -13,13 +13,12 @@ from marshmallow import EXCLUDE, ValidationError
 from core import clock
 from core.api.pagination import BadCursor, keyset_page
 from core.attachments.services import attachments_of, save_all
-from core.attachments.views import download_url
 from core.db import db
-from core.forms import load_form
+from core.forms import as_typed, load_form
 from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.reporting import page_queries, queries, services
-from plugins.reporting.attachments import ITEM_FILES
+from plugins.reporting.attachments import ITEM_FILES, file_of, file_response
 from plugins.reporting.bulletins.services import ADOPTED
 from plugins.reporting.commissions.queries import received as received_requests
 from plugins.reporting.diffs import version_differences
@@ -33,7 +32,15 @@ from plugins.reporting.models import (
 )
 from plugins.reporting.permissions import ADOPT, APPROVE, VIEW, WRITE
 from plugins.reporting.schemas import InstructionIn, ItemIn, MineQuery
-from plugins.reporting.views.blueprint import act, bp, choices, messages_of, posted, reading
+from plugins.reporting.views.blueprint import (
+    act,
+    bp,
+    choices,
+    messages_of,
+    posted,
+    posted_comment,
+    reading,
+)
 from plugins.reporting.workflow import (
     ITEM_FLOW,
     ITEM_STATES,
@@ -99,24 +106,27 @@ def _requests() -> list[tuple[int, str, bool]]:
         return [(r.id, r.topic, False) for r in db.session.scalars(received_requests())]
 
 
-def _save(item: ReportItem | None) -> tuple[ReportItem | None, dict[str, Any]]:
+def _save(
+    item: ReportItem | None,
+) -> tuple[ReportItem | None, dict[str, Any], dict[str, Any]]:
     """The posted form saved as a new item or onto ``item``, its files attached; or the
-    errors by field (and nothing kept)."""
-    data, errors = load_form(ItemIn(unknown=EXCLUDE))
+    errors by field (and nothing kept). The middle value is the form to show again."""
+    schema = ItemIn(unknown=EXCLUDE)
+    data, errors = load_form(schema)
     if errors:
-        return None, errors
+        return None, data, errors
     try:
         if item is None:
             item = services.create_item(data, g.actor)
         else:
             services.update_item(item, data, g.actor)
         save_all(ITEM_FILES.name, item.id, request.files.getlist("files"), g.actor.user_id)
-        return item, {}
+        return item, data, {}
     except ValidationError as exc:
         db.session.rollback()
-        return None, messages_of(exc)
+        return None, as_typed(schema), messages_of(exc)
     except WorkflowError as exc:
-        return None, {"_": [exc.message]}
+        return None, as_typed(schema), {"_": [exc.message]}
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
@@ -129,9 +139,7 @@ def new_item():
     }
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        form = request.form.to_dict()
-        form["author_ids"] = [int(v) for v in request.form.getlist("author_ids") if v.isdigit()]
-        item, errors = _save(None)
+        item, form, errors = _save(None)
         if item is not None:
             flash(_("已保存草稿：%(serial)s", serial=item.serial), "success")
             return redirect(url_for(".item", item_id=item.id)), 303
@@ -152,9 +160,7 @@ def edit_item(item_id: int):
         form["occurred_at"] = _local_input(form["occurred_at"])
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        form = request.form.to_dict()
-        form["author_ids"] = [int(v) for v in request.form.getlist("author_ids") if v.isdigit()]
-        saved, errors = _save(item)
+        saved, form, errors = _save(item)
         if saved is not None:
             flash(_("已保存修改"), "success")
             return redirect(url_for(".item", item_id=item.id)), 303
@@ -178,7 +184,8 @@ def _item_context(item: ReportItem) -> dict[str, Any]:
         "authors": page_queries.author_names(item),
         "chain": chain,
         "diffs": version_differences(chain.versions),
-        "files": attachments_of(ITEM_FILES.name, item.id) if own else [],
+        # A level the item reached reads its files through its grant on them.
+        "files": attachments_of(ITEM_FILES.name, item.id) if own or received else [],
         "history": ITEM_FLOW.history(item) if own else [],
         # Each level's decisions with their comments (退回修改's reason reaches the writer).
         "remarks": [
@@ -198,7 +205,7 @@ def _item_context(item: ReportItem) -> dict[str, Any]:
         "doc_types": DOC_TYPES,
         "stages": INCIDENT_STAGES,
         "levels": LEVELS,
-        "download_url": download_url,
+        "download_url": lambda f: url_for(".item_file", item_id=item.id, attachment_id=f.id),
     }
 
 
@@ -224,6 +231,16 @@ def item(item_id: int):
         )
 
 
+@bp.get("/items/<int:item_id>/files/<int:attachment_id>")
+def item_file(item_id: int, attachment_id: int):
+    """One of the item's files: its own tenant's, or a level's the item was submitted or
+    forwarded to (through the grant); anyone else gets a 404."""
+    require_permission(VIEW)
+    with reading(f"item {item_id}: file {attachment_id}"):
+        record = queries.item_or_404(item_id)
+        return file_response(file_of(record, attachment_id))
+
+
 @bp.get("/items/<int:item_id>/print")
 def item_print(item_id: int):
     require_permission(VIEW)
@@ -241,9 +258,8 @@ def item_move(item_id: int, name: str):
     if name not in MOVES:
         abort(404)
     item = queries.item_or_404(item_id)
-    comment = (request.form.get("comment") or "").strip() or None
     return act(
-        lambda: services.move_item(item, name, g.actor, comment=comment),
+        lambda: services.move_item(item, name, g.actor, comment=posted_comment()),
         url_for(".item", item_id=item_id),
     )
 

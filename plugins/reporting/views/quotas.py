@@ -18,6 +18,7 @@ from plugins.reporting.page_queries import current_quarter, tenant_names_of
 from plugins.reporting.permissions import ADOPT, VIEW
 from plugins.reporting.quotas import queries, services
 from plugins.reporting.quotas.schemas import QuotaIn, QuotaQuery
+from plugins.reporting.schemas import PeriodBack
 from plugins.reporting.scoring.periods import PERIOD_COUNT, Period, period
 from plugins.reporting.views.blueprint import act, bp, choices, messages_of, posted, reading
 
@@ -61,10 +62,8 @@ def quotas():
 @bp.post("/quotas")
 def set_quota():
     require_permission(ADOPT)
+    shown, _errors = load_form(PeriodBack())
     back = url_for(
-        ".quotas",
-        year=request.form.get("year", ""),
-        period=request.form.get("period", ""),
-        number=request.form.get("period_number", ""),
+        ".quotas", year=shown["year"], period=shown["period"], number=shown["period_number"]
     )
     return act(lambda: services.set_quota(posted(QuotaIn())), back)

@@ -20,6 +20,7 @@ from core.routing import require_permission
 from plugins.reporting import page_queries
 from plugins.reporting.models import PERIODS
 from plugins.reporting.permissions import RANK, VIEW
+from plugins.reporting.schemas import PeriodBack
 from plugins.reporting.scoring import documents, queries, services
 from plugins.reporting.scoring.models import Ranking
 from plugins.reporting.scoring.periods import PERIOD_COUNT, period
@@ -74,7 +75,9 @@ def publish():
     except ValidationError as exc:
         db.session.rollback()
         flash("；".join(flat(messages_of(exc))), "danger")
-        return redirect(url_for(".ranking", **request.form.to_dict(flat=True))), 303
+        shown, _errors = load_form(PeriodBack())
+        asked = {k: shown[k] for k in ("period", "year", "number") if shown[k]}
+        return redirect(url_for(".ranking", **asked)), 303
     flash(_("已发布排名通报"), "success")
     return redirect(url_for(".published", ranking_id=ranking.id)), 303
 
