@@ -7,17 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema
 
 from core.plugins import hookimpl
+from core.plugins.declare import declared_hooks
 from core.plugins.types import (
     DashboardWidget,
     DocumentTemplateDef,
     NavItem,
     PeriodicJob,
-    PermissionDef,
     PluginMeta,
-    RoleDef,
     TodoItem,
 )
 from plugins.supervision import demo, documents, permissions, search, todo, views
@@ -27,32 +25,21 @@ from plugins.supervision.api import blueprint, followup, items, tables  # noqa: 
 from plugins.supervision.services import escalation
 from plugins.supervision.settings import SupervisionSettings
 
-
-@hookimpl
-def zugong_plugin_meta() -> PluginMeta:
-    return PluginMeta(
+(
+    zugong_plugin_meta,
+    zugong_permissions,
+    zugong_default_roles,
+    zugong_settings_schema,
+    zugong_blueprints,
+) = declared_hooks(
+    PluginMeta(
         "supervision", "督查督办", "Supervision", "0.1.0", "工作任务的立项、交办、督促与办结"
-    )
-
-
-@hookimpl
-def zugong_permissions() -> list[PermissionDef]:
-    return permissions.PERMISSIONS
-
-
-@hookimpl
-def zugong_default_roles() -> list[RoleDef]:
-    return permissions.DEFAULT_ROLES
-
-
-@hookimpl
-def zugong_settings_schema() -> Schema:
-    return SupervisionSettings()
-
-
-@hookimpl
-def zugong_blueprints() -> list:
-    return [views.bp, blueprint.bp]
+    ),
+    permissions.PERMISSIONS,
+    permissions.DEFAULT_ROLES,
+    SupervisionSettings,
+    [views.bp, blueprint.bp],
+)
 
 
 @hookimpl
