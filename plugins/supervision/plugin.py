@@ -18,12 +18,15 @@ from core.plugins.types import (
     PluginMeta,
     TodoItem,
 )
-from plugins.supervision import demo, documents, permissions, search, todo, views
+from plugins.supervision import demo, documents, permissions, search, todo
 from plugins.supervision import models as models  # noqa: F401 - registers the tables
 from plugins.supervision import workflow as workflow
 from plugins.supervision.api import blueprint, followup, items, tables  # noqa: F401 - routes
 from plugins.supervision.services import escalation
 from plugins.supervision.settings import SupervisionSettings
+from plugins.supervision.views import blueprint as page_blueprint
+from plugins.supervision.views import items as item_pages  # noqa: F401 - routes
+from plugins.supervision.views import tables as table_pages  # noqa: F401 - routes
 
 (
     zugong_plugin_meta,
@@ -38,7 +41,7 @@ from plugins.supervision.settings import SupervisionSettings
     permissions.PERMISSIONS,
     permissions.DEFAULT_ROLES,
     SupervisionSettings,
-    [views.bp, blueprint.bp],
+    [page_blueprint.bp, blueprint.bp],
 )
 
 
