@@ -1,11 +1,16 @@
 """The opening hooks every plugin implements the same way: its meta, permissions,
 default roles, settings schema and blueprints. A plugin's ``plugin.py`` binds them with
-:func:`declared_hooks` instead of writing the five functions again; pluggy finds them by
-the module attribute names, which are the hookspec names."""
+:func:`declare_hooks` instead of writing the five functions again::
+
+    declare_hooks(globals(), PluginMeta(...), permissions.PERMISSIONS,
+                  permissions.DEFAULT_ROLES, MySettings, [views.bp, api.bp])
+
+Pluggy finds them as it finds any other: module attributes named as the hookspecs and
+marked with ``hookimpl``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 from flask import Blueprint
@@ -54,3 +59,17 @@ def declared_hooks(
         zugong_settings_schema,
         zugong_blueprints,
     )
+
+
+def declare_hooks(
+    namespace: MutableMapping[str, Any],
+    meta: PluginMeta,
+    permissions: Sequence[PermissionDef],
+    roles: Sequence[RoleDef],
+    settings: type[Schema],
+    blueprints: Sequence[Blueprint],
+) -> None:
+    """Bind the five opening hooks into ``namespace`` (a ``plugin.py``'s ``globals()``)
+    under their hookspec names, where pluggy looks for them."""
+    for hook in declared_hooks(meta, permissions, roles, settings, blueprints):
+        namespace[hook.__name__] = hook

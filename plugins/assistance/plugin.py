@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.i18n import N_
 from core.plugins import hookimpl
-from core.plugins.declare import declared_hooks
+from core.plugins.declare import declare_hooks
 from core.plugins.types import (
     DashboardWidget,
     DocumentTemplateDef,
@@ -37,13 +37,8 @@ from plugins.assistance.views import records as record_pages  # noqa: F401 - rou
 from plugins.assistance.views import reports as report_pages  # noqa: F401 - routes
 from plugins.assistance.views import visits as visit_pages  # noqa: F401 - routes
 
-(
-    zugong_plugin_meta,
-    zugong_permissions,
-    zugong_default_roles,
-    zugong_settings_schema,
-    zugong_blueprints,
-) = declared_hooks(
+declare_hooks(
+    globals(),
     PluginMeta(
         "assistance", "困难党员帮扶", "Assistance", "0.1.0", "困难党员建档、帮扶基金、救助与借款"
     ),

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from core.plugins import hookimpl
-from core.plugins.declare import declared_hooks
+from core.plugins.declare import declare_hooks
 from core.plugins.types import (
     DashboardWidget,
     DocumentTemplateDef,
@@ -28,13 +28,8 @@ from plugins.supervision.views import blueprint as page_blueprint
 from plugins.supervision.views import items as item_pages  # noqa: F401 - routes
 from plugins.supervision.views import tables as table_pages  # noqa: F401 - routes
 
-(
-    zugong_plugin_meta,
-    zugong_permissions,
-    zugong_default_roles,
-    zugong_settings_schema,
-    zugong_blueprints,
-) = declared_hooks(
+declare_hooks(
+    globals(),
     PluginMeta(
         "supervision", "督查督办", "Supervision", "0.1.0", "工作任务的立项、交办、督促与办结"
     ),
