@@ -24,7 +24,7 @@ from core.api.messages import localize
 from core.api.pagination import BadCursor, CursorQuery, Page, keyset_page
 from core.api.problem import plain
 from core.audit.models import AuditEntry
-from core.auth import members
+from core.auth import members, token_access
 from core.auth.invitations import InvitationSent
 from core.auth.models import ApiToken, Membership, Role
 from core.auth.tokens import revoke_token
@@ -82,8 +82,8 @@ class RoleForm(FormSchema, RolePatch):
 class TokenForm(FormSchema, ApiTokenIn):
     # A form posts text: accept "30" (the API insists on a JSON integer).
     lifetime_days = fields.Integer(
-        load_default=members.TOKEN_DEFAULT_DAYS,
-        validate=validate.Range(min=members.TOKEN_MIN_DAYS, max=members.TOKEN_MAX_DAYS),
+        load_default=token_access.TOKEN_DEFAULT_DAYS,
+        validate=validate.Range(min=token_access.TOKEN_MIN_DAYS, max=token_access.TOKEN_MAX_DAYS),
     )
 
 
@@ -434,15 +434,15 @@ def _tokens_page(
     status: int = 200,
 ):
     args = _query(CursorForm())
-    page = _page(members.tokens_query(g.actor), [ApiToken.id], args=args)
+    page = _page(token_access.tokens_query(g.actor), [ApiToken.id], args=args)
     return render_template(
         "admin/tokens.html",
         page=page,
         created=created,
         form=form or {},
         errors=errors or {},
-        all_tokens=members.can_manage_tokens(g.actor),
-        is_active=members.token_is_active,
+        all_tokens=token_access.can_manage_tokens(g.actor),
+        is_active=token_access.token_is_active,
     ), status
 
 
@@ -456,14 +456,14 @@ def create_token():
     data, errors = load_form(TokenForm())
     if errors:
         return _tokens_page(form=data, errors=errors, status=422)
-    created = members.issue_token(g.actor, data["name"], data["lifetime_days"])
+    created = token_access.issue_token(g.actor, data["name"], data["lifetime_days"])
     # Rendered, not redirected: the plaintext is shown this once and never again.
     return _tokens_page(created=created)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
 def revoke(token_id: int):
-    token = members.visible_token(g.actor, token_id) or abort(404)
+    token = token_access.visible_token(g.actor, token_id) or abort(404)
     revoke_token(token)
     flash(_("已吊销令牌 %(name)s。", name=token.name), "success")
     return redirect(url_for("admin.tokens"))
