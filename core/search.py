@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
+from sqlalchemy import or_, select
 
 from core.auth.users import Actor
+from core.db import db
 from core.plugins.manager import CORE, enabled_plugins, hook_for, host
 from core.plugins.types import SearchHit
 from core.tenancy.models import Tenant
@@ -47,6 +49,15 @@ def contains(query: str) -> str:
     for char in (ESCAPE, "%", "_"):
         text = text.replace(char, ESCAPE + char)
     return f"%{text}%"
+
+
+def newest_matching(model: type, columns: list, query: str, limit: int) -> list:
+    """The newest ``limit`` rows of ``model`` (by id) where any of ``columns`` holds
+    ``query`` literally; the tenant scope of the session does the tenant filtering."""
+    pattern = contains(query)
+    matches = or_(*(column.like(pattern, escape=ESCAPE) for column in columns))
+    statement = select(model).where(matches).order_by(model.id.desc()).limit(limit)
+    return list(db.session.scalars(statement))
 
 
 def search(tenant: Tenant, actor: Actor, query: str, limit: int = PER_PLUGIN) -> list[HitGroup]:

@@ -1,10 +1,11 @@
 """Tenant administration services shared by the admin pages and the core API.
 
-People: adding a user to the tenant in scope (a new user with an initial password, a former
-member who is this tenant's alone, or else an invitation the user must accept), changing a member's roles, title and status, resetting a password.
-Roles: changing a role's permissions. Tokens: which ones the actor may see and revoke.
-Audit: the filtered log of the tenant. (A plugin's settings as administrators see them
-are in :mod:`core.plugins.settings_view`.)
+People: adding a user to the tenant in scope (a new user with an initial password, a
+former member who is this tenant's alone, or else an invitation the user must accept),
+changing a member's roles, title and status, resetting a password. Roles: changing a
+role's permissions. Audit: the filtered log of the tenant. (Which tokens an actor may
+see and revoke: :mod:`core.auth.token_access`; a plugin's settings as administrators see
+them: :mod:`core.plugins.settings_view`.)
 
 Everything here runs inside the tenant scope of the request and audits its changes. A
 rule that protects the tenant (an administrator cannot take away their own right to manage
@@ -15,7 +16,6 @@ naming the field, so both the API (problem+json) and the pages (form errors) rep
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -26,17 +26,15 @@ from core.audit.models import AuditEntry
 from core.audit.service import record
 from core.auth import invitations
 from core.auth.invitations import InvitationSent
-from core.auth.models import ApiToken, Membership, MembershipRole, Role, User
+from core.auth.models import Membership, MembershipRole, Role, User
 from core.auth.permissions import grant_roles
-from core.auth.tokens import create_token
 from core.auth.users import Actor
-from core.db import db, utcnow
+from core.db import db
 from core.plugins.manager import CORE, enabled_plugins, host
 from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{2,40}$"  # as in tenant manifests
-TOKEN_MIN_DAYS, TOKEN_MAX_DAYS, TOKEN_DEFAULT_DAYS = 1, 365, 90
 #: The permission an administrator may never take away from themselves.
 MANAGE_USERS = "core.manage_users"
 
@@ -331,55 +329,6 @@ def update_role(
     if after != before:
         record("role.updated", obj=role, detail={"key": role.key, "before": before, "after": after})
     return role
-
-
-# -- tokens -----------------------------------------------------------------------------
-
-
-def can_manage_tokens(actor: Actor) -> bool:
-    return actor.can("core.manage_tokens")
-
-
-def tokens_query(actor: Actor, *, active: bool | None = None) -> Select:
-    """The tokens ``actor`` may see: their own, or every one with core.manage_tokens."""
-    stmt = select(ApiToken)
-    if not can_manage_tokens(actor):
-        stmt = stmt.where(ApiToken.user_id == actor.user_id)
-    if active is not None:
-        now = utcnow()
-        live = (ApiToken.revoked_at.is_(None)) & (
-            ApiToken.expires_at.is_(None) | (ApiToken.expires_at > now)
-        )
-        stmt = stmt.where(live if active else ~live)
-    return stmt
-
-
-def visible_token(actor: Actor, token_id: int) -> ApiToken | None:
-    """A token ``actor`` may see and revoke; another user's (without the permission) or
-    another tenant's token is ``None``, exactly like a missing one."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.user_id and not can_manage_tokens(actor)):
-        return None
-    return token
-
-
-def issue_token(actor: Actor, name: str, days: int) -> tuple[ApiToken, str]:
-    """A token for the actor in the tenant in scope; the plaintext is returned once."""
-    if actor.user is None:
-        raise AdminConflict(_("只有用户才能创建令牌。"))
-    if not TOKEN_MIN_DAYS <= days <= TOKEN_MAX_DAYS:
-        raise ValidationError({"lifetime_days": [_("有效期应为 1 到 365 天。")]})
-    return create_token(actor.user, name, timedelta(days=days))
-
-
-def token_is_active(token: ApiToken) -> bool:
-    if token.revoked_at is not None:
-        return False
-    expires = token.expires_at
-    if expires is None:
-        return True
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) > utcnow()
 
 
 # -- audit ------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from core.documents import member_form, services
 from core.documents.schemas import TemplateFileForm
 from core.exports import download_response
 from core.forms import load_form
+from core.orgs.fields import IDENTITY_PERMISSION
 from core.orgs.members import member_or_404, reveal_identity
-from core.orgs.schemas import IDENTITY_PERMISSION
 from core.plugins.manager import CORE, host
 from core.routing import require_permission, tenant_blueprint
 from core.web import admin

@@ -22,9 +22,9 @@ from core.auth.users import current_actor
 from core.exports import MIMETYPES, download_response
 from core.imports import template_xlsx
 from core.orgs import listing, members, spreadsheets, units
+from core.orgs.fields import IDENTITY_PERMISSION
 from core.orgs.models import Member
 from core.orgs.schemas import (
-    IDENTITY_PERMISSION,
     IMPORT_HEADERS,
     UNIT_IMPORT_HEADERS,
     IdentityOut,

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from core.orgs.schemas import mask
+from core.orgs.fields import mask
 
 
 def plain(value: Any) -> Any:

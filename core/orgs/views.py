@@ -23,9 +23,9 @@ from core.forms import load_form
 from core.orgs import listing, spreadsheets
 from core.orgs import members as org_members
 from core.orgs import units as org_units
+from core.orgs.fields import IDENTITY_PERMISSION
 from core.orgs.models import GENDERS, MEMBER_STATUSES, UNIT_KINDS, Member, OrgUnit
 from core.orgs.schemas import (
-    IDENTITY_PERMISSION,
     IMPORT_HEADERS,
     UNIT_IMPORT_HEADERS,
     MemberExportQuery,

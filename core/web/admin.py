@@ -11,42 +11,46 @@ rolls the request's transaction back.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from core.api.messages import localize
-from core.api.pagination import BadCursor, CursorQuery, Page, keyset_page
+from core.api.pagination import BadCursor, Page, keyset_page
 from core.api.problem import plain
 from core.audit.models import AuditEntry
-from core.auth import members
+from core.auth import members, token_access
 from core.auth.invitations import InvitationSent
 from core.auth.models import ApiToken, Membership, Role
 from core.auth.tokens import revoke_token
 from core.db import db
 from core.forms import FormSchema, load_form
-from core.money import parse_yuan, yuan
+from core.money import yuan
 from core.plugins import enablement
 from core.plugins.manager import CORE, PluginError, enabled_plugins, host
 from core.plugins.settings import settings_schema
 from core.plugins.settings_view import (
-    SettingField,
     change_settings,
     settings_plugins,
     settings_view,
-    table_value,
 )
 from core.routing import require_permission, tenant_blueprint
 from core.tenancy.models import Tenant
-from core.web.api.audit import AuditQuery
-from core.web.api.roles import RolePatch
-from core.web.api.tokens import ApiTokenIn
-from core.web.api.users import MembershipIn, MembershipPatch, MembershipQuery, PasswordIn
+from core.web.admin_forms import (
+    AddUserForm,
+    AuditFilterForm,
+    CursorForm,
+    EditUserForm,
+    PasswordForm,
+    RoleForm,
+    TokenForm,
+    UsersFilterForm,
+    setting_from_form,
+)
 from core.web.present import SECONDS, beijing
 
 bp = tenant_blueprint("admin", __name__, kind="pages", prefix="/admin")
@@ -59,45 +63,6 @@ ADMIN_PERMISSIONS = (
     "core.manage_tokens",
     "core.view_audit",
 )
-
-
-# -- forms: the API's schemas, read from HTML forms --------------------------------------
-
-
-class AddUserForm(FormSchema, MembershipIn):
-    pass
-
-
-class EditUserForm(FormSchema, MembershipPatch):
-    pass
-
-
-class PasswordForm(FormSchema, PasswordIn):
-    pass
-
-
-class RoleForm(FormSchema, RolePatch):
-    pass
-
-
-class TokenForm(FormSchema, ApiTokenIn):
-    # A form posts text: accept "30" (the API insists on a JSON integer).
-    lifetime_days = fields.Integer(
-        load_default=members.TOKEN_DEFAULT_DAYS,
-        validate=validate.Range(min=members.TOKEN_MIN_DAYS, max=members.TOKEN_MAX_DAYS),
-    )
-
-
-class CursorForm(FormSchema, CursorQuery):
-    pass
-
-
-class UsersFilterForm(FormSchema, MembershipQuery):
-    pass
-
-
-class AuditFilterForm(FormSchema, AuditQuery):
-    pass
 
 
 @bp.context_processor
@@ -406,40 +371,11 @@ def save_settings_form(
     raw = {k: v.strip() for k, v in form.items() if k != "csrf_token"}
     schema_fields = settings_schema(plugin).fields
     try:
-        typed = {f.name: _typed(schema_fields.get(f.name), f, raw) for f in names}
+        typed = {f.name: setting_from_form(schema_fields.get(f.name), f, raw) for f in names}
         change_settings(tenant, plugin, typed)
     except ValidationError as exc:
         return _form_errors(exc), raw
     return {}, raw
-
-
-def _typed(field: Any, shown: SettingField, raw: dict[str, str]) -> Any:
-    """A setting's value from the form: a table setting from its one input per number
-    (named ``<setting>.<path>``), the others from their one input."""
-    if shown.kind != "table":
-        return _from_form(field, raw.get(shown.name, ""))
-    prefix = shown.name + "."
-    given = {k[len(prefix) :]: v for k, v in raw.items() if k.startswith(prefix)}
-    try:
-        return table_value(shown.cells, given)
-    except ValidationError as exc:
-        raise ValidationError({shown.name: exc.messages}) from None
-
-
-def _from_form(field: Any, value: str) -> Any:
-    """Form inputs are text; the settings schemas take strict integers (a JSON 5.5 must
-    not become 5), so whole numbers typed into a form are converted here. An amount
-    (``money`` in the field's metadata) is typed in yuan and stored in 分."""
-    if value == "":
-        return None
-    if field is not None and field.metadata.get("money"):
-        try:
-            return parse_yuan(value)
-        except ValueError as exc:
-            raise ValidationError({field.name: [str(exc)]}) from None
-    if isinstance(field, fields.Integer) and re.fullmatch(r"-?\d{1,12}", value):
-        return int(value)
-    return value
 
 
 # -- tokens -----------------------------------------------------------------------------
@@ -452,15 +388,15 @@ def _tokens_page(
     status: int = 200,
 ):
     args = _query(CursorForm())
-    page = _page(members.tokens_query(g.actor), [ApiToken.id], args=args)
+    page = _page(token_access.tokens_query(g.actor), [ApiToken.id], args=args)
     return render_template(
         "admin/tokens.html",
         page=page,
         created=created,
         form=form or {},
         errors=errors or {},
-        all_tokens=members.can_manage_tokens(g.actor),
-        is_active=members.token_is_active,
+        all_tokens=token_access.can_manage_tokens(g.actor),
+        is_active=token_access.token_is_active,
     ), status
 
 
@@ -474,14 +410,14 @@ def create_token():
     data, errors = load_form(TokenForm())
     if errors:
         return _tokens_page(form=data, errors=errors, status=422)
-    created = members.issue_token(g.actor, data["name"], data["lifetime_days"])
+    created = token_access.issue_token(g.actor, data["name"], data["lifetime_days"])
     # Rendered, not redirected: the plaintext is shown this once and never again.
     return _tokens_page(created=created)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
 def revoke(token_id: int):
-    token = members.visible_token(g.actor, token_id) or abort(404)
+    token = token_access.visible_token(g.actor, token_id) or abort(404)
     revoke_token(token)
     flash(_("已吊销令牌 %(name)s。", name=token.name), "success")
     return redirect(url_for("admin.tokens"))

@@ -17,7 +17,7 @@ from core.orgs import id_numbers
 from core.orgs.models import Member, OrgUnit
 from plugins.assistance.models import CampaignTarget, Posting
 from plugins.assistance.queries.records import required_documents
-from plugins.assistance.schemas.api import RecordIn
+from plugins.assistance.schemas.records import RecordIn
 from plugins.assistance.services import aid, fund, register, visits
 from plugins.assistance.workflow import (
     CAMPAIGN_FLOW,

@@ -7,18 +7,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema
 
 from core.i18n import N_
 from core.plugins import hookimpl
+from core.plugins.declare import declare_hooks
 from core.plugins.types import (
     DashboardWidget,
     DocumentTemplateDef,
     NavItem,
     PeriodicJob,
-    PermissionDef,
     PluginMeta,
-    RoleDef,
     TodoItem,
 )
 from core.tenancy.scope import tenant_scope
@@ -39,32 +37,16 @@ from plugins.assistance.views import records as record_pages  # noqa: F401 - rou
 from plugins.assistance.views import reports as report_pages  # noqa: F401 - routes
 from plugins.assistance.views import visits as visit_pages  # noqa: F401 - routes
 
-
-@hookimpl
-def zugong_plugin_meta() -> PluginMeta:
-    return PluginMeta(
+declare_hooks(
+    globals(),
+    PluginMeta(
         "assistance", "困难党员帮扶", "Assistance", "0.1.0", "困难党员建档、帮扶基金、救助与借款"
-    )
-
-
-@hookimpl
-def zugong_permissions() -> list[PermissionDef]:
-    return permissions.PERMISSIONS
-
-
-@hookimpl
-def zugong_default_roles() -> list[RoleDef]:
-    return permissions.DEFAULT_ROLES
-
-
-@hookimpl
-def zugong_settings_schema() -> Schema:
-    return AssistanceSettings()
-
-
-@hookimpl
-def zugong_blueprints() -> list:
-    return [page_blueprint.bp, api_blueprint.bp]
+    ),
+    permissions.PERMISSIONS,
+    permissions.DEFAULT_ROLES,
+    AssistanceSettings,
+    [page_blueprint.bp, api_blueprint.bp],
+)
 
 
 @hookimpl

@@ -19,7 +19,7 @@ from plugins.assistance.models import (
     Instalment,
     Loan,
 )
-from plugins.assistance.workflow import ON_REGISTER
+from plugins.assistance.queries.records import ON_REGISTER
 
 
 def figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
 from werkzeug.routing import BuildError
 
 from core.auth.users import Actor
-from core.db import db
 from core.plugins import hookimpl
 from core.plugins.types import SearchHit
-from core.search import ESCAPE, contains
+from core.search import newest_matching
 from plugins.reporting.models import ReportItem
 from plugins.reporting.permissions import VIEW
 from plugins.reporting.workflow import ITEM_STATES
@@ -28,18 +26,7 @@ PAGE = "reporting.item"
 def search_hits(actor: Actor, query: str, limit: int) -> list[SearchHit]:
     if not actor.can(VIEW) or not _has_page():
         return []
-    pattern = contains(query)
-    rows = db.session.scalars(
-        select(ReportItem)
-        .where(
-            or_(
-                ReportItem.serial.like(pattern, escape=ESCAPE),
-                ReportItem.title.like(pattern, escape=ESCAPE),
-            )
-        )
-        .order_by(ReportItem.id.desc())
-        .limit(limit)
-    )
+    rows = newest_matching(ReportItem, [ReportItem.serial, ReportItem.title], query, limit)
     return [
         SearchHit(
             f"{item.serial} {item.title}",

@@ -7,52 +7,37 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema
 
 from core.plugins import hookimpl
+from core.plugins.declare import declare_hooks
 from core.plugins.types import (
     DashboardWidget,
     DocumentTemplateDef,
     NavItem,
     PeriodicJob,
-    PermissionDef,
     PluginMeta,
-    RoleDef,
     TodoItem,
 )
-from plugins.supervision import demo, documents, permissions, search, todo, views
+from plugins.supervision import demo, documents, permissions, search, todo
 from plugins.supervision import models as models  # noqa: F401 - registers the tables
 from plugins.supervision import workflow as workflow
 from plugins.supervision.api import blueprint, followup, items, tables  # noqa: F401 - routes
 from plugins.supervision.services import escalation
 from plugins.supervision.settings import SupervisionSettings
+from plugins.supervision.views import blueprint as page_blueprint
+from plugins.supervision.views import items as item_pages  # noqa: F401 - routes
+from plugins.supervision.views import tables as table_pages  # noqa: F401 - routes
 
-
-@hookimpl
-def zugong_plugin_meta() -> PluginMeta:
-    return PluginMeta(
+declare_hooks(
+    globals(),
+    PluginMeta(
         "supervision", "督查督办", "Supervision", "0.1.0", "工作任务的立项、交办、督促与办结"
-    )
-
-
-@hookimpl
-def zugong_permissions() -> list[PermissionDef]:
-    return permissions.PERMISSIONS
-
-
-@hookimpl
-def zugong_default_roles() -> list[RoleDef]:
-    return permissions.DEFAULT_ROLES
-
-
-@hookimpl
-def zugong_settings_schema() -> Schema:
-    return SupervisionSettings()
-
-
-@hookimpl
-def zugong_blueprints() -> list:
-    return [views.bp, blueprint.bp]
+    ),
+    permissions.PERMISSIONS,
+    permissions.DEFAULT_ROLES,
+    SupervisionSettings,
+    [page_blueprint.bp, blueprint.bp],
+)
 
 
 @hookimpl

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
 
 from core.auth.users import Actor
-from core.db import db
 from core.plugins.types import SearchHit
-from core.search import ESCAPE, contains
+from core.search import newest_matching
 from plugins.supervision.models import SupervisionItem
 from plugins.supervision.permissions import VIEW
 from plugins.supervision.workflow import STATES
@@ -19,17 +17,8 @@ from plugins.supervision.workflow import STATES
 def search_hits(actor: Actor, query: str, limit: int) -> list[SearchHit]:
     if not actor.can(VIEW):
         return []
-    pattern = contains(query)
-    rows = db.session.scalars(
-        select(SupervisionItem)
-        .where(
-            or_(
-                SupervisionItem.serial.like(pattern, escape=ESCAPE),
-                SupervisionItem.title.like(pattern, escape=ESCAPE),
-            )
-        )
-        .order_by(SupervisionItem.id.desc())
-        .limit(limit)
+    rows = newest_matching(
+        SupervisionItem, [SupervisionItem.serial, SupervisionItem.title], query, limit
     )
     return [
         SearchHit(

@@ -1,7 +1,7 @@
 """record grants: index on the grantee
 
-Revision ID: core_0009
-Revises: core_0008
+Revision ID: core_0011
+Revises: core_0010
 Create Date: 2026-12-02 13:00:00.000000
 
 The grant rows were indexed only by their owner (``tenant_id`` first), so every read
@@ -13,8 +13,8 @@ answered from the index alone.
 
 from alembic import op
 
-revision = "core_0009"
-down_revision = "core_0008"
+revision = "core_0011"
+down_revision = "core_0010"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from core.api.fields import UtcDateTime
 from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
-from core.auth import members
+from core.auth import token_access
 from core.auth.models import ApiToken
 from core.auth.tokens import revoke_token
 from core.web.api.blueprint import bp
@@ -24,7 +24,7 @@ class ApiTokenOut(Schema):
     expires_at = UtcDateTime(allow_none=True)
     revoked_at = UtcDateTime(allow_none=True)
     last_used_at = UtcDateTime(allow_none=True)
-    active = fields.Function(members.token_is_active, dump_only=True)
+    active = fields.Function(token_access.token_is_active, dump_only=True)
 
 
 class ApiTokenCreatedOut(ApiTokenOut):
@@ -35,8 +35,8 @@ class ApiTokenIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=60))
     lifetime_days = fields.Integer(
         strict=True,
-        load_default=members.TOKEN_DEFAULT_DAYS,
-        validate=validate.Range(min=members.TOKEN_MIN_DAYS, max=members.TOKEN_MAX_DAYS),
+        load_default=token_access.TOKEN_DEFAULT_DAYS,
+        validate=validate.Range(min=token_access.TOKEN_MIN_DAYS, max=token_access.TOKEN_MAX_DAYS),
     )
 
 
@@ -53,7 +53,7 @@ class ApiTokenQuery(CursorQuery):
     paginated=True,
 )
 def list_tokens(query):
-    stmt = members.tokens_query(g.actor, active=query.get("active"))
+    stmt = token_access.tokens_query(g.actor, active=query.get("active"))
     return keyset_page(stmt, [ApiToken.id], cursor=query.get("cursor"), limit=query["limit"])
 
 
@@ -67,7 +67,7 @@ def list_tokens(query):
     status=201,
 )
 def create_token(body):
-    token, plaintext = members.issue_token(g.actor, body["name"], body["lifetime_days"])
+    token, plaintext = token_access.issue_token(g.actor, body["name"], body["lifetime_days"])
     token.plaintext = plaintext  # not a column: shown in this response only
     return token
 
@@ -80,5 +80,5 @@ def create_token(body):
     status=204,
 )
 def revoke(token_id: int):
-    token = members.visible_token(g.actor, token_id) or abort(404)
+    token = token_access.visible_token(g.actor, token_id) or abort(404)
     revoke_token(token)

@@ -14,7 +14,7 @@ from plugins.assistance.api.blueprint import bp, page_of
 from plugins.assistance.models import Grant, Loan
 from plugins.assistance.permissions import PAY, REGISTER, VIEW
 from plugins.assistance.queries import records
-from plugins.assistance.schemas.api import (
+from plugins.assistance.schemas.aid import (
     GrantIn,
     GrantOut,
     LoanIn,

@@ -17,7 +17,7 @@ from plugins.assistance.models import Posting
 from plugins.assistance.permissions import APPROVE, PAY, VIEW
 from plugins.assistance.queries import fund as fund_queries
 from plugins.assistance.queries import records
-from plugins.assistance.schemas.api import (
+from plugins.assistance.schemas.fund import (
     AccountOut,
     PeriodQuery,
     PostingOut,

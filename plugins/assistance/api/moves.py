@@ -1,6 +1,6 @@
 """The workflow moves of records, grants, loans and campaigns as
 ``POST …/<id>/transitions/<move>``, generated from the declarations with each move's
-body schema (:data:`plugins.assistance.schemas.api.MOVE_BODIES`)."""
+body schema (:data:`plugins.assistance.schemas.moves.MOVE_BODIES`)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,10 @@ from plugins.assistance.api.blueprint import bp
 from plugins.assistance.permissions import VIEW
 from plugins.assistance.presenters import campaign_detail, record_out
 from plugins.assistance.queries import records
-from plugins.assistance.schemas.api import (
-    CampaignDetailOut,
-    GrantOut,
-    LoanOut,
-    RecordOut,
-    move_body,
-)
+from plugins.assistance.schemas.aid import GrantOut, LoanOut
+from plugins.assistance.schemas.moves import move_body
+from plugins.assistance.schemas.records import RecordOut
+from plugins.assistance.schemas.visits import CampaignDetailOut
 from plugins.assistance.workflow import CAMPAIGN_FLOW, GRANT_FLOW, LOAN_FLOW, RECORD_FLOW
 
 

@@ -21,7 +21,7 @@ from plugins.assistance.models import HardshipRecord
 from plugins.assistance.permissions import APPROVE, REGISTER, VIEW
 from plugins.assistance.presenters import record_out
 from plugins.assistance.queries import records
-from plugins.assistance.schemas.api import (
+from plugins.assistance.schemas.records import (
     DocumentsIn,
     ObjectionIn,
     ObjectionOut,

@@ -15,7 +15,7 @@ from plugins.assistance.models import Campaign, Pairing
 from plugins.assistance.permissions import PAY, REGISTER, VIEW
 from plugins.assistance.presenters import campaign_detail
 from plugins.assistance.queries import records
-from plugins.assistance.schemas.api import (
+from plugins.assistance.schemas.visits import (
     CampaignDetailOut,
     CampaignIn,
     CampaignOut,

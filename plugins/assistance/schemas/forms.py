@@ -18,33 +18,37 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates_s
 from core.forms import FormSchema
 from core.money import Yuan
 from plugins.assistance.models import LEVELS, MAX_AMOUNT_FEN, MAX_INCOME_FEN
-from plugins.assistance.schemas import api
+from plugins.assistance.schemas.aid import GrantIn, LoanIn
+from plugins.assistance.schemas.fund import PeriodQuery, ReceiptIn
+from plugins.assistance.schemas.moves import DocumentNoIn
+from plugins.assistance.schemas.records import HouseholdIn, RecordIn, RecordListQuery
+from plugins.assistance.schemas.visits import CampaignIn, PairingLogIn, YearQuery
 
 
 def _amount(**kwargs: Any) -> Yuan:
     return Yuan(data_key="amount", minimum=1, maximum=MAX_AMOUNT_FEN, **kwargs)
 
 
-class HouseholdForm(FormSchema, api.HouseholdIn):
+class HouseholdForm(FormSchema, HouseholdIn):
     annual_income_fen = Yuan(data_key="income", load_default=0, maximum=MAX_INCOME_FEN)
 
 
-class RecordForm(FormSchema, api.RecordIn):
+class RecordForm(FormSchema, RecordIn):
     household_income_fen = Yuan(data_key="income", maximum=MAX_INCOME_FEN)
     household = fields.List(
         fields.Nested(HouseholdForm), load_default=list, validate=validate.Length(max=30)
     )
 
 
-class GrantForm(FormSchema, api.GrantIn):
+class GrantForm(FormSchema, GrantIn):
     amount_fen = _amount(required=True)
 
 
-class LoanForm(FormSchema, api.LoanIn):
+class LoanForm(FormSchema, LoanIn):
     amount_fen = _amount(required=True)
 
 
-class ReceiptForm(FormSchema, api.ReceiptIn):
+class ReceiptForm(FormSchema, ReceiptIn):
     amount_fen = _amount(required=True)
 
 
@@ -60,11 +64,11 @@ class RepaymentForm(FormSchema):
             raise ValidationError({"amount": [_("须填写还款金额")]})
 
 
-class PairingLogForm(FormSchema, api.PairingLogIn):
+class PairingLogForm(FormSchema, PairingLogIn):
     amount_fen = Yuan(data_key="amount", load_default=0, maximum=MAX_AMOUNT_FEN)
 
 
-class CampaignForm(FormSchema, api.CampaignIn):
+class CampaignForm(FormSchema, CampaignIn):
     """The amounts come as one input per level (``amount_special``…); only the chosen
     levels' are read."""
 
@@ -87,7 +91,7 @@ class CampaignForm(FormSchema, api.CampaignIn):
         }
 
 
-class WriteOffForm(FormSchema, api.DocumentNoIn):
+class WriteOffForm(FormSchema, DocumentNoIn):
     """核销 from the confirmation page: the reason is required and the summary shown
     must have been confirmed."""
 
@@ -104,15 +108,15 @@ class ImportForm(FormSchema):
     valid_only = fields.Boolean(load_default=False)
 
 
-class YearForm(FormSchema, api.YearQuery):
+class YearForm(FormSchema, YearQuery):
     pass
 
 
-class PeriodForm(FormSchema, api.PeriodQuery):
+class PeriodForm(FormSchema, PeriodQuery):
     pass
 
 
-class RecordFilterForm(FormSchema, api.RecordListQuery):
+class RecordFilterForm(FormSchema, RecordListQuery):
     pass
 
 

@@ -15,9 +15,9 @@ from core.audit.service import record as audit
 from core.calendar import add_months
 from core.db import db
 from core.imports import ImportRejected, ImportReport, read_xlsx, rows_to_write
+from core.orgs.fields import Choice, Text
 from core.orgs.id_numbers import normalize
 from core.orgs.models import Member
-from core.orgs.schemas import Choice, Text
 from core.serials import next_serial
 from plugins.assistance.models import CATEGORIES, CAUSES, LEVELS, MAX_INCOME_FEN, HardshipRecord
 from plugins.assistance.queries.records import open_record_serial, settings

@@ -18,7 +18,7 @@ from plugins.assistance.permissions import APPROVE_MAJOR, REGISTER, VIEW
 from plugins.assistance.presenters import history_rows
 from plugins.assistance.queries import records
 from plugins.assistance.queries.reports import loans_report
-from plugins.assistance.schemas.api import NoteIn
+from plugins.assistance.schemas.aid import NoteIn
 from plugins.assistance.schemas.forms import GrantForm, LoanForm, RepaymentForm, form_of
 from plugins.assistance.services import aid
 from plugins.assistance.views.blueprint import act, attempt, bp, form_page, loaded

@@ -15,8 +15,8 @@ from plugins.assistance.models import Posting
 from plugins.assistance.permissions import APPROVE, PAY, VIEW
 from plugins.assistance.queries import fund as fund_queries
 from plugins.assistance.queries import records
-from plugins.assistance.schemas.api import ReversalIn
 from plugins.assistance.schemas.forms import PeriodForm, ReceiptForm, form_of
+from plugins.assistance.schemas.fund import ReversalIn
 from plugins.assistance.services import fund as fund_service
 from plugins.assistance.views.blueprint import act, attempt, bp, form_page, loaded
 

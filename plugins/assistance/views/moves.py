@@ -19,8 +19,8 @@ from core.routing import require_permission
 from core.workflow import Workflow
 from plugins.assistance.permissions import VIEW
 from plugins.assistance.queries import records
-from plugins.assistance.schemas.api import move_body
 from plugins.assistance.schemas.forms import WriteOffForm, form_of
+from plugins.assistance.schemas.moves import move_body
 from plugins.assistance.views.blueprint import act, bp, loaded
 from plugins.assistance.workflow import CAMPAIGN_FLOW, GRANT_FLOW, LOAN_FLOW, RECORD_FLOW
 

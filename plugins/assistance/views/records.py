@@ -17,8 +17,8 @@ from plugins.assistance.permissions import APPROVE, REGISTER, VIEW
 from plugins.assistance.presenters import history_rows, may_see_income, record_out
 from plugins.assistance.queries import records
 from plugins.assistance.queries.reports import register_stats
-from plugins.assistance.schemas.api import DocumentsIn, ObjectionIn, ResolutionIn
 from plugins.assistance.schemas.forms import RecordFilterForm, RecordForm, form_of
+from plugins.assistance.schemas.records import DocumentsIn, ObjectionIn, ResolutionIn
 from plugins.assistance.services import register
 from plugins.assistance.views.blueprint import act, attempt, bp, form_page, loaded, options
 from plugins.assistance.workflow import RECORD_FILES, RECORD_FLOW

@@ -18,8 +18,8 @@ from plugins.assistance.permissions import REGISTER, VIEW
 from plugins.assistance.presenters import campaign_detail, history_rows
 from plugins.assistance.queries import records
 from plugins.assistance.queries.reports import roster_rows
-from plugins.assistance.schemas.api import DeliveryIn, PairingIn
 from plugins.assistance.schemas.forms import CampaignForm, PairingLogForm, form_of
+from plugins.assistance.schemas.visits import DeliveryIn, PairingIn
 from plugins.assistance.services import visits
 from plugins.assistance.views.blueprint import act, attempt, bp, form_page, loaded
 from plugins.assistance.workflow import CAMPAIGN_FLOW

@@ -18,7 +18,7 @@ from marshmallow import (
 )
 
 from core.db import MAX_DB_ID
-from core.orgs.schemas import IdNumber, Text
+from core.orgs.fields import IdNumber, Text
 from core.phones import is_phone, phone_error
 from plugins.petitions.models import KINDS, SATISFACTIONS
 

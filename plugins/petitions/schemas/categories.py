@@ -9,7 +9,7 @@ from marshmallow import (
     validate,
 )
 
-from core.orgs.schemas import Text, WholeNumber
+from core.orgs.fields import Text, WholeNumber
 
 # -- categories and conflicts ---------------------------------------------------------
 

@@ -18,7 +18,8 @@ from marshmallow import (
 )
 
 from core.db import MAX_DB_ID
-from core.orgs.schemas import Text, WholeNumber, find_unit
+from core.orgs.fields import Text, WholeNumber
+from core.orgs.schemas import find_unit
 from plugins.petitions.models import (
     NOT_ACCEPTED_REASONS,
     OUTCOMES,

@@ -31,7 +31,8 @@ from core.api.fields import UtcDateTime
 from core.attachments.schemas import AttachmentOut
 from core.auth.models import Membership
 from core.db import MAX_DB_ID, db
-from core.orgs.schemas import EXPORT_FORMAT, IdNumber, Text, WholeNumber
+from core.orgs.fields import IdNumber, Text, WholeNumber
+from core.orgs.schemas import EXPORT_FORMAT
 from core.phones import check_phone
 from plugins.petitions.models import (
     CHANNELS,

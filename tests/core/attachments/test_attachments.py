@@ -19,7 +19,7 @@ from core.attachments.kinds import AttachmentKind, declare
 from core.attachments.models import Attachment
 from core.attachments.services import attachments_of, clean_filename, content_of, save
 from core.audit.models import AuditEntry
-from core.orgs.schemas import IDENTITY_PERMISSION
+from core.orgs.fields import IDENTITY_PERMISSION
 from core.plugins.manager import CORE
 from tests.core.orgs.helpers import World, build_world
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from core.orgs.schemas import mask
+from core.orgs.fields import mask
 from tests.core.documents.conftest import NUMBER
 from tests.core.documents.helpers import DOCX, docx_text
 from tests.core.orgs.helpers import World

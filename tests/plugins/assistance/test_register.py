@@ -15,7 +15,7 @@ from core.workflow import IllegalTransition, StateChange
 from plugins.assistance import jobs
 from plugins.assistance.models import HardshipRecord
 from plugins.assistance.queries.records import required_documents
-from plugins.assistance.schemas.api import RecordIn
+from plugins.assistance.schemas.records import RecordIn
 from plugins.assistance.services import register
 from plugins.assistance.workflow import RECORD_FLOW as FLOW
 

@@ -1,10 +1,5 @@
-"""Pages of the supervision plugin (``/t/<tenant>/supervision/...``).
-
-Forms are loaded through :func:`core.forms.load_form` with the API's schemas and go to
-the same services. On an item page each workflow move posts to
-``/items/<id>/transitions/<move>`` and each other action to ``/items/<id>/actions/<name>``;
-refusals come back as a flash message with the reason, and nothing of them is kept.
-"""
+"""The board, the item form and page, and every move or action posted from an item
+page (``/items/<id>/transitions/<move>``, ``/items/<id>/actions/<name>``)."""
 
 from __future__ import annotations
 
@@ -15,17 +10,15 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError
 
-from core.api.messages import localize
 from core.api.pagination import BadCursor
 from core.attachments.services import attachments_of
 from core.attachments.views import download_url
 from core.db import db
 from core.exports import download_response
 from core.forms import FormSchema, load_form
-from core.routing import require_permission, tenant_blueprint
+from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.supervision import documents, presenters
-from plugins.supervision.jobs import scan
 from plugins.supervision.models import (
     ACCOUNTABILITY_KINDS,
     CYCLES,
@@ -38,7 +31,7 @@ from plugins.supervision.models import (
     SupervisionItem,
 )
 from plugins.supervision.permissions import ASSIGN, VERIFY, VIEW
-from plugins.supervision.queries import records, tables
+from plugins.supervision.queries import records
 from plugins.supervision.queries.board import board_page, board_table
 from plugins.supervision.queries.lights import light_of
 from plugins.supervision.schemas import (
@@ -55,27 +48,10 @@ from plugins.supervision.schemas import (
     SupervisionMilestoneForm,
     SupervisionRateIn,
     SupervisionReportIn,
-    SupervisionViewQuery,
 )
-from plugins.supervision.services import followup, imports, items
+from plugins.supervision.services import followup, items
+from plugins.supervision.views.blueprint import MOVES, bp, choices_of, form_errors
 from plugins.supervision.workflow import ITEM_FLOW, REPORT_FILES, STATES
-
-bp = tenant_blueprint(
-    "supervision", __name__, kind="pages", plugin="supervision", prefix="/supervision"
-)
-bp.template_folder = "templates"
-
-MOVES = {t.name for t in ITEM_FLOW.transitions}
-
-
-def _choices(mapping: dict[str, str]) -> list[tuple[str, str, bool]]:
-    return [(key, _(title), False) for key, title in mapping.items()]
-
-
-def _errors(exc: ValidationError) -> dict[str, Any]:
-    messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-    return localize(messages)
-
 
 # -- Board and item ------------------------------------------------------------------------
 
@@ -103,9 +79,9 @@ def board():
         people=records.tenant_people(),
         leaders=records.leaders(),
         sections=records.sections(),
-        sources=_choices(SOURCES),
-        states=_choices(STATES),
-        lights=_choices(LIGHTS),
+        sources=choices_of(SOURCES),
+        states=choices_of(STATES),
+        lights=choices_of(LIGHTS),
         export_args={**request.args.to_dict(), "format": "xlsx"},
     )
 
@@ -121,9 +97,9 @@ def _item_form_page(form: dict[str, Any], errors: dict[str, Any], item=None):
         leaders=[(u.id, u.display_name, False) for u in records.leaders()],
         people=[(u.id, u.display_name, False) for u in records.tenant_people()],
         sections=[(u.id, u.name, False) for u in records.sections()],
-        sources=_choices(SOURCES),
-        cycles=_choices(CYCLES),
-        priorities=_choices(PRIORITIES),
+        sources=choices_of(SOURCES),
+        cycles=choices_of(CYCLES),
+        priorities=choices_of(PRIORITIES),
     ), (422 if errors else 200)
 
 
@@ -136,7 +112,7 @@ def _create_from_form() -> tuple[SupervisionItem | None, dict[str, Any]]:
     try:
         return items.create_item(data, g.actor, **extras), {}
     except ValidationError as exc:
-        return None, _errors(exc)
+        return None, form_errors(exc)
     except WorkflowError as exc:
         return None, {"_": [exc.message]}
 
@@ -170,7 +146,7 @@ def edit_item(item_id: int):
             try:
                 items.update_item(record, data, g.actor)
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = form_errors(exc)
             except WorkflowError as exc:
                 errors = {"_": [exc.message]}
         if not errors:
@@ -297,7 +273,7 @@ def _act(item_id: int, name: str, act: Callable[[SupervisionItem], Any]):
         act(item)
     except ValidationError as exc:
         db.session.rollback()
-        text = "；".join(_flat(_errors(exc)))
+        text = "；".join(_flat(form_errors(exc)))
         flash(text or _("输入有误"), "danger")
     except WorkflowError as exc:
         db.session.rollback()
@@ -332,74 +308,3 @@ def _flat(messages: Any) -> list[str]:
 def _steps(data: dict[str, Any]) -> list[tuple[str, int]]:
     """倒排工期's rows (``steps-<i>-title``, ``steps-<i>-working_days``) as (name, days)."""
     return [(step["title"], step["working_days"]) for step in data["steps"]]
-
-
-@bp.post("/reminders/<int:reminder_id>/done")
-def reminder_done(reminder_id: int):
-    require_permission(VIEW)
-    reminder = followup.dismiss_reminder(reminder_id, g.actor)
-    return redirect(url_for(".item", item_id=reminder.item_id)), 303
-
-
-@bp.post("/scan")
-def run_scan():
-    require_permission(ASSIGN)
-    counts = scan()
-    sent = sum(v for k, v in counts.items() if k != "lights")
-    flash(_("已更新亮灯，发送提醒 %(n)s 条", n=sent), "success")
-    return redirect(url_for(".board")), 303
-
-
-# -- Tables and the bulletin -----------------------------------------------------------
-
-
-def _month() -> str | None:
-    data, errors = load_form(SupervisionViewQuery(), request.args.to_dict())
-    return None if errors else data.get("month")
-
-
-@bp.get('/<any(week, "month-plan", "month-summary", performance, overdue):name>')
-def table(name: str):
-    require_permission(VIEW)
-    view, filename = tables.view(name, _month())
-    if request.args.get("format") == "xlsx":
-        return download_response(documents.table_xlsx(view), filename, "xlsx")
-    return render_template(
-        "supervision/table.html",
-        table=view,
-        month=request.args.get("month", "") if name in tables.MONTHLY else None,
-        export_args={**request.args.to_dict(), "format": "xlsx", "name": name},
-    )
-
-
-@bp.get("/bulletin")
-def bulletin_docx():
-    require_permission(VIEW)
-    month = _month()
-    data = documents.bulletin_docx(g.tenant, month)
-    return download_response(data, documents.bulletin_filename(month), "docx")
-
-
-# -- Import ---------------------------------------------------------------------------------
-
-
-@bp.route("/import", methods=["GET", "POST"])
-def import_items():
-    require_permission(ASSIGN)
-    outcome = None
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            errors["file"] = [_("请选择要导入的 .xlsx 文件。")]
-        else:
-            outcome = imports.import_items(upload.stream, g.actor)
-            if outcome["imported"]:
-                flash(_("已导入 %(n)s 项督办事项", n=outcome["imported"]), "success")
-                return redirect(url_for(".board")), 303
-    return render_template(
-        "supervision/import.html",
-        outcome=outcome,
-        errors=errors,
-        headers=imports.HEADERS,
-    ), (422 if errors or outcome else 200)
