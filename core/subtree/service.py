@@ -4,9 +4,10 @@ granting a plugin's roles to members of that descendant."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
 from core.audit.service import record
 from core.auth.models import Membership, Role
@@ -74,3 +75,24 @@ def add_roles(target: Tenant, plugin: str, grants: dict[int, list[str]]) -> int:
             record("membership.updated", obj=membership, detail={"roles": after, "before": before})
             changed += 1
     return changed
+
+
+class GrantForm(Schema):
+    """The role grid offered after a plugin is enabled (this page and the tenant's own
+    plugins page): one ticked box per ``<membership id>:<role key>``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    grant = fields.List(fields.String(), load_default=list)
+
+
+def chosen_grants(items: list[str]) -> dict[int, list[str]]:
+    """The ticked boxes as membership id → role keys (a malformed box is a 400)."""
+    grants: dict[int, list[str]] = {}
+    for item in items:
+        member, _sep, key = item.partition(":")
+        if not member.isdigit() or not key:
+            raise BadRequest(_("授权项无效。"))
+        grants.setdefault(int(member), []).append(key)
+    return grants

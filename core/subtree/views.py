@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, Schema, fields
 
 from core.forms import load_form
 from core.plugins import enablement
@@ -19,14 +18,6 @@ from core.tenancy.models import Tenant
 from core.web.admin import save_settings_form
 
 bp = tenant_blueprint("subtree", __name__, kind="pages", prefix="/subtree")
-
-
-class GrantForm(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    #: ``<membership id>:<role key>`` per ticked box.
-    grant = fields.List(fields.String(), load_default=list)
 
 
 @bp.get("/")
@@ -96,13 +87,8 @@ def grant_roles(node_id: int, name: str):
     target = service.descendant(g.tenant, node_id)
     if name not in host().metas:
         abort(404)
-    data, errors = load_form(GrantForm())
-    grants: dict[int, list[str]] = {}
-    for item in [] if errors else data["grant"]:
-        member, _sep, key = item.partition(":")
-        if not member.isdigit() or not key:
-            abort(400, _("授权项无效。"))
-        grants.setdefault(int(member), []).append(key)
+    data, errors = load_form(service.GrantForm())
+    grants = {} if errors else service.chosen_grants(data["grant"])
     try:
         changed = service.add_roles(target, name, grants)
     except ValueError as exc:

@@ -39,6 +39,7 @@ from core.plugins.settings_view import (
     settings_view,
 )
 from core.routing import require_permission, tenant_blueprint
+from core.subtree import service as subtree
 from core.tenancy.models import Tenant
 from core.web.admin_forms import (
     AddUserForm,
@@ -298,7 +299,18 @@ def edit_role(role_id: int):
 def _plugins_page(error: str | None = None, status: int = 200):
     enabled = set(enabled_plugins(g.tenant))
     plugins = [(host().metas[name], name in enabled) for name in host().names]
-    return render_template("admin/plugins.html", plugins=plugins, error=error), status
+    granting = request.args.get("grant")
+    members, roles = ([], [])
+    if granting in enabled and g.actor.can("core.manage_users"):
+        members, roles = subtree.members_and_roles(g.tenant, granting)
+    return render_template(
+        "admin/plugins.html",
+        plugins=plugins,
+        error=error,
+        granting=granting if roles else None,
+        members=members,
+        roles=roles,
+    ), status
 
 
 @bp.get("/plugins")
@@ -317,10 +329,28 @@ def toggle_plugin(name: str, action: str):
     except PluginError as exc:
         return _plugins_page(str(exc), 409)
     title = host().metas[name].localized_title()
-    if action == "enable":
-        flash(_("已启用 %(title)s。", title=title), "success")
-    else:
+    if action == "disable":
         flash(_("已停用 %(title)s，数据已保留。", title=title), "success")
+        return redirect(url_for("admin.plugins"))
+    # Enabled, nobody holds its roles yet: offer them in the same step (issue 13).
+    flash(_("已启用 %(title)s，请为需要使用的人员授予该模块的角色。", title=title), "success")
+    return redirect(url_for("admin.plugins", grant=name, _anchor="grant"))
+
+
+@bp.post("/plugins/<name>/roles")
+def grant_plugin_roles(name: str):
+    """The role grid of a newly enabled plugin: the ticked roles added to the users."""
+    require_permission("core.manage_users")
+    if name not in enabled_plugins(g.tenant):
+        abort(404)
+    data, errors = load_form(subtree.GrantForm())
+    try:
+        changed = subtree.add_roles(
+            g.tenant, name, {} if errors else subtree.chosen_grants(data["grant"])
+        )
+    except ValueError as exc:
+        return _plugins_page(str(exc), 422)
+    flash(_("已为 %(n)s 名用户授予角色。", n=changed), "success")
     return redirect(url_for("admin.plugins"))
 
 

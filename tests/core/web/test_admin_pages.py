@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
+import lxml.html
 import pytest
 from sqlalchemy import select
 
@@ -94,14 +95,46 @@ def test_enable_and_disable_a_plugin_through_the_page(admin, app):
 
     response = _post(admin, "/t/a/admin/plugins/assistance/enable")
     assert response.status_code == 302
+    assert response.headers["Location"].endswith("/t/a/admin/plugins?grant=assistance#grant")
     assert _enabled(app)["assistance"] is True
     page = admin.get("/t/a/admin/plugins").get_data(as_text=True)
-    assert "已启用 困难党员帮扶。" in page
+    assert "已启用 困难党员帮扶，请为需要使用的人员授予该模块的角色。" in page
     assert 'data-plugin="assistance" data-enabled="yes"' in page
 
     assert _post(admin, "/t/a/admin/plugins/assistance/disable").status_code == 302
     assert _enabled(app)["assistance"] is False
     assert _post(admin, "/t/a/admin/plugins/nope/enable").status_code == 404
+
+
+def test_enabling_offers_the_plugins_roles_in_the_same_step(admin, app, world):
+    """Issue 13: enabling a plugin left its admin with a 403 and no menu; the page now
+    offers the plugin's roles to the tenant's users, and the ticked ones are granted."""
+    _post(admin, "/t/a/admin/plugins/assistance/enable")
+    offer = lxml.html.fromstring(admin.get("/t/a/admin/plugins?grant=assistance").data)
+    boxes = offer.xpath("//div[@id='grant']//input[@name='grant']/@value")
+    sam = _membership_id(app, "a", world.sam.user_id)
+    assert f"{sam}:assistance_clerk" in boxes and f"{sam}:assistance_leader" in boxes
+    assert not [b for b in boxes if b.endswith(":admin")]  # only the plugin's own roles
+    granted = _post(
+        admin, "/t/a/admin/plugins/assistance/roles", {"grant": [f"{sam}:assistance_clerk"]}
+    )
+    assert granted.status_code == 302
+    login(admin, "sam")
+    assert admin.get("/t/a/assistance/").status_code == 200
+    refused = admin.post(
+        "/t/a/admin/plugins/assistance/roles",
+        data={"grant": [f"{sam}:assistance_leader"], "csrf_token": csrf_token(admin, "/t/a/")},
+    )
+    assert refused.status_code == 403  # sam may not grant roles at all
+
+
+def test_only_the_enabled_plugins_roles_can_be_granted(admin, app, world):
+    _post(admin, "/t/a/admin/plugins/assistance/enable")
+    sam = _membership_id(app, "a", world.sam.user_id)
+    refused = _post(admin, "/t/a/admin/plugins/assistance/roles", {"grant": [f"{sam}:admin"]})
+    assert refused.status_code == 422
+    assert "只能授予该功能模块的角色" in refused.get_data(as_text=True)
+    assert _post(admin, "/t/a/admin/plugins/supervision/roles", {"grant": []}).status_code == 404
 
 
 def _enabled(app) -> dict[str, bool]:
