@@ -25,6 +25,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from core.audit.labels import action_title
+from core.money import yuan
 from core.workflow import DECLARED, StateChange
 
 #: How a time reads on screen (seconds only where an audit needs them).
@@ -124,6 +125,7 @@ def viewer_is_operator() -> bool:
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.globals["viewer_is_operator"] = viewer_is_operator
+    app.jinja_env.globals["yuan"] = yuan  # amounts in 分 shown in yuan, on every page
     app.jinja_env.filters["beijing"] = beijing
     app.jinja_env.globals["history_rows"] = history_rows
     app.jinja_env.globals["audit_row"] = audit_row

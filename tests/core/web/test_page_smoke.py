@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 from flask import Flask
 from sqlalchemy import select, text, update
@@ -19,9 +20,14 @@ from core.auth.models import User
 from core.db import db, tenant_owned_tables
 from core.plugins import enablement
 from core.plugins.manager import hook_for
+from core.rollup.period import resolve
+from core.rounds import service as rounds
+from core.rounds.workflow import OPEN, SUBMIT
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
+from tests.core.rollup.world import NOV
 from tests.factories import Factory, login
+from tests.race import actor_of
 
 SLUG = "smoke"
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -32,9 +38,14 @@ _NOT_PAGES = ("/api/", "/static/", "/healthz", "/readyz")
 
 def _seed(factory: Factory) -> None:
     plugins = factory.app.extensions["zugong.plugins"]
-    factory.tenant(SLUG, plugins=plugins.names)
+    # A level above and below, for the pages of the upward flow (rounds, the subtree).
+    factory.tenant("smoke-up", plugins=["petitions"])
+    factory.tenant(SLUG, parent="smoke-up", plugins=plugins.names)
+    factory.tenant("smoke-down", parent=SLUG, plugins=["petitions"])
     roles = ["admin", *sorted({r.key for n in plugins.names for r in plugins.default_roles(n)})]
     person = factory.user(SLUG, "smoker", roles=roles)
+    upper = factory.user("smoke-up", "smoke-up-leader", roles=["leader"])
+    _open_rounds(factory.app, {"smoke-up": upper.user_id, SLUG: person.user_id})
     with factory.app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
         with tenant_scope(tenant.id):
@@ -42,6 +53,23 @@ def _seed(factory: Factory) -> None:
             enablement.update_settings(tenant, "petitions", {"portal_enabled": True})
         db.session.execute(update(User).where(User.id == person.user_id).values(is_operator=True))
         db.session.commit()
+
+
+def _open_rounds(app: Flask, leaders: dict[str, int]) -> None:
+    """A round opened above (so the smoke tenant has a submission) and one it opens."""
+    for slug, user_id in leaders.items():
+        with app.app_context():
+            tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+            with tenant_scope(tenant.id):
+                rounds.open_round(
+                    tenant,
+                    actor_of(user_id, frozenset({OPEN, SUBMIT, "core.rollup.view"})),
+                    title="2026年11月信访统计",
+                    plugins=["petitions"],
+                    period=resolve(NOV),
+                    due_on=date(2026, 12, 10),
+                )
+            db.session.commit()
 
 
 def _page_rules(app: Flask) -> Iterator[str]:
@@ -53,6 +81,9 @@ def _page_rules(app: Flask) -> Iterator[str]:
 def _first_id(app: Flask, rule: str, param: str) -> int | None:
     """The smallest id of the table ``param`` names (``petition_id`` → ``petitions``),
     preferring the plugin the path is under; None where the demo data has none."""
+    if param == "node_id":  # the subtree page: a tenant below
+        with app.app_context():
+            return db.session.scalar(select(Tenant.id).where(Tenant.slug == "smoke-down"))
     stem = param.removesuffix("_id")
     segment = rule.split("/")[3] if rule.startswith("/t/") else ""
     tables = [t for t in tenant_owned_tables() if t == f"{stem}s" or t.endswith(f"_{stem}s")]
