@@ -18,7 +18,9 @@ PLATFORM_SCAN = "tests.core.jobs.testjobs.jobs:platform_scan"
 PURGE = "core.auth.login:purge_old_attempts"  # core's own, every 6 hours
 PURGE_OCCASIONS = "core.jobs.maintenance:purge_old_occasions"  # core's own, daily
 PURGE_OUTBOX = "core.jobs.outbox:purge_sent"  # core's own, daily
-CORE_JOBS = {PURGE, PURGE_OCCASIONS, PURGE_OUTBOX}
+#: core's own, every 6 hours, in each active tenant (统计报表上报 reminders)
+REMIND = "core.rounds.service:remind_late"
+CORE_JOBS = {PURGE, PURGE_OCCASIONS, PURGE_OUTBOX, REMIND}
 
 
 def _tenants(app) -> dict[str, int]:
@@ -65,11 +67,12 @@ def test_each_job_goes_out_once_per_slot_to_the_tenants_enabling_its_plugin(jobs
             (PURGE, None),
             (PURGE_OCCASIONS, None),
             (PURGE_OUTBOX, None),
+            *((REMIND, t[slug]) for slug in "abcd"),  # every active tenant, not e
         ],
         key=str,
     )
     assert {c.plugin for c in _ours(first) if c.path not in CORE_JOBS} == {"testjobs"}
-    assert [c.user_id for c in _ours(first)] == [None] * 6
+    assert [c.user_id for c in _ours(first)] == [None] * 10
     # The inline backend ran them: the tenant scans wrote into their own tenants.
     assert sorted(n["tenant"] for n in tasks.RAN if n["job"] == "scan") == [t["a"], t["b"]]
     assert [n["tenant"] for n in tasks.RAN if n["job"] == "platform_scan"] == [None]
@@ -94,15 +97,21 @@ def test_two_schedulers_sharing_redis_dispatch_a_slot_once(rq_app):
     first = one.tick(NOW)
     second = two.tick(NOW)
 
-    assert len(_ours(first)) == 6
+    assert len(_ours(first)) == 10
     assert second == []
     queue = queue_of(rq_app)
-    assert len(_queued(queue)) == 6
-    assert {job.args[0]["tenant_id"] for job in _queued(queue)} == {t["a"], t["b"], None}
+    assert len(_queued(queue)) == 10
+    assert {job.args[0]["tenant_id"] for job in _queued(queue)} == {
+        t["a"],
+        t["b"],
+        t["c"],
+        t["d"],
+        None,
+    }
     assert tasks.RAN == []  # queued, not run here
 
     assert _sent(two.tick(NOW + HOUR)) == sorted(
         [(SCAN, t["a"]), (SCAN, t["b"]), (PLATFORM_SCAN, None)], key=str
     )
     assert one.tick(NOW + HOUR) == []
-    assert len(_queued(queue)) == 9
+    assert len(_queued(queue)) == 13
