@@ -47,6 +47,9 @@ SELF_LOOPS = {
     ("petition", "assign_handler"): CONTENDERS,
     # A petition is extended once at most (guard): the first wins.
     ("petition", "extend"): 1,
+    # One request for an extension may wait at a time, and one refusal ends it.
+    ("petition", "request_extension"): 1,
+    ("petition", "refuse_extension"): 1,
     # Every progress report is a report of its own.
     ("supervision_item", "report"): CONTENDERS,
 }

@@ -276,7 +276,10 @@ def test_login_switch_tenant_register_member_audit_and_english(
     camera.shot("audit-log-en")
     # Module names come from the plugins themselves, not the catalog.
     nav.locator('[data-endpoint="web.dashboard"]').click()
-    expect(page.locator('#enabled-plugins [data-plugin="assistance"]')).to_have_text("Assistance")
+    # The admin holds no assistance role: the module is marked so (in English too).
+    expect(page.locator('#enabled-plugins [data-plugin="assistance"]')).to_have_text(
+        "Assistance (no role assigned)"
+    )
     # The member registry widget draws its chart (ECharts) once there is a member.
     expect(page.locator("#registry-chart canvas")).to_have_count(1)
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -45,6 +45,13 @@ def _petition(world: World) -> Petition:
     )
 
 
+def _extension_requested(petition: Petition, world: World) -> None:
+    """The clerk asked for an extension: the leader's refusal has something to refuse."""
+    PETITION_FLOW.fire(
+        petition, "request_extension", world.actor, data={"days": 10, "reason": "案情复杂"}
+    )
+
+
 def _data(transition: str, world: World) -> dict[str, Any]:
     return {
         "not_accept": {"reason": "legal_channel"},
@@ -52,6 +59,7 @@ def _data(transition: str, world: World) -> dict[str, Any]:
         "assign": {"target_name": "某镇党委", "report_back_due": clock.today() + timedelta(10)},
         "assign_handler": {"handler_user_id": world.actor.user_id},
         "extend": {"days": 10, "reason": "案情复杂"},
+        "request_extension": {"days": 10, "reason": "案情复杂"},
         "draft": {"outcome": "support", "basis": "经核实，符合政策"},
         "close": {"reply_text": "答复如下……"},
         "rate": {"satisfaction": "satisfied"},
@@ -107,7 +115,11 @@ PETITIONS = Scenarios(
         "reported_back": ["assign", "report_back"],
         "case_open": ["open_case"],
     },
-    ready={"send_back": _came_from_above, "finalize": _window_passed},
+    ready={
+        "send_back": _came_from_above,
+        "finalize": _window_passed,
+        "refuse_extension": _extension_requested,
+    },
     data=_data,
     firing=lambda t: linked_move() if is_linked(PETITION_FLOW.transition(t)) else nullcontext(),
 )
