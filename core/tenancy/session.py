@@ -217,6 +217,11 @@ def _apply_scope(
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _transaction_ended(connection: Any) -> None:
+    if connection.invalidated:
+        # The server went away mid-transaction: reading ``info`` would try to reconnect
+        # inside the rollback (PendingRollbackError); the lost connection's record is
+        # discarded with it, and a new one starts with nothing applied.
+        return
     connection.info.pop(_APPLIED, None)
 
 

@@ -54,7 +54,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("plugins/reporting/demo.py", "_late_incident"): "demo data",
     ("plugins/reporting/demo_levels.py", "create_own_demo"): "demo data",
     ("plugins/reporting/demo_levels.py", "_request"): "demo data",
-    ("plugins/reporting/rollup.py", "_bounds"): "a period's end (the day after its last), not a deadline",
+    (
+        "plugins/reporting/rollup.py",
+        "_bounds",
+    ): "a period's end (the day after its last), not a deadline",
     ("plugins/assistance/demo.py", "create_demo_data"): "demo data",
     ("plugins/petitions/demo.py", "create_demo_data"): "demo data",
     ("plugins/petitions/demo.py", "_longterm_demo"): "demo data",

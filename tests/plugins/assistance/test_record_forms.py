@@ -51,9 +51,7 @@ def test_the_notice_table_names_the_member_and_the_period_not_the_income(app, cl
 
 
 def test_the_approval_form_shows_the_amount_in_yuan(app, client, world):
-    grant_id, amount = _first(
-        app, world, sa.select(Grant.id, Grant.amount_fen).order_by(Grant.id)
-    )
+    grant_id, amount = _first(app, world, sa.select(Grant.id, Grant.amount_fen).order_by(Grant.id))
     login(client, "clerk")
     text = _print(client, "assistance.approval_form", grant_id)
     assert "困难党员救助审批表" in text and f"{amount / 100:,.2f} 元" in text
