@@ -69,7 +69,9 @@ def test_an_entry_from_a_bad_item_id_goes_back_to_the_issue(clients):
     assert response.status_code == 404
 
 
-def test_a_bad_quota_goes_back_to_the_period_shown(app, clients):
+def test_a_bad_quota_stays_on_the_period_shown_with_what_was_typed(app, clients):
+    """Issue 13: the quota form named nothing and lost the values (a flash and a
+    redirect); now the page of the period shown comes back with the field's error."""
     county = tenant_of(app, "county")
     response = post(
         clients["city"],
@@ -81,9 +83,11 @@ def test_a_bad_quota_goes_back_to_the_period_shown(app, clients):
             "period_number": "2",
             "total": "many",
         },
+        status=422,
     )
-    location = response.headers["Location"]
-    assert "year=2026" in location and "number=2" in location and "period=quarter" in location
+    page = response.get_data(as_text=True)
+    assert "2026年第2季度" in page
+    assert 'value="many"' in page and "任务总数：" in page
 
 
 def test_a_bad_ranking_publication_keeps_the_period_and_publishes_nothing(app, clients):
