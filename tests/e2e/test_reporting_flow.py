@@ -129,7 +129,8 @@ def test_write_return_revise_adopt_publish_forward_instruct_and_score(
     entry.locator("summary").click()
     entry.locator("textarea[name=editor_note]").fill("此做法值得各地借鉴。")
     entry.locator("input[name=edited_title]").fill("积分制管理激发党员队伍活力")
-    entry.get_by_role("button", name="保存本篇").click()
+    with city.expect_navigation():  # the saved entry's page, before publishing from it
+        entry.get_by_role("button", name="保存本篇").click()
     city.locator("#publish-issue").click()
     confirm(city, "不能再修改")
     expect(city.locator("#issue-state")).to_have_attribute("data-state", "published")
