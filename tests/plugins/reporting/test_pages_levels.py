@@ -162,8 +162,8 @@ def test_a_quota_set_and_its_progress_for_parent_and_child(app, clients):
         assert f'data-tenant="{county}" data-percent="50"' in page, who
     assert f'data-tenant="{county}"' not in html(clients["sibling"], page_url("sibling", "/quotas"))
     assert 'id="quota-progress"' in html(clients["writer"], "/t/county/")
-    # Minimums beyond the total: refused, the quota stays as it was.
-    post(clients["city"], page_url("city", "/quotas"), {**quota, "total": "0"})
+    # Minimums beyond the total: refused with the form as typed, the quota as it was.
+    post(clients["city"], page_url("city", "/quotas"), {**quota, "total": "0"}, status=422)
     assert f'data-tenant="{county}" data-percent="50"' in html(
         clients["city"], page_url("city", "/quotas")
     )
