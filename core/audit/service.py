@@ -91,7 +91,8 @@ def _actor() -> tuple[int | None, str, str | None]:
     return None, ("匿名" if has_request_context() else "系统"), ip
 
 
-def entry_hash(entry: AuditEntry) -> str:
+def entry_hash(entry: Any) -> str:
+    """The entry's hash: an :class:`AuditEntry`, or a row of the same named columns."""
     at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
     payload = {
         "tenant_id": entry.tenant_id,
@@ -110,6 +111,23 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+#: The columns a verification reads: what the hash covers, and the hash.
+_HASHED = (
+    AuditEntry.tenant_id,
+    AuditEntry.seq,
+    AuditEntry.at,
+    AuditEntry.actor_id,
+    AuditEntry.actor_name,
+    AuditEntry.action,
+    AuditEntry.object_type,
+    AuditEntry.object_id,
+    AuditEntry.detail,
+    AuditEntry.ip,
+    AuditEntry.prev_hash,
+    AuditEntry.hash,
+)
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     tenant_id: int
@@ -125,11 +143,13 @@ class ChainProblem:
 def verify_chain(tenant_id: int) -> Iterator[ChainProblem]:
     """Walk one tenant's chain (run inside a scope that can read that tenant)."""
     expected_seq, prev = 1, GENESIS
-    entries = db.session.scalars(
-        select(AuditEntry)
+    # Rows, not entities: the hash reads the same attributes, and building 20,000 ORM
+    # objects a second is most of what a verification cost (bench/audit.py).
+    entries = db.session.execute(
+        select(*_HASHED)
         .where(AuditEntry.tenant_id == tenant_id)
         .order_by(AuditEntry.seq)
-        .execution_options(yield_per=1000)
+        .execution_options(yield_per=2000)
     )
     for entry in entries:
         if entry.seq != expected_seq:
