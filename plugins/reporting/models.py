@@ -200,6 +200,9 @@ class Submission(TenantOwned, Base):
             "state",
             "submitted_at",
         ),
+        # The inbox's keyset order: all children's submissions to the reader, newest
+        # first (reporting_0004).
+        Index("ix_reporting_submissions_receiver_tenant_id_id", "receiver_tenant_id", "id"),
     )
 
     item_id: Mapped[int] = mapped_column(BigId)
