@@ -17,20 +17,27 @@ with the parameters it ran them with.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from datetime import datetime
+from pathlib import Path
 
-from petitions import bench_app
-from sqlalchemy import create_engine, event, pool, select, text
-from timing import best_of
+# bench/ holds http.py: first on the path (as the script's folder) it shadows the standard
+# library's ``http`` (werkzeug imports http.server). Put the folder last.
+BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 
-from core import clock
-from core.db import db
-from core.rollup import service
-from core.rollup.period import resolve
-from core.rollup.tree import subtree
-from core.tenancy.models import Tenant
-from core.tenancy.scope import tenant_scope
+from petitions import bench_app  # noqa: E402 - after the path is fixed
+from sqlalchemy import create_engine, event, pool, select, text  # noqa: E402
+from timing import best_of  # noqa: E402
+
+from core import clock  # noqa: E402
+from core.db import db  # noqa: E402
+from core.rollup import service  # noqa: E402
+from core.rollup.period import resolve  # noqa: E402
+from core.rollup.tree import subtree  # noqa: E402
+from core.tenancy.models import Tenant  # noqa: E402
+from core.tenancy.scope import tenant_scope  # noqa: E402
 
 YEAR = 2026
 PETITION_STATES = (
