@@ -2,24 +2,31 @@
 over the petitions received in the period. ``open_overdue`` is as of today: accepted,
 not replied, past the closing deadline.
 
-On PostgreSQL a period of whole months reads :mod:`.month_figures` (12 rows per tenant
-for a year instead of every petition) and counts live only the accepted, unreplied
-petitions whose deadline has not passed; elsewhere, and for a period that cuts a month,
-one ``GROUP BY tenant_id`` scan of the petitions computes the same figures."""
+On PostgreSQL a period of whole months reads :mod:`.month_figures` (one row per tenant
+for a year instead of every petition) and counts live only this month's open petitions
+not yet due; elsewhere, and for a period that cuts a month, one ``GROUP BY tenant_id``
+scan of the petitions computes the same figures."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
 from sqlalchemy import func, or_, select
 
 from core import clock
+from core.calendar import add_months
 from core.db import db
 from core.i18n import N_
+from core.rollup.period import spans_of
 from core.rollup.sql import Spec, asked, by_value, count_if, figure_sets
 from core.rollup.types import Figure, FigureSet, Period, Rate
 from plugins.petitions.models import CHANNELS, COLLECTIVE_FROM, KINDS, Petition
-from plugins.petitions.month_figures import COLUMNS, PetitionMonthFigures
+from plugins.petitions.month_figures import (
+    COLUMNS,
+    OVERVIEW,
+    PetitionOpenFigures,
+    PetitionRollupFigures,
+)
 
 RATES = (
     Rate("acceptance_rate", N_("受理率"), ("accepted",), ("decided",)),
@@ -66,13 +73,12 @@ def _specs() -> list[Spec]:
 
 
 def figures(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
-    if db.engine.dialect.name == "postgresql" and whole_months(period):
-        return monthly(tenant_ids, period)
-    return counted(tenant_ids, period)
+    spans = spans_of(period) if db.engine.dialect.name == "postgresql" else None
+    return stored(tenant_ids, period, spans) if spans else counted(tenant_ids, period)
 
 
 def counted(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
-    """Every figure from one scan of the petitions (the reference the table must equal)."""
+    """Every figure from one scan of the petitions (the reference the tables must equal)."""
     p = Petition
     where = (
         asked(p.tenant_id, tenant_ids),
@@ -83,68 +89,73 @@ def counted(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
     return figure_sets(p.tenant_id, where, _specs())
 
 
-def whole_months(period: Period) -> bool:
-    return period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
-
-
-#: Where each figure of the sets is kept in the monthly table.
+#: Where each figure of the sets is kept in the table.
 _COLUMN_OF = {
-    "overview": {k: k for k in COLUMNS if not k.startswith(("channel_", "kind_", "open_"))},
+    "overview": {k: k for k in OVERVIEW},
     "channels": {k: f"channel_{k}" for k in CHANNELS},
     "kinds": {k: f"kind_{k}" for k in KINDS},
 }
 
 
-def monthly(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
-    """The same figures from the monthly table and one narrow count of the day."""
-    m = PetitionMonthFigures
-    sums = [func.sum(getattr(m, c)) for c in COLUMNS]
+def stored(
+    tenant_ids: tuple[int, ...], period: Period, spans: list[tuple[str, date]]
+) -> list[FigureSet]:
+    """The same figures from the tables of :mod:`.month_figures` (one row per tenant and
+    span) and one narrow live count of the day's part of 未办结且已超期."""
+    m = PetitionRollupFigures
     rows = db.session.execute(
-        select(m.tenant_id, *sums)
-        .where(asked(m.tenant_id, tenant_ids), m.month >= period.start, m.month <= period.end)
+        select(m.tenant_id, *(func.sum(getattr(m, c)) for c in COLUMNS))
+        .where(asked(m.tenant_id, tenant_ids), _covering(m, spans))
         .group_by(m.tenant_id)
     )
-    stored = {int(t): dict(zip(COLUMNS, (int(v or 0) for v in vs), strict=True)) for t, *vs in rows}
-    not_due = _not_yet_due(tenant_ids, period)
+    sums = {int(t): dict(zip(COLUMNS, (int(v or 0) for v in vs), strict=True)) for t, *vs in rows}
+    overdue = _open_overdue(tenant_ids, period, spans)
     result = []
     for spec in _specs():
         columns = _COLUMN_OF[spec.key]
         values = {}
-        for tenant, row in stored.items():
-            line = {k: row[columns[k]] for k in spec.columns if k in columns}
+        for tenant, row in sums.items():
+            values[tenant] = {k: row[columns[k]] for k in spec.columns if k in columns}
             if spec.key == "overview":
-                line["open_overdue"] = row["open_dated"] - not_due.get(tenant, 0)
-            values[tenant] = line
-        result.append(
-            FigureSet(
-                spec.key,
-                spec.title,
-                tuple(_figure(spec, k) for k in spec.columns),
-                spec.rates,
-                values,
-            )
-        )
+                values[tenant]["open_overdue"] = overdue.get(tenant, 0)
+        figures = tuple(Figure(k, title, "count") for k, (title, _agg) in spec.columns.items())
+        result.append(FigureSet(spec.key, spec.title, figures, spec.rates, values))
     return result
 
 
-def _figure(spec: Spec, key: str) -> Figure:
-    return Figure(key, spec.columns[key][0], "money" if key in spec.money else "count")
+def _covering(table, spans: list[tuple[str, date]]):
+    return or_(*((table.span == span) & (table.start == start) for span, start in spans))
 
 
-def _not_yet_due(tenant_ids: tuple[int, ...], period: Period) -> dict[int, int]:
-    """Accepted, unreplied petitions of the period whose closing deadline is today or
-    later (``open_dated`` less these is 未办结且已超期): the partial index's rows."""
-    p = Petition
-    rows = db.session.execute(
+def _open_overdue(
+    tenant_ids: tuple[int, ...], period: Period, spans: list[tuple[str, date]]
+) -> dict[int, int]:
+    """Open petitions whose deadline month is this month or earlier (stored), less those
+    of this month not yet due (live, over the partial index's rows of one month)."""
+    o, p = PetitionOpenFigures, Petition
+    today = clock.today()
+    next_month = add_months(today.replace(day=1), 1)
+    found: dict[int, int] = {}
+    stored_rows = db.session.execute(
+        select(o.tenant_id, func.sum(o.open_dated))
+        .where(asked(o.tenant_id, tenant_ids), _covering(o, spans), o.due_month < next_month)
+        .group_by(o.tenant_id)
+    )
+    for tenant, n in stored_rows:
+        found[int(tenant)] = int(n or 0)
+    not_due = db.session.execute(
         select(p.tenant_id, func.count())
         .where(
             asked(p.tenant_id, tenant_ids),
             p.accepted_on.is_not(None),
             p.replied_on.is_(None),
-            p.close_due >= clock.today(),
+            p.close_due >= today,
+            p.close_due < next_month,
             p.received_on >= period.start,
             p.received_on <= period.end,
         )
         .group_by(p.tenant_id)
     )
-    return {int(t): int(n) for t, n in rows}
+    for tenant, n in not_due:
+        found[int(tenant)] = found.get(int(tenant), 0) - int(n)
+    return found
