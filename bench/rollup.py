@@ -45,7 +45,9 @@ PETITION_STATES = (
     "ARRAY['registered','screening','accepted','in_handling','closed','rated',"
     "'not_accepted','forwarded','closed','rated']"
 )
-ITEM_STATES = "ARRAY['assigned','in_progress','in_progress','completion_requested','closed','rated']"
+ITEM_STATES = (
+    "ARRAY['assigned','in_progress','in_progress','completion_requested','closed','rated']"
+)
 
 
 def _tenants(conn, cities: int, per_city: int) -> None:
@@ -132,7 +134,7 @@ def seed(owner_url: str, cities: int, per_city: int, petitions: int, items: int)
     with engine.begin() as conn:
         conn.execute(
             text(
-                "TRUNCATE petitions, petition_month_figures, supervision_milestones, supervision_items, audit_entries, "
+                "TRUNCATE petitions, petition_rollup_figures, petition_open_figures, supervision_milestones, supervision_items, audit_entries, "
                 "audit_heads, tenant_plugins, tenants RESTART IDENTITY CASCADE"
             )
         )
@@ -142,6 +144,12 @@ def seed(owner_url: str, cities: int, per_city: int, petitions: int, items: int)
         conn.execute(text("VACUUM ANALYZE petitions"))
         conn.execute(text("VACUUM ANALYZE supervision_items"))
         conn.execute(text("ANALYZE tenants"))
+        for table in (
+            "petition_rollup_figures",
+            "petition_open_figures",
+            "supervision_rollup_figures",
+        ):
+            conn.execute(text(f"VACUUM ANALYZE {table}"))
     engine.dispose()
 
 
@@ -194,7 +202,9 @@ def measure(app, province_id: int, plugin: str, tables: tuple[str, ...]) -> None
                 # settings (exec_driver_sql alone ran with none, so every plan read 0 rows).
                 conn.execute(text("SELECT 1"))
                 for statement, parameters in recorder.seen:
-                    plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                    plan = conn.exec_driver_sql(
+                        "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+                    )
                     print(f"  plan ({plugin}, app role, RLS and ORM criteria on):")
                     for (line,) in plan:
                         print("    " + line)
@@ -226,11 +236,13 @@ def main() -> None:
         province_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == "bench-province"))
         start = time.perf_counter()
         size = len(subtree(province_id).nodes)
-        print(f"subtree of the province ({size} tenants, one recursive query): "
-              f"{(time.perf_counter() - start) * 1000:.1f} ms")
+        print(
+            f"subtree of the province ({size} tenants, one recursive query): "
+            f"{(time.perf_counter() - start) * 1000:.1f} ms"
+        )
         db.session.rollback()
     measure(app, province_id, "petitions", ("petition_month_figures", "petitions"))
-    measure(app, province_id, "supervision", ("supervision_month_figures", "supervision_items"))
+    measure(app, province_id, "supervision", ("supervision_rollup_figures", "supervision_items"))
 
 
 if __name__ == "__main__":
