@@ -38,7 +38,7 @@ from core.rollup import service  # noqa: E402
 from core.rollup.period import resolve  # noqa: E402
 from core.rollup.tree import subtree  # noqa: E402
 from core.tenancy.models import Tenant  # noqa: E402
-from core.tenancy.scope import tenant_scope  # noqa: E402
+from core.tenancy.scope import cross_tenant_scope, tenant_scope  # noqa: E402
 
 YEAR = 2026
 PETITION_STATES = (
@@ -191,23 +191,22 @@ def measure(app, province_id: int, plugin: str, tables: tuple[str, ...]) -> None
             f"(load average {' '.join(f'{n:.2f}' for n in os.getloadavg())})"
         )
         print(f"  totals {part.total.values[key]}, rates {part.total.rates[key]}")
-        with tenant_scope(province_id):
-            tree = subtree(province_id)
-            ids = tree.below(province_id)
-            from core.tenancy.scope import cross_tenant_scope
-
-            with cross_tenant_scope("bench: explain", ids):
-                conn = db.session.connection()
-                # A statement through the engine's events first: it sends the scope's
-                # settings (exec_driver_sql alone ran with none, so every plan read 0 rows).
-                conn.execute(text("SELECT 1"))
-                for statement, parameters in recorder.seen:
-                    plan = conn.exec_driver_sql(
-                        "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
-                    )
-                    print(f"  plan ({plugin}, app role, RLS and ORM criteria on):")
-                    for (line,) in plan:
-                        print("    " + line)
+        # The plans as the app role ran them: the same scope settings, sent explicitly
+        # (through exec_driver_sql the session's hook sent none: every plan read 0 rows).
+        ids = subtree(province_id).below(province_id)
+        db.session.rollback()
+        with cross_tenant_scope("bench: explain", ids):
+            conn = db.session.connection()
+            conn.exec_driver_sql(
+                "SELECT set_config('app.tenant_id', %(t)s, true), "
+                "set_config('app.read_tenants', %(r)s, true), set_config('jit', 'off', true)",
+                {"t": str(province_id), "r": ",".join(str(i) for i in sorted(ids))},
+            )
+            for statement, parameters in recorder.seen:
+                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                print(f"  plan ({plugin}, app role, RLS and ORM criteria on):")
+                for (line,) in plan:
+                    print("    " + (line if len(line) < 300 else line[:300] + " …"))
         db.session.rollback()
 
 
@@ -241,7 +240,7 @@ def main() -> None:
             f"{(time.perf_counter() - start) * 1000:.1f} ms"
         )
         db.session.rollback()
-    measure(app, province_id, "petitions", ("petition_month_figures", "petitions"))
+    measure(app, province_id, "petitions", ("petition_rollup_figures", "petition_open_figures", "petitions"))
     measure(app, province_id, "supervision", ("supervision_rollup_figures", "supervision_items"))
 
 

@@ -101,14 +101,24 @@ def stored(
     tenant_ids: tuple[int, ...], period: Period, spans: list[tuple[str, date]]
 ) -> list[FigureSet]:
     """The same figures from the tables of :mod:`.month_figures` (one row per tenant and
-    span) and one narrow live count of the day's part of 未办结且已超期."""
+    span) and one narrow live count of the day's part of 未办结且已超期.
+
+    These statements leave the tenants to the scope's criterion alone (the roll-up's
+    cross-tenant scope opens exactly the subtree) and keep the tenants asked about here:
+    a second list of 3,000 tenants on the same column made PostgreSQL 15 cost an index
+    scan as every pair of the two lists and scan the whole table instead (1.1 s)."""
     m = PetitionRollupFigures
     rows = db.session.execute(
         select(m.tenant_id, *(func.sum(getattr(m, c)) for c in COLUMNS))
-        .where(asked(m.tenant_id, tenant_ids), _covering(m, spans))
+        .where(_covering(m, spans))
         .group_by(m.tenant_id)
     )
-    sums = {int(t): dict(zip(COLUMNS, (int(v or 0) for v in vs), strict=True)) for t, *vs in rows}
+    wanted = set(tenant_ids)
+    sums = {
+        int(t): dict(zip(COLUMNS, (int(v or 0) for v in vs), strict=True))
+        for t, *vs in rows
+        if t in wanted
+    }
     overdue = _open_overdue(tenant_ids, period, spans)
     result = []
     for spec in _specs():
@@ -138,7 +148,7 @@ def _open_overdue(
     found: dict[int, int] = {}
     stored_rows = db.session.execute(
         select(o.tenant_id, func.sum(o.open_dated))
-        .where(asked(o.tenant_id, tenant_ids), _covering(o, spans), o.due_month < next_month)
+        .where(_covering(o, spans), o.due_month < next_month)
         .group_by(o.tenant_id)
     )
     for tenant, n in stored_rows:
@@ -146,7 +156,6 @@ def _open_overdue(
     not_due = db.session.execute(
         select(p.tenant_id, func.count())
         .where(
-            asked(p.tenant_id, tenant_ids),
             p.accepted_on.is_not(None),
             p.replied_on.is_(None),
             p.close_due >= today,

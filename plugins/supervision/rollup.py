@@ -85,22 +85,36 @@ def counted(tenant_ids: tuple[int, ...], period: Period) -> list[FigureSet]:
 def stored(
     tenant_ids: tuple[int, ...], period: Period, spans: list[tuple[str, date]]
 ) -> list[FigureSet]:
-    """The same figures: the table's sums, and the open items not yet due lit live."""
+    """The same figures: the table's sums, and the open items not yet due lit live.
+
+    These statements leave the tenants to the scope's criterion alone (the roll-up's
+    cross-tenant scope opens exactly the subtree) and keep the tenants asked about here:
+    a second list of 3,000 tenants on the same column made PostgreSQL 15 cost an index
+    scan as every pair of the two lists and scan the whole table instead."""
     window = _window()
     spec = _spec(window)
     m, i = SupervisionRollupFigures, SupervisionItem
     covering = or_(*((m.span == span) & (m.start == start) for span, start in spans))
     rows = db.session.execute(
         select(m.tenant_id, *(func.sum(getattr(m, c)) for c in STORED))
-        .where(asked(m.tenant_id, tenant_ids), covering)
+        .where(covering)
         .group_by(m.tenant_id)
     )
-    values = {int(t): dict(zip(STORED, (int(v or 0) for v in vs), strict=True)) for t, *vs in rows}
+    wanted = set(tenant_ids)
+    values = {
+        int(t): dict(zip(STORED, (int(v or 0) for v in vs), strict=True))
+        for t, *vs in rows
+        if t in wanted
+    }
     not_due = {
         "not_due": ("", count_if(i.id.is_not(None))),
         **{k: spec.columns[k] for k in ("red", "yellow", "green")},
     }
-    where = (*_in_period(tenant_ids, period), i.state.in_(OPEN_STATES), i.deadline >= window.today)
+    where = (
+        i.deadline >= max(window.today, period.start),
+        i.deadline <= period.end,
+        i.state.in_(OPEN_STATES),
+    )
     [live] = figure_sets(i.tenant_id, where, [Spec("live", "", not_due)])
     for tenant, line in values.items():
         ahead = live.values.get(tenant, {})
