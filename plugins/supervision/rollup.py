@@ -106,20 +106,33 @@ def stored(
         for t, *vs in rows
         if t in wanted
     }
-    not_due = {
-        "not_due": ("", count_if(i.id.is_not(None))),
-        **{k: spec.columns[k] for k in ("red", "yellow", "green")},
-    }
     where = (
         i.deadline >= max(window.today, period.start),
         i.deadline <= period.end,
         i.state.in_(OPEN_STATES),
     )
-    [live] = figure_sets(i.tenant_id, where, [Spec("live", "", not_due)])
+    ahead = _lit_ahead(window, where)
     for tenant, line in values.items():
-        ahead = live.values.get(tenant, {})
-        line["overdue"] = line["open"] - ahead.get("not_due", 0)
-        line["red"] = line["overdue"] + ahead.get("red", 0)
-        line["yellow"], line["green"] = ahead.get("yellow", 0), ahead.get("green", 0)
+        not_due, red, yellow, green = ahead.get(tenant, (0, 0, 0, 0))
+        line["overdue"] = line["open"] - not_due
+        line["red"] = line["overdue"] + red
+        line["yellow"], line["green"] = yellow, green
     figures = tuple(Figure(k, title) for k, (title, _agg) in spec.columns.items())
     return [FigureSet(spec.key, spec.title, figures, spec.rates, values)]
+
+
+def _lit_ahead(window: Window, where: tuple) -> dict[int, tuple[int, int, int, int]]:
+    """Per tenant: the open items not yet due and how many are red, yellow and green.
+    Each item's light is computed once in a sub-select and counted outside (counting
+    per colour inline repeated the light's two milestone look-ups per colour)."""
+    i = SupervisionItem
+    lit = (
+        select(i.tenant_id.label("tenant_id"), light_expression(window).label("light"))
+        .where(*where)
+        .subquery()
+    )
+    colours = [func.count().filter(lit.c.light == c) for c in ("red", "yellow", "green")]
+    rows = db.session.execute(
+        select(lit.c.tenant_id, func.count(), *colours).group_by(lit.c.tenant_id)
+    )
+    return {int(t): (int(n), int(r), int(y), int(g)) for t, n, r, y, g in rows}
