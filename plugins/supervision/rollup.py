@@ -129,6 +129,7 @@ def _lit_ahead(window: Window, where: tuple) -> dict[int, tuple[int, int, int, i
     lit = (
         select(i.tenant_id.label("tenant_id"), light_expression(window).label("light"))
         .where(*where)
+        .offset(0)  # kept a sub-select: flattened, PostgreSQL repeats the light per colour
         .subquery()
     )
     colours = [func.count().filter(lit.c.light == c) for c in ("red", "yellow", "green")]
