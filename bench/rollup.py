@@ -240,7 +240,12 @@ def main() -> None:
             f"{(time.perf_counter() - start) * 1000:.1f} ms"
         )
         db.session.rollback()
-    measure(app, province_id, "petitions", ("petition_rollup_figures", "petition_open_figures", "petitions"))
+    measure(
+        app,
+        province_id,
+        "petitions",
+        ("petition_rollup_figures", "petition_open_figures", "petitions"),
+    )
     measure(app, province_id, "supervision", ("supervision_rollup_figures", "supervision_items"))
 
 
