@@ -163,8 +163,9 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
 def zugong_document_templates() -> list[DocumentTemplateDef]:
     from core.documents import member_form
     from core.rollup import exports as rollup_exports
+    from core.rounds import exports as round_exports
 
-    return [member_form.DEFINITION, rollup_exports.DEFINITION]
+    return [member_form.DEFINITION, rollup_exports.DEFINITION, round_exports.DEFINITION]
 
 
 @hookimpl

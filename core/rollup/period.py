@@ -93,3 +93,25 @@ def _titled(period: Period) -> Period:
     else:
         title = period.start.isoformat()
     return Period(period.kind, period.start, period.end, title)
+
+
+def spans_of(period: Period) -> list[tuple[str, date]] | None:
+    """The fewest whole spans covering exactly ``period`` (``[(span, start)]``), or None
+    when it cuts a month (then the plugin counts its rows directly)."""
+    if period.start.day != 1 or (period.end + timedelta(days=1)).day != 1:
+        return None
+    found, day = [], period.start
+    while day <= period.end:
+        for span, months in (("year", 12), ("quarter", 3), ("month", 1)):
+            if (day.month - 1) % months == 0 and _plus_months(
+                day, months
+            ) <= period.end + timedelta(days=1):
+                found.append((span, day))
+                day = _plus_months(day, months)
+                break
+    return found
+
+
+def _plus_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -56,15 +56,16 @@ def figure_sets(
     where: Iterable[Any],
     specs: Iterable[Spec],
     join: tuple[Any, Any] | None = None,
+    joins: Iterable[tuple[Any, Any]] = (),
 ) -> list[FigureSet]:
-    """Every set of ``specs`` from one grouped scan; ``join`` is an optional
-    ``(target, on)`` (on the tenant too: joins stay within a tenant)."""
+    """Every set of ``specs`` from one grouped scan; ``join`` (or several, ``joins``) is
+    a ``(target, on)`` (on the tenant too: joins stay within a tenant)."""
     specs = list(specs)
     keys = [(s.key, k) for s in specs for k in s.columns]
     aggregates = [agg for s in specs for _title, agg in s.columns.values()]
     statement = select(tenant_column, *aggregates)
-    if join is not None:
-        statement = statement.join(*join)
+    for target, on in [*([join] if join is not None else []), *joins]:
+        statement = statement.join(target, on)
     statement = statement.where(*where).group_by(tenant_column)
     flat = grouped_values(db.session.execute(statement), tuple(f"{s}\x1f{k}" for s, k in keys))
     result = []

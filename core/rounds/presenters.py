@@ -1,5 +1,6 @@
-"""A round's figures shaped for the pages and the workbook: the columns come from the
-live roll-up's figure sets (titles, kinds, rates), the values from the snapshots."""
+"""A round's figures shaped for the pages and the files (:mod:`core.rounds.exports`): the
+columns come from the live roll-up's figure sets (titles, kinds, rates), the values from
+the snapshots."""
 
 from __future__ import annotations
 
@@ -8,14 +9,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from core.exports import Column, Sheet, download_response, to_shanghai, xlsx_bytes
+from core.exports import to_shanghai
 from core.rollup.presenters import Col, columns, shown
 from core.rollup.service import PluginRollup, rate_values
 from core.rounds.figures import Figures
 from core.rounds.service import Overview
 from core.rounds.workflow import SUBMISSION_FLOW
-
-_KINDS = {"count": "int", "money": "money", "rate": "text"}
 
 
 @dataclass(frozen=True)
@@ -80,43 +79,6 @@ def overview_tables(view: Overview, parts: list[PluginRollup]) -> list[dict]:
 def state_title(line: Any) -> str:
     title = SUBMISSION_FLOW.state_title(line.state)
     return _("%(state)s（逾期）", state=title) if line.late else title
-
-
-def workbook_response(view: Overview, parts: list[PluginRollup]) -> Any:
-    result = []
-    opened = view.round
-    for section in sections(parts):
-        sheet_columns = [
-            Column("unit", _("单位"), 24),
-            Column("state", _("状态"), 12),
-            Column("at", _("上报时间"), 18),
-        ] + [Column(c.key + c.set_key, c.title, 12, _KINDS[c.kind]) for c in section.cols]
-        rows = []
-        for line in view.lines:
-            sub = line.submission if line.state == "submitted" else None
-            row = {"unit": line.node.name, "state": state_title(line), "at": submitted_at(sub)}
-            for c in section.cols:
-                row[c.key + c.set_key] = _cell(section, sub.figures if sub else None, c, parts)
-            rows.append(row)
-        total = {"unit": _("合计（已上报）"), "state": "", "at": ""}
-        for c in section.cols:
-            total[c.key + c.set_key] = _cell(section, view.totals, c, parts)
-        caption = _(
-            "%(title)s　统计周期：%(period)s　截止日期：%(due)s",
-            title=opened.title,
-            period=opened.period_title,
-            due=opened.due_on.isoformat(),
-        )
-        result.append(Sheet(section.title, sheet_columns, [*rows, total], caption=caption))
-    name = f"上报_{opened.title}.xlsx"
-    return download_response(xlsx_bytes(result), name, "xlsx")
-
-
-def _cell(section: Section, figures: Figures | None, col: Col, parts: list[PluginRollup]) -> Any:
-    if figures is None:
-        return None
-    found = value(section, figures, col, parts)
-    return shown(found, "rate") if col.kind == "rate" else found
 
 
 def submitted_at(sub: Any) -> str:

@@ -1,6 +1,6 @@
 """The pages of 统计报表上报 under ``/t/<tenant>/rounds/``: the list (the rounds this
 tenant opened, and its own submissions to its parent), opening a round, a round's
-overview (submitted / late, totals over the snapshots, .xlsx), and a submission's
+overview (submitted / late, totals over the snapshots, .xlsx and .docx), and a submission's
 review page (the generated figures, the frozen ones and their difference, 上报)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from core import clock
 from core.forms import load_form
 from core.rollup.period import PeriodQuery, resolve
 from core.rollup.service import available, compute, plugin_title
-from core.rounds import presenters, service
+from core.rounds import exports, presenters, service
 from core.rounds.figures import period_of
 from core.rounds.models import RollupRound
 from core.rounds.workflow import OPEN, SUBMISSION_FLOW, SUBMIT
@@ -107,7 +107,13 @@ def round_page(round_id: int):
 @bp.get("/<int:round_id>/export.xlsx")
 def round_workbook(round_id: int):
     view, parts = _round(round_id)
-    return presenters.workbook_response(view, parts)
+    return exports.workbook_response(view, parts)
+
+
+@bp.get("/<int:round_id>/export.docx")
+def round_report(round_id: int):
+    view, parts = _round(round_id)
+    return exports.report_response(g.tenant, view, parts)
 
 
 @bp.post("/<int:round_id>/close")

@@ -9,6 +9,7 @@ each, a route module per subject). Beyond the rooms:
 
 * ``attachments`` — the petition attachment kind and who may see and add its files;
 * ``confidentiality`` — who sees whose identity (one rule for pages, API and exports);
+* ``month_figures`` — the 汇总's figures per tenant and month, kept by database triggers;
 * ``portal/`` — the public portal (``/p/<tenant>/``): it has no login, its own rate
   limits, schemas and answers, so it is kept out of the tenant blueprints and has two
   of its own (pages and its JSON API) with its services and demo data beside them.

@@ -22,6 +22,7 @@ from core.plugins.types import (
 from plugins.petitions import attachments as attachments  # noqa: F401 - its attachment kind
 from plugins.petitions import hookspecs as hookspecs  # noqa: F401 - declares its hooks
 from plugins.petitions import models as models  # noqa: F401 - registers the tables
+from plugins.petitions import month_figures as month_figures  # noqa: F401 - the 汇总's table
 from plugins.petitions import permissions, settings
 from plugins.petitions import reported as reported  # noqa: F401 - hides a petition from its reported person
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow

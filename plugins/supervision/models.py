@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -254,3 +255,21 @@ class SupervisionAccountability(TenantOwned, Base):
     reason: Mapped[str] = mapped_column(Text)
     decided_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+
+
+class SupervisionRollupFigures(TenantOwned, Base):
+    """The 汇总's item figures per tenant and calendar month, quarter and year of the
+    deadline, pre-aggregated (supervision_0003, :mod:`core.rollup.monthly`): kept current
+    by PostgreSQL triggers on ``supervision_items`` inside each writing transaction. The
+    roll-up reads them for whole months and counts live only the open items not yet due
+    (their lights depend on the day); SQLite counts the items."""
+
+    __tablename__ = "supervision_rollup_figures"
+    __tenant_args__ = (UniqueConstraint("tenant_id", "span", "start"),)
+
+    span: Mapped[str] = mapped_column(String(7))
+    start: Mapped[date] = mapped_column(Date)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    closed: Mapped[int] = mapped_column(BigInteger, default=0)
+    closed_on_time: Mapped[int] = mapped_column(BigInteger, default=0)
+    open: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -35,7 +35,7 @@ def test_templates_of_a_disabled_plugin_are_neither_listed_nor_usable(notices_ap
     off = factory.token(factory.user("off", "oscar"))
     client = notices_app.test_client()
 
-    core = ["core.member_registration", "core.rollup_report"]
+    core = ["core.member_registration", "core.rollup_report", "core.round_report"]
     assert _names(client, on, "on") == [*core, BULLETIN]
     assert _names(client, off, "off") == core
 

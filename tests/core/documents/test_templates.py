@@ -63,7 +63,7 @@ def test_the_list_shows_cores_template_as_default(world: World):
     response = api(world, "admin", "GET")
     assert response.status_code == 200
     items = {item["name"]: item for item in response.get_json()}
-    assert list(items) == [NAME, "core.rollup_report"]  # core's two documents
+    assert list(items) == [NAME, "core.rollup_report", "core.round_report"]  # core's three
     item = items[NAME]
     assert item["name"] == NAME
     assert item["title"] == "党员信息登记表"

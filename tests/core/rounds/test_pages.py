@@ -7,10 +7,13 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from docx import Document
 from openpyxl import load_workbook
 
-from tests.core.rollup.world import TODAY
-from tests.core.rounds.helpers import world
+from core.db import db
+from core.tenancy.scope import tenant_scope
+from tests.core.rollup.world import SECRET, TODAY, petition
+from tests.core.rounds.helpers import open_round, submit, world
 from tests.factories import csrf_token, login
 
 FORM = {
@@ -88,3 +91,47 @@ def test_a_child_gets_404_for_the_parents_round(app, factory, set_today):
     county = _as(app, "county-a")
     assert county.get(f"/t/county-a/rounds/{round_id}").status_code == 404
     assert county.get(f"/t/county-a/rounds/{round_id}/export.xlsx").status_code == 404
+
+
+def _sheet_rows(sheet) -> tuple[str, dict[str, dict]]:
+    caption, header, *rows = list(sheet.iter_rows(values_only=True))
+    return caption[0], {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+
+
+def test_the_round_exports_snapshots_and_totals_as_xlsx_and_docx(app, factory, set_today):
+    set_today(TODAY)
+    ids, users = world(app, factory)
+    round_id = open_round(app, ids, users)
+    submit(app, ids, users, "county-a")
+    with app.app_context(), tenant_scope(ids["county-a"]):
+        # After the submission: the frozen figure holds in both files.
+        db.session.add(petition(900))
+        db.session.commit()
+    set_today(date(2026, 12, 11))
+    city = _as(app, "city")
+    page = city.get(f"/t/city/rounds/{round_id}").get_data(as_text=True)
+    assert f'href="/t/city/rounds/{round_id}/export.docx"' in page
+    book = load_workbook(io.BytesIO(city.get(f"/t/city/rounds/{round_id}/export.xlsx").data))
+    caption, rows = _sheet_rows(book["信访"])
+    assert "2026年11月信访统计" in caption and "统计周期：2026年11月" in caption
+    assert "截止日期：2026-12-10" in caption and "生成时间：2026-12-11 12:00" in caption
+    assert list(rows) == ["county-a单位", "county-b单位", "合计（已上报）"]
+    # county-a's branch: #3 (replied late), #4 and town-a1's #6; not the later #900.
+    county_a = rows["county-a单位"]
+    assert county_a["收到信访件"] == 3 and county_a["办结"] == 1
+    assert county_a["按期办结率"] == "0.0%" and county_a["上报时间"] == "2026-11-30 12:00"
+    assert rows["county-b单位"]["状态"] == "待上报（逾期）"
+    assert rows["county-b单位"]["收到信访件"] is None
+    assert rows["合计（已上报）"]["收到信访件"] == 3
+    assert {s.title for s in book.worksheets} == {"信访", "党员和组织"}
+
+    response = city.get(f"/t/city/rounds/{round_id}/export.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
+    assert "2026年11月信访统计上报汇总" in text and "生成时间：2026-12-11 12:00" in text
+    assert "已上报 1 / 2 个单位，逾期未报：county-b单位" in text
+    assert "收到信访件：3" in text and "county-a单位（已上报）：收到信访件 3" in text
+    assert "county-b单位（待上报（逾期））：未上报" in text
+    assert "{{" not in text and SECRET not in text
+    county = _as(app, "county-a")
+    assert county.get(f"/t/county-a/rounds/{round_id}/export.docx").status_code == 404
