@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import core_plugin, models  # noqa: F401 - registers every core model
+from core.audit import service as _audit  # noqa: F401 - records cross-tenant openings
 from core.config import load_config
 from core.db import db
 from core.plugins.manager import PluginHost
