@@ -198,9 +198,8 @@ def test_a_cross_tenant_read_is_refused_when_nothing_records_it(app_context, mon
     from core.tenancy import scope
 
     monkeypatch.setattr(scope, "_opening_recorder", [])
-    with pytest.raises(RuntimeError, match="core.audit.service"):
-        with scope.cross_tenant_scope("test"):
-            pass
+    with pytest.raises(RuntimeError, match="core.audit.service"), scope.cross_tenant_scope("t"):
+        pass
 
 
 def test_a_cross_tenant_read_is_recorded_in_the_log(app_context, factory):
@@ -210,5 +209,7 @@ def test_a_cross_tenant_read_is_recorded_in_the_log(app_context, factory):
     with tenant_scope(alpha):
         with cross_tenant_scope("reading the county", [alpha], action="test.opened"):
             pass
-        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "test.opened")).one()
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "test.opened")
+        ).one()
     assert entry.detail == {"reason": "reading the county", "tenants": [alpha]}
