@@ -28,7 +28,7 @@ from core.auth.invitations import InvitationSent
 from core.auth.models import ApiToken, Membership, Role
 from core.auth.tokens import revoke_token
 from core.db import db
-from core.forms import FormSchema, load_form
+from core.forms import FormSchema, as_typed, load_form
 from core.money import yuan
 from core.plugins import enablement
 from core.plugins.manager import CORE, PluginError, enabled_plugins, host
@@ -180,8 +180,8 @@ def users():
 @bp.post("/users")
 def add_user():
     require_permission("core.manage_users")
-    raw = {**request.form.to_dict(), "roles": request.form.getlist("roles")}
-    data, errors = load_form(AddUserForm(), raw)
+    raw = as_typed(AddUserForm())
+    data, errors = load_form(AddUserForm())
     if errors:
         return _users_page(raw, errors, 422)
     try:
@@ -214,12 +214,7 @@ def edit_user(membership_id: int):
     membership = _membership(membership_id)
     if request.method == "GET":
         return _edit_user_page(membership)
-    raw = {
-        "roles": request.form.getlist("roles"),
-        "title": request.form.get("title", "").strip() or None,
-        "active": "active" in request.form,
-    }
-    data, errors = load_form(EditUserForm(), raw)
+    data, errors = load_form(EditUserForm())
     if not errors:
         try:
             members.update_member(g.actor, membership, **data)
@@ -275,20 +270,17 @@ def edit_role(role_id: int):
     role = db.session.get(Role, role_id) or abort(404)
     if request.method == "GET":
         return _edit_role_page(role)
-    raw = {
-        "title": request.form.get("title", ""),
-        "permissions": request.form.getlist("permissions"),
-    }
-    data, errors = load_form(RoleForm(), raw)
+    chosen = as_typed(RoleForm()).get("permissions", [])
+    data, errors = load_form(RoleForm())
     if not errors:
         try:
             members.update_role(g.actor, role, **data)
         except ValidationError as exc:
             errors = _form_errors(exc)
         except members.AdminConflict as exc:
-            return _edit_role_page(role, {"_": [exc.message]}, 409, raw["permissions"])
+            return _edit_role_page(role, {"_": [exc.message]}, 409, chosen)
     if errors:
-        return _edit_role_page(role, errors, 422, raw["permissions"])
+        return _edit_role_page(role, errors, 422, chosen)
     flash(_("已保存角色 %(title)s。", title=role.title), "success")
     return redirect(url_for("admin.roles"))
 
