@@ -39,13 +39,12 @@ from core.orgs.schemas import (
     UnitExportQuery,
     UnitListQuery,
 )
+from core.permissions import EDIT_MEMBERS as EDIT
+from core.permissions import MANAGE_ORG
+from core.permissions import VIEW_MEMBERS as VIEW
 from core.routing import tenant_blueprint
 
 bp = tenant_blueprint("orgs_api", __name__, kind="api", prefix="/orgs")
-
-VIEW = "core.view_members"
-EDIT = "core.edit_members"
-MANAGE_ORG = "core.manage_org"
 
 
 # -- org units --------------------------------------------------------------------------

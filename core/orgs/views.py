@@ -34,13 +34,13 @@ from core.orgs.schemas import (
     MemberForm,
     OrgUnitForm,
 )
+from core.permissions import EDIT_MEMBERS as EDIT
+from core.permissions import MANAGE_ORG
+from core.permissions import VIEW_MEMBERS as VIEW
 from core.routing import require_permission, tenant_blueprint
 
 bp = tenant_blueprint("orgs", __name__, kind="pages", prefix="/orgs")
 
-VIEW = "core.view_members"
-EDIT = "core.edit_members"
-MANAGE_ORG = "core.manage_org"
 #: Files up to this size ride along in the report page, so "import the valid rows only"
 #: needs no second upload (form fields are capped at 500 kB by Flask).
 CARRY_MAX_BYTES = 300 * 1024

@@ -30,6 +30,13 @@ from core.auth.tokens import revoke_token
 from core.db import db
 from core.forms import FormSchema, as_typed, load_form
 from core.money import yuan
+from core.permissions import (
+    MANAGE_PLUGINS,
+    MANAGE_SETTINGS,
+    MANAGE_TOKENS,
+    MANAGE_USERS,
+    VIEW_AUDIT,
+)
 from core.plugins import enablement
 from core.plugins.manager import CORE, PluginError, enabled_plugins, host
 from core.plugins.settings import settings_schema
@@ -58,11 +65,11 @@ bp = tenant_blueprint("admin", __name__, kind="pages", prefix="/admin")
 
 #: Holding any of these opens the admin home.
 ADMIN_PERMISSIONS = (
-    "core.manage_users",
-    "core.manage_plugins",
-    "core.manage_settings",
-    "core.manage_tokens",
-    "core.view_audit",
+    MANAGE_USERS,
+    MANAGE_PLUGINS,
+    MANAGE_SETTINGS,
+    MANAGE_TOKENS,
+    VIEW_AUDIT,
 )
 
 
@@ -86,14 +93,14 @@ def tabs() -> list[tuple[str, str]]:
     if actor is None:
         return []
     tabs = [("admin.index", _("概览"))]
-    if actor.can("core.manage_users"):
+    if actor.can(MANAGE_USERS):
         tabs += [("admin.users", _("用户")), ("admin.roles", _("角色"))]
-    if actor.can("core.manage_plugins"):
+    if actor.can(MANAGE_PLUGINS):
         tabs.append(("admin.plugins", _("功能模块")))
-    if actor.can("core.manage_settings"):
+    if actor.can(MANAGE_SETTINGS):
         tabs += [("admin.settings", _("设置")), ("documents.index", _("文书模板"))]
     tabs.append(("admin.tokens", _("接口令牌")))
-    if actor.can("core.view_audit"):
+    if actor.can(VIEW_AUDIT):
         tabs.append(("admin.audit", _("审计日志")))
     return tabs
 
@@ -135,7 +142,7 @@ def index():
         "installed": len(host().names),
     }
     recent = []
-    if g.actor.can("core.view_audit"):
+    if g.actor.can(VIEW_AUDIT):
         recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(8))
     return render_template("admin/index.html", counts=counts, recent=list(recent))
 
@@ -173,13 +180,13 @@ def _users_page(form: dict[str, Any] | None = None, errors: dict | None = None, 
 
 @bp.get("/users")
 def users():
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     return _users_page()
 
 
 @bp.post("/users")
 def add_user():
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     raw = as_typed(AddUserForm())
     data, errors = load_form(AddUserForm())
     if errors:
@@ -210,7 +217,7 @@ def _edit_user_page(membership: Membership, errors: dict | None = None, status: 
 
 @bp.route("/users/<int:membership_id>", methods=["GET", "POST"])
 def edit_user(membership_id: int):
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     membership = _membership(membership_id)
     if request.method == "GET":
         return _edit_user_page(membership)
@@ -230,7 +237,7 @@ def edit_user(membership_id: int):
 
 @bp.post("/users/<int:membership_id>/password")
 def reset_password(membership_id: int):
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     membership = _membership(membership_id)
     data, errors = load_form(PasswordForm())
     if errors:
@@ -248,7 +255,7 @@ def reset_password(membership_id: int):
 
 @bp.get("/roles")
 def roles():
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     declared = {p.key: p for p in members.declared_permissions(g.tenant)}
     return render_template("admin/roles.html", roles=_all_roles(), declared=declared)
 
@@ -266,7 +273,7 @@ def _edit_role_page(role: Role, errors: dict | None = None, status: int = 200, c
 
 @bp.route("/roles/<int:role_id>", methods=["GET", "POST"])
 def edit_role(role_id: int):
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     role = db.session.get(Role, role_id) or abort(404)
     if request.method == "GET":
         return _edit_role_page(role)
@@ -293,7 +300,7 @@ def _plugins_page(error: str | None = None, status: int = 200):
     plugins = [(host().metas[name], name in enabled) for name in host().names]
     granting = request.args.get("grant")
     members, roles = ([], [])
-    if granting in enabled and g.actor.can("core.manage_users"):
+    if granting in enabled and g.actor.can(MANAGE_USERS):
         members, roles = subtree.members_and_roles(g.tenant, granting)
     return render_template(
         "admin/plugins.html",
@@ -307,13 +314,13 @@ def _plugins_page(error: str | None = None, status: int = 200):
 
 @bp.get("/plugins")
 def plugins():
-    require_permission("core.manage_plugins")
+    require_permission(MANAGE_PLUGINS)
     return _plugins_page()
 
 
 @bp.post("/plugins/<name>/<any(enable, disable):action>")
 def toggle_plugin(name: str, action: str):
-    require_permission("core.manage_plugins")
+    require_permission(MANAGE_PLUGINS)
     if name not in host().metas:
         abort(404)
     try:
@@ -332,7 +339,7 @@ def toggle_plugin(name: str, action: str):
 @bp.post("/plugins/<name>/roles")
 def grant_plugin_roles(name: str):
     """The role grid of a newly enabled plugin: the ticked roles added to the users."""
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     if name not in enabled_plugins(g.tenant):
         abort(404)
     data, errors = load_form(subtree.GrantForm())
@@ -366,14 +373,14 @@ def _settings_page(
 
 @bp.get("/settings")
 def settings():
-    require_permission("core.manage_settings")
+    require_permission(MANAGE_SETTINGS)
     return _settings_page()
 
 
 @bp.post("/settings/<plugin>")
 def save_settings(plugin: str):
     """Blank inputs return a setting to the inherited value; the rest are this tenant's."""
-    require_permission("core.manage_settings")
+    require_permission(MANAGE_SETTINGS)
     if plugin not in settings_plugins(g.tenant):
         abort(404)
     errors, raw = save_settings_form(g.tenant, plugin, request.form)
@@ -450,7 +457,7 @@ def revoke(token_id: int):
 
 @bp.get("/audit")
 def audit():
-    require_permission("core.view_audit")
+    require_permission(VIEW_AUDIT)
     args = _query(AuditFilterForm())
     filters = {k: args.get(k) for k in ("action", "object_type", "object_id", "actor")}
     page = _page(members.audit_query(**filters), [AuditEntry.seq], args=args)
