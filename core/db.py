@@ -22,6 +22,7 @@ from core.tables import (
     tenant_children,
     tenant_fk,
     tenant_owned_tables,
+    tenant_parent,
     utcnow,
 )
 from core.tenancy.scope import on_change
@@ -39,6 +40,7 @@ __all__ = [
     "tenant_children",
     "tenant_fk",
     "tenant_owned_tables",
+    "tenant_parent",
     "upsert_insert",
     "utcnow",
 ]

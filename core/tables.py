@@ -114,6 +114,22 @@ def tenant_children(parent: str, child: str, column: str, order_by: str | None =
     )
 
 
+def tenant_parent(child: str, parent: str, column: str) -> Any:
+    """A read-only many-to-one relationship from ``child``'s ``column`` to its ``parent``
+    row, over the composite key as :func:`tenant_children` (the other direction).
+    Example::
+
+        branch: Mapped[OrgUnit | None] = tenant_parent("Member", "OrgUnit", "branch_id")
+    """
+    return relationship(
+        primaryjoin=(
+            f"and_({child}.tenant_id == {parent}.tenant_id,"
+            f" foreign({child}.{column}) == {parent}.id)"
+        ),
+        viewonly=True,
+    )
+
+
 def tenant_owned_tables() -> list[str]:
     return sorted(
         mapper.local_table.name
