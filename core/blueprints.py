@@ -21,7 +21,10 @@ from core.orgs.views import bp as orgs_pages
 from core.rollup.views import bp as rollup_pages
 from core.rounds.views import bp as round_pages
 from core.subtree.views import bp as subtree_pages
-from core.web import platform_calendar  # noqa: F401  (its routes join platform_pages)
+from core.web import (
+    admin_plugins,  # noqa: F401  (its routes join admin_pages)
+    platform_calendar,  # noqa: F401  (its routes join platform_pages)
+)
 from core.web.admin import bp as admin_pages
 from core.web.api import audit, me, plugins, roles, settings, tokens, users  # noqa: F401
 from core.web.api.blueprint import bp as core_api
