@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from core.db import MAX_DB_ID, db
 from core.forms import FormSchema
+from core.import_schemas import ImportQuery
 from core.orgs.checks import (
     find_unit,  # noqa: F401 - re-exported: plugins read it from here
     member_problems,
@@ -310,24 +311,7 @@ class MemberExportQuery(MemberListQuery):
         exclude = ("cursor", "limit", "sort", "order")
 
 
-class ImportQuery(Schema):
-    valid_only = fields.Boolean(
-        load_default=False, metadata={"description": "只导入校验通过的行（默认全部通过才导入）"}
-    )
-
-
 class ImportForm(FormSchema, ImportQuery):
     """The import page's second step: the file carried in a hidden field (base64)."""
 
     file_data = fields.String(load_default="")
-
-
-class ImportResultOut(Schema):
-    ok = fields.Boolean()
-    imported = fields.Integer()
-    total_rows = fields.Integer()
-    valid_rows = fields.Integer()
-    error_count = fields.Integer()
-    file_errors = fields.List(fields.String())
-    row_errors = fields.List(fields.Dict())
-    titles = fields.Dict(keys=fields.String(), values=fields.String())
