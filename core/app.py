@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import core_plugin, models  # noqa: F401 - registers every core model
+from core.audit import service as _audit  # noqa: F401 - records cross-tenant openings
 from core.config import load_config
 from core.db import db
 from core.plugins.manager import PluginHost
@@ -40,11 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     _resolve_client_address(app)
 
-    db.init_app(app)
-    _configure_sqlite_connections(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
-    csrf.init_app(app)
-
+    _init_extensions(app)
     host = PluginHost()
     host.load(core_plugin, extra=app.config.get("EXTRA_PLUGINS", ()))
     app.extensions["zugong.plugins"] = host
@@ -53,7 +50,21 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     init_backend(app)
     _register_blueprints(app, host)
+    _register_handlers(app)
+    return app
 
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    _configure_sqlite_connections(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    csrf.init_app(app)
+
+
+def _register_handlers(app: Flask) -> None:
+    """What runs around every request (errors, template context, headers, the
+    transaction) and the command line."""
+    from core.commands import register_commands
     from core.errors import register_error_handlers
     from core.web.context import register_template_context
     from core.web.headers import register_security_headers
@@ -62,11 +73,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_template_context(app)
     register_security_headers(app)
     _register_request_lifecycle(app)
-
-    from core.commands import register_commands
-
     register_commands(app)
-    return app
 
 
 def _resolve_client_address(app: Flask) -> None:
@@ -120,46 +127,11 @@ def select_locale() -> str:
 
 
 def _register_blueprints(app: Flask, host: PluginHost) -> None:
-    from core.api.blueprint import bp as api_meta
-    from core.attachments import views as attachments
-    from core.auth.views import bp as auth_pages
-    from core.documents.api import bp as documents_api
-    from core.documents.views import bp as documents_pages
-    from core.orgs.api import bp as orgs_api
-    from core.orgs.views import bp as orgs_pages
-    from core.rollup.views import bp as rollup_pages
-    from core.rounds.views import bp as round_pages
-    from core.subtree.views import bp as subtree_pages
-    from core.web import platform_calendar  # noqa: F401  (its routes join platform_pages)
-    from core.web.admin import bp as admin_pages
-    from core.web.api import audit, me, plugins, roles, settings, tokens, users  # noqa: F401
-    from core.web.api.blueprint import bp as core_api
-    from core.web.health import bp as health
-    from core.web.invitations import bp as invitation_pages
-    from core.web.platform import bp as platform_pages
-    from core.web.views import bp as web_pages
-    from core.web.views import home as home_page
+    """Core's blueprints, then each plugin's (every plugin's, enabled or not: a disabled
+    plugin's routes answer 404 per tenant)."""
+    from core.blueprints import CORE_BLUEPRINTS
 
-    for bp in (
-        health,
-        auth_pages,
-        home_page,
-        invitation_pages,
-        web_pages,
-        admin_pages,
-        platform_pages,
-        orgs_pages,
-        orgs_api,
-        rollup_pages,
-        round_pages,
-        subtree_pages,
-        documents_pages,
-        documents_api,
-        attachments.pages,
-        attachments.api,
-        core_api,
-        api_meta,
-    ):
+    for bp in CORE_BLUEPRINTS:
         app.register_blueprint(bp)
     for blueprints in host.pm.hook.zugong_blueprints():
         for bp in blueprints:

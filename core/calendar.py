@@ -313,23 +313,28 @@ def parse_year_file(source: str | Path) -> list[DayEntry]:
             ["date", "type"],
         ):
             continue
-        if len(cells) not in (2, 3):
-            raise ValueError(gettext("第 %(line)s 行：应为“日期,类型,名称”", line=line))
-        try:
-            day = date.fromisoformat(cells[0])
-        except ValueError:
-            raise ValueError(
-                gettext("第 %(line)s 行：日期 %(value)s 应为 YYYY-MM-DD", line=line, value=cells[0])
-            ) from None
-        kind = cells[1].lower()
-        if kind not in ("holiday", "workday"):
-            raise ValueError(
-                gettext(
-                    "第 %(line)s 行：类型应为 holiday 或 workday，而不是 %(value)s",
-                    line=line,
-                    value=cells[1],
-                )
-            )
-        name = cells[2] if len(cells) == 3 and cells[2] else None
-        entries.append((day, kind == "workday", name))
+        entries.append(_day_entry(cells, line))
     return entries
+
+
+def _day_entry(cells: list[str], line: int) -> DayEntry:
+    """One schedule row (``date,type[,name]``), or a ``ValueError`` naming the line."""
+    if len(cells) not in (2, 3):
+        raise ValueError(gettext("第 %(line)s 行：应为“日期,类型,名称”", line=line))
+    try:
+        day = date.fromisoformat(cells[0])
+    except ValueError:
+        raise ValueError(
+            gettext("第 %(line)s 行：日期 %(value)s 应为 YYYY-MM-DD", line=line, value=cells[0])
+        ) from None
+    kind = cells[1].lower()
+    if kind not in ("holiday", "workday"):
+        raise ValueError(
+            gettext(
+                "第 %(line)s 行：类型应为 holiday 或 workday，而不是 %(value)s",
+                line=line,
+                value=cells[1],
+            )
+        )
+    name = cells[2] if len(cells) == 3 and cells[2] else None
+    return day, kind == "workday", name

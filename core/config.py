@@ -7,6 +7,7 @@ demo tenants. Production sets at least ``ZUGONG_DATABASE_URL``, ``ZUGONG_REDIS_U
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 from datetime import timedelta
@@ -21,10 +22,28 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+#: Settings no environment variable changes (an override still may).
+FIXED: dict[str, Any] = {
+    "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": {"zh_Hans_CN": "简体中文", "en": "English"},
+    "WTF_CSRF_CHECK_DEFAULT": False,  # checked in core.routing for cookie sessions only
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Werkzeug's method for new password hashes; the test suite sets a cheap one.
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # PRAGMA synchronous for the embedded SQLite; None keeps SQLite's own (FULL).
+    "SQLITE_SYNCHRONOUS": None,
+}
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     instance = Path(_env("INSTANCE_PATH", str(DEFAULT_INSTANCE))).resolve()
     database_url = _env("DATABASE_URL", f"sqlite:///{instance / 'zugong.db'}")
     config: dict[str, Any] = {
+        **copy.deepcopy(FIXED),
         "ENV_NAME": _env("ENV", "embedded"),
         "INSTANCE_PATH": str(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -39,38 +58,29 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
         "PROXY_ADDRESSES": _env("PROXY_ADDRESSES", "127.0.0.1,::1"),
         "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
-        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
-        "LANGUAGES": {"zh_Hans_CN": "简体中文", "en": "English"},
-        "WTF_CSRF_CHECK_DEFAULT": False,  # checked in core.routing for cookie sessions only
-        "WTF_CSRF_TIME_LIMIT": None,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env("ENV") == "production",
         # Idle sessions end: the cookie's signed time is renewed on every request and
         # a cookie older than this is refused (a working day by default).
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(_env("SESSION_IDLE_HOURS", "8"))),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Werkzeug's method for new password hashes; the test suite sets a cheap one.
-        "PASSWORD_HASH_METHOD": "scrypt",
-        # PRAGMA synchronous for the embedded SQLite; None keeps SQLite's own (FULL).
-        "SQLITE_SYNCHRONOUS": None,
     }
     config.update(overrides or {})
+    _instance_files(config)
+    return config
+
+
+def _instance_files(config: dict[str, Any]) -> None:
+    """What lives in the instance folder unless configured elsewhere, and the secret
+    key (kept there in the embedded mode; production must set it)."""
+    instance = Path(config["INSTANCE_PATH"])
+    config.setdefault("ATTACHMENTS_PATH", _env("ATTACHMENTS_PATH", str(instance / "attachments")))
     config.setdefault(
-        "ATTACHMENTS_PATH",
-        _env("ATTACHMENTS_PATH", str(Path(config["INSTANCE_PATH"]) / "attachments")),
-    )
-    config.setdefault(
-        "AUDIT_CHECKPOINT_PATH",
-        _env("AUDIT_CHECKPOINT_PATH", str(Path(config["INSTANCE_PATH"]) / "audit-checkpoints")),
+        "AUDIT_CHECKPOINT_PATH", _env("AUDIT_CHECKPOINT_PATH", str(instance / "audit-checkpoints"))
     )
     config.setdefault("AUDIT_KEY", _env("AUDIT_KEY"))
     if not config["SECRET_KEY"]:
         if config["ENV_NAME"] == "production":
             raise RuntimeError("ZUGONG_SECRET_KEY must be set in production")
-        config["SECRET_KEY"] = _embedded_secret(Path(config["INSTANCE_PATH"]))
-    return config
+        config["SECRET_KEY"] = _embedded_secret(instance)
 
 
 def _embedded_secret(instance: Path) -> str:

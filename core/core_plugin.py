@@ -9,6 +9,16 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from core.i18n import N_
+from core.permissions import (
+    MANAGE_USERS,
+    PERMISSIONS,
+    ROLES,
+    ROLLUP_SUBMIT,
+    ROLLUP_VIEW,
+    SUBTREE_MANAGE,
+    VIEW_AUDIT,
+    VIEW_MEMBERS,
+)
 from core.plugins import hookimpl
 from core.plugins.types import (
     DashboardWidget,
@@ -18,36 +28,6 @@ from core.plugins.types import (
     PermissionDef,
     RoleDef,
 )
-
-PERMISSIONS = [
-    PermissionDef("core.view_members", _l("查看党员信息")),
-    PermissionDef("core.edit_members", _l("维护党员信息")),
-    PermissionDef("core.view_identity", _l("查看身份证号等敏感信息"), sensitive=True),
-    PermissionDef("core.manage_org", _l("维护组织机构")),
-    PermissionDef("core.manage_users", _l("管理用户与角色")),
-    PermissionDef("core.manage_plugins", _l("启用或停用功能模块")),
-    PermissionDef("core.manage_settings", _l("修改本单位设置")),
-    PermissionDef("core.view_audit", _l("查看审计日志")),
-    PermissionDef("core.manage_tokens", _l("管理接口令牌")),
-    PermissionDef("core.rollup.view", _l("查看下级汇总数据")),
-    PermissionDef("core.rollup.rounds", _l("发起统计报表上报")),
-    PermissionDef("core.rollup.submit", _l("审核并上报统计报表")),
-    PermissionDef("core.subtree.manage", _l("管理下级单位的功能模块和设置")),
-]
-
-ROLES = [
-    RoleDef("admin", "单位管理员", tuple(p.key for p in PERMISSIONS)),
-    RoleDef("staff", "工作人员", ("core.view_members",)),
-    RoleDef(
-        "registrar", "党员信息管理员", ("core.view_members", "core.edit_members", "core.manage_org")
-    ),
-    # 部领导: reads the figures of the units below (汇总), approves in the plugins' own roles.
-    RoleDef(
-        "leader",
-        "部领导",
-        ("core.view_members", "core.rollup.view", "core.rollup.rounds", "core.rollup.submit"),
-    ),
-]
 
 
 class CoreSettings(Schema):
@@ -84,45 +64,37 @@ def zugong_nav_items(tenant, actor) -> list[NavItem]:
     return [
         NavItem(_l("工作台"), "web.dashboard", icon="house", order=0),
         NavItem(_l("待办"), "web.todo", icon="check2-square", order=1),
-        NavItem(
-            _l("组织机构"), "orgs.units", icon="diagram-3", order=80, permission="core.view_members"
-        ),
-        NavItem(
-            _l("党员信息"), "orgs.members", icon="people", order=81, permission="core.view_members"
-        ),
-        NavItem(
-            _l("汇总"), "rollup.index", icon="bar-chart", order=70, permission="core.rollup.view"
-        ),
+        NavItem(_l("组织机构"), "orgs.units", icon="diagram-3", order=80, permission=VIEW_MEMBERS),
+        NavItem(_l("党员信息"), "orgs.members", icon="people", order=81, permission=VIEW_MEMBERS),
+        NavItem(_l("汇总"), "rollup.index", icon="bar-chart", order=70, permission=ROLLUP_VIEW),
         NavItem(
             _l("统计报表上报"),
             "rounds.index",
             icon="send",
             order=71,
-            permission="core.rollup.submit",
+            permission=ROLLUP_SUBMIT,
         ),
         NavItem(
             _l("下级单位管理"),
             "subtree.index",
             icon="diagram-2",
             order=89,
-            permission="core.subtree.manage",
+            permission=SUBTREE_MANAGE,
         ),
-        NavItem(
-            _l("单位管理"), "admin.index", icon="gear", order=90, permission="core.manage_users"
-        ),
+        NavItem(_l("单位管理"), "admin.index", icon="gear", order=90, permission=MANAGE_USERS),
         NavItem(
             _l("审计日志"),
             "admin.audit",
             icon="journal-text",
             order=91,
-            permission="core.view_audit",
+            permission=VIEW_AUDIT,
         ),
     ]
 
 
 @hookimpl
 def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
-    if not actor.can("core.view_members"):
+    if not actor.can(VIEW_MEMBERS):
         return []
     from core.orgs.stats import registry_summary
 

@@ -1,132 +1,53 @@
-"""The database handle and the two kinds of model: tenant-owned and global.
+"""The database handle: Flask-SQLAlchemy on the session that enforces the tenant scope.
 
-Every table is either owned by one tenant (it has a non-null ``tenant_id`` and subclasses
-:class:`TenantOwned`) or named in :data:`GLOBAL_TABLES`. ``tests/core/test_models.py``
-keeps it so, because the tenant scope in :mod:`core.tenancy.scope` only protects what it
-can recognise.
+The models' building blocks live in :mod:`core.tables` (re-exported here, where the
+models have always found them); :mod:`core.tenancy.session` sits between the two, so
+this module imports it and it never imports this one.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from flask import has_app_context
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import (
-    BigInteger,
-    DateTime,
-    ForeignKey,
-    ForeignKeyConstraint,
-    Integer,
-    MetaData,
-    UniqueConstraint,
+
+from core.tables import (
+    GLOBAL_TABLES,
+    MAX_DB_ID,
+    Base,
+    BigId,
+    TenantOwned,
+    TimestampMixin,
+    tenant_children,
+    tenant_fk,
+    tenant_owned_tables,
+    tenant_parent,
+    utcnow,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from core.tenancy.scope import on_change
+from core.tenancy.session import TenantSession
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-#: 64-bit ids on PostgreSQL; SQLite only auto-increments a column typed INTEGER.
-BigId = BigInteger().with_variant(Integer, "sqlite")
-#: The largest id a BIGINT column holds: an id from a URL or a form above it is simply
-#: "not found" (asking the database would overflow the driver).
-MAX_DB_ID = 2**63 - 1
-
-#: Tables that belong to the platform rather than to one tenant.
-GLOBAL_TABLES: set[str] = {
-    "tenants",
-    "tenant_plugins",
-    "users",
-    "login_attempts",
-    "calendar_days",
-    "calendar_years",
-    "job_outbox",
-    "cache_versions",
-    "alembic_version",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class TenantOwned(TimestampMixin):
-    """A row that belongs to exactly one tenant.
-
-    ``(tenant_id, id)`` is unique so that other tenant-owned rows can reference it with a
-    composite foreign key (:func:`tenant_fk`): a reference can never cross tenants.
-    Subclasses add their own constraints and indexes in ``__tenant_args__``.
-    """
-
-    __tenant_args__: tuple = ()
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-
-    @declared_attr
-    def tenant_id(cls) -> Mapped[int]:
-        return mapped_column(BigId, ForeignKey("tenants.id"), nullable=False)
-
-    @declared_attr.directive
-    def __table_args__(cls) -> tuple:
-        return (UniqueConstraint("tenant_id", "id"), *cls.__tenant_args__)
-
-
-def tenant_fk(column: str, target_table: str, ondelete: str | None = None) -> ForeignKeyConstraint:
-    """A foreign key from ``column`` to ``target_table`` that stays inside the tenant."""
-    return ForeignKeyConstraint(
-        ["tenant_id", column],
-        [f"{target_table}.tenant_id", f"{target_table}.id"],
-        ondelete=ondelete,
-    )
-
-
-def tenant_children(parent: str, child: str, column: str, order_by: str | None = None) -> Any:
-    """A read-only one-to-many relationship from ``parent`` to its ``child`` rows.
-
-    The join goes over the composite key ``(tenant_id, id)`` that :func:`tenant_fk`
-    declares, so it stays inside the tenant and the schema stays shardable. Example::
-
-        petitioners: Mapped[list[Petitioner]] = tenant_children(
-            "Petition", "Petitioner", "petition_id"
-        )
-    """
-    return relationship(
-        primaryjoin=(
-            f"and_({parent}.tenant_id == foreign({child}.tenant_id),"
-            f" {parent}.id == foreign({child}.{column}))"
-        ),
-        order_by=order_by or f"{child}.id",
-        viewonly=True,
-    )
-
-
-def tenant_owned_tables() -> list[str]:
-    return sorted(
-        mapper.local_table.name
-        for mapper in Base.registry.mappers
-        if issubclass(mapper.class_, TenantOwned)
-    )
+__all__ = [
+    "GLOBAL_TABLES",
+    "MAX_DB_ID",
+    "Base",
+    "BigId",
+    "TenantOwned",
+    "TimestampMixin",
+    "db",
+    "flush_open_transaction",
+    "tenant_children",
+    "tenant_fk",
+    "tenant_owned_tables",
+    "tenant_parent",
+    "upsert_insert",
+    "utcnow",
+]
 
 
 class _SQLAlchemy(SQLAlchemy):
     def _make_scoped_session(self, options):
-        # Imported here: the session class enforces the tenancy rules and needs
-        # TenantOwned, defined above.
-        from core.tenancy.session import TenantSession
-
         options.setdefault("class_", TenantSession)
         return super()._make_scoped_session(options)
 
@@ -140,3 +61,25 @@ def upsert_insert(model: type) -> Any:
 
     dialect = db.session.get_bind().dialect.name
     return (postgresql if dialect == "postgresql" else sqlite).insert(model)
+
+
+def _active_session() -> TenantSession | None:
+    """The app context's session if it holds a usable transaction."""
+    if not has_app_context():
+        return None
+    session = db.session()
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:
+        return None  # nothing open, or a failed transaction about to be rolled back
+    return session
+
+
+def flush_open_transaction() -> None:
+    """Write pending rows before the tenant scope changes, under the scope they were
+    added in (the scope calls this through :func:`core.tenancy.scope.on_change`)."""
+    session = _active_session()
+    if session is not None and (session.new or session.dirty or session.deleted):
+        session.flush()
+
+
+on_change(flush_open_transaction)

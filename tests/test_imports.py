@@ -19,23 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "plugins")
 
-#: Cycles not yet taken apart, each with the reason it is still here. The test fails
-#: when one of them is gone too, so the list only shrinks.
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset(
-        {
-            "core.audit.models",
-            "core.audit.service",
-            "core.db",
-            "core.tenancy",
-            "core.tenancy.models",
-            "core.tenancy.scope",
-            "core.tenancy.session",
-        }
-    ): "the session class enforces the scope, the scope audits opening a cross-tenant "
-    "scope, and the audit writes through the session: one mechanism in three modules",
-}
-
 
 def module_name(path: Path, root: Path) -> str:
     parts = list(path.relative_to(root).with_suffix("").parts)
@@ -169,11 +152,8 @@ def plugin_crossings(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
 
 
 def test_no_import_cycle_among_project_modules():
-    found = set(cycles(import_graph(project_modules(ROOT))))
-    new = [sorted(c) for c in found - set(KNOWN_CYCLES)]
-    assert new == [], f"import cycles: {new}"
-    gone = [sorted(c) for c in set(KNOWN_CYCLES) - found]
-    assert gone == [], f"taken apart (remove from KNOWN_CYCLES): {gone}"
+    found = [sorted(c) for c in cycles(import_graph(project_modules(ROOT)))]
+    assert found == [], f"import cycles: {found}"
 
 
 def test_no_plugin_imports_another_plugin():

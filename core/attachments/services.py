@@ -61,13 +61,7 @@ def save(
     filename = clean_filename(upload.filename)
     data = _read_within(upload, kind, field)
     file_type = _checked_type(filename, data, kind, field)
-    existing = db.session.scalar(
-        select(func.count(Attachment.id)).where(
-            Attachment.owner_kind == kind.name, Attachment.owner_id == owner_id
-        )
-    )
-    if existing >= kind.max_files:
-        raise _refuse(field, _("每项最多上传 %(n)s 个附件。", n=kind.max_files))
+    _check_room(kind, owner_id, field)
     sha256 = hashlib.sha256(data).hexdigest()
     storage.put(current_tenant_id(), sha256, data)
     attachment = Attachment(
@@ -87,6 +81,17 @@ def save(
         detail={"kind": kind.name, "owner_id": owner_id, "filename": filename, "size": len(data)},
     )
     return attachment
+
+
+def _check_room(kind: AttachmentKind, owner_id: int, field: str) -> None:
+    """Refuse a file beyond the kind's number per owner."""
+    existing = db.session.scalar(
+        select(func.count(Attachment.id)).where(
+            Attachment.owner_kind == kind.name, Attachment.owner_id == owner_id
+        )
+    )
+    if existing >= kind.max_files:
+        raise _refuse(field, _("每项最多上传 %(n)s 个附件。", n=kind.max_files))
 
 
 def save_all(

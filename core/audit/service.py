@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from core.audit.models import AuditEntry, AuditHead
 from core.db import db, upsert_insert, utcnow
-from core.tenancy.scope import current_scope, tenant_scope
+from core.tenancy.scope import current_scope, on_cross_tenant_open, tenant_scope
 from core.tenancy.session import TENANT_CHECKED
 
 GENESIS = "0" * 64
@@ -50,6 +50,14 @@ def record(
         return _append(action, object_type, object_id, detail or {})
     with tenant_scope(target):
         return _append(action, object_type, object_id, detail or {})
+
+
+def _record_opening(action: str, reason: str, tenants: object, tenant_id: int | None) -> None:
+    record(action, detail={"reason": reason, "tenants": tenants}, tenant_id=tenant_id)
+
+
+# The scope sits below the log: it asks for this entry through the recorder it is given.
+on_cross_tenant_open(_record_opening)
 
 
 def _append(action: str, object_type: str | None, object_id: Any, detail: dict) -> AuditEntry:

@@ -69,25 +69,30 @@ def issue(
         "issued_by": issued_by,
         "created_at": utcnow(),
     }
+    inserted = _insert_once(values)
+    row = issued(object_type, object_id, kind)
+    assert row is not None  # inserted now, or by the request that won the race
+    if inserted:
+        detail = {"template": template_name, "for": f"{object_type}:{object_id}", "kind": kind}
+        record(
+            "document.issued",
+            object_type="issued_document",
+            object_id=row.id,
+            detail={**detail, "sha256": row.sha256},
+        )
+    return row
+
+
+def _insert_once(values: dict[str, Any]) -> bool:
+    """Insert the issued document unless a concurrent request issued it first (the
+    unique key decides); whether this one inserted it."""
     statement = (
         upsert_insert(IssuedDocument)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["tenant_id", "object_type", "object_id", "kind"])
         .returning(IssuedDocument.id)
     )
-    new_id = db.session.execute(statement.execution_options(**{TENANT_CHECKED: True})).scalar()
-    row = issued(object_type, object_id, kind)
-    assert row is not None  # inserted now, or by the request that won the race
-    if new_id is not None:
-        record(
-            "document.issued",
-            object_type="issued_document",
-            object_id=row.id,
-            detail={
-                "template": template_name,
-                "for": f"{object_type}:{object_id}",
-                "kind": kind,
-                "sha256": row.sha256,
-            },
-        )
-    return row
+    return (
+        db.session.execute(statement.execution_options(**{TENANT_CHECKED: True})).scalar()
+        is not None
+    )

@@ -197,11 +197,7 @@ def states(tenant: Tenant | None = None) -> list[TemplateState]:
             DocumentTemplate.uploaded_by,
         ).where(DocumentTemplate.name.in_(list(entries)))
     ).all()
-    user_ids = {row.uploaded_by for row in rows if row.uploaded_by is not None}
-    names: dict[int, str] = {}
-    if user_ids:
-        users = db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-        names = {user.id: user.display_name for user in users}
+    names = _display_names({row.uploaded_by for row in rows if row.uploaded_by is not None})
     by_name = {row.name: row for row in rows}
     result = []
     for name, entry in entries.items():
@@ -223,6 +219,13 @@ def states(tenant: Tenant | None = None) -> list[TemplateState]:
             )
         )
     return result
+
+
+def _display_names(user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    users = db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {user.id: user.display_name for user in users}
 
 
 def state(name: str, tenant: Tenant | None = None) -> TemplateState:

@@ -24,12 +24,12 @@ from core.exports import download_response
 from core.forms import load_form
 from core.orgs.fields import IDENTITY_PERMISSION
 from core.orgs.members import member_or_404, reveal_identity
+from core.permissions import MANAGE_SETTINGS, VIEW_MEMBERS
 from core.plugins.manager import CORE, host
 from core.routing import require_permission, tenant_blueprint
 from core.web import admin
 
-MANAGE = "core.manage_settings"
-VIEW_MEMBERS = "core.view_members"
+MANAGE = MANAGE_SETTINGS
 
 bp = tenant_blueprint("documents", __name__, kind="pages")
 bp.template_folder = "templates"

@@ -20,6 +20,7 @@ from core.api.problem import problem
 from core.api.routes import api_route
 from core.auth.users import current_actor
 from core.exports import MIMETYPES, download_response
+from core.import_schemas import ImportQuery, ImportResultOut
 from core.imports import template_xlsx
 from core.orgs import listing, members, spreadsheets, units
 from core.orgs.fields import IDENTITY_PERMISSION
@@ -28,8 +29,6 @@ from core.orgs.schemas import (
     IMPORT_HEADERS,
     UNIT_IMPORT_HEADERS,
     IdentityOut,
-    ImportQuery,
-    ImportResultOut,
     MemberExportQuery,
     MemberIn,
     MemberListQuery,
@@ -39,13 +38,12 @@ from core.orgs.schemas import (
     UnitExportQuery,
     UnitListQuery,
 )
+from core.permissions import EDIT_MEMBERS as EDIT
+from core.permissions import MANAGE_ORG
+from core.permissions import VIEW_MEMBERS as VIEW
 from core.routing import tenant_blueprint
 
 bp = tenant_blueprint("orgs_api", __name__, kind="api", prefix="/orgs")
-
-VIEW = "core.view_members"
-EDIT = "core.edit_members"
-MANAGE_ORG = "core.manage_org"
 
 
 # -- org units --------------------------------------------------------------------------

@@ -19,10 +19,11 @@ from core.orgs import id_numbers
 from core.orgs.models import (
     Member,
 )
+from core.permissions import VIEW_IDENTITY
 
 #: The earliest plausible date of joining the Party (it was founded in 1921).
 
-IDENTITY_PERMISSION = "core.view_identity"
+IDENTITY_PERMISSION = VIEW_IDENTITY
 
 
 class Text(fields.String):

@@ -20,8 +20,8 @@ from core.audit.service import record
 from core.db import MAX_DB_ID, db
 from core.orgs import id_numbers
 from core.orgs.changes import apply_changes, snapshot
+from core.orgs.checks import member_problems
 from core.orgs.models import Member
-from core.orgs.schemas import member_problems
 
 MEMBER_FIELDS = (
     "name",

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, BigId, TenantOwned, tenant_fk
+from core.db import Base, BigId, TenantOwned, tenant_fk, tenant_parent
 from core.i18n import N_
 
 UNIT_KINDS = {
@@ -78,11 +78,7 @@ class Member(TenantOwned, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str | None] = mapped_column(Text)
 
-    branch: Mapped[OrgUnit | None] = relationship(
-        primaryjoin="and_(Member.tenant_id == OrgUnit.tenant_id,"
-        " foreign(Member.branch_id) == OrgUnit.id)",
-        viewonly=True,
-    )
+    branch: Mapped[OrgUnit | None] = tenant_parent("Member", "OrgUnit", "branch_id")
 
     @property
     def is_veteran(self) -> bool:

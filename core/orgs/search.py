@@ -13,12 +13,11 @@ from sqlalchemy import select
 from core.auth.users import Actor
 from core.db import db
 from core.orgs.models import Member, OrgUnit
+from core.permissions import MANAGE_ORG
+from core.permissions import VIEW_MEMBERS as VIEW
 from core.plugins.manager import CORE
 from core.plugins.types import SearchHit
 from core.search import ESCAPE, contains
-
-VIEW = "core.view_members"
-MANAGE_ORG = "core.manage_org"
 
 
 def search_hits(actor: Actor, query: str, limit: int) -> list[SearchHit]:

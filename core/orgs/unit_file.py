@@ -70,16 +70,8 @@ def _resolve_parents(report: ImportReport, rows: list[_FileUnit]) -> None:
     """
     existing = list(db.session.scalars(select(OrgUnit)))
     stored_codes = {u.code: u for u in existing if u.code}
-    stored_names: dict[str, list[OrgUnit]] = {}
-    for unit in existing:
-        stored_names.setdefault(unit.name, []).append(unit)
-    all_codes: dict[str, list[_FileUnit]] = {}
-    all_names: dict[str, list[_FileUnit]] = {}
-    for entry in rows:
-        if entry.code:
-            all_codes.setdefault(entry.code, []).append(entry)
-        if entry.name:
-            all_names.setdefault(entry.name, []).append(entry)
+    stored_names = _grouped(existing, "name")
+    all_codes, all_names = _grouped(rows, "code"), _grouped(rows, "name")
     earlier_codes: dict[str, list[_FileUnit]] = {}
     earlier_names: dict[str, list[_FileUnit]] = {}
     for entry in rows:
@@ -96,19 +88,34 @@ def _resolve_parents(report: ImportReport, rows: list[_FileUnit]) -> None:
                 *stored_names.get(entry.parent, []),
                 *earlier_names.get(entry.parent, []),
             ]
-            problem = _parent_problem(entry, hits, rows, all_codes, all_names)
-            if problem:
-                row.errors["parent"] = [problem]
-            elif row.data is not None:
-                parent = hits[0]
-                if isinstance(parent, OrgUnit):
-                    row.data["parent_id"] = parent.id
-                else:
-                    row.data["parent_row"] = parent.row.row_number
+            _link_parent(entry, hits, _parent_problem(entry, hits, rows, all_codes, all_names))
         if entry.code:
             earlier_codes.setdefault(entry.code, []).append(entry)
         if entry.name:
             earlier_names.setdefault(entry.name, []).append(entry)
+
+
+def _grouped(items: list[Any], attribute: str) -> dict[str, list[Any]]:
+    """``items`` by the value of ``attribute``, those without one left out."""
+    groups: dict[str, list[Any]] = {}
+    for item in items:
+        value = getattr(item, attribute)
+        if value:
+            groups.setdefault(value, []).append(item)
+    return groups
+
+
+def _link_parent(entry: _FileUnit, hits: list[OrgUnit | _FileUnit], problem: str | None) -> None:
+    """The row's parent: a stored unit's id or an earlier row's number, or the problem."""
+    row = entry.row
+    if problem:
+        row.errors["parent"] = [problem]
+    elif row.data is not None:
+        parent = hits[0]
+        if isinstance(parent, OrgUnit):
+            row.data["parent_id"] = parent.id
+        else:
+            row.data["parent_row"] = parent.row.row_number
 
 
 def _check_file_code(

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from core.audit.service import record
 from core.db import db
 from core.orgs.changes import apply_changes, snapshot
+from core.orgs.checks import find_unit
 from core.orgs.models import Member, OrgUnit
-from core.orgs.schemas import find_unit
 from core.workflow import WorkflowError
 
 UNIT_FIELDS = ("name", "kind", "code", "parent_id", "sort_order", "notes")

@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 
 from core.api.messages import localize
 from core.api.pagination import BadCursor
-from core.forms import load_form
+from core.forms import as_typed, load_form
 from core.orgs import listing, spreadsheets
 from core.orgs import members as org_members
 from core.orgs import units as org_units
@@ -28,18 +28,19 @@ from core.orgs.models import GENDERS, MEMBER_STATUSES, UNIT_KINDS, Member, OrgUn
 from core.orgs.schemas import (
     IMPORT_HEADERS,
     UNIT_IMPORT_HEADERS,
+    ImportForm,
     MemberExportQuery,
     MemberFilterForm,
     MemberForm,
     OrgUnitForm,
 )
+from core.permissions import EDIT_MEMBERS as EDIT
+from core.permissions import MANAGE_ORG
+from core.permissions import VIEW_MEMBERS as VIEW
 from core.routing import require_permission, tenant_blueprint
 
 bp = tenant_blueprint("orgs", __name__, kind="pages", prefix="/orgs")
 
-VIEW = "core.view_members"
-EDIT = "core.edit_members"
-MANAGE_ORG = "core.manage_org"
 #: Files up to this size ride along in the report page, so "import the valid rows only"
 #: needs no second upload (form fields are capped at 500 kB by Flask).
 CARRY_MAX_BYTES = 300 * 1024
@@ -97,7 +98,7 @@ def new_unit():
     form: dict[str, Any] = {"kind": "branch", "parent_id": request.args.get("parent_id", "")}
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        form = request.form.to_dict()
+        form = as_typed(OrgUnitForm())
         data, errors = load_form(OrgUnitForm())
         if not errors:
             try:
@@ -127,7 +128,7 @@ def edit_unit(unit_id: int):
     unit = org_units.unit_or_404(unit_id)
     form, errors = _unit_values(unit), {}
     if request.method == "POST":
-        form = request.form.to_dict()
+        form = as_typed(OrgUnitForm())
         data, errors = load_form(OrgUnitForm())
         if not errors:
             # The form shows every field: an emptied one is cleared.
@@ -232,7 +233,7 @@ def new_member():
     form: dict[str, Any] = {"status": "formal", "branch_id": request.args.get("branch_id", "")}
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        form = request.form.to_dict()
+        form = as_typed(MemberForm())
         data, errors = load_form(MemberForm())
         if not errors:
             try:
@@ -269,7 +270,7 @@ def edit_member(member_id: int):
     found = org_members.member_or_404(member_id)
     form, errors = _member_values(found), {}
     if request.method == "POST":
-        form = request.form.to_dict()
+        form = as_typed(MemberForm())
         data, errors = load_form(MemberForm())
         if not errors:
             changes = {name: data.get(name) for name in org_members.MEMBER_FIELDS}
@@ -297,12 +298,11 @@ def deactivate_member(member_id: int):
 # -- import -----------------------------------------------------------------------------
 
 
-def _uploaded() -> tuple[bytes | None, str | None]:
+def _uploaded(carried: str) -> tuple[bytes | None, str | None]:
     """The file's bytes from the upload, or from the report page's hidden copy."""
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         return upload.read(), None
-    carried = request.form.get("file_data", "")
     if carried:
         try:
             return base64.b64decode(carried, validate=True), None
@@ -327,11 +327,13 @@ def _import_page(
     context: dict[str, Any] = {"headers": headers, "outcome": None, "carry": None}
     if request.method == "GET":
         return render_template(template, **context, errors={})
-    data, problem = _uploaded()
+    form, errors = load_form(ImportForm())
+    if errors:
+        return render_template(template, **context, errors=errors), 422
+    data, problem = _uploaded(form["file_data"])
     if data is None:
         return render_template(template, **context, errors={"file": [problem]}), 422
-    valid_only = request.form.get("valid_only") == "1"
-    outcome = importer(io.BytesIO(data), valid_only=valid_only)
+    outcome = importer(io.BytesIO(data), valid_only=form["valid_only"])
     context["outcome"] = outcome
     context["row_errors"] = [
         (row.row_number, outcome.report.title_of(key), message)

@@ -13,12 +13,13 @@ from core.audit.service import record
 from core.auth.models import Membership, Role
 from core.auth.permissions import grant_roles
 from core.db import db
+from core.permissions import SUBTREE_MANAGE
 from core.plugins.manager import enabled_plugins, host
 from core.rollup.tree import Node, Subtree, subtree
 from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 
-PERMISSION = "core.subtree.manage"
+PERMISSION = SUBTREE_MANAGE
 
 
 def tree_of(tenant: Tenant) -> Subtree:

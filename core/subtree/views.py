@@ -15,7 +15,7 @@ from core.plugins.settings_view import settings_plugins, settings_view
 from core.routing import require_permission, tenant_blueprint
 from core.subtree import service
 from core.tenancy.models import Tenant
-from core.web.admin import save_settings_form
+from core.web.admin_plugins import save_settings_form
 
 bp = tenant_blueprint("subtree", __name__, kind="pages", prefix="/subtree")
 

@@ -10,11 +10,15 @@ The ways to read across tenants are :func:`cross_tenant_scope`, which names the
 tenants it opens and why, and :func:`granted_scope`, which opens exactly the records
 other tenants granted to the tenant in scope (:mod:`core.tenancy.grants`); both leave an
 audit entry.
+
+This module sits below the session and the audit log, which both depend on the scope:
+they plug in here at import time (:func:`on_change`, :func:`on_cross_tenant_open`)
+rather than being imported from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
@@ -143,14 +147,31 @@ def granted_scope(reason: str, *, action: str = "cross_tenant.read") -> Iterator
         yield entered
 
 
+#: Called before the scope changes (core.db: write pending rows under the old scope).
+_before_change: list[Callable[[], None]] = []
+#: Records the opening of a cross-tenant read (core.audit.service); none set fails closed.
+_opening_recorder: list[Callable[[str, str, object, int | None], None]] = []
+
+
+def on_change(flush: Callable[[], None]) -> None:
+    """Run ``flush`` before every change of scope (set once by :mod:`core.db`)."""
+    _before_change[:] = [flush]
+
+
+def on_cross_tenant_open(recorder: Callable[[str, str, object, int | None], None]) -> None:
+    """Record every cross-tenant opening with ``recorder(action, reason, tenants,
+    tenant_id)`` (set once by :mod:`core.audit.service`)."""
+    _opening_recorder[:] = [recorder]
+
+
 def _audit_opening(action: str, reason: str, tenants: object) -> None:
     """The one audit entry of every cross-tenant read: why, and what it opened."""
-    from core.audit.service import record
-
-    record(action, detail={"reason": reason, "tenants": tenants}, tenant_id=_scope.get().tenant_id)
+    if not _opening_recorder:
+        # No audit log loaded: an unaudited cross-tenant read is refused, not let through.
+        raise RuntimeError("a cross-tenant scope needs core.audit.service loaded")
+    _opening_recorder[0](action, reason, tenants, _scope.get().tenant_id)
 
 
 def _flush_pending() -> None:
-    from core.tenancy.session import flush_open_transaction
-
-    flush_open_transaction()
+    for flush in _before_change:
+        flush()

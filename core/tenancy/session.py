@@ -21,7 +21,7 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import TextClause
 
-from core.db import Base, TenantOwned, tenant_owned_tables
+from core.tables import Base, TenantOwned, tenant_owned_tables
 from core.tenancy.scope import CrossTenantWrite, NoTenantScope, Scope, current_scope
 
 #: Execution option for Core statements whose author handled the tenant explicitly.
@@ -125,7 +125,7 @@ def read_criterion(cls: Any, grantee: Any, also: Any = None) -> ColumnElement[bo
     (:mod:`core.tenancy.grants`) names for ``grantee``. Called inside the loader-criteria
     lambda, so both values stay bound parameters (each must appear in every criterion).
     The grants table is found by name: this module must not import the grants model,
-    which is built on the session's own module (``core.db``)."""
+    which is built on ``core.db``, the handle that sits on this module."""
     own = cls.tenant_id == grantee
     if also is not None:
         own = or_(own, cls.tenant_id.in_(also))
@@ -236,24 +236,3 @@ def _savepoint_undone(connection: Any, _name: Any, _context: Any) -> None:
 def _returned(_dbapi_connection: Any, record: Any) -> None:
     if record is not None:
         record.info.pop(_APPLIED, None)
-
-
-def _active_session() -> TenantSession | None:
-    """The app context's session if it holds a usable transaction."""
-    from flask import has_app_context
-
-    from core.db import db
-
-    if not has_app_context():
-        return None
-    session = db.session()
-    transaction = session.get_transaction()
-    if transaction is None or not transaction.is_active:
-        return None  # nothing open, or a failed transaction about to be rolled back
-    return session
-
-
-def flush_open_transaction() -> None:
-    session = _active_session()
-    if session is not None and (session.new or session.dirty or session.deleted):
-        session.flush()

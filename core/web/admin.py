@@ -1,5 +1,6 @@
-"""Tenant administration pages (``/t/<tenant>/admin/…``): users and roles, plugins,
-settings, API tokens and the audit log.
+"""Tenant administration pages (``/t/<tenant>/admin/…``): users and roles, API tokens
+and the audit log; the plugins and settings pages join this blueprint from
+:mod:`core.web.admin_plugins`.
 
 The pages validate their forms with the API's schemas (through :func:`core.forms.load_form`,
 which drops the CSRF token and buttons) and call the same services as the API
@@ -28,19 +29,17 @@ from core.auth.invitations import InvitationSent
 from core.auth.models import ApiToken, Membership, Role
 from core.auth.tokens import revoke_token
 from core.db import db
-from core.forms import FormSchema, load_form
+from core.forms import FormSchema, as_typed, load_form
 from core.money import yuan
-from core.plugins import enablement
-from core.plugins.manager import CORE, PluginError, enabled_plugins, host
-from core.plugins.settings import settings_schema
-from core.plugins.settings_view import (
-    change_settings,
-    settings_plugins,
-    settings_view,
+from core.permissions import (
+    MANAGE_PLUGINS,
+    MANAGE_SETTINGS,
+    MANAGE_TOKENS,
+    MANAGE_USERS,
+    VIEW_AUDIT,
 )
+from core.plugins.manager import enabled_plugins, host
 from core.routing import require_permission, tenant_blueprint
-from core.subtree import service as subtree
-from core.tenancy.models import Tenant
 from core.web.admin_forms import (
     AddUserForm,
     AuditFilterForm,
@@ -50,7 +49,6 @@ from core.web.admin_forms import (
     RoleForm,
     TokenForm,
     UsersFilterForm,
-    setting_from_form,
 )
 from core.web.present import SECONDS, beijing
 
@@ -58,11 +56,11 @@ bp = tenant_blueprint("admin", __name__, kind="pages", prefix="/admin")
 
 #: Holding any of these opens the admin home.
 ADMIN_PERMISSIONS = (
-    "core.manage_users",
-    "core.manage_plugins",
-    "core.manage_settings",
-    "core.manage_tokens",
-    "core.view_audit",
+    MANAGE_USERS,
+    MANAGE_PLUGINS,
+    MANAGE_SETTINGS,
+    MANAGE_TOKENS,
+    VIEW_AUDIT,
 )
 
 
@@ -86,14 +84,14 @@ def tabs() -> list[tuple[str, str]]:
     if actor is None:
         return []
     tabs = [("admin.index", _("概览"))]
-    if actor.can("core.manage_users"):
+    if actor.can(MANAGE_USERS):
         tabs += [("admin.users", _("用户")), ("admin.roles", _("角色"))]
-    if actor.can("core.manage_plugins"):
+    if actor.can(MANAGE_PLUGINS):
         tabs.append(("admin.plugins", _("功能模块")))
-    if actor.can("core.manage_settings"):
+    if actor.can(MANAGE_SETTINGS):
         tabs += [("admin.settings", _("设置")), ("documents.index", _("文书模板"))]
     tabs.append(("admin.tokens", _("接口令牌")))
-    if actor.can("core.view_audit"):
+    if actor.can(VIEW_AUDIT):
         tabs.append(("admin.audit", _("审计日志")))
     return tabs
 
@@ -114,7 +112,7 @@ def _query(schema: FormSchema) -> dict[str, Any]:
     return data
 
 
-def _form_errors(exc: ValidationError) -> dict[str, Any]:
+def form_errors(exc: ValidationError) -> dict[str, Any]:
     messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
     return localize(plain(messages))
 
@@ -135,7 +133,7 @@ def index():
         "installed": len(host().names),
     }
     recent = []
-    if g.actor.can("core.view_audit"):
+    if g.actor.can(VIEW_AUDIT):
         recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(8))
     return render_template("admin/index.html", counts=counts, recent=list(recent))
 
@@ -173,21 +171,21 @@ def _users_page(form: dict[str, Any] | None = None, errors: dict | None = None, 
 
 @bp.get("/users")
 def users():
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     return _users_page()
 
 
 @bp.post("/users")
 def add_user():
-    require_permission("core.manage_users")
-    raw = {**request.form.to_dict(), "roles": request.form.getlist("roles")}
-    data, errors = load_form(AddUserForm(), raw)
+    require_permission(MANAGE_USERS)
+    raw = as_typed(AddUserForm())
+    data, errors = load_form(AddUserForm())
     if errors:
         return _users_page(raw, errors, 422)
     try:
         added = members.add_member(**data)
     except ValidationError as exc:
-        return _users_page(raw, _form_errors(exc), 422)
+        return _users_page(raw, form_errors(exc), 422)
     except members.AdminConflict as exc:
         return _users_page(raw, {"_": [exc.message]}, 409)
     if isinstance(added, InvitationSent):
@@ -210,21 +208,16 @@ def _edit_user_page(membership: Membership, errors: dict | None = None, status: 
 
 @bp.route("/users/<int:membership_id>", methods=["GET", "POST"])
 def edit_user(membership_id: int):
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     membership = _membership(membership_id)
     if request.method == "GET":
         return _edit_user_page(membership)
-    raw = {
-        "roles": request.form.getlist("roles"),
-        "title": request.form.get("title", "").strip() or None,
-        "active": "active" in request.form,
-    }
-    data, errors = load_form(EditUserForm(), raw)
+    data, errors = load_form(EditUserForm())
     if not errors:
         try:
             members.update_member(g.actor, membership, **data)
         except ValidationError as exc:
-            errors = _form_errors(exc)
+            errors = form_errors(exc)
         except members.AdminConflict as exc:
             return _edit_user_page(membership, {"_": [exc.message]}, 409)
     if errors:
@@ -235,7 +228,7 @@ def edit_user(membership_id: int):
 
 @bp.post("/users/<int:membership_id>/password")
 def reset_password(membership_id: int):
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     membership = _membership(membership_id)
     data, errors = load_form(PasswordForm())
     if errors:
@@ -253,7 +246,7 @@ def reset_password(membership_id: int):
 
 @bp.get("/roles")
 def roles():
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     declared = {p.key: p for p in members.declared_permissions(g.tenant)}
     return render_template("admin/roles.html", roles=_all_roles(), declared=declared)
 
@@ -271,141 +264,23 @@ def _edit_role_page(role: Role, errors: dict | None = None, status: int = 200, c
 
 @bp.route("/roles/<int:role_id>", methods=["GET", "POST"])
 def edit_role(role_id: int):
-    require_permission("core.manage_users")
+    require_permission(MANAGE_USERS)
     role = db.session.get(Role, role_id) or abort(404)
     if request.method == "GET":
         return _edit_role_page(role)
-    raw = {
-        "title": request.form.get("title", ""),
-        "permissions": request.form.getlist("permissions"),
-    }
-    data, errors = load_form(RoleForm(), raw)
+    chosen = as_typed(RoleForm()).get("permissions", [])
+    data, errors = load_form(RoleForm())
     if not errors:
         try:
             members.update_role(g.actor, role, **data)
         except ValidationError as exc:
-            errors = _form_errors(exc)
+            errors = form_errors(exc)
         except members.AdminConflict as exc:
-            return _edit_role_page(role, {"_": [exc.message]}, 409, raw["permissions"])
+            return _edit_role_page(role, {"_": [exc.message]}, 409, chosen)
     if errors:
-        return _edit_role_page(role, errors, 422, raw["permissions"])
+        return _edit_role_page(role, errors, 422, chosen)
     flash(_("已保存角色 %(title)s。", title=role.title), "success")
     return redirect(url_for("admin.roles"))
-
-
-# -- plugins ----------------------------------------------------------------------------
-
-
-def _plugins_page(error: str | None = None, status: int = 200):
-    enabled = set(enabled_plugins(g.tenant))
-    plugins = [(host().metas[name], name in enabled) for name in host().names]
-    granting = request.args.get("grant")
-    members, roles = ([], [])
-    if granting in enabled and g.actor.can("core.manage_users"):
-        members, roles = subtree.members_and_roles(g.tenant, granting)
-    return render_template(
-        "admin/plugins.html",
-        plugins=plugins,
-        error=error,
-        granting=granting if roles else None,
-        members=members,
-        roles=roles,
-    ), status
-
-
-@bp.get("/plugins")
-def plugins():
-    require_permission("core.manage_plugins")
-    return _plugins_page()
-
-
-@bp.post("/plugins/<name>/<any(enable, disable):action>")
-def toggle_plugin(name: str, action: str):
-    require_permission("core.manage_plugins")
-    if name not in host().metas:
-        abort(404)
-    try:
-        (enablement.enable if action == "enable" else enablement.disable)(g.tenant, name)
-    except PluginError as exc:
-        return _plugins_page(str(exc), 409)
-    title = host().metas[name].localized_title()
-    if action == "disable":
-        flash(_("已停用 %(title)s，数据已保留。", title=title), "success")
-        return redirect(url_for("admin.plugins"))
-    # Enabled, nobody holds its roles yet: offer them in the same step (issue 13).
-    flash(_("已启用 %(title)s，请为需要使用的人员授予该模块的角色。", title=title), "success")
-    return redirect(url_for("admin.plugins", grant=name, _anchor="grant"))
-
-
-@bp.post("/plugins/<name>/roles")
-def grant_plugin_roles(name: str):
-    """The role grid of a newly enabled plugin: the ticked roles added to the users."""
-    require_permission("core.manage_users")
-    if name not in enabled_plugins(g.tenant):
-        abort(404)
-    data, errors = load_form(subtree.GrantForm())
-    try:
-        changed = subtree.add_roles(
-            g.tenant, name, {} if errors else subtree.chosen_grants(data["grant"])
-        )
-    except ValueError as exc:
-        return _plugins_page(str(exc), 422)
-    flash(_("已为 %(n)s 名用户授予角色。", n=changed), "success")
-    return redirect(url_for("admin.plugins"))
-
-
-# -- settings ---------------------------------------------------------------------------
-
-
-def _settings_page(
-    errors: dict[str, dict] | None = None, raw: dict[str, dict] | None = None, status: int = 200
-):
-    views = [settings_view(g.tenant, name) for name in settings_plugins(g.tenant)]
-    titles = {CORE: _("基础设置"), **{n: m.localized_title() for n, m in host().metas.items()}}
-    return render_template(
-        "admin/settings.html",
-        views=views,
-        titles=titles,
-        errors=errors or {},
-        raw=raw or {},
-        save_url=lambda plugin: url_for("admin.save_settings", plugin=plugin),
-    ), status
-
-
-@bp.get("/settings")
-def settings():
-    require_permission("core.manage_settings")
-    return _settings_page()
-
-
-@bp.post("/settings/<plugin>")
-def save_settings(plugin: str):
-    """Blank inputs return a setting to the inherited value; the rest are this tenant's."""
-    require_permission("core.manage_settings")
-    if plugin not in settings_plugins(g.tenant):
-        abort(404)
-    errors, raw = save_settings_form(g.tenant, plugin, request.form)
-    if errors:
-        return _settings_page({plugin: errors}, {plugin: raw}, 422)
-    flash(_("设置已保存。"), "success")
-    return redirect(url_for("admin.settings", _anchor=f"settings-{plugin}"))
-
-
-def save_settings_form(
-    tenant: Tenant, plugin: str, form: Any
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Store ``tenant``'s own settings of ``plugin`` from the posted settings form (this
-    page's, and the subtree page's for a descendant): ``({}, raw)``, or the errors and
-    the input as typed, with nothing stored."""
-    names = settings_view(tenant, plugin)["fields"]
-    raw = {k: v.strip() for k, v in form.items() if k != "csrf_token"}
-    schema_fields = settings_schema(plugin).fields
-    try:
-        typed = {f.name: setting_from_form(schema_fields.get(f.name), f, raw) for f in names}
-        change_settings(tenant, plugin, typed)
-    except ValidationError as exc:
-        return _form_errors(exc), raw
-    return {}, raw
 
 
 # -- tokens -----------------------------------------------------------------------------
@@ -458,7 +333,7 @@ def revoke(token_id: int):
 
 @bp.get("/audit")
 def audit():
-    require_permission("core.view_audit")
+    require_permission(VIEW_AUDIT)
     args = _query(AuditFilterForm())
     filters = {k: args.get(k) for k in ("action", "object_type", "object_id", "actor")}
     page = _page(members.audit_query(**filters), [AuditEntry.seq], args=args)

@@ -25,7 +25,15 @@ class AddUserForm(FormSchema, MembershipIn):
 
 
 class EditUserForm(FormSchema, MembershipPatch):
-    pass
+    # The page shows every field, so what is not posted was cleared: no role ticked is
+    # no role, an unticked box is inactive, an emptied title is no title.
+    roles = fields.List(
+        fields.String(validate=validate.Length(min=1, max=60)),
+        required=True,
+        validate=validate.Length(max=50),
+    )
+    title = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=50))
+    active = fields.Boolean(required=True)
 
 
 class PasswordForm(FormSchema, PasswordIn):
@@ -33,7 +41,13 @@ class PasswordForm(FormSchema, PasswordIn):
 
 
 class RoleForm(FormSchema, RolePatch):
-    pass
+    # The page shows both: an emptied title is a mistake, no box ticked is no permission.
+    title = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    permissions = fields.List(
+        fields.String(validate=validate.Length(min=1, max=80)),
+        required=True,
+        validate=validate.Length(max=200),
+    )
 
 
 class TokenForm(FormSchema, ApiTokenIn):

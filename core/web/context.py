@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, session, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
+from core import permissions
 from core.audit.labels import action_title
 from core.auth.users import Actor
 from core.plugins.manager import hook_for, host
@@ -38,6 +39,8 @@ def register_template_context(app: Flask) -> None:
             "get_locale": get_locale,
             "action_title": action_title,
             "plugin_title": _plugin_title,
+            # Core's permission keys by their constants: actor.can(core_perm.MANAGE_ORG).
+            "core_perm": permissions,
         }
 
 

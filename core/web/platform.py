@@ -245,19 +245,15 @@ def change_plugins():
         return _plugins_page(
             form, {"locality": [_("没有行政区划代码以此开头的单位。")]}, status=422
         )
-    changes: list[Change] = []
-    apply = enablement.enable if action == "enable" else enablement.disable
-    current: Tenant | None = None
     try:
-        for current in targets:
-            was_enabled = name in enabled_plugins(current)
-            apply(current, name)
-            changes.append(Change(current, was_enabled != (action == "enable")))
-    except PluginError as exc:
-        # All or nothing: undo the tenants already changed in this request.
-        failed = current.name if current is not None else ""
-        db.session.rollback()
-        message = _("%(tenant)s：%(error)s。所有单位均未作更改。", tenant=failed, error=str(exc))
+        changes = _apply_everywhere(targets, name, action)
+    except _Refused as refused:
+        db.session.rollback()  # all or nothing: undo the tenants already changed
+        message = _(
+            "%(tenant)s：%(error)s。所有单位均未作更改。",
+            tenant=refused.tenant,
+            error=refused.error,
+        )
         return _plugins_page(form, {"_": [message]}, status=409)
     record(
         "platform.plugins_changed",
@@ -273,3 +269,23 @@ def change_plugins():
         tenant_id=None,
     )
     return _plugins_page(form, changes=changes)
+
+
+class _Refused(Exception):
+    def __init__(self, tenant: str, error: str) -> None:
+        super().__init__(error)
+        self.tenant, self.error = tenant, error
+
+
+def _apply_everywhere(targets: list[Tenant], name: str, action: str) -> list[Change]:
+    """Enable or disable ``name`` in every target; the first refusal names its tenant."""
+    apply = enablement.enable if action == "enable" else enablement.disable
+    changes: list[Change] = []
+    for current in targets:
+        was_enabled = name in enabled_plugins(current)
+        try:
+            apply(current, name)
+        except PluginError as exc:
+            raise _Refused(current.name, str(exc)) from exc
+        changes.append(Change(current, was_enabled != (action == "enable")))
+    return changes

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from core.forms import load_form
+from core.permissions import MANAGE_USERS
 from core.plugins.manager import enabled_plugins, hook_for, host
 from core.plugins.types import TodoItem
 from core.routing import Unauthenticated, session_user, tenant_blueprint
@@ -50,7 +51,7 @@ def _enabled_for_the_viewer() -> list[tuple[Any, bool]]:
     others only for whoever assigns roles, marked, so an enabled module nobody can open
     is explained rather than shown as if it worked."""
     reachable = {item.endpoint.partition(".")[0] for item in nav_items(g.tenant, g.actor)}
-    assigns = g.actor.can("core.manage_users")
+    assigns = g.actor.can(MANAGE_USERS)
     plugins = [(host().metas[n], n in reachable) for n in enabled_plugins(g.tenant)]
     return [(meta, ok) for meta, ok in plugins if ok or assigns]
 

@@ -116,23 +116,37 @@ def _fund(tenant_ids: tuple[int, ...], period: Period) -> FigureSet:
     return found
 
 
+#: Loans still out, with what they still owe.
+OUTSTANDING = Spec(
+    "loans",
+    N_("小额借款"),
+    {
+        "outstanding": (N_("在借笔数"), func.count(Loan.id)),
+        "outstanding_fen": (
+            N_("借款余额"),
+            func.coalesce(func.sum(Loan.amount_fen - Loan.repaid_fen - Loan.written_off_fen), 0),
+        ),
+    },
+    money=("outstanding_fen",),
+)
+#: Instalments due and not (fully) paid.
+ARREARS = Spec(
+    "arrears",
+    N_("逾期"),
+    {
+        "in_arrears": (N_("逾期笔数"), func.count(distinct(Instalment.loan_id))),
+        "arrears_fen": (N_("逾期金额"), func.sum(Instalment.amount_fen - Instalment.paid_fen)),
+    },
+    money=("arrears_fen",),
+)
+
+
 def _loans(tenant_ids: tuple[int, ...]) -> FigureSet:
     loan, inst = Loan, Instalment
-    balance = loan.amount_fen - loan.repaid_fen - loan.written_off_fen
     [outstanding] = figure_sets(
         loan.tenant_id,
         (asked(loan.tenant_id, tenant_ids), loan.state == "disbursed"),
-        [
-            Spec(
-                "loans",
-                N_("小额借款"),
-                {
-                    "outstanding": (N_("在借笔数"), func.count(loan.id)),
-                    "outstanding_fen": (N_("借款余额"), func.coalesce(func.sum(balance), 0)),
-                },
-                money=("outstanding_fen",),
-            )
-        ],
+        [OUTSTANDING],
     )
     [late] = figure_sets(
         inst.tenant_id,
@@ -141,17 +155,7 @@ def _loans(tenant_ids: tuple[int, ...]) -> FigureSet:
             inst.due_on < clock.today(),
             inst.paid_fen < inst.amount_fen,
         ),
-        [
-            Spec(
-                "arrears",
-                N_("逾期"),
-                {
-                    "in_arrears": (N_("逾期笔数"), func.count(distinct(inst.loan_id))),
-                    "arrears_fen": (N_("逾期金额"), func.sum(inst.amount_fen - inst.paid_fen)),
-                },
-                money=("arrears_fen",),
-            )
-        ],
+        [ARREARS],
     )
     # One set on the page: the loans and their arrears side by side.
     values = {

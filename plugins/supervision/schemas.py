@@ -303,20 +303,6 @@ class SupervisionHistoryOut(SupervisionReportRowsOut):
     """An item's history: state changes and notes, oldest first."""
 
 
-class SupervisionImportQuery(Schema):
-    valid_only = fields.Boolean(load_default=False)
-
-
-class SupervisionImportResultOut(Schema):
-    ok = fields.Boolean()
-    imported = fields.Integer()
-    total_rows = fields.Integer()
-    valid_rows = fields.Integer()
-    error_count = fields.Integer()
-    file_errors = fields.List(fields.String())
-    row_errors = fields.List(fields.Dict())
-
-
 class SupervisionBulletinQuery(Schema):
     month = Month()
 

@@ -190,3 +190,26 @@ def test_the_checkpoint_key_is_not_in_the_database(app, chained):
     app.test_cli_runner().invoke(args=["audit", "checkpoint"])
     assert (Path(app.config["INSTANCE_PATH"]) / "audit_key").stat().st_mode & 0o077 == 0
     assert _verify(app).exit_code == 0
+
+
+def test_a_cross_tenant_read_is_refused_when_nothing_records_it(app_context, monkeypatch):
+    """The scope sits below the log and asks it through a recorder: with none plugged in,
+    opening a cross-tenant read fails closed instead of going unaudited."""
+    from core.tenancy import scope
+
+    monkeypatch.setattr(scope, "_opening_recorder", [])
+    with pytest.raises(RuntimeError, match="core.audit.service"), scope.cross_tenant_scope("t"):
+        pass
+
+
+def test_a_cross_tenant_read_is_recorded_in_the_log(app_context, factory):
+    from core.tenancy.scope import cross_tenant_scope
+
+    alpha = factory.tenant("alpha")
+    with tenant_scope(alpha):
+        with cross_tenant_scope("reading the county", [alpha], action="test.opened"):
+            pass
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "test.opened")
+        ).one()
+    assert entry.detail == {"reason": "reading the county", "tenants": [alpha]}

@@ -9,6 +9,7 @@ from core.api.pagination import CursorQuery, keyset_page
 from core.api.routes import api_route
 from core.audit.models import AuditEntry
 from core.auth import members
+from core.permissions import VIEW_AUDIT
 from core.web.api.blueprint import bp
 
 
@@ -38,7 +39,7 @@ class AuditEntryOut(Schema):
     query=AuditQuery,
     response=AuditEntryOut,
     paginated=True,
-    permission="core.view_audit",
+    permission=VIEW_AUDIT,
 )
 def audit(query):
     filters = {k: query.get(k) for k in ("action", "object_type", "object_id", "actor")}

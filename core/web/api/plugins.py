@@ -8,6 +8,7 @@ from flask import abort, g
 from marshmallow import Schema, fields
 
 from core.api.routes import api_route
+from core.permissions import MANAGE_PLUGINS
 from core.plugins import enablement
 from core.plugins.manager import enabled_plugins, host
 from core.web.api.blueprint import bp
@@ -55,7 +56,7 @@ def list_plugins():
     methods=["POST"],
     summary="启用功能模块",
     response=PluginOut,
-    permission="core.manage_plugins",
+    permission=MANAGE_PLUGINS,
 )
 def enable_plugin(name: str):
     enablement.enable(g.tenant, _known_plugin(name))
@@ -68,7 +69,7 @@ def enable_plugin(name: str):
     methods=["POST"],
     summary="停用功能模块（数据保留）",
     response=PluginOut,
-    permission="core.manage_plugins",
+    permission=MANAGE_PLUGINS,
 )
 def disable_plugin(name: str):
     enablement.disable(g.tenant, _known_plugin(name))

@@ -12,6 +12,7 @@ from core.api.routes import api_route
 from core.auth import members
 from core.auth.models import Role
 from core.db import db
+from core.permissions import MANAGE_USERS
 from core.plugins.manager import host
 from core.web.api.blueprint import bp
 
@@ -62,7 +63,7 @@ def _declared() -> dict[str, members.PermissionInfo]:
     summary="本单位的角色及其权限（含声明角色的模块）",
     response=RoleOut,
     many=True,
-    permission="core.manage_users",
+    permission=MANAGE_USERS,
 )
 def list_roles():
     declared = _declared()
@@ -77,7 +78,7 @@ def list_roles():
     summary="修改角色的名称或权限（权限须为已声明的）",
     body=RolePatch,
     response=RoleOut,
-    permission="core.manage_users",
+    permission=MANAGE_USERS,
 )
 def patch_role(role_id: int, body):
     role = db.session.get(Role, role_id) or abort(404)

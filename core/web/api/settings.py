@@ -7,6 +7,7 @@ from flask import abort, g
 from marshmallow import INCLUDE, Schema, fields
 
 from core.api.routes import api_route
+from core.permissions import MANAGE_SETTINGS
 from core.plugins.settings_view import change_settings, settings_plugins, settings_view
 from core.web.api.blueprint import bp
 
@@ -60,7 +61,7 @@ def get_settings(plugin: str):
     summary="修改本单位的模块设置（值为 null 则恢复继承）",
     body=SettingsPatch,
     response=SettingsOut,
-    permission="core.manage_settings",
+    permission=MANAGE_SETTINGS,
 )
 def patch_settings(plugin: str, body):
     return change_settings(g.tenant, _settings_plugin(plugin), body)

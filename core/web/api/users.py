@@ -14,6 +14,7 @@ from core.auth.invitations import InvitationSent
 from core.auth.models import Membership
 from core.auth.passwords import validate_password
 from core.db import db
+from core.permissions import MANAGE_USERS
 from core.web.api.blueprint import bp
 from core.web.api.briefs import RoleBrief, UserBrief
 
@@ -88,7 +89,7 @@ def _membership(membership_id: int) -> Membership:
     query=MembershipQuery,
     response=MembershipOut,
     paginated=True,
-    permission="core.manage_users",
+    permission=MANAGE_USERS,
 )
 def list_users(query):
     stmt = members.memberships_query(
@@ -112,7 +113,7 @@ def list_users(query):
     response=MembershipOut,
     status=201,
     also=[(202, InvitationSentOut, "已发出邀请（若该用户名存在），由本人登录后接受")],
-    permission="core.manage_users",
+    permission=MANAGE_USERS,
 )
 def add_user(body):
     added = members.add_member(**body)
@@ -130,7 +131,7 @@ def add_user(body):
     summary="修改成员的角色、职务或状态",
     body=MembershipPatch,
     response=MembershipOut,
-    permission="core.manage_users",
+    permission=MANAGE_USERS,
 )
 def patch_user(membership_id: int, body):
     return members.update_member(g.actor, _membership(membership_id), **body)
@@ -142,7 +143,7 @@ def patch_user(membership_id: int, body):
     methods=["DELETE"],
     summary="移出本单位（停用成员资格）",
     status=204,
-    permission="core.manage_users",
+    permission=MANAGE_USERS,
 )
 def remove_user(membership_id: int):
     members.deactivate_member(g.actor, _membership(membership_id))
@@ -155,7 +156,7 @@ def remove_user(membership_id: int):
     summary="重置成员密码（仅限只属于本单位的用户）",
     body=PasswordIn,
     status=204,
-    permission="core.manage_users",
+    permission=MANAGE_USERS,
 )
 def reset_password(membership_id: int, body):
     members.reset_password(_membership(membership_id), body["password"])

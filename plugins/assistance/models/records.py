@@ -18,9 +18,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, BigId, TenantOwned, tenant_fk
+from core.db import Base, BigId, TenantOwned, tenant_children, tenant_fk
 from core.i18n import N_
 
 LEVELS = {"general": N_("一般困难"), "relatively": N_("比较困难"), "special": N_("特别困难")}
@@ -97,17 +97,11 @@ class HardshipRecord(TenantOwned, Base):
     last_reviewed_on: Mapped[date | None] = mapped_column(Date)
     exited_on: Mapped[date | None] = mapped_column(Date)
 
-    household: Mapped[list[HouseholdMember]] = relationship(
-        primaryjoin="and_(HardshipRecord.tenant_id == foreign(HouseholdMember.tenant_id),"
-        " HardshipRecord.id == foreign(HouseholdMember.record_id))",
-        order_by="HouseholdMember.id",
-        viewonly=True,
+    household: Mapped[list[HouseholdMember]] = tenant_children(
+        "HardshipRecord", "HouseholdMember", "record_id"
     )
-    objections: Mapped[list[Objection]] = relationship(
-        primaryjoin="and_(HardshipRecord.tenant_id == foreign(Objection.tenant_id),"
-        " HardshipRecord.id == foreign(Objection.record_id))",
-        order_by="Objection.id",
-        viewonly=True,
+    objections: Mapped[list[Objection]] = tenant_children(
+        "HardshipRecord", "Objection", "record_id"
     )
 
 

@@ -134,22 +134,7 @@ def post(
     the two accounts: one approval (a grant's, a loan's) moves money once between them."""
     check_amount(amount_fen)
     _check_posting(debit, credit, approval)
-    chart = ensure_accounts()
-    locked = _locked([chart[debit].id, chart[credit].id])
-    debit_account, credit_account = locked[chart[debit].id], locked[chart[credit].id]
-    new_debit = debit_account.balance_fen + _delta(debit_account, "debit", amount_fen)
-    new_credit = credit_account.balance_fen + _delta(credit_account, "credit", amount_fen)
-    if new_debit < 0 or new_credit < 0:
-        short = debit_account if new_debit < 0 else credit_account
-        raise InsufficientFunds(
-            _(
-                "「%(account)s」余额不足：现有 %(balance)s 元",
-                account=_(short.name),
-                balance=yuan(short.balance_fen),
-            )
-        )
-    debit_account.balance_fen = new_debit
-    credit_account.balance_fen = new_credit
+    debit_account, credit_account = _move_balances(debit, credit, amount_fen)
     day = posted_on or clock.today()
     posting = Posting(
         voucher_no=next_serial(VOUCHER_PREFIX, width=6, year=day.year),
@@ -167,6 +152,28 @@ def post(
     db.session.add(posting)
     db.session.flush()
     return posting
+
+
+def _move_balances(debit: str, credit: str, amount_fen: int) -> tuple[FundAccount, FundAccount]:
+    """Lock both accounts and move their balances, or refuse if either would go below
+    zero (nothing changed then)."""
+    chart = ensure_accounts()
+    locked = _locked([chart[debit].id, chart[credit].id])
+    debit_account, credit_account = locked[chart[debit].id], locked[chart[credit].id]
+    new_debit = debit_account.balance_fen + _delta(debit_account, "debit", amount_fen)
+    new_credit = credit_account.balance_fen + _delta(credit_account, "credit", amount_fen)
+    if new_debit < 0 or new_credit < 0:
+        short = debit_account if new_debit < 0 else credit_account
+        raise InsufficientFunds(
+            _(
+                "「%(account)s」余额不足：现有 %(balance)s 元",
+                account=_(short.name),
+                balance=yuan(short.balance_fen),
+            )
+        )
+    debit_account.balance_fen = new_debit
+    credit_account.balance_fen = new_credit
+    return debit_account, credit_account
 
 
 def _check_posting(debit: str, credit: str, approval: Approval | None) -> None:

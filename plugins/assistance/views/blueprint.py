@@ -27,6 +27,7 @@ from core.i18n import N_
 from core.money import yuan
 from core.routing import tenant_blueprint
 from core.workflow import WorkflowError
+from plugins.assistance import permissions
 from plugins.assistance.models import (
     CATEGORIES,
     CAUSES,
@@ -73,7 +74,14 @@ FIELD_TITLES = {
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     choices = {name: options(mapping) for name, mapping in LABELS.items()}
-    return {"labels": LABELS, "choices": choices, "yuan": yuan, "download_url": download_url}
+    return {
+        "labels": LABELS,
+        "choices": choices,
+        "yuan": yuan,
+        "download_url": download_url,
+        # Templates test permissions by the same constants as the code: perm.REGISTER.
+        "perm": permissions,
+    }
 
 
 def options(mapping: dict[str, str]) -> list[tuple[str, str]]:

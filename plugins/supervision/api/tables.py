@@ -13,6 +13,7 @@ from core.api.problem import problem
 from core.api.routes import api_route
 from core.auth.users import current_actor
 from core.exports import MIMETYPES, download_response
+from core.import_schemas import ImportQuery, ImportResultOut
 from plugins.supervision import documents, presenters
 from plugins.supervision.api.blueprint import bp
 from plugins.supervision.permissions import ASSIGN, VIEW
@@ -22,8 +23,6 @@ from plugins.supervision.schemas import (
     SupervisionBoardQuery,
     SupervisionBoardRowOut,
     SupervisionBulletinQuery,
-    SupervisionImportQuery,
-    SupervisionImportResultOut,
     SupervisionReportRowsOut,
     SupervisionViewQuery,
 )
@@ -101,8 +100,8 @@ def import_template():
     "/import",
     methods=["POST"],
     summary="导入年度工作要点分解表（multipart 字段 file；逐行校验，全部通过才写入）",
-    query=SupervisionImportQuery,
-    response=SupervisionImportResultOut,
+    query=ImportQuery,
+    response=ImportResultOut,
     permission=ASSIGN,
 )
 def import_items(query: dict[str, Any]):

@@ -53,35 +53,42 @@ def escalate_petition(tenant: Tenant, actor: Actor, petition: Any) -> Escalation
         )
     )
     if item is None:
-        today = clock.today()
-        due = petition.due if petition.due and petition.due > today else None
-        computed = period_end(today, DEFAULT_DAYS, "natural_days")
-        handler = petition.handler_user_id
-        requirements = _("信访事项：%(summary)s", summary=petition.summary)
-        if petition.reason:
-            requirements += "\n" + _("督办理由：%(reason)s", reason=petition.reason)
-        item = open_item(
-            {
-                "title": _("信访督办：%(serial)s", serial=petition.serial)[:200],
-                "source": "petition",
-                "source_ref": petition.serial,
-                "requirements": requirements,
-                "person_user_id": handler if handler in members_by_id([handler]) else None,
-                "deadline": due or computed.date,
-                "priority": "high",
-                "feedback_cycle": "weekly",
-            },
-            actor,
-        )
-        # The petition's own due date carries its mark if the petition says (its
-        # ``due_estimated``); the default period here carries the calendar's.
-        item.deadline_estimated = (
-            bool(getattr(petition, "due_estimated", False)) if due else computed.estimated
-        )
-        item.origin_plugin = ORIGIN
-        item.origin_ref = ref
-        item.origin_url = (petition.url or "")[:300] or None
-        db.session.flush()
+        item = _open_following(actor, petition)
     return Escalation(
         "supervision", str(item.id), f"{item.serial} {item.title}", item_url(tenant, item)
     )
+
+
+def _open_following(actor: Actor, petition: Any) -> SupervisionItem:
+    """立项 for an escalated petition: its due date if still ahead (else the default
+    period), its handler if a member here, its summary and reason as requirements."""
+    today = clock.today()
+    due = petition.due if petition.due and petition.due > today else None
+    computed = period_end(today, DEFAULT_DAYS, "natural_days")
+    handler = petition.handler_user_id
+    requirements = _("信访事项：%(summary)s", summary=petition.summary)
+    if petition.reason:
+        requirements += "\n" + _("督办理由：%(reason)s", reason=petition.reason)
+    item = open_item(
+        {
+            "title": _("信访督办：%(serial)s", serial=petition.serial)[:200],
+            "source": "petition",
+            "source_ref": petition.serial,
+            "requirements": requirements,
+            "person_user_id": handler if handler in members_by_id([handler]) else None,
+            "deadline": due or computed.date,
+            "priority": "high",
+            "feedback_cycle": "weekly",
+        },
+        actor,
+    )
+    # The petition's own due date carries its mark if the petition says (its
+    # ``due_estimated``); the default period here carries the calendar's.
+    item.deadline_estimated = (
+        bool(getattr(petition, "due_estimated", False)) if due else computed.estimated
+    )
+    item.origin_plugin = ORIGIN
+    item.origin_ref = str(petition.id)
+    item.origin_url = (petition.url or "")[:300] or None
+    db.session.flush()
+    return item

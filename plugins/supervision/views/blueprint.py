@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from core.api.messages import localize
 from core.routing import tenant_blueprint
+from plugins.supervision import permissions
 from plugins.supervision.workflow import ITEM_FLOW
 
 bp = tenant_blueprint(
@@ -19,6 +20,12 @@ bp = tenant_blueprint(
 bp.template_folder = str(Path(__file__).parent.parent / "templates")
 
 MOVES = {t.name for t in ITEM_FLOW.transitions}
+
+
+@bp.context_processor
+def _permissions() -> dict[str, Any]:
+    # Templates test permissions by the same constants as the code: perm.ASSIGN.
+    return {"perm": permissions}
 
 
 def choices_of(mapping: dict[str, str]) -> list[tuple[str, str, bool]]:

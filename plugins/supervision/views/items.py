@@ -15,7 +15,7 @@ from core.attachments.services import attachments_of
 from core.attachments.views import download_url
 from core.db import db
 from core.exports import download_response
-from core.forms import FormSchema, load_form
+from core.forms import FormSchema, as_typed, load_form
 from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.supervision import documents, presenters
@@ -103,18 +103,20 @@ def _item_form_page(form: dict[str, Any], errors: dict[str, Any], item=None):
     ), (422 if errors else 200)
 
 
-def _create_from_form() -> tuple[SupervisionItem | None, dict[str, Any]]:
-    """立项 from the posted form: the item, or the errors by field."""
-    data, errors = load_form(SupervisionItemIn(unknown=EXCLUDE))
+def _create_from_form() -> tuple[SupervisionItem | None, dict[str, Any], dict[str, Any]]:
+    """立项 from the posted form: the item, the form as typed, and the errors by field."""
+    schema = SupervisionItemIn(unknown=EXCLUDE)
+    typed = as_typed(schema)
+    data, errors = load_form(schema)
     if errors:
-        return None, errors
+        return None, typed, errors
     extras = {key: data.pop(key) for key in ("milestones", "co_handler_ids", "assign")}
     try:
-        return items.create_item(data, g.actor, **extras), {}
+        return items.create_item(data, g.actor, **extras), typed, {}
     except ValidationError as exc:
-        return None, form_errors(exc)
+        return None, typed, form_errors(exc)
     except WorkflowError as exc:
-        return None, {"_": [exc.message]}
+        return None, typed, {"_": [exc.message]}
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
@@ -124,8 +126,7 @@ def new_item():
     form.update({k: v for k, v in request.args.items() if k == "parent_id"})
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        form = {**request.form.to_dict(), "co_handler_ids": request.form.getlist("co_handler_ids")}
-        item, errors = _create_from_form()
+        item, form, errors = _create_from_form()
         if item is not None:
             flash(_("已立项：%(serial)s", serial=item.serial), "success")
             return redirect(url_for(".item", item_id=item.id))
@@ -140,8 +141,9 @@ def edit_item(item_id: int):
     form = {key: getattr(record, key) for key in items.EDITABLE if getattr(record, key) is not None}
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        form = request.form.to_dict()
-        data, errors = load_form(edit_schema(record))
+        schema = edit_schema(record)
+        form = as_typed(schema)
+        data, errors = load_form(schema)
         if not errors:
             try:
                 items.update_item(record, data, g.actor)

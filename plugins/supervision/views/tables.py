@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core.exports import download_response
-from core.forms import load_form
+from core.forms import as_typed, load_form
 from core.routing import require_permission
 from plugins.supervision import documents
 from plugins.supervision.jobs import scan
@@ -38,22 +40,31 @@ def run_scan():
 # -- Tables and the bulletin -----------------------------------------------------------
 
 
+def _query() -> tuple[str | None, str | None, dict[str, Any]]:
+    """The month asked for (``None``: this month, also when mistyped), the format, and
+    the query as typed (to show it again)."""
+    schema = SupervisionViewQuery()
+    data, errors = load_form(schema, request.args.to_dict())
+    month = None if "month" in errors else data.get("month")
+    return month, data.get("format"), as_typed(schema, request.args.to_dict())
+
+
 def _month() -> str | None:
-    data, errors = load_form(SupervisionViewQuery(), request.args.to_dict())
-    return None if errors else data.get("month")
+    return _query()[0]
 
 
 @bp.get('/<any(week, "month-plan", "month-summary", performance, overdue):name>')
 def table(name: str):
     require_permission(VIEW)
-    view, filename = tables.view(name, _month())
-    if request.args.get("format") == "xlsx":
+    month, fmt, typed = _query()
+    view, filename = tables.view(name, month)
+    if fmt == "xlsx":
         return download_response(documents.table_xlsx(view), filename, "xlsx")
     return render_template(
         "supervision/table.html",
         table=view,
-        month=request.args.get("month", "") if name in tables.MONTHLY else None,
-        export_args={**request.args.to_dict(), "format": "xlsx", "name": name},
+        month=typed.get("month", "") if name in tables.MONTHLY else None,
+        export_args={**typed, "format": "xlsx", "name": name},
     )
 
 

@@ -318,3 +318,28 @@ def test_audit_page_paginates(admin, app):
         re.findall(r'data-seq="(\d+)"', first)[-1]
         > re.findall(r'data-seq="(\d+)"', second.get_data(as_text=True))[0]
     )
+
+
+def test_the_user_form_clears_what_is_left_empty(admin, app, world):
+    """The page shows every field: an emptied title, an unticked box and no role ticked
+    are saved as such (the form layer reads absent fields as cleared, not as unchanged)."""
+    sam_m = _membership_id(app, "a", world.sam.user_id)
+    _post(admin, f"/t/a/admin/users/{sam_m}", {"roles": ["staff"], "title": "科员", "active": "y"})
+    cleared = _post(admin, f"/t/a/admin/users/{sam_m}", {"title": "  "})
+    assert cleared.status_code == 302
+    with in_tenant(app, "a"):
+        membership = db.session.get(Membership, sam_m)
+        assert membership.roles == [] and membership.title is None
+        assert not membership.is_active
+
+
+def test_the_role_form_refuses_an_emptied_title_and_saves_no_permission(admin, app):
+    with in_tenant(app, "a"):
+        staff_role = db.session.scalar(select(Role.id).where(Role.key == "staff"))
+    refused = _post(admin, f"/t/a/admin/roles/{staff_role}", {"title": ""})
+    assert refused.status_code == 422
+    saved = _post(admin, f"/t/a/admin/roles/{staff_role}", {"title": "科员"})
+    assert saved.status_code == 302
+    with in_tenant(app, "a"):
+        role = db.session.get(Role, staff_role)
+        assert role.title == "科员" and role.permissions == []
