@@ -9,7 +9,8 @@ so a forgotten criterion still returns nothing.
 The ways to read across tenants are :func:`cross_tenant_scope`, which names the
 tenants it opens and why, and :func:`granted_scope`, which opens exactly the records
 other tenants granted to the tenant in scope (:mod:`core.tenancy.grants`); both leave an
-audit entry.
+audit entry. The one way to write across tenants is :func:`platform_write_scope`, for
+the set-based scans of platform jobs only: never in a request, audited too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
+
+#: The database role a platform job assumes (``SET LOCAL ROLE``, through
+#: ``set_config('role', ..., true)``) to write across tenants (core_0012, issue 14). It
+#: cannot log in and bypasses nothing: its ``platform_write`` policy on every tenant-owned
+#: table admits the tenants ``app.write_tenants`` names, and only while the transaction
+#: runs as this role. Only the login roles that run workers are made members
+#: (``PLATFORM_WRITER_MEMBERS``, :func:`core.migrate.grant_app_role`): a web process
+#: connecting as a role that is not a member cannot assume it, whatever SQL it sends.
+PLATFORM_WRITER = "zugong_platform_writer"
 
 
 class NoTenantScope(RuntimeError):
@@ -28,6 +38,10 @@ class CrossTenantWrite(RuntimeError):
     """A row of one tenant was written while another tenant was in scope."""
 
 
+class PlatformWriteRefused(RuntimeError):
+    """A platform write scope was asked for where it is never given (a request, a user)."""
+
+
 @dataclass(frozen=True)
 class Scope:
     tenant_id: int | None = None
@@ -36,10 +50,17 @@ class Scope:
     reason: str | None = None
     #: Rows of grantable models that a grant names for ``tenant_id`` are readable too.
     grants: bool = False
+    #: A platform job's scope: rows of the readable tenants are writable too.
+    platform_writes: bool = False
 
     @property
     def reads_everything(self) -> bool:
         return self.readable is None
+
+    def writes_into(self, tenant_id: int | None) -> bool:
+        if tenant_id is not None and tenant_id == self.tenant_id:
+            return True
+        return self.platform_writes and (self.reads_everything or tenant_id in self.readable)
 
     def visible_tenant_ids(self) -> tuple[int, ...]:
         ids = set(self.readable or ())
@@ -143,11 +164,51 @@ def granted_scope(reason: str, *, action: str = "cross_tenant.read") -> Iterator
         yield entered
 
 
-def _audit_opening(action: str, reason: str, tenants: object) -> None:
-    """The one audit entry of every cross-tenant read: why, and what it opened."""
-    from core.audit.service import record
+@contextmanager
+def platform_write_scope(
+    reason: str, tenant_ids: Iterable[int] | None = None, *, action: str = "platform.write"
+) -> Iterator[Scope]:
+    """Read and write the rows of ``tenant_ids`` (every tenant if ``None``) for one
+    audited platform job: the set-based scans, one statement for all tenants.
 
-    record(action, detail={"reason": reason, "tenants": tenants}, tenant_id=_scope.get().tenant_id)
+    Refused in a request and for a job acting for a user: only the scheduler's platform
+    jobs act as the system across tenants. On PostgreSQL the transaction also switches
+    to the platform writer role (:data:`core.tenancy.rls.PLATFORM_WRITER`), whose policy
+    is what admits the writes; a connection whose login role is not its member (a web
+    process deployed with a role of its own) cannot get it. No tenant is in scope inside:
+    rows are written by set-based statements that name their tenants, and the audit
+    entry goes to the platform's own log.
+    """
+    if not reason:
+        raise ValueError("a platform write scope needs a reason")
+    _refuse_outside_platform_jobs()
+    readable = None if tenant_ids is None else frozenset(tenant_ids)
+    if readable is not None and not readable:
+        raise ValueError("a platform write scope names at least one tenant (or None for all)")
+    _audit_opening(action, reason, "*" if readable is None else sorted(readable), platform=True)
+    scope = Scope(readable=readable, reason=reason, platform_writes=True)
+    with _entered(scope) as entered:
+        yield entered
+
+
+def _refuse_outside_platform_jobs() -> None:
+    from flask import g, has_app_context, has_request_context
+
+    if has_request_context():
+        raise PlatformWriteRefused("a request never writes across tenants")
+    actor = g.get("actor") if has_app_context() else None
+    if getattr(actor, "user_id", None) is not None:
+        raise PlatformWriteRefused("a job acting for a user never writes across tenants")
+
+
+def _audit_opening(action: str, reason: str, tenants: object, *, platform: bool = False) -> None:
+    """The one audit entry of every cross-tenant scope: why, and what it opened (in the
+    platform's log for a platform write, else in the tenant in scope's, if any)."""
+    from core.audit.service import record
+    from core.tenancy.models import platform_tenant
+
+    tenant_id = platform_tenant().id if platform else _scope.get().tenant_id
+    record(action, detail={"reason": reason, "tenants": tenants}, tenant_id=tenant_id)
 
 
 def _flush_pending() -> None:
