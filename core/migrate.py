@@ -92,3 +92,6 @@ def _grant_platform_writer(conn: Connection, members: list[str]) -> None:
         conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {writer}"))
     for member in members:
         conn.execute(text(f'GRANT {writer} TO "{member}"'))
+        # Assumed only by SET ROLE, never inherited: the role's policy must not apply
+        # to (nor cost an extra InitPlan in) every statement the member runs as itself.
+        conn.execute(text(f'ALTER ROLE "{member}" NOINHERIT'))

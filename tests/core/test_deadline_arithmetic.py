@@ -42,7 +42,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("plugins/petitions/services/longterm.py", "scan_reviews"): "warning horizon of the light",
     ("plugins/petitions/services/longterm.py", "_flag_rows"): "periodic review horizon",
     ("plugins/petitions/queries/deadlines.py", "light_expression"): "warning horizon of the light",
-    ("plugins/petitions/services/lights.py", "scan_statement"): "warning horizon of the light",
+    ("plugins/petitions/services/lights.py", "windows_table"): "warning horizon of the light",
     ("plugins/petitions/todo.py", "statistics_widget"): "statistics window of the widget",
     ("plugins/petitions/queries/statistics.py", "year_before"): "report period",
     ("plugins/petitions/queries/statistics.py", "resolve_period"): "report period",
