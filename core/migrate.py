@@ -91,7 +91,13 @@ def _grant_platform_writer(conn: Connection, members: list[str]) -> None:
     for table in APPEND_ONLY:
         conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {writer}"))
     for member in members:
-        conn.execute(text(f'GRANT {writer} TO "{member}"'))
+        # Each step only when needed: in production the owner has no CREATEROLE, and
+        # deploy/postgres/roles.sql (run as a superuser) has done what it cannot.
+        if not conn.scalar(
+            text("select pg_has_role(:m, :w, 'MEMBER')"), {"m": member, "w": writer}
+        ):
+            conn.execute(text(f'GRANT {writer} TO "{member}"'))
         # Assumed only by SET ROLE, never inherited: the role's policy must not apply
         # to (nor cost an extra InitPlan in) every statement the member runs as itself.
-        conn.execute(text(f'ALTER ROLE "{member}" NOINHERIT'))
+        if conn.scalar(text("select rolinherit from pg_roles where rolname = :m"), {"m": member}):
+            conn.execute(text(f'ALTER ROLE "{member}" NOINHERIT'))
