@@ -178,13 +178,14 @@ def _cold(owner_url: str) -> None:
     _owner_maintain(owner_url, "VACUUM ANALYZE petitions")
 
 
-def time_scan(app: Flask, owner_url: str) -> dict[str, float]:
+def time_scan(app: Flask, owner_url: str, *, fresh: bool = False) -> dict[str, float]:
     """The daily full scan cold (every light written) beside the reference statement on
     the same cold table, then warm (nothing changed), and the hourly threshold scan,
     today and as of tomorrow, beside the reference's hourly form."""
     figures: dict[str, float] = {}
     today = clock.today()
-    _cold(owner_url)
+    if not fresh:  # a fresh seed stores no light or deadline yet
+        _cold(owner_url)
     figures["reference, full, cold"], rows = _owner_run(owner_url, reference_sql(today))
     print(
         f"reference full UPDATE (owner, cold): {figures['reference, full, cold']:7.2f} s, {rows:,} rows"
@@ -330,7 +331,7 @@ def main() -> None:
             f"= {args.tenants * args.per_tenant:,} in {time.perf_counter() - start:.1f} s"
         )
     if not args.skip_scan:
-        time_scan(app, args.owner_url)
+        time_scan(app, args.owner_url, fresh=not args.no_seed)
         explain_scan(app)
     time_list_and_statistics(app)
 

@@ -34,6 +34,7 @@ HELPERS = {"add_months", "add_natural_days", "add_working_days", "subtract_worki
 ALLOWED: dict[tuple[str, str], str] = {
     # Look-back windows, horizons and report periods: not deadlines.
     ("plugins/supervision/queries/lights.py", "window_for"): "warning/reminder horizon",
+    ("plugins/supervision/queries/lights.py", "windows_for"): "warning/reminder horizon",
     ("plugins/supervision/queries/tables.py", "week_schedule"): "this week, Monday-Sunday",
     ("plugins/supervision/queries/tables.py", "month_summary"): "end of the month, inclusive",
     ("plugins/petitions/services/registration.py", "find_repeat_of"): "repeat look-back window",
