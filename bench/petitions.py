@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import time
-import warnings
 from datetime import date, timedelta
 
 from flask import Flask
@@ -225,29 +224,23 @@ def explain_scan(app: Flask, today: date | None = None) -> None:
     role in the platform write scope, RLS on): the daily full comparison and the hourly
     threshold look, as of tomorrow (rolled back)."""
     tomorrow = (today or clock.today()) + timedelta(days=1)
-    # Compiling with literal values renders the CASE's typed NULLs: harmless here.
-    warnings.filterwarnings("ignore", message="Bound parameter")
     with app.app_context():
         tenants = [t.id for t in petition_tenants()]
         windows = dict.fromkeys(tenants, 3)
         for label, full in (("daily full", True), ("hourly thresholds", False)):
             statement = scan_statement(windows, tomorrow, full=full)
-            compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+            # Bound, not literal: the VALUES list's dates must stay dates.
+            compiled = statement.compile(db.engine, compile_kwargs={"render_postcompile": True})
             with platform_write_scope("bench: explain", tenants):
-                plan = (
-                    db.session.execute(
-                        text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}"),
-                        execution_options={"tenant_checked": True},
-                    )
-                    .scalars()
-                    .all()
-                )
-            print(
-                f"plan of the {label} scan's first batch, {len(tenants)} tenants (as of tomorrow):"
-            )
-            for line in plan:
-                if not line.strip().startswith(("Filter:", "Join Filter:")):  # long CASEs
-                    print("   ", line)
+                connection = db.session.connection()
+                connection.execute(text("select 1"))  # sends the scope's settings and role
+                plan = connection.exec_driver_sql(
+                    f"EXPLAIN (ANALYZE, BUFFERS) {compiled}", compiled.params
+                ).scalars()
+                print(f"plan of the {label} scan's first batch, {len(tenants)} tenants:")
+                for line in plan:
+                    if not line.strip().startswith(("Filter:", "Join Filter:")):  # long CASEs
+                        print("   ", line)
             db.session.rollback()
 
 

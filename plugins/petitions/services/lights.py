@@ -79,9 +79,18 @@ def scan_statement(
         # The lights inline, not bound: a prepared statement's generic plan would not
         # know they are rare and would read the whole tenant instead of the index range.
         green, yellow = literal_column("'green'"), literal_column("'yellow'")
+        # The tenants and the widest window as constants too, so each arm is one range of
+        # the index (tenant_id, light, current_due) per tenant; the join then applies
+        # each tenant's own window to the few rows found.
+        widest = today + timedelta(days=max(warning_days.values()))
+        where.append(p.c.tenant_id.in_(sorted(warning_days)))
         where.append(
             or_(
-                and_(p.c.light == green, p.c.current_due <= w.c.yellow_until),
+                and_(
+                    p.c.light == green,
+                    p.c.current_due <= widest,
+                    p.c.current_due <= w.c.yellow_until,
+                ),
                 and_(p.c.light == yellow, p.c.current_due < today),
             )
         )
