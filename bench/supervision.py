@@ -138,16 +138,17 @@ def seed(owner_url: str, tenants: int, items: int) -> None:
 
 
 def explain(statement, tenant_id: int) -> list[str]:
-    sql = str(
-        statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    """EXPLAIN ANALYZE as the statement runs: bound parameters (the per-tenant table's
+    dates must stay dates), on the session's connection with its scope already sent."""
+    compiled = statement.compile(
+        dialect=postgresql.psycopg.dialect(), compile_kwargs={"render_postcompile": True}
     )
-    return (
-        db.session.execute(
-            text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}"),
-            execution_options={"tenant_checked": True},
-        )
-        .scalars()
-        .all()
+    connection = db.session.connection()
+    connection.execute(text("select 1"))  # sends the scope's settings (and role)
+    return list(
+        connection.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, BUFFERS) {compiled}", compiled.params
+        ).scalars()
     )
 
 
