@@ -4,9 +4,10 @@ under RLS.
 Seeds ``--tenants`` tenants with ``--per-tenant`` petitions each (set-based
 ``INSERT … SELECT generate_series`` as the owner; states spread over the lifecycle,
 receipt dates over the last 18 months), then, as the non-owner app role, times the
-platform deadline scan (:func:`plugins.petitions.jobs.scan_all`) cold (every row gets
-its light) and warm (nothing changed), and prints ``EXPLAIN ANALYZE`` of one tenant's
-scan statement; then, for one tenant, times the list (first page, and a deep keyset page
+platform deadline scan (:func:`plugins.petitions.jobs.scan_all`, set-based over every
+tenant in batches) cold (every row gets its light) and warm (nothing changed), beside a
+set-based reference UPDATE written in this script and run by the owner on the same cold
+table, and prints ``EXPLAIN ANALYZE`` of the scan's first batch over every tenant; then, for one tenant, times the list (first page, and a deep keyset page
 at the end of the tenant's rows), the year's statistics, and prints the list's plan.
 
     python bench/petitions.py --owner-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import time
-import warnings
 from datetime import date, timedelta
 
 from flask import Flask
@@ -29,9 +29,10 @@ from core.app import create_app
 from core.db import db
 from core.migrate import upgrade
 from core.tenancy.models import Tenant
-from core.tenancy.scope import tenant_scope
-from plugins.petitions.jobs import scan_all, scan_thresholds
+from core.tenancy.scope import platform_write_scope, tenant_scope
+from plugins.petitions.jobs import petition_tenants, scan_all, scan_thresholds
 from plugins.petitions.models import Petition
+from plugins.petitions.queries.deadlines import DUE_COLUMN_BY_STATE
 from plugins.petitions.queries.petitions import KEYS, petition_page, petition_statement
 from plugins.petitions.queries.statistics import compute
 from plugins.petitions.services.lights import scan_statement
@@ -124,14 +125,74 @@ def analyze(owner_url: str) -> None:
     engine.dispose()
 
 
-def time_scan(app: Flask, owner_url: str) -> dict[str, float]:
-    """The daily full scan (cold after a fresh seed: every light written; then warm:
-    nothing changed) and the hourly threshold scan, today and as of tomorrow."""
-    figures = {}
+def _owner_run(owner_url: str, sql: str) -> tuple[float, int]:
+    """Run ``sql`` as the owner (no RLS) in one transaction; seconds and rows."""
+    engine = create_engine(owner_url, poolclass=pool.NullPool)
+    with engine.begin() as conn:
+        start = time.perf_counter()
+        rows = conn.execute(text(sql)).rowcount
+        elapsed = time.perf_counter() - start
+    engine.dispose()
+    return elapsed, rows
+
+
+def _owner_maintain(owner_url: str, sql: str) -> None:
+    engine = create_engine(owner_url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+def reference_sql(today: date, warning_days: int = 3, *, full: bool = True) -> str:
+    """The set-based reference: one UPDATE of every tenant's petitions, written out by
+    hand (the owner runs it: no RLS, no batches, one transaction, one window for all)."""
+    arms = {}
+    for state, column in DUE_COLUMN_BY_STATE.items():
+        arms.setdefault(column, []).append(state)
+    due = (
+        "CASE "
+        + " ".join(
+            f"WHEN state IN ({', '.join(repr(s) for s in states)}) THEN {column}"
+            for column, states in arms.items()
+        )
+        + " END"
+    )
+    until = today + timedelta(days=warning_days)
+    light = (
+        f"CASE WHEN ({due}) IS NULL THEN NULL WHEN ({due}) < '{today}' THEN 'red' "
+        f"WHEN ({due}) <= '{until}' THEN 'yellow' ELSE 'green' END"
+    )
+    where = f"(current_due IS DISTINCT FROM ({due}) OR light IS DISTINCT FROM ({light}))"
+    if not full:
+        where += (
+            f" AND ((light = 'green' AND current_due <= '{until}')"
+            f" OR (light = 'yellow' AND current_due < '{today}'))"
+        )
+    return f"UPDATE petitions SET current_due = {due}, light = {light} WHERE {where}"
+
+
+def _cold(owner_url: str) -> None:
+    """Back to the seeded state: no light or deadline stored, the table vacuumed."""
+    _owner_run(owner_url, "UPDATE petitions SET light = NULL, current_due = NULL")
+    _owner_maintain(owner_url, "VACUUM ANALYZE petitions")
+
+
+def time_scan(app: Flask, owner_url: str, *, fresh: bool = False) -> dict[str, float]:
+    """The daily full scan cold (every light written) beside the reference statement on
+    the same cold table, then warm (nothing changed), and the hourly threshold scan,
+    today and as of tomorrow, beside the reference's hourly form."""
+    figures: dict[str, float] = {}
     today = clock.today()
+    if not fresh:  # a fresh seed stores no light or deadline yet
+        _cold(owner_url)
+    figures["reference, full, cold"], rows = _owner_run(owner_url, reference_sql(today))
+    print(
+        f"reference full UPDATE (owner, cold): {figures['reference, full, cold']:7.2f} s, {rows:,} rows"
+    )
+    _cold(owner_url)
     runs = (
-        ("full, first", lambda: scan_all(today)),
-        ("full, again", lambda: scan_all(today)),
+        ("full, cold", lambda: scan_all(today)),
+        ("full, warm", lambda: scan_all(today)),
         ("hourly thresholds, today", lambda: scan_thresholds(today)),
         ("hourly thresholds, tomorrow", lambda: scan_thresholds(today + timedelta(days=1))),
     )
@@ -141,45 +202,45 @@ def time_scan(app: Flask, owner_url: str) -> dict[str, float]:
             totals = run()
             db.session.commit()
             figures[label] = time.perf_counter() - start
-            if label == "full, first":
+            if label == "full, cold":
                 analyze(owner_url)
             print(
                 f"deadline scan ({label}): {figures[label]:7.2f} s, "
                 f"{totals['tenants']} tenants, {totals['petitions']:,} rows changed"
             )
+    after = today + timedelta(days=2)
+    figures["reference, hourly"], rows = _owner_run(owner_url, reference_sql(after, full=False))
+    print(
+        f"reference hourly UPDATE (owner, as of +2 days): {figures['reference, hourly']:7.2f} s, {rows:,} rows"
+    )
+    ratio = figures["full, cold"] / figures["reference, full, cold"]
+    print(f"cold full scan / reference: {ratio:.2f}x (target <= 1.5x)")
+    print(f"warm hourly scan: {figures['hourly thresholds, today']:.2f} s (target <= 1 s)")
     return figures
 
 
 def explain_scan(app: Flask, today: date | None = None) -> None:
-    """EXPLAIN ANALYZE of one tenant's scan statements as they run (app role, RLS on):
-    the daily full comparison and the hourly threshold look, as of tomorrow."""
+    """EXPLAIN ANALYZE of the first batch of the scan over every tenant as it runs (app
+    role in the platform write scope, RLS on): the daily full comparison and the hourly
+    threshold look, as of tomorrow (rolled back)."""
     tomorrow = (today or clock.today()) + timedelta(days=1)
-    # Compiling with literal values renders the CASE's typed NULLs: harmless here.
-    warnings.filterwarnings("ignore", message="Bound parameter")
     with app.app_context():
-        tenant_id = db.session.execute(
-            text(
-                "select id from tenants where slug = 'bench-250' or slug like 'bench-%' "
-                "order by slug = 'bench-250' desc limit 1"
-            ),
-            execution_options={"tenant_checked": True},
-        ).scalar()
+        tenants = [t.id for t in petition_tenants()]
+        windows = dict.fromkeys(tenants, 3)
         for label, full in (("daily full", True), ("hourly thresholds", False)):
-            statement = scan_statement(tenant_id, 3, tomorrow, full=full)
-            compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
-            with tenant_scope(tenant_id):
-                plan = (
-                    db.session.execute(
-                        text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}"),
-                        execution_options={"tenant_checked": True},
-                    )
-                    .scalars()
-                    .all()
-                )
-            print(f"plan of one tenant's {label} scan (as of tomorrow; app role, RLS on):")
-            for line in plan:
-                if not line.strip().startswith("Filter:"):  # the CASE is long; see scan.py
-                    print("   ", line)
+            statement = scan_statement(windows, tomorrow, full=full)
+            # Bound, not literal: the VALUES list's dates must stay dates.
+            compiled = statement.compile(db.engine, compile_kwargs={"render_postcompile": True})
+            with platform_write_scope("bench: explain", tenants):
+                connection = db.session.connection()
+                connection.execute(text("select 1"))  # sends the scope's settings and role
+                plan = connection.exec_driver_sql(
+                    f"EXPLAIN (ANALYZE, BUFFERS) {compiled}", compiled.params
+                ).scalars()
+                print(f"plan of the {label} scan's first batch, {len(tenants)} tenants:")
+                for line in plan:
+                    if not line.strip().startswith(("Filter:", "Join Filter:")):  # long CASEs
+                        print("   ", line)
             db.session.rollback()
 
 
@@ -263,7 +324,7 @@ def main() -> None:
             f"= {args.tenants * args.per_tenant:,} in {time.perf_counter() - start:.1f} s"
         )
     if not args.skip_scan:
-        time_scan(app, args.owner_url)
+        time_scan(app, args.owner_url, fresh=not args.no_seed)
         explain_scan(app)
     time_list_and_statistics(app)
 

@@ -6,10 +6,11 @@ Then, as the non-owner app role under row-level security:
 
 * the board query of one tenant (open items with their live light and names), timed,
   with its EXPLAIN ANALYZE plan;
-* the reminder scan (light UPDATE + one INSERT … SELECT … ON CONFLICT DO NOTHING per
-  kind of reminder) for every tenant, as the periodic job runs it, timed in total, then
-  run again to show the de-duplication (0 new reminders), with the plans of one tenant's
-  statements.
+* a set-based reference: one UPDATE of every tenant's lights, run by the owner;
+* the platform scan (:func:`plugins.supervision.jobs.run_scan`: the lights in batches
+  over every tenant, one INSERT … SELECT … ON CONFLICT DO NOTHING for every kind of
+  reminder of every tenant) cold, then warm (0 new reminders), with the plans of its
+  statements over every tenant.
 
     psql -h 127.0.0.1 -U postgres -c 'create database zugong_bench_sup' postgres
     .venv/bin/python bench/supervision.py \\
@@ -21,20 +22,21 @@ from __future__ import annotations
 import argparse
 import time
 
-from sqlalchemy import create_engine, pool, text
+from sqlalchemy import create_engine, pool, text, update
 from sqlalchemy.dialects import postgresql
 from timing import timed
 
 from core import clock
 from core.app import create_app
 from core.db import db
+from core.jobs.platform import plugin_tenants
 from core.migrate import upgrade
 from core.tenancy.models import Tenant
-from core.tenancy.scope import tenant_scope
-from plugins.supervision.jobs import light_update, reminder_selects, scan
-from plugins.supervision.models import SupervisionItem
+from core.tenancy.scope import platform_write_scope, tenant_scope
+from plugins.supervision.jobs import light_update, reminder_selects, run_scan, windows_table
+from plugins.supervision.models import OPEN_STATES, SupervisionItem
 from plugins.supervision.queries.board import board_statement
-from plugins.supervision.queries.lights import window_for
+from plugins.supervision.queries.lights import light_expression, window_for, windows_for
 
 STATES = "ARRAY['assigned','acknowledged','in_progress','in_progress','completion_requested','closed','rated','created']"
 
@@ -136,16 +138,17 @@ def seed(owner_url: str, tenants: int, items: int) -> None:
 
 
 def explain(statement, tenant_id: int) -> list[str]:
-    sql = str(
-        statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    """EXPLAIN ANALYZE as the statement runs: bound parameters (the per-tenant table's
+    dates must stay dates), on the session's connection with its scope already sent."""
+    compiled = statement.compile(
+        dialect=postgresql.psycopg.dialect(), compile_kwargs={"render_postcompile": True}
     )
-    return (
-        db.session.execute(
-            text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}"),
-            execution_options={"tenant_checked": True},
-        )
-        .scalars()
-        .all()
+    connection = db.session.connection()
+    connection.execute(text("select 1"))  # sends the scope's settings (and role)
+    return list(
+        connection.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, BUFFERS) {compiled}", compiled.params
+        ).scalars()
     )
 
 
@@ -211,35 +214,60 @@ def main() -> None:
             conn.execute(text("ANALYZE supervision_items"))
         owner.dispose()
 
-        def full_scan() -> dict[str, int]:
-            totals: dict[str, int] = {}
-            for tenant_id in ids:
-                with tenant_scope(tenant_id):
-                    for key, value in scan().items():
-                        totals[key] = totals.get(key, 0) + value
-                    db.session.commit()
-            return totals
-
-        for label in ("first", "second"):
-            start = time.perf_counter()
-            totals = full_scan()
-            elapsed = time.perf_counter() - start
-            print(
-                f"reminder scan over {len(ids)} tenants ({label} run): {elapsed:.2f} s, "
-                f"{elapsed * 1000 / len(ids):.1f} ms per tenant; {totals}"
+        def reference() -> tuple[float, int]:
+            """One hand-built UPDATE of every tenant's lights with the default windows,
+            run by the owner (no RLS, no batches): what the set-based scan is held to."""
+            window = window_for(db.session.get(Tenant, middle), clock.today())
+            colour = light_expression(window)
+            statement = (
+                update(SupervisionItem)
+                .where(
+                    SupervisionItem.state.in_(OPEN_STATES),
+                    SupervisionItem.light.is_distinct_from(colour),
+                )
+                .values(light=colour)
             )
+            sql = str(
+                statement.compile(
+                    dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+                )
+            )
+            db.session.rollback()
+            owner = create_engine(args.owner_url, poolclass=pool.NullPool)
+            with owner.begin() as conn:
+                begin = time.perf_counter()
+                rows = conn.execute(text(sql)).rowcount
+                elapsed = time.perf_counter() - begin
+                conn.execute(text("UPDATE supervision_items SET light = NULL"))
+            with owner.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+                    text("VACUUM ANALYZE supervision_items")
+                )
+            owner.dispose()
+            return elapsed, rows
 
-        with tenant_scope(middle):
-            tenant = db.session.get(Tenant, middle)
-            window = window_for(tenant, clock.today())
-            print("light update plan (one tenant):")
-            for line in explain(light_update(middle, window), middle):
+        elapsed, rows = reference()
+        print(f"reference light UPDATE (owner, cold, all tenants): {elapsed:.2f} s, {rows:,} rows")
+        for label in ("cold", "warm"):
+            start = time.perf_counter()
+            totals = run_scan()
+            db.session.commit()
+            spent = time.perf_counter() - start
+            print(f"platform scan over {len(ids)} tenants ({label}): {spent:.2f} s; {totals}")
+            if label == "cold":
+                print(f"cold scan (lights + reminders) / reference lights: {spent / elapsed:.2f}x")
+
+        tenants = [t.id for t in plugin_tenants("supervision")]
+        w = windows_table(windows_for(tenants, clock.today()))
+        with platform_write_scope("bench: explain", tenants):
+            print(f"light update plan (first batch, {len(tenants)} tenants):")
+            for line in explain(light_update(w, clock.today()), middle):
                 print("   ", line)
             for kind in ("deadline", "report"):
-                print(f"reminder select plan ({kind}, one tenant):")
-                for line in explain(reminder_selects(middle, window)[kind], middle):
+                print(f"reminder select plan ({kind}, {len(tenants)} tenants):")
+                for line in explain(reminder_selects(w, clock.today())[kind], middle):
                     print("   ", line)
-            db.session.rollback()
+        db.session.rollback()
     print(f"rows in supervision_items: {args.tenants * args.items:,}")
 
 

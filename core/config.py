@@ -51,6 +51,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # so PostgreSQL row-level security applies to it.
         "OWNER_DATABASE_URL": _env("OWNER_DATABASE_URL", database_url),
         "APP_DB_ROLE": _env("APP_DB_ROLE", "zugong_app"),
+        # Login roles that may assume the platform writer role (core.tenancy.rls): the
+        # workers'. Empty: the app's role (web and workers share it).
+        "PLATFORM_WRITER_MEMBERS": [
+            r.strip() for r in (_env("PLATFORM_WRITER_MEMBERS") or "").split(",") if r.strip()
+        ],
         "REDIS_URL": _env("REDIS_URL"),
         "RQ_QUEUE": _env("RQ_QUEUE", "zugong"),
         "SECRET_KEY": _env("SECRET_KEY"),

@@ -14,7 +14,9 @@ from types import ModuleType
 from alembic import command
 from alembic.config import Config
 from flask import Flask
-from sqlalchemy import create_engine, pool, text
+from sqlalchemy import Connection, create_engine, pool, text
+
+from core.tenancy.scope import PLATFORM_WRITER
 
 CORE_MIGRATIONS = Path(__file__).parent / "migrations"
 #: Tables the app role may read and append to, but never change.
@@ -76,4 +78,31 @@ def grant_app_role(app: Flask) -> None:
         # for longer than the page ran (bench/reporting.py: 2.7 s of the inbox's 4.5 s).
         database = conn.scalar(text("select current_database()"))
         conn.execute(text(f'ALTER ROLE "{role}" IN DATABASE "{database}" SET jit = off'))
+        _grant_platform_writer(conn, app.config["PLATFORM_WRITER_MEMBERS"] or [role])
     engine.dispose()
+
+
+def _grant_platform_writer(conn: Connection, members: list[str]) -> None:
+    """What the platform writer role may touch (no DELETE: a scan only marks and adds),
+    and which login roles may assume it: the workers' (``PLATFORM_WRITER_MEMBERS``; by
+    default the app's role, which web and workers share). A deployment that gives its
+    web processes a login role of their own leaves that one out, and the database then
+    refuses them the role whatever SQL they send."""
+    writer = PLATFORM_WRITER
+    if conn.scalar(text("select 1 from pg_roles where rolname = :r"), {"r": writer}) is None:
+        return  # core_0012 not applied
+    conn.execute(text(f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {writer}"))
+    conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {writer}"))
+    for table in APPEND_ONLY:
+        conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {writer}"))
+    for member in members:
+        # Each step only when needed: in production the owner has no CREATEROLE, and
+        # deploy/postgres/roles.sql (run as a superuser) has done what it cannot.
+        if not conn.scalar(
+            text("select pg_has_role(:m, :w, 'MEMBER')"), {"m": member, "w": writer}
+        ):
+            conn.execute(text(f'GRANT {writer} TO "{member}"'))
+        # Assumed only by SET ROLE, never inherited: the role's policy must not apply
+        # to (nor cost an extra InitPlan in) every statement the member runs as itself.
+        if conn.scalar(text("select rolinherit from pg_roles where rolname = :m"), {"m": member}):
+            conn.execute(text(f'ALTER ROLE "{member}" NOINHERIT'))

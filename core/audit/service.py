@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -52,7 +52,13 @@ def record(
         return _append(action, object_type, object_id, detail or {})
 
 
-def _record_opening(action: str, reason: str, tenants: object, tenant_id: int | None) -> None:
+def _record_opening(
+    action: str, reason: str, tenants: object, tenant_id: int | None, *, platform: bool = False
+) -> None:
+    if platform:
+        from core.tenancy.models import platform_tenant
+
+        tenant_id = platform_tenant().id
     record(action, detail={"reason": reason, "tenants": tenants}, tenant_id=tenant_id)
 
 
@@ -88,6 +94,51 @@ def _append(action: str, object_type: str | None, object_id: Any, detail: dict) 
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def record_each(action: str, details: Mapping[int, dict[str, Any]]) -> list[AuditEntry]:
+    """Append one entry per tenant (tenant id → detail) to each tenant's own log, in a
+    constant number of statements however many tenants (a platform scan's summary per
+    tenant): their heads created if missing and locked in one statement each, the
+    entries inserted together. Runs where those tenants are writable (a platform write
+    scope, or the tenant in scope)."""
+    if not details:
+        return []
+    tenants, now = sorted(details), utcnow()
+    db.session.execute(
+        upsert_insert(AuditHead)
+        .values([{"tenant_id": t, "seq": 0, "hash": GENESIS, "created_at": now} for t in tenants])
+        .on_conflict_do_nothing(index_elements=["tenant_id"])
+        .execution_options(**{TENANT_CHECKED: True})
+    )
+    heads = db.session.scalars(
+        select(AuditHead)
+        .where(AuditHead.tenant_id.in_(tenants))
+        .order_by(AuditHead.tenant_id)  # one lock order: two scans never deadlock
+        .with_for_update()
+    ).all()
+    actor_id, actor_name, ip = _actor()
+    entries = []
+    for head in heads:
+        entry = AuditEntry(
+            tenant_id=head.tenant_id,
+            seq=head.seq + 1,
+            at=utcnow(),
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            object_type=None,
+            object_id=None,
+            detail=details[head.tenant_id],
+            ip=ip,
+            prev_hash=head.hash,
+        )
+        entry.hash = entry_hash(entry)
+        head.seq, head.hash = entry.seq, entry.hash
+        entries.append(entry)
+    db.session.add_all(entries)
+    db.session.flush()
+    return entries
 
 
 def _actor() -> tuple[int | None, str, str | None]:

@@ -77,6 +77,25 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     return copy.deepcopy(store.entries[key])
 
 
+def cached_many(
+    keys: list[Hashable], compute: Callable[[list[Hashable]], dict[Hashable, Any]]
+) -> dict[Hashable, Any]:
+    """:func:`cached` for many keys at once: the counter is read once, and ``compute``
+    gets every missing key in one call (so a scan over all tenants resolves their
+    settings in a constant number of statements, not a few per tenant)."""
+    if g.get(_G_DIRTY):
+        return compute(keys)
+    version = _version()
+    store: _Store = current_app.extensions.setdefault("zugong.cache", _Store())
+    if store.version != version:
+        store.version, store.entries = version, {}
+    missing = [key for key in keys if key not in store.entries]
+    found = compute(missing) if missing else {}
+    if store.version == version:
+        store.entries.update(found)
+    return {key: found[key] if key in found else copy.deepcopy(store.entries[key]) for key in keys}
+
+
 def _version() -> int:
     if has_request_context() and _G_VERSION in g:
         return g.get(_G_VERSION)

@@ -17,7 +17,7 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from core.db import db
-from core.plugins.cache import cached
+from core.plugins.cache import cached, cached_many
 from core.plugins.manager import host
 from core.tenancy.models import Tenant, TenantPlugin, platform_tenant
 
@@ -40,6 +40,46 @@ def resolved_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:
         return schema.load(merged, unknown="exclude")
 
     return cached(("settings", tenant.id, plugin), resolve)
+
+
+def resolved_settings_of(tenant_ids: list[int], plugin: str) -> dict[int, dict[str, Any]]:
+    """:func:`resolved_settings` of many tenants, in a constant number of statements
+    (the scans across tenants): the cache version once, and for what is not cached the
+    tenant tree and the plugin's stored layers, one query each."""
+
+    def resolve(keys: list[Any]) -> dict[Any, dict[str, Any]]:
+        schema = settings_schema(plugin)
+        if schema is None:
+            return {key: {} for key in keys}
+        parents = {
+            t: parent for t, parent in db.session.execute(select(Tenant.id, Tenant.parent_id))
+        }
+        layers = {
+            row.tenant_id: row.settings or {}
+            for row in db.session.scalars(select(TenantPlugin).where(TenantPlugin.plugin == plugin))
+        }
+        bottom = layers.get(platform_tenant().id, {})
+        return {
+            key: schema.load(_merged(key[1], parents, layers, bottom), unknown="exclude")
+            for key in keys
+        }
+
+    found = cached_many([("settings", tenant_id, plugin) for tenant_id in tenant_ids], resolve)
+    return {key[1]: value for key, value in found.items()}
+
+
+def _merged(
+    tenant_id: int, parents: dict[int, int | None], layers: dict[int, dict], bottom: dict
+) -> dict[str, Any]:
+    """The layers of ``tenant_id`` merged as :func:`settings_layers` orders them."""
+    chain, node = [], tenant_id
+    while node is not None and len(chain) <= len(parents):  # (a cycle cannot loop)
+        chain.append(node)
+        node = parents.get(node)
+    merged = dict(bottom)
+    for owner in reversed(chain):
+        merged.update(layers.get(owner, {}))
+    return merged
 
 
 def own_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from alembic import op
 
+from core.tenancy.scope import PLATFORM_WRITER
+
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION zugong_current_tenant() RETURNS bigint
 LANGUAGE sql STABLE AS $$
@@ -95,6 +97,24 @@ ROLLUP_VISIBLE = (
 #: Writes land only in the tenant in scope.
 WRITABLE = "(tenant_id = zugong_current_tenant())"
 
+
+#: The tenants a platform write scope (role :data:`PLATFORM_WRITER`) opens for writing (NULL outside one). ``current_user``
+#: is checked as well as the policy's ``TO``: a member that inherits the role's policies
+#: must still have switched to it, so setting ``app.write_tenants`` alone opens nothing.
+PLATFORM_WRITE_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION zugong_write_tenants() RETURNS bigint[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN current_user <> '{PLATFORM_WRITER}' THEN NULL
+    WHEN coalesce(current_setting('app.write_tenants', true), '') = '' THEN NULL
+    WHEN current_setting('app.write_tenants', true) = '*' THEN ARRAY(SELECT id FROM tenants)
+    ELSE string_to_array(current_setting('app.write_tenants', true), ',')::bigint[]
+  END
+$$;
+"""
+#: Reads and writes of the platform write scope: one index condition, evaluated once.
+PLATFORM_WRITABLE = "(tenant_id = ANY ((SELECT zugong_write_tenants())::bigint[]))"
+
 #: Added with the grants (core_0006): whether the transaction's scope reads grants.
 GRANT_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION zugong_grants_readable() RETURNS boolean
@@ -124,6 +144,34 @@ def enable(table: str) -> None:
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(policy_sql(table))
     tenant_primary_key(table)
+    enable_platform_writes(table)
+
+
+def create_platform_writer() -> None:
+    """The role and the function of :data:`PLATFORM_WRITER` (idempotent; roles are
+    cluster-wide, so another database of the server may have created it already)."""
+    if not is_postgres():
+        return
+    op.execute(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+        f"'{PLATFORM_WRITER}') THEN CREATE ROLE {PLATFORM_WRITER} NOLOGIN NOSUPERUSER "
+        "NOBYPASSRLS NOINHERIT; END IF; END $$"
+    )
+    op.execute(f"GRANT USAGE ON SCHEMA public TO {PLATFORM_WRITER}")
+    op.execute(PLATFORM_WRITE_FUNCTIONS)
+
+
+def enable_platform_writes(table: str) -> None:
+    """Give ``table`` the ``platform_write`` policy (see :data:`PLATFORM_WRITER`)."""
+    if not is_postgres():
+        return
+    create_platform_writer()
+    op.execute(f"DROP POLICY IF EXISTS platform_write ON {table}")
+    op.execute(
+        f"CREATE POLICY platform_write ON {table} FOR ALL TO {PLATFORM_WRITER} "
+        f"USING {PLATFORM_WRITABLE} WITH CHECK {PLATFORM_WRITABLE}"
+    )
+    op.execute(f"GRANT SELECT, INSERT, UPDATE ON {table} TO {PLATFORM_WRITER}")
 
 
 def tenant_primary_key(table: str) -> None:
@@ -177,6 +225,7 @@ def recreate_policies() -> None:
 
 def disable(table: str) -> None:
     if is_postgres():
+        op.execute(f"DROP POLICY IF EXISTS platform_write ON {table}")
         op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
         op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

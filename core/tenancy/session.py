@@ -22,7 +22,13 @@ from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import TextClause
 
 from core.tables import Base, TenantOwned, tenant_owned_tables
-from core.tenancy.scope import CrossTenantWrite, NoTenantScope, Scope, current_scope
+from core.tenancy.scope import (
+    PLATFORM_WRITER,
+    CrossTenantWrite,
+    NoTenantScope,
+    Scope,
+    current_scope,
+)
 
 #: Execution option for Core statements whose author handled the tenant explicitly.
 TENANT_CHECKED = "tenant_checked"
@@ -151,17 +157,21 @@ def read_criterion(cls: Any, grantee: Any, also: Any = None) -> ColumnElement[bo
 
 @event.listens_for(TenantSession, "before_flush")
 def _stamp_and_guard(session: TenantSession, _flush_context: Any, _instances: Any) -> None:
+    scope = current_scope()
     for obj in session.new:
         if isinstance(obj, TenantOwned):
-            tenant_id = current_scope().tenant_id
-            if tenant_id is None:
-                raise NoTenantScope(f"cannot insert {type(obj).__name__} with no tenant in scope")
             if obj.tenant_id is None:
-                obj.tenant_id = tenant_id
-            elif obj.tenant_id != tenant_id:
+                if scope.tenant_id is None:
+                    raise NoTenantScope(
+                        f"cannot insert {type(obj).__name__} with no tenant in scope"
+                    )
+                obj.tenant_id = scope.tenant_id
+            elif not scope.writes_into(obj.tenant_id):
                 raise CrossTenantWrite(f"{type(obj).__name__} of tenant {obj.tenant_id}")
     for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, TenantOwned) and obj.tenant_id != current_scope().tenant_id:
+        # Another tenant's row only in a platform write scope that opened it (SQLite has
+        # no RLS: this check is all the embedded mode has).
+        if isinstance(obj, TenantOwned) and not scope.writes_into(obj.tenant_id):
             raise CrossTenantWrite(f"{type(obj).__name__} of tenant {obj.tenant_id}")
 
 
@@ -181,15 +191,24 @@ _SET_SCOPE = text(
     "select set_config('app.tenant_id', :t, true), set_config('app.read_tenants', :r, true),"
     " set_config('app.read_grants', :g, true)"
 )
+#: The same, entering or leaving a platform write scope: the tenants it writes and the
+#: role whose policy admits those writes (``set_config('role', …, true)`` is ``SET LOCAL
+#: ROLE``; 'none' returns to the login role). Still one statement, still transaction-local.
+_SET_PLATFORM_SCOPE = text(
+    "select set_config('app.tenant_id', :t, true), set_config('app.read_tenants', :r, true),"
+    " set_config('app.read_grants', :g, true), set_config('app.write_tenants', :w, true),"
+    " set_config('role', :role, true)"
+)
 
 
-def _settings(scope: Scope) -> tuple[str, str, str]:
+def _settings(scope: Scope) -> tuple[str, str, str, str]:
     if scope.reads_everything:
         readable = "*"
     else:
         readable = ",".join(str(t) for t in sorted(scope.readable or ()))
     tenant = "" if scope.tenant_id is None else str(scope.tenant_id)
-    return tenant, readable, "on" if scope.grants else ""
+    writable = readable if scope.platform_writes else ""
+    return tenant, readable, "on" if scope.grants else "", writable
 
 
 #: What a transaction holds before anything is set (unset and '' read alike).
@@ -209,9 +228,15 @@ def _apply_scope(
     if _APPLIED not in connection.info:
         return
     wanted = _settings(current_scope())
-    if connection.info[_APPLIED] != wanted:
+    applied = connection.info[_APPLIED]
+    if applied != wanted:
         connection.info[_APPLIED] = wanted  # first: the statement below passes through here
-        connection.execute(_SET_SCOPE, {"t": wanted[0], "r": wanted[1], "g": wanted[2]})
+        params = {"t": wanted[0], "r": wanted[1], "g": wanted[2]}
+        if wanted[3] or applied is None or applied[3]:
+            role = PLATFORM_WRITER if wanted[3] else "none"
+            connection.execute(_SET_PLATFORM_SCOPE, {**params, "w": wanted[3], "role": role})
+        else:
+            connection.execute(_SET_SCOPE, params)
 
 
 @event.listens_for(Engine, "commit")

@@ -75,6 +75,20 @@ ALTER ROLE :"owner_role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLIC
 -- role (nor of any role that owns tables or has BYPASSRLS).
 ALTER ROLE :"app_role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
     NOBYPASSRLS PASSWORD :'app_password';
+-- The platform writer (migration core_0012): a role that cannot log in, whose policy on
+-- every tenant-owned table lets a platform job (the set-based scans) write the rows of
+-- the tenants it names, only while a transaction runs as it (SET LOCAL ROLE). The owner
+-- may grant it (ADMIN OPTION), and `zugong db upgrade` grants it to the roles listed in
+-- ZUGONG_PLATFORM_WRITER_MEMBERS (default: the app role). Its members are NOINHERIT:
+-- they get its policy only by switching to it, never implicitly. To keep web processes
+-- from ever assuming it, give the workers a login role of their own, list only that one
+-- in ZUGONG_PLATFORM_WRITER_MEMBERS, and connect the web with the app role.
+SELECT 'CREATE ROLE zugong_platform_writer'
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zugong_platform_writer')\gexec
+ALTER ROLE zugong_platform_writer WITH NOLOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT;
+GRANT zugong_platform_writer TO :"owner_role" WITH ADMIN OPTION;
+ALTER ROLE :"app_role" NOINHERIT;
+
 -- Optional safety nets for the app role (applied per connection, also behind PgBouncer):
 -- ALTER ROLE :"app_role" SET idle_in_transaction_session_timeout = '5min';
 -- ALTER ROLE :"app_role" SET lock_timeout = '10s';

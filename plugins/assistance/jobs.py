@@ -1,8 +1,10 @@
-"""Scheduled scans of the assistance plugin, each one set-based SQL over the tenant's rows
-(run per tenant by the scheduler, inside its scope)."""
+"""Scheduled scans of the assistance plugin, in set-based SQL: the annual reviews per
+tenant (run per tenant by the scheduler, inside its scope), the arrears as one platform
+job over every tenant at once (issue 14)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -10,8 +12,10 @@ from sqlalchemy import insert, literal, literal_column, select, update
 
 from core import clock
 from core.audit.service import record as audit
+from core.audit.service import record_each as audit_each
 from core.db import db, utcnow
-from core.tenancy.scope import current_tenant_id
+from core.jobs.platform import BATCH_ROWS, in_batches, plugin_tenants
+from core.tenancy.scope import current_tenant_id, platform_write_scope
 from core.tenancy.session import TENANT_CHECKED
 from core.workflow import StateChange
 from plugins.assistance.models import HardshipRecord, Instalment
@@ -59,19 +63,47 @@ def _history_rows(due: Any) -> Any:
 
 
 def scan_arrears() -> int:
-    """Mark instalments past due and not fully paid as overdue (逾期), in one statement;
-    the to-do list reminds whoever collects repayments."""
-    today = clock.today()
-    marked = db.session.execute(
-        update(Instalment)
-        .where(
-            Instalment.overdue_since.is_(None),
-            Instalment.due_on < today,
-            Instalment.paid_fen < Instalment.amount_fen,
+    """Mark instalments past due and not fully paid as overdue (逾期) in the tenant in
+    scope; the to-do list reminds whoever collects repayments."""
+    return sum(mark_arrears([current_tenant_id()]).values())
+
+
+def scan_all_arrears() -> dict[str, int]:
+    """The platform job: :func:`mark_arrears` for every tenant that enables assistance,
+    at once, in the platform write scope."""
+    tenants = [tenant.id for tenant in plugin_tenants("assistance")]
+    if not tenants:
+        return {"tenants": 0, "marked": 0}
+    with platform_write_scope("assistance: arrears", tenants, action="assistance.arrears_scan"):
+        marked = mark_arrears(tenants)
+    return {"tenants": len(tenants), "marked": sum(marked.values())}
+
+
+def mark_arrears(tenants: list[int], *, batch_rows: int = BATCH_ROWS) -> dict[int, int]:
+    """Mark the overdue instalments of ``tenants`` in batches that commit (a marked row no
+    longer matches), and audit each tenant's count in its own log, in a fixed number of
+    statements; returns the count per tenant that had any."""
+    today, table = clock.today(), Instalment.__table__
+
+    def batch(_after: tuple | None) -> Any:
+        picked = (
+            select(table.c.tenant_id, table.c.id)
+            .where(
+                table.c.tenant_id.in_(tenants),
+                table.c.overdue_since.is_(None),
+                table.c.due_on < today,
+                table.c.paid_fen < table.c.amount_fen,
+            )
+            .limit(batch_rows)
+            .subquery("s")
         )
-        .values(overdue_since=today)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if marked:
-        audit("assistance.arrears_marked", detail={"count": marked})
-    return marked
+        return (
+            update(table)
+            .where(table.c.tenant_id == picked.c.tenant_id, table.c.id == picked.c.id)
+            .values(overdue_since=today)
+            .returning(table.c.tenant_id, table.c.id)
+        )
+
+    marked = Counter(row[0] for row in in_batches(batch, keyset=False, limit=batch_rows))
+    audit_each("assistance.arrears_marked", {t: {"count": n} for t, n in marked.items()})
+    return dict(marked)

@@ -89,9 +89,8 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
         ),
         PeriodicJob(
             "assistance.scan_arrears",
-            "plugins.assistance.jobs:scan_arrears",
+            "plugins.assistance.jobs:scan_all_arrears",
             timedelta(hours=6),
-            scope="tenant",
         ),
     ]
 

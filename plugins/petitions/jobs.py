@@ -6,29 +6,30 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
 from core import clock
-from core.db import db
-from core.plugins.settings import resolved_settings
-from core.tenancy.models import Tenant, TenantPlugin
-from core.tenancy.scope import cross_tenant_scope, tenant_scope
-from plugins.petitions.services.lights import scan_tenant
+from core.jobs.platform import plugin_tenants
+from core.plugins.settings import resolved_settings_of
+from core.tenancy.models import Tenant
+from core.tenancy.scope import platform_write_scope
+from plugins.petitions.services.lights import scan_tenants
 from plugins.petitions.services.longterm import flag_tenant, scan_reviews
 
 
 def scan_all(today: date | None = None, *, full: bool = True) -> dict[str, int]:
     """The daily platform job: every tenant's petitions and long-term petitioners'
-    reviews. Returns counts (tenants scanned, petition rows and review rows changed)."""
+    reviews, set-based across tenants (a fixed number of statements however many there
+    are), committed in batches. Returns counts (tenants scanned, petition rows and
+    review rows changed)."""
     today = today or clock.today()
-    totals = {"tenants": 0, "petitions": 0, "reviews": 0}
-    with cross_tenant_scope("petitions: deadline scan", action="petition.deadline_scan"):
-        for tenant in petition_tenants():
-            with tenant_scope(tenant.id):
-                window = resolved_settings(tenant, "petitions")["warning_days"]
-                totals["petitions"] += scan_tenant(tenant.id, window, today, full=full)
-                totals["reviews"] += scan_reviews(tenant.id, window, today)
-            totals["tenants"] += 1
+    tenants = [tenant.id for tenant in petition_tenants()]
+    totals = {"tenants": len(tenants), "petitions": 0, "reviews": 0}
+    if not tenants:
+        return totals
+    settings = resolved_settings_of(tenants, "petitions")
+    windows = {tenant_id: settings[tenant_id]["warning_days"] for tenant_id in tenants}
+    with platform_write_scope("petitions: deadline scan", tenants, action="petition.deadline_scan"):
+        totals["petitions"] = scan_tenants(windows, today, full=full)
+        totals["reviews"] = scan_reviews(windows, today)
     return totals
 
 
@@ -39,14 +40,7 @@ def scan_thresholds(today: date | None = None) -> dict[str, int]:
 
 def petition_tenants() -> list[Tenant]:
     """Active tenants that enable the petitions plugin."""
-    return list(
-        db.session.scalars(
-            select(Tenant)
-            .join(TenantPlugin, TenantPlugin.tenant_id == Tenant.id)
-            .where(TenantPlugin.plugin == "petitions", TenantPlugin.enabled, Tenant.is_active)
-            .order_by(Tenant.id)
-        )
-    )
+    return plugin_tenants("petitions")
 
 
 def run_flagging() -> None:

@@ -1,24 +1,42 @@
 """The hourly scan: traffic lights stored and automatic reminders sent, in set-based SQL.
 
-The scan (:func:`scan`) runs for each tenant that enables the plugin: one UPDATE for the
-lights (:mod:`plugins.supervision.queries.lights` says the colour), and one ``INSERT …
-SELECT … UNION ALL … ON CONFLICT DO NOTHING`` for every kind of reminder at once. Each
-reminder's ``occasion`` names what it is about (``deadline-2026-03-31-before``), and
-``(tenant_id, item_id, occasion)`` is unique, so running the scan again — or two workers
-at once — never sends the same reminder twice.
+The scan is a platform job (:func:`run_scan`) over every tenant that enables the plugin
+at once (issue 14), in the platform write scope: each tenant's windows (the last yellow
+day, the last day to remind ahead) are joined as one per-tenant table
+(:mod:`core.jobs.platform`), so the scan is the same few statements for any number of
+tenants — an UPDATE for the lights (:mod:`plugins.supervision.queries.lights` says the
+colour), in keyset batches that commit, and one ``INSERT … SELECT … UNION ALL … ON
+CONFLICT DO NOTHING`` for every kind of reminder at once (new rows only: it locks none
+of the existing ones). :func:`scan` runs the same statements for the tenant in scope.
+Each reminder's ``occasion`` names what it is about (``deadline-2026-03-31-before``),
+and ``(tenant_id, item_id, occasion)`` is unique, so running the scan again — or two
+workers at once — never sends the same reminder twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, literal, select, union_all, update
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    String,
+    and_,
+    cast,
+    literal,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 
 from core import clock
 from core.db import db, upsert_insert
+from core.jobs.platform import BATCH_ROWS, in_batches, per_tenant, plugin_tenants
 from core.tenancy.models import Tenant
-from core.tenancy.scope import current_tenant_id
+from core.tenancy.scope import current_tenant_id, platform_write_scope
 from core.tenancy.session import TENANT_CHECKED
 from plugins.supervision.models import (
     OPEN_STATES,
@@ -26,7 +44,12 @@ from plugins.supervision.models import (
     SupervisionMilestone,
     SupervisionReminder,
 )
-from plugins.supervision.queries.lights import Window, light_expression, window_for
+from plugins.supervision.queries.lights import (
+    Window,
+    light_expression,
+    window_for,
+    windows_for,
+)
 
 Item = SupervisionItem
 #: The kinds of reminder the scan sends (counted in its result).
@@ -61,7 +84,7 @@ def _insert(selects: list[Any]) -> list[str]:
 
 
 def _item_reminders(
-    tenant_id: int,
+    w: Any,
     now: datetime,
     recipient: Any,
     occasion: Any,
@@ -71,18 +94,22 @@ def _item_reminders(
 ):
     """``due`` is the date the reminder is about: the item's deadline, or for an
     acknowledgement or a progress report that one's own due date (what the to-do shows)."""
-    return select(
-        Item.tenant_id,
-        Item.id,
-        recipient,
-        occasion,
-        literal(kind),
-        due,
-        literal(now),
-    ).where(Item.tenant_id == tenant_id, recipient.is_not(None), *where)
+    return (
+        select(
+            Item.tenant_id,
+            Item.id,
+            recipient,
+            occasion,
+            literal(kind),
+            due,
+            literal(now),
+        )
+        .join(w, w.c.tenant_id == Item.tenant_id)
+        .where(recipient.is_not(None), *where)
+    )
 
 
-def _milestone_reminders(tenant_id: int, now: datetime, kind: str, suffix: str, *where):
+def _milestone_reminders(w: Any, now: datetime, kind: str, suffix: str, *where):
     m = SupervisionMilestone
     return (
         select(
@@ -95,8 +122,8 @@ def _milestone_reminders(tenant_id: int, now: datetime, kind: str, suffix: str, 
             literal(now),
         )
         .join(m, and_(m.tenant_id == Item.tenant_id, m.item_id == Item.id))
+        .join(w, w.c.tenant_id == Item.tenant_id)
         .where(
-            Item.tenant_id == tenant_id,
             Item.person_user_id.is_not(None),
             Item.state.in_(WORKING_STATES),
             m.done_on.is_(None),
@@ -105,12 +132,12 @@ def _milestone_reminders(tenant_id: int, now: datetime, kind: str, suffix: str, 
     )
 
 
-def _deadline_reminders(tenant_id: int, now: datetime, window: Window) -> dict[str, Any]:
-    today, until = window.today, window.remind_until
+def _deadline_reminders(w: Any, now: datetime, today: date) -> dict[str, Any]:
+    until = w.c.remind_until
     is_open, overdue = Item.state.in_(OPEN_STATES), Item.deadline < today
     return {
         "deadline": _item_reminders(
-            tenant_id,
+            w,
             now,
             Item.person_user_id,
             _text("deadline-", Item.deadline, "-before"),
@@ -120,7 +147,7 @@ def _deadline_reminders(tenant_id: int, now: datetime, window: Window) -> dict[s
             Item.deadline <= until,
         ),
         "overdue": _item_reminders(
-            tenant_id,
+            w,
             now,
             Item.person_user_id,
             _text("deadline-", Item.deadline, "-overdue"),
@@ -129,7 +156,7 @@ def _deadline_reminders(tenant_id: int, now: datetime, window: Window) -> dict[s
             overdue,
         ),
         "overdue_leader": _item_reminders(
-            tenant_id,
+            w,
             now,
             Item.leader_user_id,
             _text("deadline-", Item.deadline, "-overdue-leader"),
@@ -140,14 +167,21 @@ def _deadline_reminders(tenant_id: int, now: datetime, window: Window) -> dict[s
     }
 
 
-def reminder_selects(tenant_id: int, window: Window) -> dict[str, Any]:
-    """The SELECT of each kind of reminder due in ``tenant_id`` (for the scan and the
-    benchmark's plans)."""
-    now, today, m = clock.now(), window.today, SupervisionMilestone
+def windows_table(windows: Mapping[int, Window]) -> Any:
+    """Each tenant's window (tenant → :class:`Window`) as a table to join: ``w``."""
+    rows = [(t, w.warn_until, w.remind_until) for t, w in sorted(windows.items())]
+    columns = {"tenant_id": BigInteger(), "warn_until": Date(), "remind_until": Date()}
+    return per_tenant("w", columns, rows)
+
+
+def reminder_selects(w: Any, today: date) -> dict[str, Any]:
+    """The SELECT of each kind of reminder due in the tenants of ``w``
+    (:func:`windows_table`), for the scan and the benchmark's plans."""
+    now, m = clock.now(), SupervisionMilestone
     person = Item.person_user_id
     return {
         "acknowledge": _item_reminders(
-            tenant_id,
+            w,
             now,
             person,
             _text("acknowledge-", Item.acknowledge_due),
@@ -157,14 +191,14 @@ def reminder_selects(tenant_id: int, window: Window) -> dict[str, Any]:
             due=Item.acknowledge_due,
         ),
         "milestone": _milestone_reminders(
-            tenant_id, now, "milestone", "-before", m.due >= today, m.due <= window.remind_until
+            w, now, "milestone", "-before", m.due >= today, m.due <= w.c.remind_until
         ),
         "milestone_overdue": _milestone_reminders(
-            tenant_id, now, "milestone_overdue", "-overdue", m.due < today
+            w, now, "milestone_overdue", "-overdue", m.due < today
         ),
-        **_deadline_reminders(tenant_id, now, window),
+        **_deadline_reminders(w, now, today),
         "report": _item_reminders(
-            tenant_id,
+            w,
             now,
             person,
             _text("report-", Item.report_due),
@@ -176,34 +210,60 @@ def reminder_selects(tenant_id: int, window: Window) -> dict[str, Any]:
     }
 
 
-def light_update(tenant_id: int, window: Window) -> Any:
-    colour = light_expression(window)
+def light_update(w: Any, today: date, after: tuple | None = None, limit: int = BATCH_ROWS) -> Any:
+    """One batch of the lights: the next ``limit`` open items (in key order after
+    ``after``) whose stored light differs from their colour, updated, ``RETURNING`` keys."""
+    colour = light_expression(Window(today, w.c.warn_until, w.c.remind_until))
+    pick = (
+        select(Item.tenant_id, Item.id, w.c.warn_until)
+        .join(w, w.c.tenant_id == Item.tenant_id)
+        .where(Item.state.in_(OPEN_STATES), Item.light.is_distinct_from(colour))
+    )
+    if after is not None:
+        pick = pick.where(tuple_(Item.tenant_id, Item.id) > tuple_(*after))
+    batch = pick.order_by(Item.tenant_id, Item.id).limit(limit).subquery("s")
+    table = Item.__table__
     return (
-        update(Item)
-        .where(
-            Item.tenant_id == tenant_id,
-            Item.state.in_(OPEN_STATES),
-            Item.light.is_distinct_from(colour),
-        )
-        .values(light=colour)
-        .execution_options(**{TENANT_CHECKED: True, "synchronize_session": False})
+        update(table)
+        .where(table.c.tenant_id == batch.c.tenant_id, table.c.id == batch.c.id)
+        .values(light=light_expression(Window(today, batch.c.warn_until, None)))
+        .returning(table.c.tenant_id, table.c.id)
     )
 
 
-def scan(today: date | None = None) -> dict[str, int]:
-    """Store every open item's light and send the reminders that are due, in the tenant
-    in scope. Returns how many lights changed and how many reminders of each kind went
-    out (0 for all on a second run the same day)."""
-    tenant_id = current_tenant_id()
-    tenant = db.session.get(Tenant, tenant_id)
-    window = window_for(tenant, today)
-    counts = {"lights": max(db.session.execute(light_update(tenant_id, window)).rowcount or 0, 0)}
-    counts.update(dict.fromkeys(SCANNED_KINDS, 0))
-    for kind in _insert(list(reminder_selects(tenant_id, window).values())):
+def scan_tenants(
+    windows: Mapping[int, Window], today: date | None = None, *, batch_rows: int = BATCH_ROWS
+) -> dict[str, int]:
+    """Store every open item's light and send the reminders that are due, in the tenants
+    of ``windows`` (in scope, or opened by a platform write scope). Returns how many
+    lights changed and how many reminders of each kind went out (0 for all on a second
+    run the same day)."""
+    counts = dict.fromkeys(("lights", *SCANNED_KINDS), 0)
+    if not windows:
+        return counts
+    today = today or clock.today()
+    w = windows_table(windows)
+    lights = in_batches(
+        lambda after: light_update(w, today, after, batch_rows), keyset=True, limit=batch_rows
+    )
+    counts["lights"] = len(lights)
+    for kind in _insert(list(reminder_selects(w, today).values())):
         counts[kind] += 1
     return counts
 
 
-def run_scan() -> dict[str, int]:
-    """The periodic job's entry point (core.jobs runs it once per enabled tenant)."""
-    return scan()
+def scan(today: date | None = None) -> dict[str, int]:
+    """:func:`scan_tenants` for the tenant in scope."""
+    tenant_id = current_tenant_id()
+    return scan_tenants({tenant_id: window_for(db.session.get(Tenant, tenant_id), today)}, today)
+
+
+def run_scan(today: date | None = None) -> dict[str, int]:
+    """The hourly platform job: every tenant that enables supervision, at once."""
+    tenants = [tenant.id for tenant in plugin_tenants("supervision")]
+    if not tenants:
+        return {"tenants": 0, **dict.fromkeys(("lights", *SCANNED_KINDS), 0)}
+    windows = windows_for(tenants, today)
+    with platform_write_scope("supervision: scan", tenants, action="supervision.scan"):
+        counts = scan_tenants(windows, today)
+    return {"tenants": len(tenants), **counts}

@@ -80,7 +80,6 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
             "supervision.scan",
             "plugins.supervision.jobs:run_scan",
             timedelta(hours=1),
-            scope="tenant",
         )
     ]
 

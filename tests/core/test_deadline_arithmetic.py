@@ -34,6 +34,7 @@ HELPERS = {"add_months", "add_natural_days", "add_working_days", "subtract_worki
 ALLOWED: dict[tuple[str, str], str] = {
     # Look-back windows, horizons and report periods: not deadlines.
     ("plugins/supervision/queries/lights.py", "window_for"): "warning/reminder horizon",
+    ("plugins/supervision/queries/lights.py", "windows_for"): "warning/reminder horizon",
     ("plugins/supervision/queries/tables.py", "week_schedule"): "this week, Monday-Sunday",
     ("plugins/supervision/queries/tables.py", "month_summary"): "end of the month, inclusive",
     ("plugins/petitions/services/registration.py", "find_repeat_of"): "repeat look-back window",
@@ -42,7 +43,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("plugins/petitions/services/longterm.py", "scan_reviews"): "warning horizon of the light",
     ("plugins/petitions/services/longterm.py", "_flag_rows"): "periodic review horizon",
     ("plugins/petitions/queries/deadlines.py", "light_expression"): "warning horizon of the light",
-    ("plugins/petitions/services/lights.py", "scan_statement"): "warning horizon of the light",
+    ("plugins/petitions/services/lights.py", "windows_table"): "warning horizon of the light",
     ("plugins/petitions/todo.py", "statistics_widget"): "statistics window of the widget",
     ("plugins/petitions/queries/statistics.py", "year_before"): "report period",
     ("plugins/petitions/queries/statistics.py", "resolve_period"): "report period",

@@ -117,9 +117,15 @@ def due_expression(table: Any = None) -> Any:
 
 def light_expression(due: Any, today: date, warning_days: int) -> Any:
     """``traffic_light`` as SQL: red after ``today``, yellow up to ``today + warning_days``."""
+    return light_until(due, today, literal(today + timedelta(days=warning_days)))
+
+
+def light_until(due: Any, today: date, yellow_until: Any) -> Any:
+    """:func:`light_expression` with the window's last day as an expression (a column
+    of the scans' per-tenant table: each tenant its own window, in one statement)."""
     return case(
         (due.is_(None), literal(None, type_=Petition.__table__.c.light.type)),
         (due < today, "red"),
-        (due <= today + timedelta(days=warning_days), "yellow"),
+        (due <= yellow_until, "yellow"),
         else_="green",
     )

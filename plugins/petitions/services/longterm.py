@@ -17,19 +17,21 @@ due one cycle (``longterm_review_months``) after flagging; the deadline scan
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import abort
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy import BigInteger, Date, and_, case, func, literal, or_, select, tuple_, update
 
 from core import clock
 from core.audit.service import record
 from core.auth.models import Membership
 from core.calendar import add_months, traffic_light
 from core.db import db, upsert_insert, utcnow
+from core.jobs.platform import BATCH_ROWS, in_batches, per_tenant
 from core.plugins.settings import resolved_settings
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
@@ -140,24 +142,48 @@ def flag_tenant(today: date | None = None) -> int:
     )
 
 
-def scan_reviews(tenant_id: int, warning_days: int, today: date | None = None) -> int:
-    """Light every active record's next review (the deadline scan calls it per tenant)."""
+def scan_reviews(
+    warning_days: Mapping[int, int],
+    today: date | None = None,
+    *,
+    batch_rows: int = BATCH_ROWS,
+) -> int:
+    """Light every active record's next review, for the tenants of ``warning_days``
+    (tenant → its window) in one statement per batch (the deadline scan calls it)."""
+    if not warning_days:
+        return 0
     today = today or clock.today()
-    table = LongtermPetitioner.__table__
+    rows = [(t, today + timedelta(days=days)) for t, days in sorted(warning_days.items())]
+    w = per_tenant("w", {"tenant_id": BigInteger(), "yellow_until": Date()}, rows)
+
+    def batch(after: tuple | None) -> Any:
+        r = LongtermPetitioner.__table__.alias("r")
+        pick = select(r.c.tenant_id, r.c.id, w.c.yellow_until).join(
+            w, w.c.tenant_id == r.c.tenant_id
+        )
+        pick = pick.where(r.c.light.is_distinct_from(_review_light(r, today, w.c.yellow_until)))
+        if after is not None:
+            pick = pick.where(tuple_(r.c.tenant_id, r.c.id) > tuple_(*after))
+        picked = pick.order_by(r.c.tenant_id, r.c.id).limit(batch_rows).subquery("s")
+        table = LongtermPetitioner.__table__
+        return (
+            update(table)
+            .where(table.c.tenant_id == picked.c.tenant_id, table.c.id == picked.c.id)
+            .values(light=_review_light(table, today, picked.c.yellow_until))
+            .returning(table.c.tenant_id, table.c.id)
+        )
+
+    return len(in_batches(batch, keyset=True, limit=batch_rows))
+
+
+def _review_light(table: Any, today: date, yellow_until: Any) -> Any:
     due = table.c.next_review_on
-    light = case(
+    return case(
         (or_(due.is_(None), table.c.is_active.is_(False)), literal(None, type_=table.c.light.type)),
         (due < today, "red"),
-        (due <= today + timedelta(days=warning_days), "yellow"),
+        (due <= yellow_until, "yellow"),
         else_="green",
     )
-    statement = (
-        update(table)
-        .where(table.c.tenant_id == tenant_id, table.c.light.is_distinct_from(light))
-        .values(light=light)
-        .execution_options(**{TENANT_CHECKED: True})
-    )
-    return db.session.execute(statement).rowcount
 
 
 # -- One record -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from core import clock
 from core.db import db
 from core.deadlines import warning_days
-from core.plugins.settings import resolved_settings
+from core.plugins.settings import resolved_settings, resolved_settings_of
 from core.tenancy.models import Tenant
 from plugins.supervision.models import OPEN_STATES, SupervisionItem, SupervisionMilestone
 
@@ -37,6 +37,21 @@ def window_for(tenant: Tenant, today: date | None = None) -> Window:
         today + timedelta(days=warning_days(tenant)),
         today + timedelta(days=settings["remind_days_before"]),
     )
+
+
+def windows_for(tenant_ids: list[int], today: date | None = None) -> dict[int, Window]:
+    """:func:`window_for` of many tenants, their settings resolved at once (the scan)."""
+    today = today or clock.today()
+    ours = resolved_settings_of(tenant_ids, "supervision")
+    core = resolved_settings_of(tenant_ids, "core")
+    return {
+        t: Window(
+            today,
+            today + timedelta(days=core[t]["warning_days"]),
+            today + timedelta(days=ours[t]["remind_days_before"]),
+        )
+        for t in tenant_ids
+    }
 
 
 def light_expression(window: Window) -> Any:

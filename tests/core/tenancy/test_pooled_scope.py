@@ -84,3 +84,37 @@ def test_a_failed_transaction_leaves_no_scope_either(pooled_app, pg_factory, bou
         _backend, tenant, _readable, roles = conn.execute(text(RAW_SETTINGS)).one()
     other.dispose()
     assert (tenant, roles) == ("", 0)
+
+
+def test_the_platform_writer_role_does_not_outlive_its_pooled_transaction(
+    pooled_app, pg_factory, bouncer
+):
+    from flask import g
+
+    from core.auth.users import system_actor
+    from core.tenancy.scope import platform_write_scope
+
+    alpha = pg_factory.tenant("alpha")
+    probe = text(
+        "select pg_backend_pid(), current_user,"
+        " coalesce(current_setting('app.write_tenants', true), '')"
+    )
+    with pooled_app.app_context():
+        g.actor = system_actor()
+        with platform_write_scope("test: pooled", [alpha]):
+            pid, role, writes = db.session.execute(
+                probe, execution_options={"tenant_checked": True}
+            ).one()
+        db.session.commit()
+        db.session.remove()
+    assert (role, writes) == ("zugong_platform_writer", str(alpha))
+    other = create_engine(
+        bouncer.url(pooled_app.config["SQLALCHEMY_DATABASE_URI"]),
+        poolclass=pool.NullPool,
+        connect_args=pgbouncer.CONNECT_ARGS,
+    )
+    with other.connect() as conn:
+        backend, role, writes = conn.execute(probe).one()
+    other.dispose()
+    assert backend == pid
+    assert (role, writes) == ("zugong_app", "")

@@ -217,6 +217,46 @@ def test_the_annual_borrower_quota(on_register, clerk, leader, app_context):
         LOAN_FLOW.fire(second, "approve", leader)
 
 
+def _platform_arrears(app) -> tuple[dict, int]:
+    from core.jobs.dispatch import JobCall
+    from core.jobs.runner import run
+    from tests.perf.statements import counting
+
+    call = JobCall("plugins.assistance.jobs:scan_all_arrears", None, "assistance", None)
+    with counting(db.engine) as statements:
+        result = run(app, call)
+    return result, len(statements)
+
+
+def test_the_platform_job_marks_arrears_of_every_tenant_in_as_many_statements(
+    app, on_register, clerk, leader, fund, factory, set_today
+):
+    """Issue 14: one run for all tenants that enable assistance; each tenant's count in
+    its own audit log; as many statements for twenty tenants as for two."""
+    from core.audit.models import AuditEntry
+
+    fund(1_000_000)
+    loan = _loan(on_register(), clerk, leader, amount=240_000)
+    LOAN_FLOW.fire(loan, "disburse", leader)
+    db.session.commit()
+    factory.tenant("neighbour0", plugins=["assistance"])
+    set_today(date(2026, 5, 3))
+    first, two = _platform_arrears(app)
+    assert first["marked"] == 1 and first["tenants"] >= 2
+    for i in range(1, 19):
+        factory.tenant(f"neighbour{i}", plugins=["assistance"])
+    set_today(date(2026, 5, 7))
+    second, twenty = _platform_arrears(app)
+    assert second == {"tenants": first["tenants"] + 18, "marked": 1}
+    assert twenty == two
+    counts = db.session.scalars(
+        select(AuditEntry.detail)
+        .where(AuditEntry.action == "assistance.arrears_marked")
+        .order_by(AuditEntry.seq)
+    ).all()
+    assert counts == [{"count": 1}, {"count": 1}]  # in the county's own log
+
+
 def test_arrears_are_found_by_the_scan_and_cleared_by_payment(
     on_register, clerk, leader, fund, set_today
 ):

@@ -105,3 +105,37 @@ def test_reminders_appear_in_the_to_do_list(new_item, owner, tenant, set_today):
     assert [(i.plugin, i.kind, i.light) for i in todo] == [("supervision", "item", "red")]
     assert item.serial in todo[0].title
     assert "签收提醒" in todo[0].title and "逾期提醒" in todo[0].title
+
+
+def _run_scan_statements(app) -> tuple[dict, int]:
+    from core.jobs.dispatch import JobCall
+    from core.jobs.runner import run
+    from tests.perf.statements import counting
+
+    with counting(db.engine) as statements:
+        counts = run(app, JobCall("plugins.supervision.jobs:run_scan", None, "supervision", None))
+    return counts, len(statements)
+
+
+def test_the_platform_job_scans_every_tenant_in_as_many_statements(
+    app, new_item, factory, set_today
+):
+    """Issue 14: one run for all tenants that enable supervision, each with its own
+    reminder window, as many statements for twenty tenants as for two."""
+    from core.plugins import enablement
+
+    county = db.session.scalar(select(Tenant).where(Tenant.slug == "county"))
+    enablement.update_settings(county, "supervision", {"remind_days_before": 10})
+    item = new_item(TODAY + timedelta(days=10))
+    db.session.commit()
+    factory.tenant("neighbour0", plugins=["supervision"])
+    counts, two = _run_scan_statements(app)
+    assert (counts["tenants"], counts["deadline"]) == (2, 1)  # the county's ten-day window
+    for i in range(1, 19):
+        factory.tenant(f"neighbour{i}", plugins=["supervision"])
+    set_today(TODAY + timedelta(days=11))  # overdue now: red, person and leader reminded
+    counts, twenty = _run_scan_statements(app)
+    assert (counts["tenants"], counts["overdue"], counts["lights"]) == (20, 2, 1)
+    assert twenty == two
+    db.session.expire_all()
+    assert db.session.get(type(item), item.id).light == "red"
