@@ -204,7 +204,7 @@ def category_options(*, active_only: bool = True) -> list[tuple[int, str, bool]]
     """The categories for a select, indented by depth (active ones only by default)."""
     return [
         (e.id, "\u3000" * e.depth + e.name, False)
-        for e in categories.category_tree(include_inactive=not active_only)
+        for e in categories.category_tree(include_inactive=not active_only, counted=False)
     ]
 
 
