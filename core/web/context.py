@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, session, url_for
+from flask import Flask, current_app, g, has_app_context, session, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
@@ -45,8 +45,8 @@ def nav_items(tenant: Tenant, actor: Actor) -> list[NavItem]:
     """The navigation of this tenant for this user, in order: the enabled plugins'
     items whose permission the user holds (the plugins declare it; only core filters).
     Built once per request: the layout and a page (the dashboard) both ask for it."""
-    key = (tenant.id, actor)
-    built = g.get(_NAV)
+    key = (tenant, actor)
+    built = g.get(_NAV) if has_app_context() else None
     if built is not None and built[0] == key:
         return list(built[1])
     items = [
@@ -56,7 +56,8 @@ def nav_items(tenant: Tenant, actor: Actor) -> list[NavItem]:
         if item.permission is None or actor.can(item.permission)
     ]
     items.sort(key=lambda i: (i.order, str(i.title)))
-    setattr(g, _NAV, (key, items))
+    if has_app_context():
+        setattr(g, _NAV, (key, items))
     return list(items)
 
 
