@@ -121,8 +121,9 @@ def wrk(url: str, headers: dict[str, str], connections: int, duration: int) -> d
     ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
+    load = os.getloadavg()[0]  # the machine may be shared: say how busy it was
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return {**json.loads(out.strip().splitlines()[-1]), "load": load}
 
 
 def load_all(app_url: str, bare_url: str, token: str, args) -> dict[str, dict]:
@@ -138,12 +139,13 @@ def load_all(app_url: str, bare_url: str, token: str, args) -> dict[str, dict]:
 
 def report(results: dict[str, dict], connections: int) -> None:
     bare = results["bare app"]["rps"]
-    print(f"\nwrk, {connections} connections; load average before: {os.getloadavg()}")
-    print(f"{'route':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ratio':>8}  errors")
+    print(f"\nwrk, {connections} connections; load average (1 min) before each route")
+    header = f"{'route':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ratio':>8}"
+    print(f"{header}  errors  load")
     for name, r in results.items():
         print(
             f"{name:<22}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}"
-            f"{r['rps'] / bare:>8.1%}  {r['errors'] + r['non2xx']}"
+            f"{r['rps'] / bare:>8.1%}  {r['errors'] + r['non2xx']:>6}  {r['load']:.1f}"
         )
 
 

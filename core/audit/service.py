@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -66,18 +66,48 @@ def _record_opening(
 on_cross_tenant_open(_record_opening)
 
 
+def record_each(
+    action: str, objects: Sequence[Any], *, detail: dict[str, Any] | None = None
+) -> list[AuditEntry]:
+    """One entry per object of ``objects``, in their order, in the log of the tenant in
+    scope: what ``record(action, obj=o, detail=detail)`` for each would write, in a
+    fixed number of statements (a list page that audits each record it shows)."""
+    if not objects:
+        return []
+    head = _locked_head()
+    entries = [
+        _next_entry(head, action, type(obj).__tablename__, obj.id, detail or {}) for obj in objects
+    ]
+    db.session.add_all(entries)
+    db.session.flush()  # the entries in one multi-row INSERT, then the head
+    return entries
+
+
 def _append(action: str, object_type: str | None, object_id: Any, detail: dict) -> AuditEntry:
-    tenant_id = current_scope().tenant_id
+    entry = _next_entry(_locked_head(), action, object_type, object_id, detail)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _locked_head() -> AuditHead:
+    """The tenant's head row, created if missing, locked until the transaction ends."""
     db.session.execute(
         upsert_insert(AuditHead)
-        .values(tenant_id=tenant_id, seq=0, hash=GENESIS, created_at=utcnow())
+        .values(tenant_id=current_scope().tenant_id, seq=0, hash=GENESIS, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["tenant_id"])
         .execution_options(**{TENANT_CHECKED: True})
     )
-    head = db.session.scalars(select(AuditHead).with_for_update()).one()
+    return db.session.scalars(select(AuditHead).with_for_update()).one()
+
+
+def _next_entry(
+    head: AuditHead, action: str, object_type: str | None, object_id: Any, detail: dict
+) -> AuditEntry:
+    """The entry that follows ``head`` (moved on to it)."""
     actor_id, actor_name, ip = _actor()
     entry = AuditEntry(
-        tenant_id=tenant_id,
+        tenant_id=head.tenant_id,
         seq=head.seq + 1,
         at=utcnow(),
         actor_id=actor_id,
@@ -91,12 +121,10 @@ def _append(action: str, object_type: str | None, object_id: Any, detail: dict) 
     )
     entry.hash = entry_hash(entry)
     head.seq, head.hash = entry.seq, entry.hash
-    db.session.add(entry)
-    db.session.flush()
     return entry
 
 
-def record_each(action: str, details: Mapping[int, dict[str, Any]]) -> list[AuditEntry]:
+def record_per_tenant(action: str, details: Mapping[int, dict[str, Any]]) -> list[AuditEntry]:
     """Append one entry per tenant (tenant id → detail) to each tenant's own log, in a
     constant number of statements however many tenants (a platform scan's summary per
     tenant): their heads created if missing and locked in one statement each, the

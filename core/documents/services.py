@@ -25,7 +25,6 @@ from sqlalchemy import func, select
 from core.audit.service import record
 from core.auth.models import User
 from core.db import db, upsert_insert, utcnow
-from core.documents import official
 from core.documents.models import NAME_MAX, DocumentTemplate
 from core.documents.uploads import (
     FIELD,  # noqa: F401 - the form field name, read by the views and the API
@@ -103,6 +102,8 @@ class TemplateState:
 @functools.lru_cache(maxsize=64)
 def _official_default(path: Path, red_head: RedHead | None) -> bytes:
     # Shipped files change only with a deployment, so each is conformed once per process.
+    from core.documents import official  # python-docx: loaded when a document is made
+
     return official.conform(path.read_bytes(), red_head)
 
 

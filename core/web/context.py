@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, session, url_for
+from flask import Flask, current_app, g, has_app_context, session, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
@@ -46,14 +46,26 @@ def register_template_context(app: Flask) -> None:
 
 def nav_items(tenant: Tenant, actor: Actor) -> list[NavItem]:
     """The navigation of this tenant for this user, in order: the enabled plugins'
-    items whose permission the user holds (the plugins declare it; only core filters)."""
+    items whose permission the user holds (the plugins declare it; only core filters).
+    Built once per request: the layout and a page (the dashboard) both ask for it."""
+    key = (tenant, actor)
+    built = g.get(_NAV) if has_app_context() else None
+    if built is not None and built[0] == key:
+        return list(built[1])
     items = [
         item
         for group in hook_for(tenant).zugong_nav_items(tenant=tenant, actor=actor)
         for item in group
         if item.permission is None or actor.can(item.permission)
     ]
-    return sorted(items, key=lambda i: (i.order, str(i.title)))
+    items.sort(key=lambda i: (i.order, str(i.title)))
+    if has_app_context():
+        setattr(g, _NAV, (key, items))
+    return list(items)
+
+
+#: ``g`` key of the request's navigation (the tenant and actor it was built for, the items).
+_NAV = "_zugong_nav_items"
 
 
 def _plugin_title(name: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import insert, literal, literal_column, select, update
 
 from core import clock
 from core.audit.service import record as audit
-from core.audit.service import record_each as audit_each
+from core.audit.service import record_per_tenant
 from core.db import db, utcnow
 from core.jobs.platform import BATCH_ROWS, in_batches, plugin_tenants
 from core.tenancy.scope import current_tenant_id, platform_write_scope
@@ -105,5 +105,5 @@ def mark_arrears(tenants: list[int], *, batch_rows: int = BATCH_ROWS) -> dict[in
         )
 
     marked = Counter(row[0] for row in in_batches(batch, keyset=False, limit=batch_rows))
-    audit_each("assistance.arrears_marked", {t: {"count": n} for t, n in marked.items()})
+    record_per_tenant("assistance.arrears_marked", {t: {"count": n} for t, n in marked.items()})
     return dict(marked)

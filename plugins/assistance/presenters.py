@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from core.attachments.services import attachments_of
+from core.attachments.services import attachments_by_owner, attachments_of
 from core.auth.users import current_actor
 from core.db import db
 from core.exports import to_shanghai
@@ -17,7 +17,7 @@ from core.workflow import Workflow
 from plugins.assistance.models import Campaign, HardshipRecord
 from plugins.assistance.permissions import VIEW_INCOME
 from plugins.assistance.queries import records
-from plugins.assistance.services.register import reveal_income
+from plugins.assistance.services.register import reveal_income, reveal_incomes
 from plugins.assistance.workflow import CAMPAIGN_FLOW, RECORD_FILES, RECORD_FLOW, RECORD_STATES
 
 
@@ -31,6 +31,25 @@ def record_out(record: HardshipRecord, via: str) -> dict[str, Any]:
     if full:
         reveal_income(record, via)
     member = db.session.get(Member, record.member_id)
+    return _record_dict(record, member, attachments_of(RECORD_FILES.name, record.id), full)
+
+
+def records_out(rows: list[HardshipRecord], via: str) -> list[dict[str, Any]]:
+    """A list's records as :func:`record_out` shows each, in a fixed number of statements
+    whatever their number: members with their branches and the attachments in one query
+    each (households and objections come with the rows, see ``records.LIST_LOADS``),
+    and one audit entry per record whose incomes are shown, written together."""
+    full = may_see_income()
+    if full:
+        reveal_incomes(rows, via)
+    members = records.members_by_id([r.member_id for r in rows])
+    files = attachments_by_owner(RECORD_FILES.name, [r.id for r in rows])
+    return [_record_dict(r, members.get(r.member_id), files[r.id], full) for r in rows]
+
+
+def _record_dict(
+    record: HardshipRecord, member: Member | None, files: list[Any], full: bool
+) -> dict[str, Any]:
     actor = current_actor()
     return {
         "id": record.id,
@@ -59,7 +78,7 @@ def record_out(record: HardshipRecord, via: str) -> dict[str, Any]:
         "notes": record.notes,
         "household": [_person(h, full) for h in record.household],
         "objections": list(record.objections),
-        "attachments": attachments_of(RECORD_FILES.name, record.id),
+        "attachments": files,
         "actions": [t.name for t in RECORD_FLOW.available(record, actor)],
     }
 

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from core.auth.users import Actor, current_actor
 from core.calendar import Due
 from core.deadlines import Deadline, deadline
-from core.i18n import N_
+from core.i18n import N_, translated
 from core.workflow import StateChange
 from plugins.petitions import attachments
 from plugins.petitions.confidentiality import petitioner_rows
@@ -101,6 +101,17 @@ def petition_dict(petition: Petition, *, detail: bool = True) -> dict[str, Any]:
             t.name for t in offered_transitions(petition, current_actor())
         ]
     return row
+
+
+def petition_summaries(rows: list[Petition]) -> list[dict[str, Any]]:
+    """``petition_dict(p, detail=False)`` of a list's rows, the state titles translated
+    once for the page."""
+    states = translated(STATES)
+    return [
+        {name: getattr(p, name) for name in SUMMARY_FIELDS}
+        | {"state_title": states.get(p.state, p.state or "")}
+        for p in rows
+    ]
 
 
 def history_rows(petition: Petition) -> list[dict[str, Any]]:
@@ -204,7 +215,7 @@ def category_options(*, active_only: bool = True) -> list[tuple[int, str, bool]]
     """The categories for a select, indented by depth (active ones only by default)."""
     return [
         (e.id, "\u3000" * e.depth + e.name, False)
-        for e in categories.category_tree(include_inactive=not active_only)
+        for e in categories.category_tree(include_inactive=not active_only, counted=False)
     ]
 
 

@@ -251,18 +251,17 @@ def statistics_widget(tenant, actor) -> list[DashboardWidget]:
     if not actor.can(STATISTICS):
         return []
     today = clock.today()
-    year = statistics.compute(tenant, {"period": "year", "year": today.year}, today)
+    # What the widget shows, two statements (the full statistics twice cost sixteen).
+    totals, rates = statistics.summary({"period": "year", "year": today.year}, today)
     start = (today.replace(day=1) - timedelta(days=150)).replace(day=1)
-    recent = statistics.compute(
-        tenant, {"period": "range", "date_from": start, "date_to": today}, today
-    )
+    recent = statistics.months({"period": "range", "date_from": start, "date_to": today}, today)
     context = {
         "year": today.year,
-        "total": year.totals["total"],
-        "open_overdue": year.totals["open_overdue"],
-        "on_time_rate": year.rates["on_time_rate"],
-        "satisfaction_rate": year.rates["satisfaction_rate"],
-        "months": [asdict(b) for b in recent.by_month],
+        "total": totals["total"],
+        "open_overdue": totals["open_overdue"],
+        "on_time_rate": rates["on_time_rate"],
+        "satisfaction_rate": rates["satisfaction_rate"],
+        "months": [asdict(b) for b in recent],
         "url": url_for("petitions.statistics_page", tenant=tenant.slug),
     }
     return [DashboardWidget(_("信访统计"), "petitions/_statistics_widget.html", context, order=40)]

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import create_engine, pool, select, text
 
 from core.audit.models import AuditEntry
-from core.audit.service import record
+from core.audit.service import record, record_each
 from core.db import db
 from core.tenancy.scope import tenant_scope
+from tests.statements import counted
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +66,27 @@ def test_entries_are_numbered_and_linked_per_tenant(app_context, chained):
     assert [e.seq for e in entries] == [1, 2, 3]
     assert entries[1].prev_hash == entries[0].hash
     assert entries[2].prev_hash == entries[1].hash
+
+
+def test_entries_written_together_follow_the_chain_in_a_fixed_number_of_statements(app, chained):
+    alpha, _beta = chained
+    with app.app_context(), tenant_scope(alpha):
+        things = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        with counted(app) as few:
+            record_each("test.viewed", things[:1], detail={"via": "list"})
+        with counted(app) as many:
+            record_each("test.viewed", things, detail={"via": "list"})
+        db.session.commit()
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        postgres = db.engine.dialect.name == "postgresql"
+    if postgres:  # one multi-row INSERT there (SQLite's driver: a statement per row)
+        assert len(many) == len(few), many
+    assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6, 7]
+    assert [e.object_id for e in entries[3:]] == ["1", "1", "2", "3"]
+    assert {e.object_type for e in entries[3:]} == {"audit_entries"}
+    assert all(e.prev_hash == p.hash for p, e in zip(entries, entries[1:], strict=False))
+    result = _verify(app)
+    assert result.exit_code == 0, result.output
 
 
 def test_an_untouched_log_verifies(app, chained):

@@ -277,3 +277,17 @@ def test_language_chosen_before_login_survives_login(client, factory):
     client.post("/language", data={"lang": "en", "csrf_token": token})
     assert login(client, "alice").status_code == 302
     assert set(NAV_EN) <= set(_nav_labels(client.get("/t/a/").get_data(as_text=True)))
+
+
+def test_a_table_of_labels_is_translated_once_per_language(app):
+    from core.i18n import translated
+    from plugins.petitions.workflow import STATES
+
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        chinese = translated(STATES)
+        assert translated(STATES) is chinese
+    with app.test_request_context(headers=ENGLISH):
+        english = translated(STATES)
+    assert chinese == STATES
+    assert english.keys() == STATES.keys()
+    assert not any(CJK.search(title) for title in english.values())

@@ -1,5 +1,6 @@
 """Start-up imports only what every process needs (issue 14): the spreadsheet and
-document libraries load when a file is written or read, the Redis client only when
+document libraries (openpyxl, python-docx, docxtpl and their lxml) load when a file is
+written or read, the Redis client only when
 Redis is configured. A fresh interpreter is asked, since this one has imported all."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAZY = ("openpyxl", "redis", "redis.asyncio")
+LAZY = ("openpyxl", "docx", "docxtpl", "lxml", "redis", "redis.asyncio")
 
 _PROBE = """
 import json, sys

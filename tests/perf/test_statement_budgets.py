@@ -12,47 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from flask import Flask
 
-from core import clock
 from core.db import db
-from tests.core.orgs.helpers import ident, member_payload
 from tests.factories import bearer, login
+from tests.perf import seeds
 from tests.perf.statements import counting
 
 FEW, MANY = 3, 30
 #: The request's fixed cost: tenant + cache version, set_config, token + user,
 #: membership + permissions.
 FIXED = 4
-
-
-def _member(client, headers, i: int) -> None:
-    response = client.post(
-        "/api/v1/t/county/orgs/members",
-        json=member_payload(name=f"党员{i}", id_number=ident(sequence=11 + 2 * i)),
-        headers=headers,
-    )
-    assert response.status_code == 201, response.get_json()
-
-
-def _unit(client, headers, i: int) -> None:
-    body = {"name": f"第{i}支部", "kind": "branch"}
-    response = client.post("/api/v1/t/county/orgs/units", json=body, headers=headers)
-    assert response.status_code == 201, response.get_json()
-
-
-def _item(client, headers, i: int) -> None:
-    body = {
-        "title": f"督办事项{i}",
-        "source": "meeting",
-        "deadline": (clock.today() + timedelta(days=30)).isoformat(),
-        "assign": False,
-    }
-    response = client.post("/api/v1/t/county/supervision/items", json=body, headers=headers)
-    assert response.status_code == 201, response.get_json()
 
 
 @dataclass(frozen=True)
@@ -64,23 +36,45 @@ class Route:
 
 
 ROUTES = {
-    "members api": Route("/api/v1/t/county/orgs/members?limit={n}", _member, FIXED + 6),
-    "units api": Route("/api/v1/t/county/orgs/units", _unit, FIXED + 2),
+    "members api": Route("/api/v1/t/county/orgs/members?limit={n}", seeds.member, FIXED + 6),
+    "units api": Route("/api/v1/t/county/orgs/units", seeds.unit, FIXED + 2),
     "supervision items api": Route(
-        "/api/v1/t/county/supervision/items?limit={n}", _item, FIXED + 1
+        "/api/v1/t/county/supervision/items?limit={n}", seeds.item, FIXED + 1
     ),
-    "supervision board api": Route("/api/v1/t/county/supervision/board", _item, FIXED + 1),
+    "supervision board api": Route("/api/v1/t/county/supervision/board", seeds.item, FIXED + 1),
     # Items + their count, then the filters' three choice lists (people, leaders,
     # sections) that main's board page gained: each one statement whatever the rows.
-    "supervision board page": Route("/t/county/supervision/", _item, FIXED + 5, page=True),
-    "members page": Route("/t/county/orgs/members?limit={n}", _member, FIXED + 4, page=True),
+    "supervision board page": Route("/t/county/supervision/", seeds.item, FIXED + 5, page=True),
+    "members page": Route("/t/county/orgs/members?limit={n}", seeds.member, FIXED + 4, page=True),
+    "petitions api": Route("/api/v1/t/county/petitions?limit={n}", seeds.petition, FIXED + 1),
+    # The page, the categories for the filter and for the rows' names (no use counts:
+    # they were counted twice for a select), the warning days.
+    "petitions page": Route("/t/county/petitions?limit={n}", seeds.petition, FIXED + 3, page=True),
+    # Totals of the period and of the year before, six breakdowns, the lower levels.
+    "petitions statistics page": Route(
+        "/t/county/petitions/statistics", seeds.petition, FIXED + 9, page=True
+    ),
+    # The rows, their households and objections; members, their branches and the
+    # attachments; and the audit entries of the incomes shown (head upsert and lock,
+    # the entries in one INSERT, the head moved on).
+    "assistance register api": Route(
+        "/api/v1/t/county/assistance/records?limit={n}", seeds.hardship_record, FIXED + 10
+    ),
+    "assistance register page": Route(
+        "/t/county/assistance/", seeds.hardship_record, FIXED + 6, page=True
+    ),
+    # Every enabled plugin's widgets and to-do lists (four plugins here), each one or two
+    # statements; the petitions widget computes its totals and months (two statements;
+    # it ran the full statistics twice, sixteen), the navigation is built once.
+    "dashboard": Route("/t/county/", seeds.petition_and_item, FIXED + 28, page=True),
 }
 
 
 @pytest.fixture
 def world(pg_app, pg_factory):
-    pg_factory.tenant("county", plugins=["supervision"])
-    boss = pg_factory.user("county", "boss", roles=["admin", "supervisor"])
+    pg_factory.tenant("county", plugins=["supervision", "petitions", "assistance"])
+    roles = ["admin", "supervisor", "petition_leader", "assistance_leader"]
+    boss = pg_factory.user("county", "boss", roles=roles)
     return pg_app, {"Authorization": bearer(pg_factory.token(boss))["Authorization"]}
 
 

@@ -19,7 +19,7 @@ from core.auth.users import current_actor
 from plugins.assistance.api.blueprint import bp, page_of
 from plugins.assistance.models import HardshipRecord
 from plugins.assistance.permissions import APPROVE, REGISTER, VIEW
-from plugins.assistance.presenters import record_out
+from plugins.assistance.presenters import record_out, records_out
 from plugins.assistance.queries import records
 from plugins.assistance.schemas.records import (
     DocumentsIn,
@@ -44,12 +44,12 @@ from plugins.assistance.workflow import RECORD_FILES
     permission=VIEW,
 )
 def list_records(query: dict[str, Any]):
-    statement = select(HardshipRecord)
+    statement = select(HardshipRecord).options(*records.LIST_LOADS)
     for field in ("state", "level", "category"):
         if query.get(field):
             statement = statement.where(getattr(HardshipRecord, field) == query[field])
     page = page_of(statement, HardshipRecord.id, query)
-    return Page([record_out(r, "api.list") for r in page.items], page.next_cursor)
+    return Page(records_out(page.items, "api.list"), page.next_cursor)
 
 
 @api_route(

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 
 from core import clock
 from core.audit.service import record as audit
+from core.audit.service import record_each as audit_each
 from core.db import db
 from core.locking import lock_for_update
 from core.money import yuan
@@ -149,3 +150,8 @@ def resolve_objection(objection: Objection, resolution: str, upheld: bool, actor
 def reveal_income(record: HardshipRecord, via: str) -> None:
     """Household income details were shown in full: audit it."""
     audit("assistance.income_viewed", obj=record, detail={"via": via})
+
+
+def reveal_incomes(rows: list[HardshipRecord], via: str) -> None:
+    """:func:`reveal_income` for each record of a list, written together."""
+    audit_each("assistance.income_viewed", rows, detail={"via": via})

@@ -25,7 +25,7 @@ from plugins.petitions import attachments, confidentiality
 from plugins.petitions.api.blueprint import bp
 from plugins.petitions.documents import ledger
 from plugins.petitions.permissions import HANDLE, MANAGE_CATEGORIES, REGISTER, VIEW, VIEW_IDENTITY
-from plugins.petitions.presenters import history_rows, petition_dict
+from plugins.petitions.presenters import history_rows, petition_dict, petition_summaries
 from plugins.petitions.queries import categories
 from plugins.petitions.queries import petitions as queries
 from plugins.petitions.schemas.categories import (
@@ -50,9 +50,7 @@ from plugins.petitions.services.registration import register
 from plugins.petitions.workflow import PETITION_FLOW, is_linked
 
 #: The list shows summaries only: no per-row reads (see core.api.listing).
-LIST = replace(
-    queries.PETITIONS, present=lambda rows: [petition_dict(p, detail=False) for p in rows]
-)
+LIST = replace(queries.PETITIONS, present=petition_summaries)
 
 
 @api_route(

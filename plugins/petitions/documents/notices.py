@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docxtpl import Listing
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -223,13 +222,13 @@ def context(petition: Petition, tenant: Tenant, notice: NoticeKind) -> dict[str,
     elif notice is REPLY:
         values["accepted_on"] = chinese_date(petition.accepted_on)
         values["outcome"] = _(OUTCOMES.get(petition.outcome or "", petition.outcome or ""))
-        values["reply_text"] = Listing(petition.reply_text or "")
+        values["reply_text"] = _listing(petition.reply_text)
         values["replied_on"] = chinese_date(petition.replied_on)
     elif notice is ASSIGNMENT:
         values["target_name"] = petition.target_name or ""
         values["decided_on"] = chinese_date(petition.decided_on)
         values["report_back_due"] = chinese_date(petition.report_back_due)
-        values["details"] = Listing(petition.details or "")
+        values["details"] = _listing(petition.details)
     return values
 
 
@@ -315,3 +314,11 @@ def download(petition: Petition, tenant: Tenant, actor: Actor, slug: str, via: s
     """Notice ``slug`` of ``petition`` as a .docx download (the page's and the API's)."""
     data = render(petition, tenant, actor, slug, via)
     return download_response(data, filename(petition, slug), "docx")
+
+
+def _listing(text: str | None) -> Any:
+    """Text kept with its line breaks in the notice (docxtpl, loaded only when a notice
+    is made: with python-docx it is a third of start-up)."""
+    from docxtpl import Listing
+
+    return Listing(text or "")

@@ -268,6 +268,18 @@ def _scope(children: list[Tenant]) -> AbstractContextManager[Any]:
     return cross_tenant_scope("petitions.statistics: lower levels", [t.id for t in children])
 
 
+def summary(query: dict[str, Any], today: date) -> tuple[dict[str, int], dict[str, float | None]]:
+    """The totals and rates of the tenant in scope for the period ``query`` names (one
+    statement: what a dashboard widget shows, without the breakdowns of :func:`compute`)."""
+    totals = _totals(resolve_period(query, today), today)
+    return totals, _rates(totals)
+
+
+def months(query: dict[str, Any], today: date) -> list[Bucket]:
+    """Petitions received per month of the period ``query`` names (one statement)."""
+    return _by_month(resolve_period(query, today))
+
+
 def compute(tenant: Tenant, query: dict[str, Any], today: date | None = None) -> Statistics:
     """The statistics of ``tenant`` (in scope) for the period ``query`` names."""
     today = today or clock.today()

@@ -109,7 +109,7 @@ def index():
         filters.pop("cursor", None)
         args.pop("cursor", None)
         page = queries.petition_page(filters)
-    category_names = {c.id: c.name for c in categories.category_tree()}
+    category_names = {c.id: c.name for c in categories.category_tree(counted=False)}
     return render_template(
         "petitions/list.html",
         page=page,
