@@ -26,9 +26,9 @@ from core.tenancy.scope import tenant_scope
 from plugins.reporting import services
 from plugins.reporting.commissions.services import reporting_children
 from plugins.reporting.demo_levels import create_level_demo, create_own_demo
+from plugins.reporting.levels import reporting_parent
 from plugins.reporting.models import ReportItem, Submission
 from plugins.reporting.permissions import PERMISSIONS
-from plugins.reporting.workflow import reporting_parent
 
 ALL = frozenset(p.key for p in PERMISSIONS)
 PEN = {"pen_name": "张明", "pen_phone": "0571-88880000"}

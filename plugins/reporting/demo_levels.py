@@ -19,10 +19,10 @@ from core.tenancy.scope import tenant_scope
 from plugins.reporting import page_queries, services
 from plugins.reporting.bulletins import services as bulletins
 from plugins.reporting.commissions import services as commissions
+from plugins.reporting.levels import reporting_parent
 from plugins.reporting.models import Bulletin, Request
 from plugins.reporting.scoring import services as scoring
 from plugins.reporting.scoring.periods import period
-from plugins.reporting.workflow import reporting_parent
 
 BULLETIN = "示范组工信息"
 REQUEST = {

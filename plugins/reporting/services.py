@@ -30,6 +30,8 @@ from core.tenancy.grants import grant, holds_grant
 from core.tenancy.scope import current_tenant_id, granted_scope, tenant_scope
 from core.workflow import StateChange
 from plugins.reporting.commissions.services import link_answer
+from plugins.reporting.deadlines import incident_due, utc
+from plugins.reporting.levels import acting_as, settings_of
 from plugins.reporting.models import (
     CATEGORIES,
     DOC_TYPES,
@@ -41,14 +43,7 @@ from plugins.reporting.models import (
     ReportItem,
     Submission,
 )
-from plugins.reporting.workflow import (
-    ITEM_FLOW,
-    SUBMISSION_FLOW,
-    acting_as,
-    incident_due,
-    settings_of,
-    utc,
-)
+from plugins.reporting.workflow import ITEM_FLOW, SUBMISSION_FLOW
 
 EDITABLE = ("draft", "returned")
 _BLANKS = re.compile(r"\s+")

@@ -21,12 +21,13 @@ from core.db import db
 from core.tenancy.grants import grant
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id, granted_scope
+from plugins.reporting.deadlines import utc
+from plugins.reporting.levels import settings_of
 from plugins.reporting.scoring import facts
 from plugins.reporting.scoring.facts import fast_ranking
 from plugins.reporting.scoring.models import Ranking, RankingAuthor, RankingLine
 from plugins.reporting.scoring.periods import Period
 from plugins.reporting.scoring.ranking import ScoringTable, author_ranking, rows, tenant_ranking
-from plugins.reporting.workflow import settings_of, utc
 
 
 def scoring_table(tenant_id: int | None = None) -> ScoringTable:

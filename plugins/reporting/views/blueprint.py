@@ -85,7 +85,7 @@ def _helpers() -> dict[str, Any]:
 def local_time(value: Any) -> str:
     """A stored (UTC) time as Beijing time, to the minute; blank when there is none."""
     from core import clock
-    from plugins.reporting.workflow import aware
+    from plugins.reporting.deadlines import aware
 
     if value is None:
         return ""

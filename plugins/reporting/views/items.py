@@ -21,6 +21,7 @@ from plugins.reporting import page_queries, queries, services
 from plugins.reporting.attachments import ITEM_FILES, file_of, file_response
 from plugins.reporting.bulletins.services import ADOPTED
 from plugins.reporting.commissions.queries import received as received_requests
+from plugins.reporting.deadlines import aware
 from plugins.reporting.diffs import version_differences
 from plugins.reporting.models import (
     CATEGORIES,
@@ -47,7 +48,6 @@ from plugins.reporting.workflow import (
     NOTE_TITLES,
     SUBMISSION_FLOW,
     SUBMISSION_STATES,
-    aware,
     is_linked,
 )
 
