@@ -26,6 +26,7 @@ from plugins.reporting.api import bp as api_bp
 from plugins.reporting.bulletins import workflow as bulletin_workflow  # noqa: F401 - its flow
 from plugins.reporting.bulletins.documents import ISSUE
 from plugins.reporting.permissions import PERMISSIONS, ROLES, VIEW
+from plugins.reporting.priorities.workflow import PRIORITY_EVENTS
 from plugins.reporting.scoring import models as scoring_models  # noqa: F401 - its tables
 from plugins.reporting.scoring.documents import RANKING
 from plugins.reporting.search import zugong_search as zugong_search  # noqa: F401 - search box
@@ -53,6 +54,7 @@ declare_hooks(
 def zugong_audit_actions() -> dict[str, str]:
     return {
         **{f"reporting_item.{name}": title for name, title in NOTE_TITLES.items()},
+        "reporting_priority.edited": PRIORITY_EVENTS["edited"],
         "reporting.on_behalf": N_("代上级单位写入报送记录"),
         "reporting.missed_report": N_("登记漏报"),
         "reporting.ranking_published": N_("发布排名通报"),
