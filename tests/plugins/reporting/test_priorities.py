@@ -95,7 +95,9 @@ def test_the_city_keeps_its_priorities_with_history_and_audit(app, client, token
 def test_a_duplicate_title_in_a_year_is_refused(client, tokens):
     _priority(client, tokens, "city", "乡村振兴")
     response = client.post(
-        _url("city", "/priorities"), json={"title": "乡村振兴", "year": 2026}, headers=tokens["city"]
+        _url("city", "/priorities"),
+        json={"title": "乡村振兴", "year": 2026},
+        headers=tokens["city"],
     )
     assert response.status_code == 422
     assert "本年度已有同名的信息要点" in str(response.get_json())
