@@ -40,6 +40,7 @@ def inbox():
             abort(404)
         items = queries.items_of(page.items)
         tags = tags_of(items)
+        children = page_queries.child_tenants()
         return render_template(
             "reporting/inbox.html",
             page=page,
@@ -49,8 +50,8 @@ def inbox():
             errors=errors,
             filters=request.args,
             keep={k: v for k, v in request.args.items() if k in FILTERS and v},
-            children=[(t.id, t.name, False) for t in page_queries.child_tenants()],
-            names={t.id: t.name for t in page_queries.child_tenants()},
+            children=[(t.id, t.name, False) for t in children],
+            names={t.id: t.name for t in children},
             categories=choices(CATEGORIES),
             category_titles=CATEGORIES,
             doc_types=DOC_TYPES,
