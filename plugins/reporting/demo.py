@@ -25,12 +25,15 @@ from core.tenancy.models import Tenant
 from core.tenancy.scope import tenant_scope
 from plugins.reporting import services
 from plugins.reporting.commissions.services import reporting_children
-from plugins.reporting.demo_levels import create_level_demo, create_own_demo
+from plugins.reporting.demo_levels import create_level_demo, create_own_demo, create_priorities
+from plugins.reporting.levels import reporting_parent
 from plugins.reporting.models import ReportItem, Submission
 from plugins.reporting.permissions import PERMISSIONS
-from plugins.reporting.workflow import reporting_parent
+from plugins.reporting.priorities.queries import offered
 
 ALL = frozenset(p.key for p in PERMISSIONS)
+#: The story's items tagged with the parent's first 信息要点.
+TAGGED = ("inbox", "adopted", "forwarded")
 PEN = {"pen_name": "张明", "pen_phone": "0571-88880000"}
 
 
@@ -103,6 +106,7 @@ def create_demo_data(tenant: Tenant) -> None:
     if db.session.scalar(select(ReportItem.id).limit(1)) is not None:
         return  # already there: demo data is created once
     writer = _actor(tenant.id, "info_officer")
+    create_priorities(_actor(tenant.id, "info_leader"))
     services.create_item(DRAFT, writer)
     if not reporting_children(tenant.id):
         create_own_demo(tenant, _actor(tenant.id, "info_leader"))
@@ -116,7 +120,11 @@ def create_demo_data(tenant: Tenant) -> None:
 
 
 def _story(tenant: Tenant, parent: Tenant, writer: Actor, leader: Actor) -> None:
-    made = {name: services.create_item(data, writer) for name, data in STORY.items()}
+    tags = {"priority_ids": [p["id"] for p in offered(clock.today().year)[:1]]}
+    made = {
+        name: services.create_item({**data, **(tags if name in TAGGED else {})}, writer)
+        for name, data in STORY.items()
+    }
     for name, item in made.items():
         services.move_item(item, "send_for_approval", writer)
         if name != "awaiting":

@@ -19,10 +19,11 @@ from core.tenancy.scope import tenant_scope
 from plugins.reporting import page_queries, services
 from plugins.reporting.bulletins import services as bulletins
 from plugins.reporting.commissions import services as commissions
+from plugins.reporting.levels import reporting_parent
 from plugins.reporting.models import Bulletin, Request
+from plugins.reporting.priorities import services as priorities
 from plugins.reporting.scoring import services as scoring
 from plugins.reporting.scoring.periods import period
-from plugins.reporting.workflow import reporting_parent
 
 BULLETIN = "示范组工信息"
 REQUEST = {
@@ -50,6 +51,17 @@ def create_level_demo(level: Tenant, children: list[int], actor_of) -> None:
     above = reporting_parent(level.id)
     if above is not None:
         _issue(above, actor_of(above.id, "info_leader"))
+
+
+#: 信息要点 every level keeps for the year, offered to the levels below it.
+PRIORITIES = ("基层党组织建设“三年行动”", "年轻干部培养选拔", "人才引育留用")
+
+
+def create_priorities(editor: Actor) -> None:
+    """The tenant in scope's priorities of this year; the last one retired."""
+    year = clock.today().year
+    made = [priorities.create_priority({"title": t, "year": year}, editor) for t in PRIORITIES]
+    priorities.move_priority(made[-1], "retire", editor)
 
 
 def create_own_demo(tenant: Tenant, editor: Actor) -> None:

@@ -81,6 +81,15 @@ class Priority(TenantOwned, Base):
     title: Mapped[str] = mapped_column(String(100))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    @property
+    def state(self) -> str:
+        """在用 / 停用 as the workflow sees it: the ``is_active`` column, named."""
+        return "active" if self.is_active else "retired"
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.is_active = value == "active"
+
 
 class ReportItem(TenantOwned, Base):
     """组工信息: one item written by a tenant, with its current text."""

@@ -1,63 +1,60 @@
-"""The reporting plugin (组工信息报送): declarations, and its models and workflows
-(imported here so the metadata, Alembic and the workflow registry see them)."""
+"""The reporting plugin's hook implementations (组工信息报送): each one short, calling the
+modules that hold the work. Its models and workflows are imported here so the metadata,
+Alembic and the workflow registry see them."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from marshmallow import Schema
+from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
+
+from core.i18n import N_
 from core.plugins import hookimpl
+from core.plugins.declare import declare_hooks
 from core.plugins.types import (
     DashboardWidget,
+    DocumentTemplateDef,
     NavItem,
-    PermissionDef,
+    PeriodicJob,
     PluginMeta,
-    RoleDef,
     TodoItem,
 )
 from plugins.reporting import attachments as attachments  # noqa: F401 - declares the kind
+from plugins.reporting import demo, rollup, todo
 from plugins.reporting import models as models  # noqa: F401 - registers the tables
-from plugins.reporting import workflow as workflow  # noqa: F401 - declares the workflows
+from plugins.reporting.api import bp as api_bp
 from plugins.reporting.bulletins import workflow as bulletin_workflow  # noqa: F401 - its flow
+from plugins.reporting.bulletins.documents import ISSUE
 from plugins.reporting.permissions import PERMISSIONS, ROLES, VIEW
+from plugins.reporting.priorities.workflow import PRIORITY_EVENTS
 from plugins.reporting.scoring import models as scoring_models  # noqa: F401 - its tables
+from plugins.reporting.scoring.documents import RANKING
 from plugins.reporting.search import zugong_search as zugong_search  # noqa: F401 - search box
 from plugins.reporting.settings import ReportingSettings
+from plugins.reporting.views import bp as pages_bp
+from plugins.reporting.workflow import NOTE_TITLES
 
-
-@hookimpl
-def zugong_plugin_meta() -> PluginMeta:
-    return PluginMeta(
+declare_hooks(
+    globals(),
+    PluginMeta(
         "reporting",
         "信息报送",
         "Information reporting",
         "0.1.0",
         "组工信息的撰写、报送、采用与积分排名",
-    )
-
-
-@hookimpl
-def zugong_permissions() -> list[PermissionDef]:
-    return PERMISSIONS
-
-
-@hookimpl
-def zugong_default_roles() -> list[RoleDef]:
-    return ROLES
-
-
-@hookimpl
-def zugong_settings_schema() -> Schema:
-    return ReportingSettings()
+    ),
+    PERMISSIONS,
+    ROLES,
+    ReportingSettings,
+    [pages_bp, api_bp],
+)
 
 
 @hookimpl
 def zugong_audit_actions() -> dict[str, str]:
-    from core.i18n import N_
-    from plugins.reporting.workflow import NOTE_TITLES
-
     return {
         **{f"reporting_item.{name}": title for name, title in NOTE_TITLES.items()},
+        "reporting_priority.edited": PRIORITY_EVENTS["edited"],
         "reporting.on_behalf": N_("代上级单位写入报送记录"),
         "reporting.missed_report": N_("登记漏报"),
         "reporting.ranking_published": N_("发布排名通报"),
@@ -68,19 +65,12 @@ def zugong_audit_actions() -> dict[str, str]:
 
 
 @hookimpl
-def zugong_document_templates() -> list:
-    from plugins.reporting.bulletins.documents import ISSUE
-    from plugins.reporting.scoring.documents import RANKING
-
+def zugong_document_templates() -> list[DocumentTemplateDef]:
     return [ISSUE, RANKING]
 
 
 @hookimpl
-def zugong_periodic_jobs() -> list:
-    from datetime import timedelta
-
-    from core.plugins.types import PeriodicJob
-
+def zugong_periodic_jobs() -> list[PeriodicJob]:
     return [
         PeriodicJob(
             "reporting.ranking_facts",
@@ -92,29 +82,17 @@ def zugong_periodic_jobs() -> list:
 
 
 @hookimpl
-def zugong_blueprints() -> list:
-    from plugins.reporting.api import bp as api_bp
-    from plugins.reporting.views import bp as pages_bp
-
-    return [pages_bp, api_bp]
-
-
-@hookimpl
 def zugong_nav_items(tenant, actor) -> list[NavItem]:
     return [NavItem(_l("信息报送"), "reporting.mine", icon="send", order=25, permission=VIEW)]
 
 
 @hookimpl
 def zugong_todo_items(tenant, actor) -> list[TodoItem]:
-    from plugins.reporting import todo
-
     return todo.todo_items(tenant, actor)
 
 
 @hookimpl
 def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
-    from plugins.reporting import todo
-
     if not actor.can(VIEW):
         return []
     context = todo.widget_context(tenant, actor)
@@ -123,13 +101,9 @@ def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
 
 @hookimpl
 def zugong_demo_data(tenant) -> None:
-    from plugins.reporting.demo import create_demo_data
-
-    create_demo_data(tenant)
+    demo.create_demo_data(tenant)
 
 
 @hookimpl
 def zugong_rollup_figures(tenant_ids, period) -> list:
-    from plugins.reporting import rollup
-
     return rollup.figures(tenant_ids, period)

@@ -12,6 +12,7 @@ from core.db import db
 from core.tenancy.models import Tenant
 from plugins.reporting.diffs import version_differences
 from plugins.reporting.models import CATEGORIES, Instruction, ItemVersion, ReportItem, Submission
+from plugins.reporting.priorities.queries import tags_of
 from plugins.reporting.queries import Chain
 from plugins.reporting.workflow import ITEM_FLOW, SUBMISSION_FLOW
 
@@ -57,8 +58,11 @@ def _tenant_name(tenant_id: int) -> str:
     return tenant.name if tenant is not None else ""
 
 
-def item_dict(item: ReportItem) -> dict[str, Any]:
+def item_dict(item: ReportItem, tags: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """An item; ``tags`` (from :func:`plugins.reporting.priorities.queries.tags_of`) are
+    its 信息要点, looked up for a page of items at once."""
     out = {name: getattr(item, name) for name in ITEM_FIELDS}
+    out["tags"] = tags if tags is not None else tags_of([item.id]).get(item.id, [])
     out["state_title"] = ITEM_FLOW.state_title(item.state)
     out["category_title"] = _(CATEGORIES[item.category])
     return out
@@ -68,6 +72,7 @@ def submission_dict(
     submission: Submission,
     item: ReportItem | None = None,
     names: Mapping[int, str] | None = None,
+    tags: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A submission; ``names`` (from :func:`plugins.reporting.queries.tenant_names`) saves a lookup per tenant."""
     out = {name: getattr(submission, name) for name in SUBMISSION_FIELDS}
@@ -80,6 +85,7 @@ def submission_dict(
     if item is not None:
         for name in ("title", "serial", "category", "doc_type", "word_count"):
             out[name] = getattr(item, name)
+        out["tags"] = tags or []
     return out
 
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, exists, select
 
 from core.db import db
 from core.lookup import get_or_404
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
-from plugins.reporting.models import Instruction, ItemVersion, ReportItem, Submission
+from plugins.reporting.models import Instruction, ItemTag, ItemVersion, ReportItem, Submission
 
 
 def item_or_404(item_id: int) -> ReportItem:
@@ -88,11 +89,22 @@ def inbox(query: dict) -> Select:
         statement = statement.where(ReportItem.category == query["category"])
     if query.get("state"):
         statement = statement.where(Submission.state == query["state"])
+    if query.get("priority_id"):
+        statement = statement.where(_tagged(query["priority_id"]))
     if query.get("since"):
         statement = statement.where(Submission.submitted_at >= query["since"])
     if query.get("until"):
         statement = statement.where(Submission.submitted_at < query["until"])
     return statement
+
+
+def _tagged(priority_id: int) -> Any:
+    """The submitted item carries a tag against the priority ``priority_id``."""
+    return exists().where(
+        ItemTag.tenant_id == Submission.tenant_id,
+        ItemTag.item_id == Submission.item_id,
+        ItemTag.priority_id == priority_id,
+    )
 
 
 def items_of(submissions: list[Submission]) -> dict[int, ReportItem]:

@@ -11,6 +11,7 @@ from core.api.fields import Text, UtcDateTime
 from core.api.pagination import CursorQuery
 from core.db import MAX_DB_ID
 from plugins.reporting.models import CATEGORIES, DOC_TYPES, INCIDENT_STAGES, LEVELS
+from plugins.reporting.priorities.schemas import TagOut
 from plugins.reporting.workflow import ITEM_STATES, SUBMISSION_STATES
 
 
@@ -56,6 +57,8 @@ class ItemIn(Schema):
     chain_parent_id = Id(load_default=None)
     #: The parent's 约稿 this item answers (null: none).
     request_id = Id(allow_none=True)
+    #: 信息要点: priorities the ancestors offer this year (replaces the item's tags).
+    priority_ids = fields.List(Id(), validate=validate.Length(max=10))
 
 
 class MineQuery(CursorQuery):
@@ -70,6 +73,9 @@ class InboxQuery(CursorQuery):
     )
     category = Choice(CATEGORIES)
     state = Choice(SUBMISSION_STATES)
+    priority_id = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_DB_ID), metadata={"description": "信息要点"}
+    )
     since = AwareDateTime(metadata={"description": "报送时间起"})
     until = AwareDateTime(metadata={"description": "报送时间止"})
 
@@ -109,6 +115,7 @@ class InboxRowOut(SubmissionOut):
     category = fields.String()
     doc_type = fields.String()
     word_count = fields.Integer()
+    tags = fields.List(fields.Nested(TagOut), metadata={"description": "信息要点"})
 
 
 class InstructionOut(Schema):
@@ -151,6 +158,7 @@ class ItemOut(Schema):
     chain_parent_id = fields.Integer(allow_none=True)
     request_tenant_id = fields.Integer(allow_none=True)
     request_id = fields.Integer(allow_none=True)
+    tags = fields.List(fields.Nested(TagOut), metadata={"description": "信息要点"})
 
 
 class ChangeOut(Schema):

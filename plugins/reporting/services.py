@@ -30,6 +30,8 @@ from core.tenancy.grants import grant, holds_grant
 from core.tenancy.scope import current_tenant_id, granted_scope, tenant_scope
 from core.workflow import StateChange
 from plugins.reporting.commissions.services import link_answer
+from plugins.reporting.deadlines import incident_due, utc
+from plugins.reporting.levels import acting_as, settings_of
 from plugins.reporting.models import (
     CATEGORIES,
     DOC_TYPES,
@@ -41,14 +43,8 @@ from plugins.reporting.models import (
     ReportItem,
     Submission,
 )
-from plugins.reporting.workflow import (
-    ITEM_FLOW,
-    SUBMISSION_FLOW,
-    acting_as,
-    incident_due,
-    settings_of,
-    utc,
-)
+from plugins.reporting.priorities.services import chosen_priorities, set_tags
+from plugins.reporting.workflow import ITEM_FLOW, SUBMISSION_FLOW
 
 EDITABLE = ("draft", "returned")
 _BLANKS = re.compile(r"\s+")
@@ -62,6 +58,7 @@ def word_count(body: str) -> int:
 def create_item(data: Mapping[str, Any], actor: Actor) -> ReportItem:
     """A new draft of the tenant in scope, numbered ``<prefix>-<year>-0001`` gaplessly."""
     settings = settings_of(current_tenant_id())
+    tags = chosen_priorities(data.get("priority_ids"), clock.today().year)
     item = ReportItem(
         serial=next_serial(settings["serial_prefix"], width=4),
         year=clock.today().year,
@@ -73,6 +70,7 @@ def create_item(data: Mapping[str, Any], actor: Actor) -> ReportItem:
     db.session.add(item)
     ITEM_FLOW.start(item, actor)
     _set_authors(item, data.get("author_ids") or ([actor.user_id] if actor.user_id else []))
+    set_tags(item, tags)
     return item
 
 
@@ -80,10 +78,13 @@ def update_item(item: ReportItem, data: Mapping[str, Any], actor: Actor) -> Repo
     """Edit a draft or a returned item (the submitted versions stay as they were)."""
     if item.state not in EDITABLE:
         raise ValidationError({"_schema": [_("只有草稿或退回修改的信息可以编辑")]})
+    tags = chosen_priorities(data["priority_ids"], item.year) if "priority_ids" in data else None
     _apply(item, data)
     _answering(item, data)
     if "author_ids" in data:
         _set_authors(item, data["author_ids"])
+    if tags is not None:
+        set_tags(item, tags)
     ITEM_FLOW.note(item, "edited", actor)
     return item
 

@@ -22,10 +22,10 @@ from core.tenancy.models import Tenant
 from core.tenancy.scope import granted_scope
 from plugins.reporting import page_queries
 from plugins.reporting.commissions import todo as commissions_todo
+from plugins.reporting.deadlines import aware
 from plugins.reporting.models import ItemAuthor, ReportItem
 from plugins.reporting.permissions import ADOPT, APPROVE, WRITE
 from plugins.reporting.quotas import queries as quota_queries
-from plugins.reporting.workflow import aware
 
 #: A to-do list shows the most pressing records, not a years-long backlog.
 TODO_LIMIT = 50

@@ -15,6 +15,7 @@ from plugins.reporting.api.blueprint import bp
 from plugins.reporting.api.blueprint import reading as _reading
 from plugins.reporting.models import ReportItem, Submission
 from plugins.reporting.permissions import ADOPT, APPROVE, VIEW, WRITE
+from plugins.reporting.priorities.queries import tags_of
 from plugins.reporting.schemas import (
     InboxQuery,
     InboxRowOut,
@@ -30,18 +31,27 @@ from plugins.reporting.workflow import ITEM_FLOW, SUBMISSION_FLOW, is_linked
 
 
 def _inbox_rows(submissions: list[Submission]) -> list[dict[str, Any]]:
-    items = queries.items_of(submissions)  # one query for the page, and one for the names
+    items = queries.items_of(submissions)  # one query each: the items, names, tags
     names = queries.tenant_names(
         [t for s in submissions for t in (s.sender_tenant_id, s.receiver_tenant_id)]
     )
-    return [presenters.submission_dict(s, items[s.item_id], names) for s in submissions]
+    tags = tags_of(items)
+    return [
+        presenters.submission_dict(s, items[s.item_id], names, tags.get(s.item_id))
+        for s in submissions
+    ]
+
+
+def _my_rows(items: list[ReportItem]) -> list[dict[str, Any]]:
+    tags = tags_of(i.id for i in items)
+    return [presenters.item_dict(i, tags.get(i.id, [])) for i in items]
 
 
 #: 我的报送 and the 收件箱, newest first (core.api.listing).
 MINE = Listing(
     statement=queries.my_items,
     keys=(ReportItem.id,),
-    present=lambda rows: [presenters.item_dict(i) for i in rows],
+    present=_my_rows,
 )
 INBOX = Listing(statement=queries.inbox, keys=(Submission.id,), present=_inbox_rows)
 

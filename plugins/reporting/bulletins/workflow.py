@@ -13,9 +13,9 @@ from core import clock
 from core.db import db
 from core.i18n import N_
 from core.workflow import Transition, Workflow
+from plugins.reporting.deadlines import utc
 from plugins.reporting.models import Issue, IssueEntry
 from plugins.reporting.permissions import ADOPT
-from plugins.reporting.workflow import utc
 
 if TYPE_CHECKING:
     from core.auth.users import Actor

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, func, select, true
+from sqlalchemy import Select, and_, case, func, select
 
 from core import clock
 from core.db import db
@@ -16,8 +16,8 @@ from core.i18n import N_
 from core.lookup import get_or_404
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id
+from plugins.reporting.deadlines import aware
 from plugins.reporting.models import ReportItem, Request, RequestTarget
-from plugins.reporting.workflow import aware
 
 #: An answer's standing for the sender: 按时 / 逾期 / 未报 (or 待报 before the deadline).
 ANSWER_STATES = {
@@ -57,7 +57,16 @@ def answers_by_child(
 ) -> list[dict[str, Any]]:
     """Per child the request went to: how many answers it sent, the first one's time, and
     on time / late / missing (pending until the deadline passes). One statement."""
-    now = now or clock.now()
+    statement = _answers_statement(request, now or clock.now())
+    if child_tenant_id:
+        statement = statement.where(RequestTarget.child_tenant_id == child_tenant_id)
+    rows = [dict(row._mapping) for row in db.session.execute(statement)]
+    for row in rows:
+        row["standing_title"] = _(ANSWER_STATES[row["standing"]])
+    return rows
+
+
+def _answers_statement(request: Request, now: datetime) -> Any:
     first = func.min(ReportItem.submitted_at)
     standing = case(
         (first <= request.deadline, "on_time"),
@@ -66,7 +75,7 @@ def answers_by_child(
         (aware(request.deadline) < now, "missing"),
         else_="pending",
     )
-    statement = (
+    return (
         select(
             RequestTarget.child_tenant_id.label("tenant_id"),
             Tenant.name,
@@ -85,14 +94,9 @@ def answers_by_child(
             ),
         )
         .where(RequestTarget.request_id == request.id, RequestTarget.tenant_id == request.tenant_id)
-        .where(RequestTarget.child_tenant_id == child_tenant_id if child_tenant_id else true())
         .group_by(RequestTarget.child_tenant_id, Tenant.name, Tenant.slug)
         .order_by(Tenant.slug)
     )
-    rows = [dict(row._mapping) for row in db.session.execute(statement)]
-    for row in rows:
-        row["standing_title"] = _(ANSWER_STATES[row["standing"]])
-    return rows
 
 
 def own_answers(request: Request) -> list[ReportItem]:

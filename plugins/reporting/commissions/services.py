@@ -22,8 +22,8 @@ from core.db import db
 from core.tenancy.grants import grant
 from core.tenancy.models import Tenant, TenantPlugin
 from core.tenancy.scope import current_tenant_id
+from plugins.reporting.deadlines import utc
 from plugins.reporting.models import ReportItem, Request, RequestTarget
-from plugins.reporting.workflow import utc
 
 
 def reporting_children(parent_id: int) -> list[int]:

@@ -18,9 +18,9 @@ from core.plugins.types import TodoItem
 from core.tenancy.models import Tenant
 from core.tenancy.scope import current_tenant_id, granted_scope
 from plugins.reporting.commissions.queries import received
+from plugins.reporting.deadlines import aware
 from plugins.reporting.models import ReportItem, Request
 from plugins.reporting.permissions import WRITE
-from plugins.reporting.workflow import aware
 
 TODO_LIMIT = 50
 

@@ -40,7 +40,24 @@ def completion(when: Period) -> list[dict[str, Any]]:
     """Every readable quota of ``when``: required and sent, in total and per kind."""
     sent = _sent(when)
     on = and_(sent.c.receiver == Quota.tenant_id, sent.c.child == Quota.child_tenant_id)
-    totals = db.session.execute(
+    by_quota: dict[int, list[dict[str, Any]]] = {}
+    for part in db.session.execute(_parts_sent(when, sent, on)):
+        by_quota.setdefault(part.quota_id, []).append(_progress(dict(part._mapping), part.minimum))
+    return [
+        {**_progress(dict(row._mapping), row.total), "parts": by_quota.get(row.id, [])}
+        for row in db.session.execute(_totals_sent(when, sent, on))
+    ]
+
+
+def _of_period(when: Period) -> Any:
+    return and_(
+        Quota.year == when.year, Quota.period == when.kind, Quota.period_number == when.number
+    )
+
+
+def _totals_sent(when: Period, sent: Any, on: Any) -> Any:
+    """Per quota: the child, the required total, the items sent and adopted."""
+    return (
         select(
             Quota.id,
             Quota.tenant_id,
@@ -52,13 +69,15 @@ def completion(when: Period) -> list[dict[str, Any]]:
         )
         .join(Tenant, Tenant.id == Quota.child_tenant_id)
         .outerjoin(sent, on)
-        .where(
-            Quota.year == when.year, Quota.period == when.kind, Quota.period_number == when.number
-        )
+        .where(_of_period(when))
         .group_by(Quota.id, Quota.tenant_id, Quota.child_tenant_id, Tenant.name, Tenant.slug)
         .order_by(Quota.tenant_id, Tenant.slug)
-    ).all()
-    parts = db.session.execute(
+    )
+
+
+def _parts_sent(when: Period, sent: Any, on: Any) -> Any:
+    """Per quota and kind: the required minimum and the items of that kind sent."""
+    return (
         select(
             QuotaPart.quota_id,
             QuotaPart.category,
@@ -67,19 +86,10 @@ def completion(when: Period) -> list[dict[str, Any]]:
         )
         .join(Quota, and_(Quota.tenant_id == QuotaPart.tenant_id, Quota.id == QuotaPart.quota_id))
         .outerjoin(sent, and_(on, sent.c.category == QuotaPart.category))
-        .where(
-            Quota.year == when.year, Quota.period == when.kind, Quota.period_number == when.number
-        )
+        .where(_of_period(when))
         .group_by(QuotaPart.quota_id, QuotaPart.category, QuotaPart.minimum)
         .order_by(QuotaPart.quota_id, QuotaPart.category)
-    ).all()
-    by_quota: dict[int, list[dict[str, Any]]] = {}
-    for part in parts:
-        by_quota.setdefault(part.quota_id, []).append(_progress(dict(part._mapping), part.minimum))
-    return [
-        {**_progress(dict(row._mapping), row.total), "parts": by_quota.get(row.id, [])}
-        for row in totals
-    ]
+    )
 
 
 def _progress(row: dict[str, Any], required: int) -> dict[str, Any]:

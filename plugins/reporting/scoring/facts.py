@@ -17,6 +17,7 @@ from core import clock
 from core.db import db
 from core.tenancy.scope import granted_scope
 from core.tenancy.session import TENANT_CHECKED
+from plugins.reporting.deadlines import utc
 from plugins.reporting.scoring.models import RankingFact
 from plugins.reporting.scoring.periods import Period, period
 from plugins.reporting.scoring.ranking import (
@@ -26,7 +27,6 @@ from plugins.reporting.scoring.ranking import (
     ranked,
     received_items,
 )
-from plugins.reporting.workflow import utc
 
 #: The summed figures (``submitted`` is the count of items).
 SUMMED = (

@@ -116,42 +116,8 @@ def received_items(ranker: int, start: datetime, end: datetime) -> Any:
         case((adoption.state.in_(ADOPTED_STATES), _rank_of(adoption.adopted_level)), else_=0)
     )
     instructions = _instructions()
-    month = local_month_start(received.submitted_at)
-    levels = [
-        *[
-            (top == rank).cast(Integer).label(f"top_{lvl}")
-            for rank, lvl in enumerate(LEVEL_ORDER, 1)
-        ],
-        *[
-            func.max(
-                case(
-                    (and_(adoption.state.in_(ADOPTED_STATES), adoption.adopted_level == lvl), 1),
-                    else_=0,
-                )
-            ).label(f"any_{lvl}")
-            for lvl in LEVEL_ORDER
-        ],
-        *[
-            func.coalesce(func.max(getattr(instructions.c, f"instr_{lvl}")), 0).label(
-                f"instr_{lvl}"
-            )
-            for lvl in LEVEL_ORDER
-        ],
-    ]
     return (
-        select(
-            received.tenant_id.label("owner"),
-            received.item_id.label("item_id"),
-            received.sender_tenant_id.label("child"),
-            ReportItem.doc_type,
-            func.min(month).label("month"),
-            (top > 0).cast(Integer).label("adopted"),
-            # max(CASE …) rather than bool_or: SQLite (the embedded mode) has no bool_or.
-            func.max(case((and_(received.level == 1, ReportItem.is_late), 1), else_=0)).label(
-                "late"
-            ),
-            *levels,
-        )
+        select(*_item_columns(received, top), *_level_columns(top, adoption, instructions))
         .join(
             ReportItem,
             and_(ReportItem.tenant_id == received.tenant_id, ReportItem.id == received.item_id),
@@ -181,6 +147,42 @@ def received_items(ranker: int, start: datetime, end: datetime) -> Any:
         )
         .cte("received_items")
     )
+
+
+def _item_columns(received: Any, top: Any) -> list[Any]:
+    """Who owns and sent the item, its type, month, and whether it was adopted or late."""
+    return [
+        received.tenant_id.label("owner"),
+        received.item_id.label("item_id"),
+        received.sender_tenant_id.label("child"),
+        ReportItem.doc_type,
+        func.min(local_month_start(received.submitted_at)).label("month"),
+        (top > 0).cast(Integer).label("adopted"),
+        # max(CASE …) rather than bool_or: SQLite (the embedded mode) has no bool_or.
+        func.max(case((and_(received.level == 1, ReportItem.is_late), 1), else_=0)).label("late"),
+    ]
+
+
+def _level_columns(top: Any, adoption: Any, instructions: Any) -> list[Any]:
+    """Per level: whether the item's highest adoption is there (0/1), whether any adoption
+    is there (0/1), and how many leaders' instructions it has at that level."""
+    adopted_at = [
+        func.max(
+            case(
+                (and_(adoption.state.in_(ADOPTED_STATES), adoption.adopted_level == lvl), 1),
+                else_=0,
+            )
+        ).label(f"any_{lvl}")
+        for lvl in LEVEL_ORDER
+    ]
+    instructed = [
+        func.coalesce(func.max(getattr(instructions.c, f"instr_{lvl}")), 0).label(f"instr_{lvl}")
+        for lvl in LEVEL_ORDER
+    ]
+    highest = [
+        (top == rank).cast(Integer).label(f"top_{lvl}") for rank, lvl in enumerate(LEVEL_ORDER, 1)
+    ]
+    return [*highest, *adopted_at, *instructed]
 
 
 def _missed(ranker: int, period: Period) -> Any:

@@ -8,6 +8,7 @@ each child's line (which governs that child's authors' lines) to that child alon
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,13 +21,14 @@ from core.auth.users import Actor
 from core.db import db
 from core.tenancy.grants import grant
 from core.tenancy.models import Tenant
-from core.tenancy.scope import current_tenant_id, granted_scope
+from core.tenancy.scope import current_scope, current_tenant_id, granted_scope
+from plugins.reporting.deadlines import utc
+from plugins.reporting.levels import settings_of
 from plugins.reporting.scoring import facts
 from plugins.reporting.scoring.facts import fast_ranking
 from plugins.reporting.scoring.models import Ranking, RankingAuthor, RankingLine
 from plugins.reporting.scoring.periods import Period
 from plugins.reporting.scoring.ranking import ScoringTable, author_ranking, rows, tenant_ranking
-from plugins.reporting.workflow import settings_of, utc
 
 
 def scoring_table(tenant_id: int | None = None) -> ScoringTable:
@@ -42,8 +44,16 @@ def live_ranking(period: Period, *, from_facts: bool = False) -> list[dict[str, 
     ranker = current_tenant_id()
     build = fast_ranking if from_facts else tenant_ranking
     # Granted either way: the facts path still checks 约稿 answers among the children's items.
-    with granted_scope(f"reporting: ranking {period.kind} {period.year}/{period.number}"):
+    with _granted(f"ranking {period.kind} {period.year}/{period.number}"):
         return rows(build(ranker, period, scoring_table(ranker)))
+
+
+def _granted(what: str) -> Any:
+    """The granted read a ranking needs: its own audited opening, unless the caller (a
+    page showing several rankings) already opened one, whose audit entry covers it."""
+    if current_scope().grants:
+        return nullcontext()
+    return granted_scope(f"reporting: {what}")
 
 
 def refresh_facts(year: int | None = None) -> int:
@@ -57,7 +67,7 @@ def refresh_facts(year: int | None = None) -> int:
 def live_author_ranking(period: Period) -> list[dict[str, Any]]:
     """The authors of the items the tenant in scope received in ``period``, ranked."""
     ranker = current_tenant_id()
-    with granted_scope(f"reporting: author ranking {period.kind} {period.year}/{period.number}"):
+    with _granted(f"author ranking {period.kind} {period.year}/{period.number}"):
         return rows(author_ranking(ranker, period, scoring_table(ranker)))
 
 

@@ -12,12 +12,14 @@ from flask import flash, redirect
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
+from core import clock
 from core.api.messages import localize
 from core.db import db
 from core.forms import FormSchema, load_form
 from core.routing import tenant_blueprint
 from core.tenancy.scope import granted_scope
 from core.workflow import WorkflowError
+from plugins.reporting.deadlines import aware
 from plugins.reporting.schemas import CommentIn
 
 bp = tenant_blueprint("reporting", __name__, kind="pages", plugin="reporting", prefix="/reporting")
@@ -84,9 +86,6 @@ def _helpers() -> dict[str, Any]:
 
 def local_time(value: Any) -> str:
     """A stored (UTC) time as Beijing time, to the minute; blank when there is none."""
-    from core import clock
-    from plugins.reporting.workflow import aware
-
     if value is None:
         return ""
     return aware(value).astimezone(clock.TZ).strftime("%Y-%m-%d %H:%M")

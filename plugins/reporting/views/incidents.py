@@ -12,11 +12,11 @@ from core.db import db
 from core.forms import FormSchema
 from core.routing import require_permission
 from plugins.reporting import page_queries, services
+from plugins.reporting.deadlines import aware
 from plugins.reporting.models import INCIDENT_STAGES, MissedReport
 from plugins.reporting.permissions import ADOPT, VIEW
 from plugins.reporting.schemas import AwareDateTime, Id, Text
 from plugins.reporting.views.blueprint import act, bp, posted, reading
-from plugins.reporting.workflow import aware
 
 
 class MissedReportForm(FormSchema):

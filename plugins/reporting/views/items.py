@@ -21,6 +21,7 @@ from plugins.reporting import page_queries, queries, services
 from plugins.reporting.attachments import ITEM_FILES, file_of, file_response
 from plugins.reporting.bulletins.services import ADOPTED
 from plugins.reporting.commissions.queries import received as received_requests
+from plugins.reporting.deadlines import aware
 from plugins.reporting.diffs import version_differences
 from plugins.reporting.models import (
     CATEGORIES,
@@ -31,6 +32,7 @@ from plugins.reporting.models import (
     Submission,
 )
 from plugins.reporting.permissions import ADOPT, APPROVE, VIEW, WRITE
+from plugins.reporting.priorities.queries import offered, tags_of
 from plugins.reporting.schemas import InstructionIn, ItemIn, MineQuery
 from plugins.reporting.views.blueprint import (
     act,
@@ -47,13 +49,12 @@ from plugins.reporting.workflow import (
     NOTE_TITLES,
     SUBMISSION_FLOW,
     SUBMISSION_STATES,
-    aware,
     is_linked,
 )
 
 PAGE_SIZE = 20
 ITEM_FIELDS = ["title", "body", "category", "doc_type", "pen_name", "pen_phone", "author_ids"]
-FORM_ONLY = ["request_id", "files"]
+FORM_ONLY = ["request_id", "files", "priority_ids"]
 INCIDENT_FIELDS = ["occurred_at", "incident_stage", "chain_parent_id"]
 
 
@@ -97,6 +98,7 @@ def _form_page(form: dict[str, Any], errors: dict[str, Any], item: ReportItem | 
         stages=choices(INCIDENT_STAGES),
         earlier=[(i.id, f"{i.serial} {i.title}", False) for i in page_queries.incidents()],
         requests=_requests(),
+        priorities=offered(item.year if item is not None else clock.today().year),
     ), (422 if errors else 200)
 
 
@@ -115,6 +117,8 @@ def _save(
     data, errors = load_form(schema)
     if errors:
         return None, data, errors
+    if request.form.get("priorities_shown"):
+        data.setdefault("priority_ids", [])  # none ticked: the item has no tags
     try:
         if item is None:
             item = services.create_item(data, g.actor)
@@ -156,6 +160,7 @@ def edit_item(item_id: int):
     form = {name: getattr(item, name) for name in ITEM_FIELDS[:-1] + INCIDENT_FIELDS}
     form["author_ids"] = page_queries.author_ids(item)
     form["request_id"] = item.request_id
+    form["priority_ids"] = [t["priority_id"] for t in tags_of([item.id]).get(item.id, [])]
     if form["occurred_at"] is not None:
         form["occurred_at"] = _local_input(form["occurred_at"])
     errors: dict[str, Any] = {}
@@ -182,6 +187,7 @@ def _item_context(item: ReportItem) -> dict[str, Any]:
         "item": item,
         "own": own,
         "authors": page_queries.author_names(item),
+        "tags": tags_of([item.id]).get(item.id, []),
         "chain": chain,
         "diffs": version_differences(chain.versions),
         # A level the item reached reads its files through its grant on them.

@@ -46,8 +46,10 @@ def _chosen() -> tuple[Any, dict[str, Any], dict[str, Any]]:
 def ranking():
     require_permission(RANK)
     chosen, form, errors = _chosen()
-    lines = services.live_ranking(chosen)
-    with reading("ranking: monthly adoptions"):
+    # One audited opening for the page's three reads (children, authors, the chart).
+    with reading(f"ranking page {chosen.kind} {chosen.year}/{chosen.number}"):
+        lines = services.live_ranking(chosen)
+        authors = services.live_author_ranking(chosen)
         monthly = page_queries.monthly_adoptions(chosen.year)
     return render_template(
         "reporting/ranking.html",
@@ -55,7 +57,7 @@ def ranking():
         form=form,
         errors=errors,
         lines=lines,
-        authors=services.live_author_ranking(chosen),
+        authors=authors,
         chart={
             "scores": [{"title": r["name"], "count": r["score"]} for r in lines],
             "monthly": monthly,

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import EXCLUDE, ValidationError
+from sqlalchemy import select
 
 from core.api.pagination import BadCursor, keyset_page
 from core.db import db
+from core.forms import as_typed, load_form
 from core.routing import require_permission
 from core.tenancy.models import Tenant
 from plugins.reporting.commissions import queries, services
 from plugins.reporting.commissions.schemas import RequestIn
 from plugins.reporting.models import Request
 from plugins.reporting.permissions import ADOPT, VIEW
-from plugins.reporting.views.blueprint import act, bp, posted, reading
+from plugins.reporting.views.blueprint import bp, messages_of, reading
 
 PAGE_SIZE = 20
 
@@ -33,6 +37,12 @@ def _page(statement: Any, cursor_key: str):
 @bp.get("/requests")
 def requests():
     require_permission(VIEW)
+    return _requests_page({}, {})
+
+
+def _requests_page(form: dict[str, Any], errors: dict[str, Any]):
+    """The lists and the request form (as typed, with its errors, after a refusal:
+    nothing of the refused request is kept)."""
     with reading("requests"):
         received = _page(queries.received(), "cursor")
         return render_template(
@@ -43,24 +53,31 @@ def requests():
                 (t.id, t.name, False) for t in _tenants(services.reporting_children(g.tenant.id))
             ],
             keep={},
-        )
+            form=form,
+            errors=errors,
+        ), (422 if errors else 200)
 
 
 def _tenants(ids: list[int]) -> list[Tenant]:
-    return [db.session.get(Tenant, tenant_id) for tenant_id in ids]
+    """The tenants of ``ids`` in that order, in one statement."""
+    found = {t.id: t for t in db.session.scalars(select(Tenant).where(Tenant.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 @bp.post("/requests")
 def send_request():
     require_permission(ADOPT)
-    made: list[Request] = []
-    response = act(
-        lambda: made.append(services.create_request(posted(RequestIn()), g.actor)),
-        url_for(".requests"),
-    )
-    if made:
-        return redirect(url_for(".request_page", request_id=made[0].id)), 303
-    return response
+    schema = RequestIn(unknown=EXCLUDE)  # the CSRF token
+    data, errors = load_form(schema)
+    if errors:
+        return _requests_page(data, errors)
+    try:
+        made = services.create_request(data, g.actor)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _requests_page(as_typed(schema), messages_of(exc))
+    flash(_("已发出约稿：%(topic)s", topic=made.topic), "success")
+    return redirect(url_for(".request_page", request_id=made.id)), 303
 
 
 @bp.get("/requests/<int:request_id>")

@@ -7,9 +7,9 @@ plugin enabled on each) once per case. The one actor writes, approves and adopts
 A submission is a row of the county (the item's owner) that the city decides. The race
 runs each contender in the county's scope, which is where
 :func:`plugins.reporting.services.decide` writes it too; the decision is fired
-:func:`~plugins.reporting.workflow.acting_as` the receiving level, as ``decide`` does.
+:func:`~plugins.reporting.levels.acting_as` the receiving level, as ``decide`` does.
 The linked moves (the other side's action carried over) are fired the way the workflow's
-own effects fire them, in :func:`~plugins.reporting.workflow.linked_move`.
+own effects fire them, in :func:`~plugins.reporting.levels.linked_move`.
 """
 
 from __future__ import annotations
@@ -26,18 +26,16 @@ from core.tenancy.scope import current_tenant_id
 from plugins.reporting import services
 from plugins.reporting.bulletins import services as bulletins
 from plugins.reporting.bulletins.workflow import ISSUE_FLOW
-from plugins.reporting.models import Issue, IssueEntry, ReportItem, Submission
-from plugins.reporting.permissions import ADOPT, APPROVE, VIEW, WRITE
-from plugins.reporting.workflow import (
-    ITEM_FLOW,
+from plugins.reporting.levels import (
     PLUGIN,
-    SUBMISSION_FLOW,
     acting_as,
     first_submission,
-    is_linked,
     linked_move,
     reporting_parent,
 )
+from plugins.reporting.models import Issue, IssueEntry, ReportItem, Submission
+from plugins.reporting.permissions import ADOPT, APPROVE, VIEW, WRITE
+from plugins.reporting.workflow import ITEM_FLOW, SUBMISSION_FLOW, is_linked
 from tests.plugins.reporting.conftest import ITEM
 from tests.race import Scenarios, World
 

@@ -14,8 +14,8 @@ from core.db import db
 from core.plugins.settings import validate_partial
 from core.tenancy.models import TenantPlugin
 from plugins.reporting import services
+from plugins.reporting.deadlines import aware
 from plugins.reporting.models import MissedReport
-from plugins.reporting.workflow import aware
 
 OCCURRED = datetime(2026, 3, 1, 22, 30, tzinfo=clock.TZ)  # half past ten at night
 

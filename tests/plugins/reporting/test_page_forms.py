@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from plugins.reporting.models import ReportItem, Submission
+from plugins.reporting.models import ReportItem, Request, Submission
 from plugins.reporting.scoring.models import Ranking
 from tests.plugins.reporting.web import (
     FORM,
@@ -99,3 +99,26 @@ def test_a_bad_ranking_publication_keeps_the_period_and_publishes_nothing(app, c
     location = response.headers["Location"]
     assert "number=13" in location and "period=month" in location
     assert scalar(app, select(func.count(Ranking.id))) == 0
+
+
+def test_a_refused_commission_comes_back_as_typed(app, clients):
+    """Issue 16: the 约稿 form flashed the refusal and redirected, losing what was typed;
+    now the page comes back with the reason beside the field and every value kept."""
+    before = scalar(app, select(func.count(Request.id)))
+    typed = {
+        "topic": "基层党建引领乡村振兴典型经验",
+        "requirements": "1500字以内，附图片。",
+        "deadline": "2026-03-09T18:00",
+    }
+    response = post(clients["city"], page_url("city", "/requests"), typed, status=422)
+    page = response.get_data(as_text=True)
+    assert 'data-error-for="child_tenant_ids"' in page and "请选择约稿的下级单位" in page
+    assert f'value="{typed["topic"]}"' in page and typed["requirements"] in page
+    assert f'value="{typed["deadline"]}"' in page
+    assert scalar(app, select(func.count(Request.id))) == before
+    county = tenant_of(app, "county")
+    sent = post(
+        clients["city"], page_url("city", "/requests"), {**typed, "child_tenant_ids": str(county)}
+    )
+    assert "/requests/" in sent.headers["Location"]
+    assert scalar(app, select(func.count(Request.id))) == before + 1

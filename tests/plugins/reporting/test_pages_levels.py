@@ -135,12 +135,15 @@ def test_a_request_sent_answered_and_followed_per_child(app, clients):
     assert f"/reporting/requests/{request_id}" not in html(clients["writer"], "/t/county/todo")
     followed = html(clients["city"], page_url("city", f"/requests/{request_id}"))
     assert f'data-tenant="{county}" data-standing="on_time"' in followed
-    # Bad input: a deadline already past is refused and nothing is sent.
-    post(
+    # Bad input: a deadline already past is refused (the form comes back as typed, with
+    # the reason) and nothing is sent.
+    refused = post(
         clients["city"],
         page_url("city", "/requests"),
         {"topic": "过期", "deadline": "2026-01-01T08:00", "all_children": "1"},
+        status=422,
     )
+    assert "截止时间须晚于现在" in refused.get_data(as_text=True)
     assert "过期" not in html(clients["city"], page_url("city", "/requests"))
 
 
