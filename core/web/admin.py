@@ -30,6 +30,7 @@ from core.auth.tokens import revoke_token
 from core.db import db
 from core.forms import FormSchema, load_form
 from core.money import yuan
+from core.orgs.models import OrgUnit
 from core.plugins import enablement
 from core.plugins.manager import CORE, PluginError, enabled_plugins, host
 from core.plugins.settings import settings_schema
@@ -203,9 +204,18 @@ def _edit_user_page(membership: Membership, errors: dict | None = None, status: 
         membership=membership,
         roles=_all_roles(),
         current=[r.key for r in membership.roles],
+        units=_active_units(),
         errors=errors or {},
         is_self=membership.id == g.actor.membership.id,
     ), status
+
+
+def _active_units() -> list[OrgUnit]:
+    return list(
+        db.session.scalars(
+            select(OrgUnit).where(OrgUnit.is_active).order_by(OrgUnit.sort_order, OrgUnit.id)
+        )
+    )
 
 
 @bp.route("/users/<int:membership_id>", methods=["GET", "POST"])
@@ -218,6 +228,8 @@ def edit_user(membership_id: int):
         "roles": request.form.getlist("roles"),
         "title": request.form.get("title", "").strip() or None,
         "active": "active" in request.form,
+        # Blank is "no unit" here (the select offers it), not "not given".
+        "org_unit_id": request.form.get("org_unit_id", "").strip() or None,
     }
     data, errors = load_form(EditUserForm(), raw)
     if not errors:

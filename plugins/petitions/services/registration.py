@@ -50,7 +50,7 @@ PETITION_FIELDS = {
     "source_petition_id",
 }
 PETITIONER_FIELDS = {"name", "id_number", "phone", "address", "is_representative"}
-REPORTED_FIELDS = {"name", "unit", "post", "cadre_rank", "user_id"}
+REPORTED_FIELDS = {"name", "unit", "unit_id", "post", "cadre_rank", "user_id"}
 
 
 def register(

@@ -1,0 +1,37 @@
+"""the reported person's unit as an org unit of the tenant
+
+Revision ID: petitions_0007
+Revises: petitions_0006
+Create Date: 2026-12-02
+
+Issue 12 (信访工作条例 Art. 30): where the tenant turns on ``recuse_reported_unit``, the
+people of the reported person's unit do not see the petition. The unit is kept as typed
+(``unit``) and may also be tied to the tenant's org tree: ``unit_id``, tenant-leading
+``(tenant_id, unit_id)`` → ``org_units`` so it cannot name another tenant's unit, with an
+index for the visibility criterion. Existing rows name no org unit. No new table, so
+row-level security is unchanged. The members' own unit is core's (core_0012).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "petitions_0007"
+down_revision = "petitions_0006"
+branch_labels = None
+depends_on = None
+
+TABLE = "petition_reported_persons"
+FK = "fk_petition_reported_persons_tenant_id_unit_id_org_units"
+INDEX = "ix_petition_reported_persons_tenant_id_unit_id"
+
+
+def upgrade() -> None:
+    op.add_column(TABLE, sa.Column("unit_id", sa.BigInteger(), nullable=True))
+    op.create_foreign_key(FK, TABLE, "org_units", ["tenant_id", "unit_id"], ["tenant_id", "id"])
+    op.create_index(INDEX, TABLE, ["tenant_id", "unit_id"])
+
+
+def downgrade() -> None:
+    op.drop_index(INDEX, table_name=TABLE)
+    op.drop_constraint(FK, TABLE, type_="foreignkey")
+    op.drop_column(TABLE, "unit_id")
