@@ -29,8 +29,8 @@ from core.auth.invitations import InvitationSent
 from core.auth.models import Membership, MembershipRole, Role, User
 from core.auth.permissions import grant_roles
 from core.auth.users import Actor
-from core.orgs.models import OrgUnit
 from core.db import MAX_DB_ID, db
+from core.orgs.models import OrgUnit
 from core.plugins.manager import CORE, enabled_plugins, host
 from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope

@@ -26,9 +26,7 @@ INDEX = "ix_memberships_tenant_id_org_unit_id"
 
 def upgrade() -> None:
     op.add_column(TABLE, sa.Column("org_unit_id", sa.BigInteger(), nullable=True))
-    op.create_foreign_key(
-        FK, TABLE, "org_units", ["tenant_id", "org_unit_id"], ["tenant_id", "id"]
-    )
+    op.create_foreign_key(FK, TABLE, "org_units", ["tenant_id", "org_unit_id"], ["tenant_id", "id"])
     op.create_index(INDEX, TABLE, ["tenant_id", "org_unit_id"])
 
 

@@ -98,7 +98,9 @@ class ReportedPersonIn(Schema):
     unit = Text(allow_none=True, validate=validate.Length(max=100))
     unit_id = WholeNumber(
         allow_none=True,
-        metadata={"description": "被反映人所在单位为本单位组织机构时填写（可设置所在单位人员回避）"},
+        metadata={
+            "description": "被反映人所在单位为本单位组织机构时填写（可设置所在单位人员回避）"
+        },
     )
     post = Text(allow_none=True, validate=validate.Length(max=100))
     cadre_rank = Text(allow_none=True, validate=validate.Length(max=30))
