@@ -337,13 +337,6 @@ class PetitionConflictIn(Schema):
     )
     reason = Text(required=True, validate=validate.Length(max=2000))
 
-    @validates("unit_id")
-    def _unit(self, value: int | None, **_kwargs: Any) -> None:
-        if value is not None:
-            problem = unit_problem(value)
-            if problem:
-                raise ValidationError(problem)
-
     @validates("user_id")
     def _member(self, value: int | None, **_kwargs: Any) -> None:
         if value is not None:
