@@ -17,6 +17,7 @@ from core.api.pagination import Page
 from core.auth.users import Actor, current_actor
 from core.db import db
 from core.lookup import get_or_404
+from core.orgs.models import OrgUnit
 from core.workflow import Transition
 from plugins.petitions.models import COLLECTIVE_FROM, LongtermPetitioner, Petition, PetitionConflict
 from plugins.petitions.permissions import APPROVE, HANDLE
@@ -36,6 +37,12 @@ def petition_or_404(petition_id: int) -> Petition:
     if is_hidden(petition, viewer_id()):
         abort(404)
     return petition
+
+
+def active_units() -> list[OrgUnit]:
+    """The tenant's active org units (a reported person may be tied to one)."""
+    query = select(OrgUnit).where(OrgUnit.is_active).order_by(OrgUnit.sort_order, OrgUnit.id)
+    return list(db.session.scalars(query))
 
 
 def overdue_clause(today=None) -> Any:

@@ -57,6 +57,7 @@ from plugins.petitions.presenters import (
     detail_actions_for,
     history_rows,
     title,
+    unit_options,
 )
 from plugins.petitions.queries import categories
 from plugins.petitions.queries import petitions as queries
@@ -174,6 +175,7 @@ def new():
         kind_options=choices(KINDS),
         urgency_options=choices(URGENCIES),
         category_options=category_options(),
+        unit_options=unit_options(),
     ), (422 if errors else 200)
 
 

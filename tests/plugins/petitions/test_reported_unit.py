@@ -153,3 +153,30 @@ def test_the_reported_user_is_not_counted_in_his_statistics(world: World):
     assert "report" not in kinds
     drill = world.call("li", "GET", query_string={"kind": "report"}).get_json()["items"]
     assert drill == []
+
+
+def test_the_register_page_ties_the_reported_person_to_a_unit(world: World):
+    from tests.plugins.petitions.test_pages import register_form
+
+    unit = _unit(world)
+    csrf = world.login("clerk")
+    page = world.page("/new").get_data(as_text=True)
+    assert f'<option value="{unit}">某乡镇党委</option>' in page
+    form = register_form(
+        **{
+            "kind": "report",
+            "reported_persons-0-name": "赵某",
+            "reported_persons-0-unit": "某乡镇",
+            "reported_persons-0-unit_id": str(unit),
+        }
+    )
+    response = world.post_page("/new", csrf, form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    pid = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    (row,) = world.call("leader", "GET", f"/{pid}").get_json()["reported_persons"]
+    assert (row["unit"], row["unit_id"]) == ("某乡镇", unit)
+    # A unit of another tenant, typed into the form, is a field error beside the row.
+    foreign = _unit(world, "other", "外单位党委")
+    refused = world.post_page("/new", csrf, {**form, "reported_persons-0-unit_id": str(foreign)})
+    assert refused.status_code == 422
+    assert 'data-error-for="reported_persons-0-unit_id"' in refused.get_data(as_text=True)
