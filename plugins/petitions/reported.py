@@ -9,10 +9,11 @@ petition from every member placed in that unit (``Membership.org_unit_id``).
 So every ORM select a request runs for a user gets one more loader criterion on
 ``Petition`` (next to the tenant's): :func:`hidden_clause` — no reported-person row names
 him or (rule on) his unit. It reaches the lists, search, the ledger, statistics and their
-drill-downs, the to-do list and every page or API that loads the petition by id (a 404,
-as for another tenant's row), without each query remembering it. A statement built on
-the petitions *table* (not the entity) gets no loader criterion: it adds
-:func:`visible_clause` itself, the same expression.
+drill-downs (the statistics are ORM selects of ``Petition`` columns, so the criterion
+reaches their aggregates too), the to-do list and every page or API that loads the
+petition by id (a 404, as for another tenant's row), without each query remembering it.
+A statement on the petitions *table* (not the entity) would get no criterion: only jobs,
+which see everything, build those.
 
 Jobs and the system actor (no user) see everything: their code decides what they do.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import and_, event, inspect, or_, select, true
+from sqlalchemy import and_, event, inspect, or_, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 
 from core.auth.models import Membership
@@ -70,10 +71,9 @@ def unit_rule_on() -> bool:
     return on
 
 
-def hidden_clause(user_id: int, *, by_unit: bool, petitions: Any = None) -> Any:
-    """SQL: ``petitions`` (the entity, or a table or alias of it) names ``user_id`` as a
-    reported person or — ``by_unit`` — names a reported person of the viewer's unit."""
-    table = Petition if petitions is None else petitions
+def hidden_clause(user_id: int, *, by_unit: bool) -> Any:
+    """SQL: the petition names ``user_id`` as a reported person or — ``by_unit`` — names
+    a reported person of the viewer's unit (in the petition's tenant)."""
     rp = _REPORTED.c
     names = rp.user_id == user_id
     if by_unit:
@@ -84,18 +84,10 @@ def hidden_clause(user_id: int, *, by_unit: bool, petitions: Any = None) -> Any:
         names = or_(names, rp.unit_id.in_(units.correlate_except(_MEMBERS).scalar_subquery()))
     naming = (
         select(rp.id)
-        .where(and_(rp.tenant_id == table.tenant_id, rp.petition_id == table.id, names))
+        .where(and_(rp.tenant_id == Petition.tenant_id, rp.petition_id == Petition.id, names))
         .correlate_except(_REPORTED)
     )
     return naming.exists()
-
-
-def visible_clause(petitions: Any = None) -> Any:
-    """SQL: the petition is not hidden from the request's viewer (true for jobs)."""
-    user_id = viewer_id()
-    if user_id is None:
-        return true()
-    return ~hidden_clause(user_id, by_unit=unit_rule_on(), petitions=petitions)
 
 
 def is_hidden(petition: Petition, user_id: int | None) -> bool:
@@ -118,6 +110,17 @@ def _unit_of(user_id: int, tenant_id: int) -> int | None:
     return membership.org_unit_id
 
 
+def _rule_for(state: ORMExecuteState) -> bool:
+    """The unit rule for this statement: read (once per request) only when a statement
+    reads this plugin's records, so a request that never touches a petition does not
+    pay for the settings; once read, every statement gets it."""
+    if has_app_context() and _G_UNIT_RULE in g:
+        return bool(g.get(_G_UNIT_RULE))
+    if any(m.class_.__module__ == Petition.__module__ for m in state.all_mappers):
+        return unit_rule_on()
+    return False
+
+
 @event.listens_for(TenantSession, "do_orm_execute")
 def _hide_from_reported(state: ORMExecuteState) -> None:
     if not state.is_select:
@@ -125,7 +128,7 @@ def _hide_from_reported(state: ORMExecuteState) -> None:
     user_id = viewer_id()
     if user_id is None:
         return
-    clause = ~hidden_clause(user_id, by_unit=unit_rule_on())
+    clause = ~hidden_clause(user_id, by_unit=_rule_for(state))
     state.statement = state.statement.options(
         with_loader_criteria(Petition, clause, include_aliases=True)
     )
