@@ -154,8 +154,7 @@ def update_member(
     active: bool | None = None,
     org_unit_id: int | None = _UNSET,
 ) -> Membership:
-    """Change a member's roles, title, status or org unit (``None`` / unset: leave as is;
-    ``org_unit_id=None`` takes the member out of any unit)."""
+    """Change roles, title, status or org unit (unset: as is; ``org_unit_id=None``: none)."""
     own = actor.membership is not None and actor.membership.id == membership.id
     before = _member_state(membership)
     if roles is not None:
