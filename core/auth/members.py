@@ -154,7 +154,7 @@ def update_member(
     active: bool | None = None,
     org_unit_id: int | None = _UNSET,
 ) -> Membership:
-    """Change roles, title, status or org unit (unset: as is; ``org_unit_id=None``: none)."""
+    """Change roles, title, status or unit (None/unset: as is; but org_unit_id=None: no unit)."""
     own = actor.membership is not None and actor.membership.id == membership.id
     before = _member_state(membership)
     if roles is not None:
