@@ -25,12 +25,15 @@ INDEX = "ix_memberships_tenant_id_org_unit_id"
 
 
 def upgrade() -> None:
-    op.add_column(TABLE, sa.Column("org_unit_id", sa.BigInteger(), nullable=True))
-    op.create_foreign_key(FK, TABLE, "org_units", ["tenant_id", "org_unit_id"], ["tenant_id", "id"])
-    op.create_index(INDEX, TABLE, ["tenant_id", "org_unit_id"])
+    # Batch mode: SQLite (the quick test backend) cannot ALTER a table's constraints.
+    with op.batch_alter_table(TABLE) as batch:
+        batch.add_column(sa.Column("org_unit_id", sa.BigInteger(), nullable=True))
+        batch.create_foreign_key(FK, "org_units", ["tenant_id", "org_unit_id"], ["tenant_id", "id"])
+        batch.create_index(INDEX, ["tenant_id", "org_unit_id"])
 
 
 def downgrade() -> None:
-    op.drop_index(INDEX, table_name=TABLE)
-    op.drop_constraint(FK, TABLE, type_="foreignkey")
-    op.drop_column(TABLE, "org_unit_id")
+    with op.batch_alter_table(TABLE) as batch:
+        batch.drop_index(INDEX)
+        batch.drop_constraint(FK, type_="foreignkey")
+        batch.drop_column("org_unit_id")
