@@ -2,7 +2,7 @@
 
 People: adding a user to the tenant in scope (a new user with an initial password, a
 former member who is this tenant's alone, or else an invitation the user must accept),
-changing a member's roles, title and status, resetting a password. Roles: changing a
+changing a member's roles, title, status and org unit, resetting a password. Roles: changing a
 role's permissions. Audit: the filtered log of the tenant. (Which tokens an actor may
 see and revoke: :mod:`core.auth.token_access`; a plugin's settings as administrators see
 them: :mod:`core.plugins.settings_view`.)
@@ -29,7 +29,8 @@ from core.auth.invitations import InvitationSent
 from core.auth.models import Membership, MembershipRole, Role, User
 from core.auth.permissions import grant_roles
 from core.auth.users import Actor
-from core.db import db
+from core.db import MAX_DB_ID, db
+from core.orgs.models import OrgUnit
 from core.plugins.manager import CORE, enabled_plugins, host
 from core.tenancy.models import Tenant
 from core.tenancy.scope import cross_tenant_scope
@@ -151,8 +152,9 @@ def update_member(
     roles: list[str] | None = None,
     title: str | None = _UNSET,
     active: bool | None = None,
+    org_unit_id: int | None = _UNSET,
 ) -> Membership:
-    """Change a member's roles, title or status (``None`` / unset: leave as is)."""
+    """Change roles, title, status or unit (None/unset: as is; but org_unit_id=None: no unit)."""
     own = actor.membership is not None and actor.membership.id == membership.id
     before = _member_state(membership)
     if roles is not None:
@@ -161,10 +163,14 @@ def update_member(
             raise AdminConflict(_("不能移除自己的管理员角色（管理用户与角色的权限）。"))
     if active is False and own:
         raise AdminConflict(_("不能停用自己在本单位的成员资格。"))
+    if org_unit_id is not _UNSET and org_unit_id is not None:
+        check_unit(org_unit_id)
     if roles is not None:
         _set_roles(membership, role_rows)
     if title is not _UNSET:
         membership.title = title
+    if org_unit_id is not _UNSET:
+        membership.org_unit_id = org_unit_id
     if active is not None:
         if membership.is_active and not active:
             membership.user.end_sessions()
@@ -243,7 +249,15 @@ def _member_state(membership: Membership) -> dict[str, Any]:
         "roles": [r.key for r in membership.roles],
         "title": membership.title,
         "active": membership.is_active,
+        "org_unit_id": membership.org_unit_id,
     }
+
+
+def check_unit(org_unit_id: int) -> None:
+    """A member may be placed only in an active org unit of the tenant in scope."""
+    unit = db.session.get(OrgUnit, org_unit_id) if 0 < org_unit_id <= MAX_DB_ID else None
+    if unit is None or not unit.is_active:
+        raise ValidationError({"org_unit_id": [_("本单位没有该组织机构（或已撤销）。")]})
 
 
 def memberships_query(

@@ -82,11 +82,18 @@ class Membership(TenantOwned, Base):
     """A user's place in one tenant."""
 
     __tablename__ = "memberships"
-    __tenant_args__ = (UniqueConstraint("tenant_id", "user_id"),)
+    __tenant_args__ = (
+        UniqueConstraint("tenant_id", "user_id"),
+        tenant_fk("org_unit_id", "org_units"),
+        Index("ix_memberships_tenant_id_org_unit_id", "tenant_id", "org_unit_id"),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str | None] = mapped_column(String(50))  # 职务, e.g. 副部长
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The org unit (科室, 党支部 …) the member works in; a plugin may keep records away
+    #: from a unit's people (petitions: the reported person's unit, Art. 30).
+    org_unit_id: Mapped[int | None] = mapped_column(BigId)
 
     user: Mapped[User] = relationship()
     roles: Mapped[list[Role]] = relationship(

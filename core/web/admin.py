@@ -31,6 +31,7 @@ from core.auth.tokens import revoke_token
 from core.db import db
 from core.forms import FormSchema, as_typed, load_form
 from core.money import yuan
+from core.orgs.models import OrgUnit
 from core.permissions import (
     MANAGE_PLUGINS,
     MANAGE_SETTINGS,
@@ -201,9 +202,18 @@ def _edit_user_page(membership: Membership, errors: dict | None = None, status: 
         membership=membership,
         roles=_all_roles(),
         current=[r.key for r in membership.roles],
+        units=_active_units(),
         errors=errors or {},
         is_self=membership.id == g.actor.membership.id,
     ), status
+
+
+def _active_units() -> list[OrgUnit]:
+    return list(
+        db.session.scalars(
+            select(OrgUnit).where(OrgUnit.is_active).order_by(OrgUnit.sort_order, OrgUnit.id)
+        )
+    )
 
 
 @bp.route("/users/<int:membership_id>", methods=["GET", "POST"])

@@ -34,6 +34,8 @@ class EditUserForm(FormSchema, MembershipPatch):
     )
     title = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=50))
     active = fields.Boolean(required=True)
+    # Blank is "no unit" (the select offers it), not "not given".
+    org_unit_id = fields.Integer(allow_none=True, load_default=None)
 
 
 class PasswordForm(FormSchema, PasswordIn):

@@ -310,14 +310,20 @@ class ReportedPerson(TenantOwned, Base):
     __tablename__ = "petition_reported_persons"
     __tenant_args__ = (
         tenant_fk("petition_id", "petitions", ondelete="CASCADE"),
+        tenant_fk("unit_id", "org_units"),
         Index("ix_petition_reported_persons_tenant_id_petition_id", "tenant_id", "petition_id"),
         Index("ix_petition_reported_persons_tenant_id_name", "tenant_id", "name"),
         Index("ix_petition_reported_persons_tenant_id_user_id", "tenant_id", "user_id"),
+        Index("ix_petition_reported_persons_tenant_id_unit_id", "tenant_id", "unit_id"),
     )
 
     petition_id: Mapped[int] = mapped_column(BigId)
     name: Mapped[str] = mapped_column(String(50))
+    #: The unit as the petition names it (free text, kept as written) …
     unit: Mapped[str | None] = mapped_column(String(100))
+    #: … and, where the clerk ties it to the tenant's org tree, that unit: its people may
+    #: be kept away from the petition (setting ``recuse_reported_unit``, Art. 30).
+    unit_id: Mapped[int | None] = mapped_column(BigId)
     post: Mapped[str | None] = mapped_column(String(100))
     cadre_rank: Mapped[str | None] = mapped_column(String(30))
     #: Set when the reported person is a user of this platform: they may not handle it.

@@ -1,22 +1,23 @@
-"""The petitions plugin's declarations: permissions, roles, settings, and its models and
-workflow (imported here so the metadata, Alembic and the workflow registry see them)."""
+"""The petitions plugin's hook implementations: each one short, calling the modules that
+hold the work. The opening five (meta, permissions, roles, settings, blueprints) are bound
+by :func:`core.plugins.declare.declare_hooks`. The models, the workflow and the route
+modules are imported here so the metadata, Alembic, the workflow registry and the two
+blueprints see them."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema
 
 from core.i18n import N_
 from core.plugins import hookimpl
+from core.plugins.declare import declare_hooks
 from core.plugins.types import (
     DashboardWidget,
     NavItem,
     PeriodicJob,
-    PermissionDef,
     PluginMeta,
-    RoleDef,
     TodoItem,
 )
 from plugins.petitions import attachments as attachments  # noqa: F401 - its attachment kind
@@ -26,49 +27,32 @@ from plugins.petitions import month_figures as month_figures  # noqa: F401 - the
 from plugins.petitions import permissions, settings
 from plugins.petitions import reported as reported  # noqa: F401 - hides a petition from its reported person
 from plugins.petitions import workflow as workflow  # noqa: F401 - declares the workflow
+from plugins.petitions.api import links as link_api  # noqa: F401 - routes
+from plugins.petitions.api import notices as notice_api  # noqa: F401 - routes
+from plugins.petitions.api import petitions as petition_api  # noqa: F401 - routes
+from plugins.petitions.api import statistics as statistics_api  # noqa: F401 - routes
+from plugins.petitions.api.blueprint import bp as api_bp
+from plugins.petitions.portal import views as portal_views
 from plugins.petitions.search import zugong_search as zugong_search  # noqa: F401 - search box
 from plugins.petitions.services import crosstenant as crosstenant  # noqa: F401 - linked moves
 from plugins.petitions.services import lights as lights  # noqa: F401 - lights petitions as they change
 from plugins.petitions.services import reviews as reviews  # noqa: F401 - linked moves
+from plugins.petitions.views import categories as category_pages  # noqa: F401 - routes
+from plugins.petitions.views import links as link_pages  # noqa: F401 - routes
+from plugins.petitions.views import longterm as longterm_pages  # noqa: F401 - routes
+from plugins.petitions.views import notices as notice_pages  # noqa: F401 - routes
+from plugins.petitions.views import petitions as petition_pages  # noqa: F401 - routes
+from plugins.petitions.views import statistics as statistics_pages  # noqa: F401 - routes
+from plugins.petitions.views.blueprint import bp as pages_bp
 
-
-@hookimpl
-def zugong_plugin_meta() -> PluginMeta:
-    return PluginMeta(
-        "petitions", "信访", "Petitions", "0.1.0", "来信、来访、来电、网络信访的受理与办理"
-    )
-
-
-@hookimpl
-def zugong_permissions() -> list[PermissionDef]:
-    return permissions.DEFINITIONS
-
-
-@hookimpl
-def zugong_default_roles() -> list[RoleDef]:
-    return permissions.DEFAULT_ROLES
-
-
-@hookimpl
-def zugong_settings_schema() -> Schema:
-    return settings.PetitionSettings()
-
-
-@hookimpl
-def zugong_blueprints() -> list:
-    # Importing the route modules registers their routes on the two blueprints.
-    from plugins.petitions.api import links, notices, petitions, statistics  # noqa: F401
-    from plugins.petitions.api.blueprint import bp as api_bp
-    from plugins.petitions.portal import views as portal_views
-    from plugins.petitions.views import categories as _categories  # noqa: F401
-    from plugins.petitions.views import links as _links  # noqa: F401
-    from plugins.petitions.views import longterm as _longterm  # noqa: F401
-    from plugins.petitions.views import notices as _notices  # noqa: F401
-    from plugins.petitions.views import petitions as _petitions  # noqa: F401
-    from plugins.petitions.views import statistics as _statistics  # noqa: F401
-    from plugins.petitions.views.blueprint import bp as pages_bp
-
-    return [pages_bp, api_bp, portal_views.pages, portal_views.api]
+declare_hooks(
+    globals(),
+    PluginMeta("petitions", "信访", "Petitions", "0.1.0", "来信、来访、来电、网络信访的受理与办理"),
+    permissions.DEFINITIONS,
+    permissions.DEFAULT_ROLES,
+    settings.PetitionSettings,
+    [pages_bp, api_bp, portal_views.pages, portal_views.api],
+)
 
 
 @hookimpl

@@ -28,7 +28,7 @@ from plugins.petitions.models import (
 )
 from plugins.petitions.queries import categories
 from plugins.petitions.queries.deadlines import settings_of
-from plugins.petitions.queries.petitions import offered_transitions
+from plugins.petitions.queries.petitions import active_units, offered_transitions
 from plugins.petitions.workflow import PETITION_FLOW, STATES
 
 SUMMARY_FIELDS = (
@@ -217,6 +217,11 @@ def category_options(*, active_only: bool = True) -> list[tuple[int, str, bool]]
         (e.id, "\u3000" * e.depth + e.name, False)
         for e in categories.category_tree(include_inactive=not active_only, counted=False)
     ]
+
+
+def unit_options() -> list[tuple[int, str, bool]]:
+    """The tenant's active org units, for tying a reported person to one (Art. 30)."""
+    return [(u.id, u.name, False) for u in active_units()]
 
 
 @dataclass(frozen=True)

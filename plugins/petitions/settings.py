@@ -69,6 +69,15 @@ class PetitionSettings(Schema):
         validate=validate.Range(min=1, max=12),
         metadata={"title": N_("信访老户：包案领导复核周期（月）")},
     )
+    recuse_reported_unit = fields.Boolean(
+        load_default=False,
+        metadata={
+            "title": N_(
+                "对被反映人所在单位人员回避：被反映人所在单位为本单位组织机构时，"
+                "该机构的人员看不到此信访件"
+            )
+        },
+    )
     portal_enabled = fields.Boolean(load_default=False, metadata={"title": N_("开放网上信访")})
     portal_daily_limit = fields.Integer(
         strict=True,

@@ -8,8 +8,9 @@ state and the user's permissions:
   and every petition filed online from the moment it arrives until it is screened;
 * handlers: their own petitions in handling; ``petitions.handle``: accepted ones with no
   handler yet;
-* approvers (``petitions.approve``): every draft awaiting approval, report-backs of assigned
-  petitions due or overdue, 复查/复核 cases to answer, results reported back (to review),
+* approvers (``petitions.approve``): every draft awaiting approval, every request for an
+  extension (申请延期) awaiting their decision, report-backs of assigned petitions due or
+  overdue, 复查/复核 cases to answer, results reported back (to review),
   long-term petitioners with no leader in charge;
 * the leader in charge of a long-term petitioner: its periodic review.
 """
@@ -112,6 +113,32 @@ def _waiting(_tenant: Tenant, actor: Actor) -> list[TodoItem]:
     return found
 
 
+def _extension_requests(_tenant: Tenant, actor: Actor) -> list[TodoItem]:
+    """申请延期 awaiting the leader's decision, whatever the light: the handler's closing
+    deadline runs on while it waits, so it is due by that deadline."""
+    if not actor.can(APPROVE):
+        return []
+    pending = Petition.extension_requested_days.is_not(None)
+    query = select(Petition).where(Petition.state == "in_handling", pending)
+    return [
+        TodoItem(
+            _(
+                "延期申请待审批（%(days)s日）：%(serial)s %(summary)s",
+                days=p.extension_requested_days,
+                serial=p.serial,
+                summary=p.summary[:30],
+            ),
+            petition_url(p),
+            PLUGIN,
+            due=p.current_due,
+            light=p.light,
+            kind="petition.extension_requested",
+            estimated=p.current_due_estimated,
+        )
+        for p in _by_due(query)
+    ]
+
+
 def _reported_back(_tenant: Tenant, actor: Actor) -> list[TodoItem]:
     if not actor.can(APPROVE):
         return []
@@ -180,7 +207,14 @@ def _longterm_reviews(tenant: Tenant, actor: Actor) -> list[TodoItem]:
 
 
 #: Each source gives the items of one kind of waiting work; none repeats another's.
-SOURCES = (_warned, _waiting, _reported_back, _longterm_leaderless, _longterm_reviews)
+SOURCES = (
+    _warned,
+    _waiting,
+    _extension_requests,
+    _reported_back,
+    _longterm_leaderless,
+    _longterm_reviews,
+)
 
 
 def todo_items(tenant: Tenant, actor: Actor) -> list[TodoItem]:

@@ -24,6 +24,7 @@ class MembershipOut(Schema):
     user = fields.Nested(UserBrief)
     title = fields.String(allow_none=True)
     active = fields.Boolean(attribute="is_active")
+    org_unit_id = fields.Integer(allow_none=True, metadata={"description": "所在组织机构"})
     roles = fields.List(fields.Nested(RoleBrief))
     created_at = UtcDateTime()
 
@@ -68,6 +69,11 @@ class MembershipPatch(Schema):
     )
     title = fields.String(allow_none=True, validate=validate.Length(max=50))
     active = fields.Boolean()
+    org_unit_id = fields.Integer(
+        allow_none=True,
+        strict=True,
+        metadata={"description": "所在组织机构（本单位的组织机构 id，null 为不属于任何机构）"},
+    )
 
 
 class PasswordIn(Schema):
@@ -128,7 +134,7 @@ def add_user(body):
     bp,
     "/users/<int:membership_id>",
     methods=["PATCH"],
-    summary="修改成员的角色、职务或状态",
+    summary="修改成员的角色、职务、状态或所在组织机构",
     body=MembershipPatch,
     response=MembershipOut,
     permission=MANAGE_USERS,

@@ -71,7 +71,9 @@ def acceptance_notice() -> docx.Document:
     _body(
         d,
         "本机关将自受理之日起{{ close_days }}日内（即{{ close_due }}前）办结，并书面答复你（你们）。"
-        "情况复杂的，经批准可以适当延长办理期限，延长期限不超过30日，届时将告知延期理由。",
+        # 信访工作条例's own formula: who approves, the cap, and the duty to give the reason.
+        "情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，"
+        "并告知你（你们）延期理由。",
     )
     _body(d, "特此告知。")
     _signature(d, "{{ accepted_on }}")

@@ -37,7 +37,7 @@ from core.workflow import IllegalTransition
 from plugins.petitions.confidentiality import is_reporter
 from plugins.petitions.models import CHANNELS, KINDS, NOT_ACCEPTED_REASONS, OUTCOMES, Petition
 from plugins.petitions.permissions import ADDRESSEE
-from plugins.petitions.queries.deadlines import settings_of
+from plugins.petitions.queries.deadlines import close_due, settings_of
 
 DEFAULTS = Path(__file__).parent.parent / "defaults"
 IDENTITY_PERMISSION = ADDRESSEE
@@ -210,7 +210,11 @@ def context(petition: Petition, tenant: Tenant, notice: NoticeKind) -> dict[str,
     }
     if notice is ACCEPTANCE:
         values["accepted_on"] = chinese_date(petition.accepted_on)
-        values["close_due"] = chinese_date(petition.close_due)
+        # The period as accepted: printed first after an extension, the notice must not
+        # name the extended end beside “60日” (the extension has its own notice).
+        values["close_due"] = chinese_date(
+            close_due(petition, settings_of(petition), extended=False).date
+        )
         values["close_days"] = str(_close_days(petition))
     elif notice is NON_ACCEPTANCE:
         reason = petition.not_accepted_reason or ""

@@ -38,18 +38,20 @@ def return_due(received_on: date, settings: Mapping[str, Any]) -> Due:
     return period_end(received_on, settings["return_working_days"], "working_days")
 
 
-def close_due(petition: Petition, settings: Mapping[str, Any]) -> Due:
+def close_due(petition: Petition, settings: Mapping[str, Any], *, extended: bool = True) -> Due:
     """办结期限: ``close_days`` (60) days from acceptance plus any extension (Art. 34);
-    a Party member's appeal runs ``appeal_months`` (3) months instead."""
+    a Party member's appeal runs ``appeal_months`` (3) months instead. ``extended=False``
+    gives the period as accepted (the acceptance notice names it, whenever printed)."""
     start = petition.accepted_on
     assert start is not None
+    extra = petition.extended_days if extended else 0
     if petition.kind == "appeal":
-        if not petition.extended_days:
+        if not extra:
             return period_end(start, settings["appeal_months"], "months")
         # An extension adds days to the appeal's months: counted from the nominal end.
         days = (add_months(start, settings["appeal_months"]) - start).days
-        return period_end(start, days + petition.extended_days, "natural_days")
-    return period_end(start, settings["close_days"] + petition.extended_days, "natural_days")
+        return period_end(start, days + extra, "natural_days")
+    return period_end(start, settings["close_days"] + (extra or 0), "natural_days")
 
 
 #: Which deadline each state runs against; states not listed have none.

@@ -17,11 +17,12 @@ from core.api.pagination import Page
 from core.auth.users import Actor, current_actor
 from core.db import db
 from core.lookup import get_or_404
+from core.orgs.models import OrgUnit
 from core.workflow import Transition
 from plugins.petitions.models import COLLECTIVE_FROM, LongtermPetitioner, Petition, PetitionConflict
 from plugins.petitions.permissions import APPROVE, HANDLE
 from plugins.petitions.queries.categories import descendant_ids
-from plugins.petitions.reported import is_reported_on, viewer_id
+from plugins.petitions.reported import is_hidden, viewer_id
 from plugins.petitions.schemas.moves import TRANSITION_SCHEMAS
 from plugins.petitions.workflow import PETITION_FLOW, UNDECIDED
 
@@ -33,9 +34,15 @@ KEYS = (Petition.received_on, Petition.id)
 def petition_or_404(petition_id: int) -> Petition:
     petition = get_or_404(Petition, petition_id)
     # An identity-map hit skips the loader criteria of plugins.petitions.reported.
-    if is_reported_on(petition, viewer_id()):
+    if is_hidden(petition, viewer_id()):
         abort(404)
     return petition
+
+
+def active_units() -> list[OrgUnit]:
+    """The tenant's active org units (a reported person may be tied to one)."""
+    query = select(OrgUnit).where(OrgUnit.is_active).order_by(OrgUnit.sort_order, OrgUnit.id)
+    return list(db.session.scalars(query))
 
 
 def overdue_clause(today=None) -> Any:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from marshmallow import (
     EXCLUDE,
     Schema,
+    ValidationError,
     fields,
     validate,
+    validates,
 )
 
 from core.orgs.fields import Text, WholeNumber
@@ -24,6 +29,29 @@ class PetitionCategoryIn(Schema):
 class PetitionCategoryForm(PetitionCategoryIn):
     class Meta:
         unknown = EXCLUDE
+
+
+class CategoryMoveForm(Schema):
+    """The page's ↑/↓ buttons: which way a category moves among its siblings."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    direction = fields.String(required=True)
+
+    @validates("direction")
+    def _way(self, value: str, **_kwargs: Any) -> None:
+        if value not in ("up", "down"):
+            raise ValidationError(_("移动方向无效。"))
+
+
+class CategoryActiveForm(Schema):
+    """The page's 启用/停用 button (a hidden ``is_active`` of 1 or 0)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    is_active = fields.Boolean(required=True)
 
 
 class PetitionCategoryOut(Schema):

@@ -32,6 +32,7 @@ from core.attachments.schemas import AttachmentOut
 from core.auth.models import Membership
 from core.db import MAX_DB_ID, db
 from core.orgs.fields import IdNumber, Text, WholeNumber
+from core.orgs.models import OrgUnit
 from core.orgs.schemas import EXPORT_FORMAT
 from core.phones import check_phone
 from plugins.petitions.models import (
@@ -66,6 +67,14 @@ def member_problem(user_id: int) -> str | None:
     return None if found else _("该用户不是本单位人员。")
 
 
+def unit_problem(unit_id: int) -> str | None:
+    """Why this org unit cannot be named as a reported person's unit (not the tenant's)."""
+    found = None
+    if 0 < unit_id <= MAX_DB_ID:
+        found = db.session.scalar(select(OrgUnit.id).where(OrgUnit.id == unit_id))
+    return None if found else _("本单位没有该组织机构。")
+
+
 # -- registration ---------------------------------------------------------------------
 
 
@@ -87,11 +96,24 @@ class PetitionerIn(Schema):
 class ReportedPersonIn(Schema):
     name = Text(required=True, validate=validate.Length(max=50))
     unit = Text(allow_none=True, validate=validate.Length(max=100))
+    unit_id = WholeNumber(
+        allow_none=True,
+        metadata={
+            "description": "被反映人所在单位为本单位组织机构时填写（可设置所在单位人员回避）"
+        },
+    )
     post = Text(allow_none=True, validate=validate.Length(max=100))
     cadre_rank = Text(allow_none=True, validate=validate.Length(max=30))
     user_id = WholeNumber(
         allow_none=True, metadata={"description": "被反映人是本平台用户时填写（承办时回避）"}
     )
+
+    @validates("unit_id")
+    def _unit(self, value: int | None, **_kwargs: Any) -> None:
+        if value is not None:
+            problem = unit_problem(value)
+            if problem:
+                raise ValidationError(problem)
 
     @validates("user_id")
     def _member(self, value: int | None, **_kwargs: Any) -> None:
@@ -191,6 +213,7 @@ class ReportedPersonOut(Schema):
     id = fields.Integer()
     name = fields.String()
     unit = fields.String(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
     post = fields.String(allow_none=True)
     cadre_rank = fields.String(allow_none=True)
     user_id = fields.Integer(allow_none=True)

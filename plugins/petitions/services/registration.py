@@ -19,8 +19,9 @@ from core.serials import next_serial
 from core.tenancy.scope import current_tenant_id
 from core.workflow import TransitionForbidden
 from plugins.petitions.models import Petition, Petitioner, ReportedPerson
+from plugins.petitions.permissions import REGISTER
 from plugins.petitions.queries.deadlines import accept_due, return_due, set_due, settings_of
-from plugins.petitions.workflow import PETITION_FLOW, REGISTER
+from plugins.petitions.workflow import PETITION_FLOW
 
 if TYPE_CHECKING:
     from core.auth.users import Actor
@@ -50,7 +51,7 @@ PETITION_FIELDS = {
     "source_petition_id",
 }
 PETITIONER_FIELDS = {"name", "id_number", "phone", "address", "is_representative"}
-REPORTED_FIELDS = {"name", "unit", "post", "cadre_rank", "user_id"}
+REPORTED_FIELDS = {"name", "unit", "unit_id", "post", "cadre_rank", "user_id"}
 
 
 def register(

@@ -6,18 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from core.api.messages import localize
-from core.forms import load_form
+from core.forms import as_typed, load_form
 from core.routing import require_permission
 from core.workflow import WorkflowError
 from plugins.petitions.permissions import MANAGE_CATEGORIES, VIEW
 from plugins.petitions.presenters import category_options
 from plugins.petitions.queries import categories
-from plugins.petitions.schemas.categories import PetitionCategoryForm
+from plugins.petitions.schemas.categories import (
+    CategoryActiveForm,
+    CategoryMoveForm,
+    PetitionCategoryForm,
+)
 from plugins.petitions.services import categories as taxonomy
 from plugins.petitions.views.blueprint import bp
 
@@ -59,7 +63,7 @@ def category_create():
         else:
             flash(_("已新增类别“%(name)s”。", name=created.name), "success")
             return redirect(url_for(".category_list"))
-    return _categories_page(request.form.to_dict(), errors, 422)
+    return _categories_page(as_typed(PetitionCategoryForm()), errors, 422)
 
 
 @bp.post("/categories/<int:category_id>")
@@ -78,17 +82,17 @@ def category_update(category_id: int):
         else:
             flash(_("已保存类别“%(name)s”。", name=found.name), "success")
             return redirect(url_for(".category_list"))
-    return _categories_page(request.form.to_dict(), errors, 422, editing=category_id)
+    return _categories_page(as_typed(PetitionCategoryForm()), errors, 422, editing=category_id)
 
 
 @bp.post("/categories/<int:category_id>/move")
 def category_move(category_id: int):
     require_permission(MANAGE_CATEGORIES)
     found = categories.category_or_404(category_id)
-    direction = request.form.get("direction")
-    if direction not in ("up", "down"):
-        return _categories_page(errors={"_": [_("移动方向无效。")]}, status=422)
-    taxonomy.move_category(found, direction)
+    data, errors = load_form(CategoryMoveForm())
+    if errors:
+        return _categories_page(errors={"_": errors["direction"]}, status=422)
+    taxonomy.move_category(found, data["direction"])
     return redirect(url_for(".category_list"))
 
 
@@ -96,7 +100,10 @@ def category_move(category_id: int):
 def category_active(category_id: int):
     require_permission(MANAGE_CATEGORIES)
     found = categories.category_or_404(category_id)
-    active = request.form.get("is_active") == "1"
+    data, errors = load_form(CategoryActiveForm())
+    if errors:
+        return _categories_page(errors={"_": errors["is_active"]}, status=422)
+    active = data["is_active"]
     taxonomy.update_category(found, {"is_active": active})
     if active:
         flash(_("已启用类别“%(name)s”。", name=found.name), "success")

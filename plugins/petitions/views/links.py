@@ -12,7 +12,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core.db import db
-from core.forms import load_form
+from core.forms import as_typed, load_form
 from core.i18n import N_
 from core.routing import require_permission
 from core.workflow import WorkflowError
@@ -48,7 +48,7 @@ def _reason_page(petition: Petition, kind: str, errors: dict | None = None, stat
         petition=petition,
         title=title,
         action=url_for(f".{kind}", petition_id=petition.id),
-        form=request.form.to_dict() if errors else {},
+        form=as_typed(ReasonIn(unknown="exclude")) if errors else {},
         errors=errors or {},
     ), status
 

@@ -16,7 +16,7 @@ from core.api.pagination import BadCursor
 from core.auth.models import Membership
 from core.db import db
 from core.deadlines import deadline
-from core.forms import load_form
+from core.forms import as_typed, load_form
 from core.plugins.settings import resolved_settings
 from core.routing import require_permission
 from plugins.petitions.confidentiality import masked_key
@@ -34,7 +34,10 @@ def _leader_options() -> list[tuple[int, str, bool]]:
 
 
 def _page(
-    failed: int | None = None, errors: dict[str, Any] | None = None, status: int = 200
+    failed: int | None = None,
+    errors: dict[str, Any] | None = None,
+    status: int = 200,
+    form: dict[str, Any] | None = None,
 ) -> Any:
     args = request.args.to_dict()
     filters, bad = load_form(LongtermListForm(), args)
@@ -63,7 +66,7 @@ def _page(
         leader_names={value: name for value, name, _disabled in options},
         may_manage=g.actor.can(APPROVE),
         failed=failed,
-        form=request.form.to_dict() if failed else {},
+        form=form or {},
         errors=errors or {},
     ), status
 
@@ -86,12 +89,12 @@ def longterm_update(record_id: int):
     row = longterm_or_404(record_id)
     data, errors = load_form(LongtermForm())
     if errors:
-        return _page(record_id, errors, 422)
+        return _page(record_id, errors, 422, data)
     try:
         longterm.update_record(row, data)
     except ValidationError as exc:
         db.session.rollback()
-        return _page(record_id, localize(exc.messages), 422)
+        return _page(record_id, localize(exc.messages), 422, as_typed(LongtermForm()))
     return _done(_("已保存包案信息。"))
 
 
@@ -101,10 +104,10 @@ def longterm_review(record_id: int):
     row = longterm_or_404(record_id)
     data, errors = load_form(ReviewIn(unknown="exclude"))
     if errors:
-        return _page(record_id, errors, 422)
+        return _page(record_id, errors, 422, data)
     try:
         longterm.record_review(row, g.actor, data["note"].strip())
     except ValidationError as exc:
         db.session.rollback()
-        return _page(record_id, localize(exc.messages), 422)
+        return _page(record_id, localize(exc.messages), 422, as_typed(ReviewIn(unknown="exclude")))
     return _done(_("已记录定期研判。"))

@@ -25,7 +25,7 @@ from core.auth.models import Membership
 from core.auth.permissions import permissions_of
 from core.db import db
 from core.exports import to_shanghai
-from core.forms import load_form, row_errors
+from core.forms import as_typed, load_form, row_errors
 from core.orgs.units import unit_tree
 from core.plugins.settings import resolved_settings
 from core.routing import require_permission
@@ -57,6 +57,7 @@ from plugins.petitions.presenters import (
     detail_actions_for,
     history_rows,
     title,
+    unit_options,
 )
 from plugins.petitions.queries import categories
 from plugins.petitions.queries import petitions as queries
@@ -154,7 +155,7 @@ def new():
             done = _register(dict(data))
             if not isinstance(done, dict):
                 return done
-            errors, data = done, {**request.form.to_dict(), **data}
+            errors, data = done, as_typed(PetitionRegisterForm())
         form = data
         petitioner_rows = data.get("petitioners") or [{}]
         reported_rows = data.get("reported_persons") or [{}]
@@ -174,6 +175,7 @@ def new():
         kind_options=choices(KINDS),
         urgency_options=choices(URGENCIES),
         category_options=category_options(),
+        unit_options=unit_options(),
     ), (422 if errors else 200)
 
 
@@ -321,7 +323,8 @@ def transition(petition_id: int, name: str):
             abort(404)
     except WorkflowError:
         abort(404)
-    data, errors = load_form(schema_for(name)(unknown="exclude"))
+    schema = schema_for(name)(unknown="exclude")
+    data, errors = load_form(schema)
     if errors:
         return _detail_page(petition, failed=name, form=data, errors=errors, status=422)
     try:
@@ -329,13 +332,13 @@ def transition(petition_id: int, name: str):
     except ValidationError as exc:  # e.g. a receiving tenant this one may not send to
         db.session.rollback()
         return _detail_page(
-            petition, failed=name, form=request.form.to_dict(), errors=exc.messages, status=422
+            petition, failed=name, form=as_typed(schema), errors=exc.messages, status=422
         )
     except WorkflowError as exc:
         return _detail_page(
             petition,
             failed=name,
-            form=request.form.to_dict(),
+            form=as_typed(schema),
             errors={"_": [exc.message]},
             status=exc.status,
         )

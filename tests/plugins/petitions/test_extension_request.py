@@ -72,3 +72,26 @@ def test_the_page_shows_the_request_to_the_leader(world: World):
     html = world.page(f"/{pid}").get_data(as_text=True)
     assert "承办人申请延期 20 日，理由：需调取档案" in html
     assert 'data-transition="refuse_extension"' in html
+
+
+def test_a_pending_request_waits_on_the_leaders_to_do_list(world: World):
+    pid = _in_handling(world)
+    serial = world.call("clerk", "GET", f"/{pid}").get_json()["serial"]
+    link = f'href="/t/county/petitions/{pid}"'
+
+    def todo(who: str) -> str:
+        world.login(who)
+        return world.client.get("/t/county/todo").get_data(as_text=True)
+
+    assert "延期申请待审批" not in todo("leader")
+    world.fire("clerk", pid, "request_extension", days=20, reason="需调取档案")
+    page = todo("leader")
+    assert f"延期申请待审批（20日）：{serial}" in page and link in page
+    # The handler asked: it waits on the leader, not on him.
+    assert "延期申请待审批" not in todo("clerk")
+    world.fire("leader", pid, "refuse_extension", comment="期限内可以办结")
+    assert "延期申请待审批" not in todo("leader")
+    world.fire("clerk", pid, "request_extension", days=10, reason="补充调查")
+    assert "延期申请待审批（10日）" in todo("leader")
+    world.fire("leader", pid, "extend", days=10, reason="补充调查")
+    assert "延期申请待审批" not in todo("leader")
