@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
     from core.auth.views import bp as auth_pages
     from core.documents.api import bp as documents_api
     from core.documents.views import bp as documents_pages
+    from core.exportruns import views as exports
     from core.orgs.api import bp as orgs_api
     from core.orgs.views import bp as orgs_pages
     from core.rollup.views import bp as rollup_pages
@@ -157,6 +158,8 @@ def _register_blueprints(app: Flask, host: PluginHost) -> None:
         documents_api,
         attachments.pages,
         attachments.api,
+        exports.pages,
+        exports.api,
         core_api,
         api_meta,
     ):
