@@ -59,12 +59,17 @@ def run_or_404(run_id: int) -> ExportRun:
     return run
 
 
-def run_json(run: ExportRun) -> dict[str, Any]:
-    data: dict[str, Any] = ExportRunOut().dump(run)
+def run_fields(run: ExportRun) -> dict[str, Any]:
+    """The run as :class:`ExportRunOut` reads it, with the file's URL once it is ready."""
+    data = {name: getattr(run, name) for name in ExportRunOut().fields if name != "download_url"}
     data["download_url"] = (
         url_for("exports_api.api_download", run_id=run.id) if _downloadable(run) else None
     )
     return data
+
+
+def run_json(run: ExportRun) -> dict[str, Any]:
+    return ExportRunOut().dump(run_fields(run))
 
 
 def _downloadable(run: ExportRun) -> bool:
@@ -105,7 +110,7 @@ def download(run_id: int) -> Response:
 
 @api_route(api, "/<int:run_id>", summary="后台导出的进度", response=ExportRunOut)
 def api_run(run_id: int) -> dict[str, Any]:
-    return run_json(run_or_404(run_id))
+    return run_fields(run_or_404(run_id))
 
 
 @api_route(
