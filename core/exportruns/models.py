@@ -28,7 +28,7 @@ class ExportRun(TenantOwned, Base):
     )
 
     user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
-    #: The :class:`core.exportruns.registry.ExportDef` name, ``<plugin>.<export>``.
+    #: The :class:`core.exportruns.types.ExportDef` name, ``<plugin>.<export>``.
     name: Mapped[str] = mapped_column(String(80))
     #: The request's filters as given (strings), loaded again by the job.
     params: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -20,7 +20,8 @@ from sqlalchemy import Select, func, select
 from core.api.pagination import DEFAULT_LIMIT
 from core.db import db, utcnow
 from core.exportruns.models import QUEUED, ExportRun
-from core.exportruns.registry import ExportDef, Filters, lookup
+from core.exportruns.registry import lookup
+from core.exportruns.types import ExportDef, Filters
 from core.exports import FileKind, Sheet, csv_bytes, download_response, xlsx_bytes
 
 #: A finished run's file is kept this long, then no longer offered.
@@ -49,7 +50,7 @@ def load_filters(definition: ExportDef, params: Mapping[str, Any], fmt: str) -> 
     return filters
 
 
-def answer(name: str, params: Mapping[str, Any]) -> Response:
+def answer_export(name: str, params: Mapping[str, Any]) -> Response:
     """The export ``name`` of what ``params`` (a list's query string) find, in the
     request's tenant: the file itself, or the run that will make it."""
     definition = lookup(name)

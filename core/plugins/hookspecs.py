@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from marshmallow import Schema
 
     from core.auth.users import Actor
-    from core.exportruns.registry import ExportDef
+    from core.exportruns.types import ExportDef
     from core.plugins.types import (
         DashboardWidget,
         DocumentTemplateDef,
@@ -248,7 +248,7 @@ def zugong_document_templates() -> list[DocumentTemplateDef]:
 def zugong_exports() -> list[ExportDef]:
     """The list exports this plugin offers (.xlsx/.csv of what a list's filters find).
 
-    Returns: :class:`core.exportruns.ExportDef` items named ``<plugin>.<export>``.
+    Returns: :class:`core.exportruns.types.ExportDef` items named ``<plugin>.<export>``.
     Scope: start-up, every installed plugin, no tenant (the result is kept for the
     process); core runs an export in the asking request's tenant, or in a job of that
     tenant when it has more rows than a page. Writes: no. Permissions: core checks the

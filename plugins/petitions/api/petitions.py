@@ -14,12 +14,12 @@ from flask import abort, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from core import exportruns
 from core.api.routes import api_route
 from core.api.transitions import StateChangeOut, transition_routes
 from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
 from core.db import db
+from core.exportruns.service import answer_export
 from core.exports import MIMETYPES
 from plugins.petitions import attachments, confidentiality
 from plugins.petitions.api.blueprint import bp
@@ -222,7 +222,7 @@ def upload_attachments(petition_id: int):
 def export_ledger(query: dict[str, Any]):
     # More rows than a page: a browser is sent to core's progress page, an API client
     # gets 202 and the run to poll (core.exportruns).
-    return exportruns.answer(ledger.EXPORT.name, request.args.to_dict())
+    return answer_export(ledger.EXPORT.name, request.args.to_dict())
 
 
 # -- categories -------------------------------------------------------------------------

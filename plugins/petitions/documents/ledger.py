@@ -19,7 +19,8 @@ from core import clock
 from core.api.problem import plain
 from core.audit.service import record
 from core.db import db
-from core.exportruns import ExportDef, count_of
+from core.exportruns.service import count_of
+from core.exportruns.types import ExportDef
 from core.exports import Column, FileKind, Sheet
 from plugins.petitions.confidentiality import ledger_contacts, ledger_names, may_view_identity
 from plugins.petitions.models import (
