@@ -116,7 +116,11 @@ def write_file(
     sheet = definition.sheet(filters, fmt)
     counter = _Counter(sheet.rows, progress)
     counted = Sheet(sheet.title, sheet.columns, counter, caption=sheet.caption)
-    data = csv_bytes(counted.columns, counted.rows) if fmt == "csv" else xlsx_bytes([counted])
+    if fmt == "csv":
+        data = csv_bytes(counted.columns, counted.rows)
+    else:
+        extra = definition.extra(filters) if definition.extra else []
+        data = xlsx_bytes([counted, *extra])
     return data, counter.n
 
 

@@ -21,8 +21,9 @@ class ExportDef:
     ``format`` field); ``count`` answers how many rows those filters find, cheaply;
     ``sheet`` builds the one worksheet whose ``rows`` is a generator streaming from the
     database (``yield_per``), and may audit the export, since it runs wherever the file
-    is written: in the request or in the job, both as the asking user. ``filename``
-    names the file, without its extension.
+    is written: in the request or in the job, both as the asking user. ``extra`` adds
+    small sheets after it in a workbook (a summary; not counted, not in a CSV).
+    ``filename`` names the file, without its extension.
     """
 
     name: str
@@ -33,6 +34,7 @@ class ExportDef:
     sheet: Callable[[Filters, FileKind], Sheet]
     filename: Callable[[Filters], str]
     formats: tuple[FileKind, ...] = ("xlsx", "csv")
+    extra: Callable[[Filters], list[Sheet]] | None = None
 
     @property
     def plugin(self) -> str | None:
