@@ -20,11 +20,11 @@ ROWS = 6
 
 
 @pytest.fixture
-def threaded(app, make_app):  # noqa: F811 - the fixture imported above
+def threaded(app, make_app, monkeypatch):  # noqa: F811 - the fixture imported above
     """The app with jobs on the embedded thread pool (not inline): the progress page
     really waits for the job."""
     threaded = make_app(app, JOBS_INLINE=False)
-    threaded.config["EXPORT_DIRECT_ROWS"] = 2
+    monkeypatch.setitem(threaded.config, "EXPORT_DIRECT_ROWS", 2)
     return threaded
 
 

@@ -27,13 +27,13 @@ def criteria(request):
     return request.param
 
 
-def test_another_tenants_run_is_not_found(pg_app, criteria):
+def test_another_tenants_run_is_not_found(pg_app, criteria, monkeypatch):
     world = county(pg_app, rows=2)
     # A manager of its own tenant (who may open other users' runs there): only the
     # tenant scope stands between them and the county's run.
     mallory = Factory(pg_app).user("other", "mallory", roles=["admin", "petition_leader"])
     world.tokens["mallory"] = Factory(pg_app).token(mallory)
-    pg_app.config["EXPORT_DIRECT_ROWS"] = 0
+    monkeypatch.setitem(pg_app.config, "EXPORT_DIRECT_ROWS", 0)
     victim_run = world.call("clerk", "GET", "/export").get_json()["id"]
     assert run_api(world, "clerk", victim_run, "/file").status_code == 200
 

@@ -17,9 +17,9 @@ from tests.factories import login
 pytestmark = pytest.mark.embedded
 
 
-def test_a_page_of_rows_is_answered_at_once(app):
+def test_a_page_of_rows_is_answered_at_once(app, monkeypatch):
     world = county(app)
-    app.config["EXPORT_DIRECT_ROWS"] = ROWS
+    monkeypatch.setitem(app.config, "EXPORT_DIRECT_ROWS", ROWS)
     response = world.call("clerk", "GET", "/export")
     assert response.status_code == 200
     assert response.mimetype.startswith("application/vnd.openxmlformats")
@@ -28,11 +28,11 @@ def test_a_page_of_rows_is_answered_at_once(app):
     assert world.audit("export.queued") == []
 
 
-def test_more_than_a_page_is_a_run_whose_file_is_the_same(app):
+def test_more_than_a_page_is_a_run_whose_file_is_the_same(app, monkeypatch):
     world = county(app)
-    app.config["EXPORT_DIRECT_ROWS"] = ROWS
+    monkeypatch.setitem(app.config, "EXPORT_DIRECT_ROWS", ROWS)
     direct = world.call("clerk", "GET", "/export")
-    app.config["EXPORT_DIRECT_ROWS"] = ROWS - 1
+    monkeypatch.setitem(app.config, "EXPORT_DIRECT_ROWS", ROWS - 1)
 
     response = world.call("clerk", "GET", "/export")
     assert response.status_code == 202
@@ -54,10 +54,10 @@ def test_more_than_a_page_is_a_run_whose_file_is_the_same(app):
     assert len(world.audit("petition.exported")) == 2  # the direct one and the job's
 
 
-def test_csv_runs_and_filters_travel_with_the_run(app):
+def test_csv_runs_and_filters_travel_with_the_run(app, monkeypatch):
     world = county(app)
     world.register(summary="另一件", channel="visit")
-    app.config["EXPORT_DIRECT_ROWS"] = 0
+    monkeypatch.setitem(app.config, "EXPORT_DIRECT_ROWS", 0)
     run = world.call("clerk", "GET", "/export", query_string={"format": "csv", "channel": "visit"})
     assert run.status_code == 202
     done = run_api(world, "clerk", run.get_json()["id"]).get_json()
@@ -69,9 +69,9 @@ def test_csv_runs_and_filters_travel_with_the_run(app):
     assert bad.status_code == 422
 
 
-def test_a_run_is_its_users_and_the_managers(app, factory):
+def test_a_run_is_its_users_and_the_managers(app, factory, monkeypatch):
     world = county(app)
-    app.config["EXPORT_DIRECT_ROWS"] = 0
+    monkeypatch.setitem(app.config, "EXPORT_DIRECT_ROWS", 0)
     run_id = world.call("clerk", "GET", "/export").get_json()["id"]
     boss = factory.user("county", "boss", roles=["admin", "petition_clerk"])
     world.tokens["boss"] = factory.token(boss)
@@ -85,9 +85,9 @@ def test_a_run_is_its_users_and_the_managers(app, factory):
     assert run_api(world, "clerk", 987654321).status_code == 404
 
 
-def test_a_browser_goes_to_the_progress_page_and_downloads(app):
+def test_a_browser_goes_to_the_progress_page_and_downloads(app, monkeypatch):
     world = county(app)
-    app.config["EXPORT_DIRECT_ROWS"] = 2
+    monkeypatch.setitem(app.config, "EXPORT_DIRECT_ROWS", 2)
     assert login(world.client, "clerk").status_code == 302
     response = world.client.get("/api/v1/t/county/petitions/export")
     assert response.status_code == 303
@@ -105,7 +105,7 @@ def test_a_browser_goes_to_the_progress_page_and_downloads(app):
 
 def test_a_failing_export_says_so(app, monkeypatch):
     world = county(app)
-    app.config["EXPORT_DIRECT_ROWS"] = 0
+    monkeypatch.setitem(app.config, "EXPORT_DIRECT_ROWS", 0)
 
     def broken(filters, fmt, progress=None):
         raise RuntimeError("disk full")
@@ -118,10 +118,10 @@ def test_a_failing_export_says_so(app, monkeypatch):
     assert len(world.audit("export.failed")) == 1
 
 
-def test_embedded_thread_pool_makes_the_file(app, make_app):
+def test_embedded_thread_pool_makes_the_file(app, make_app, monkeypatch):
     threaded = make_app(app, JOBS_INLINE=False)
     world = county(threaded)
-    threaded.config["EXPORT_DIRECT_ROWS"] = 1
+    monkeypatch.setitem(threaded.config, "EXPORT_DIRECT_ROWS", 1)
     run_id = world.call("clerk", "GET", "/export").get_json()["id"]
     run = wait_done(world, "clerk", run_id)
     assert (run["state"], run["rows_done"]) == ("done", ROWS)
@@ -130,7 +130,7 @@ def test_embedded_thread_pool_makes_the_file(app, make_app):
 
 def test_rq_worker_makes_the_file_and_progress_is_seen_meanwhile(rq_app, monkeypatch):
     world = county(rq_app, rows=7)
-    rq_app.config["EXPORT_DIRECT_ROWS"] = 1
+    monkeypatch.setitem(rq_app.config, "EXPORT_DIRECT_ROWS", 1)
     monkeypatch.setattr(service, "PROGRESS_EVERY", 2)
     seen: list[int] = []
     owner = create_engine(rq_app.config["OWNER_DATABASE_URL"], poolclass=pool.NullPool)
@@ -157,8 +157,8 @@ def test_rq_worker_makes_the_file_and_progress_is_seen_meanwhile(rq_app, monkeyp
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_write_file_counts_every_row(app, fmt):
+def test_write_file_counts_every_row(app, fmt, monkeypatch):
     world = county(app, rows=3)
-    app.config["EXPORT_DIRECT_ROWS"] = 0
+    monkeypatch.setitem(app.config, "EXPORT_DIRECT_ROWS", 0)
     run = world.call("clerk", "GET", "/export", query_string={"format": fmt}).get_json()
     assert run_api(world, "clerk", run["id"]).get_json()["rows_done"] == 3

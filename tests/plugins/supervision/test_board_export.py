@@ -16,13 +16,13 @@ def _rows(data: bytes) -> list[tuple]:
     return list(load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
 
 
-def test_the_board_export_runs_as_a_job_with_the_same_rows(app, client, world):
+def test_the_board_export_runs_as_a_job_with_the_same_rows(app, client, world, monkeypatch):
     token = bearer(world["officer_token"])
     direct = client.get(f"{API}/board?format=xlsx&include_closed=true", headers=token)
     assert direct.status_code == 200
     caption, header, *items = _rows(direct.data)
     assert header[:3] == ("编号", "事项", "来源") and items
-    app.config["EXPORT_DIRECT_ROWS"] = len(items) - 1
+    monkeypatch.setitem(app.config, "EXPORT_DIRECT_ROWS", len(items) - 1)
 
     queued = client.get(f"{API}/board?format=xlsx&include_closed=true", headers=token)
     assert queued.status_code == 202
