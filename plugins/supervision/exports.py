@@ -38,7 +38,7 @@ def board_sheet(filters: Mapping[str, Any], _fmt: FileKind) -> Sheet:
 BOARD = ExportDef(
     "supervision.board",
     VIEW,
-    _l("督办事项看板"),
+    _l("督办事项红黄绿灯看板"),
     SupervisionBoardQuery,
     count=board_count,
     sheet=board_sheet,
