@@ -16,6 +16,7 @@ from core.attachments import views as attachments
 from core.auth.views import bp as auth_pages
 from core.documents.api import bp as documents_api
 from core.documents.views import bp as documents_pages
+from core.exportruns import views as exports
 from core.orgs.api import bp as orgs_api
 from core.orgs.views import bp as orgs_pages
 from core.rollup.views import bp as rollup_pages
@@ -52,6 +53,8 @@ CORE_BLUEPRINTS: tuple[Blueprint, ...] = (
     documents_api,
     attachments.pages,
     attachments.api,
+    exports.pages,
+    exports.api,
     core_api,
     api_meta,
 )

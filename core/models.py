@@ -13,6 +13,7 @@ from core.auth.models import (
 )
 from core.calendar import CalendarDay, CalendarYear
 from core.documents.models import DocumentTemplate, IssuedDocument
+from core.exportruns.models import ExportRun
 from core.jobs.models import Occasion, OutboxJob
 from core.orgs.models import Member, OrgUnit
 from core.rounds.models import RollupRound, RollupSubmission
@@ -30,6 +31,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "DocumentTemplate",
+    "ExportRun",
     "IssuedDocument",
     "Invitation",
     "LoginAttempt",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from marshmallow import Schema
 
     from core.auth.users import Actor
+    from core.exportruns.types import ExportDef
     from core.plugins.types import (
         DashboardWidget,
         DocumentTemplateDef,
@@ -240,6 +241,24 @@ def zugong_document_templates() -> list[DocumentTemplateDef]:
         @hookimpl
         def zugong_document_templates():
             return [DocumentTemplateDef("petitions.notice", _l("告知书"), DEFAULTS / "notice.docx", {...})]
+    """
+
+
+@hookspec
+def zugong_exports() -> list[ExportDef]:
+    """The list exports this plugin offers (.xlsx/.csv of what a list's filters find).
+
+    Returns: :class:`core.exportruns.types.ExportDef` items named ``<plugin>.<export>``.
+    Scope: start-up, every installed plugin, no tenant (the result is kept for the
+    process); core runs an export in the asking request's tenant, or in a job of that
+    tenant when it has more rows than a page. Writes: no. Permissions: core checks the
+    export's ``permission`` when it is asked for and again when its file is downloaded.
+
+    Example::
+
+        @hookimpl
+        def zugong_exports():
+            return [ExportDef("petitions.ledger", VIEW, _l("信访台账"), PetitionExportQuery, ...)]
     """
 
 

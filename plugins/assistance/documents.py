@@ -74,8 +74,8 @@ ANNUAL_REPORT = DocumentTemplateDef(
 # -- Spreadsheets -------------------------------------------------------------------------
 
 
-def register_xlsx(full_income: bool) -> bytes:
-    columns = [
+def register_columns() -> list[Column]:
+    return [
         Column("serial", _("台账编号")),
         Column("name", _("姓名"), 10),
         Column("id_number", _("公民身份号码"), 22),
@@ -89,6 +89,19 @@ def register_xlsx(full_income: bool) -> bytes:
         Column("state", _("状态")),
         Column("review_due", _("下次复核"), 12, "date"),
     ]
+
+
+def register_sheet(full_income: bool) -> Sheet:
+    return Sheet(
+        _("困难党员台账"),
+        register_columns(),
+        reports.iter_register_rows(full_income),
+        caption=_("困难党员台账"),
+    )
+
+
+def register_summary() -> list[Sheet]:
+    """分类统计, the sheet after the register."""
     stats = reports.register_stats()
     summary = [
         Column("group", _("分组")),
@@ -100,17 +113,7 @@ def register_xlsx(full_income: bool) -> bytes:
         *({"group": _("致困原因"), "item": t, "count": n} for _k, t, n in stats["by_cause"]),
         *({"group": _("党组织"), "item": u, "count": n} for u, n in stats["by_unit"]),
     ]
-    return xlsx_bytes(
-        [
-            Sheet(
-                _("困难党员台账"),
-                columns,
-                reports.register_rows(full_income),
-                caption=_("困难党员台账"),
-            ),
-            Sheet(_("分类统计"), summary, summary_rows),
-        ]
-    )
+    return [Sheet(_("分类统计"), summary, summary_rows)]
 
 
 def statement_xlsx(start: date | None, end: date | None) -> bytes:

@@ -102,6 +102,13 @@ def zugong_tenant_enabled(tenant, settings) -> None:
 
 
 @hookimpl
+def zugong_exports() -> list:
+    from plugins.assistance.exports import REGISTER_EXPORT
+
+    return [REGISTER_EXPORT]
+
+
+@hookimpl
 def zugong_document_templates() -> list[DocumentTemplateDef]:
     return [documents.ANNUAL_REPORT, *documents.RECORD_FORMS]
 

@@ -125,6 +125,13 @@ def zugong_dashboard_widgets(tenant, actor) -> list[DashboardWidget]:
 
 
 @hookimpl
+def zugong_exports() -> list:
+    from plugins.petitions.documents.ledger import EXPORT
+
+    return [EXPORT]
+
+
+@hookimpl
 def zugong_document_templates() -> list:
     from plugins.petitions.documents import forms, notices
 

@@ -85,6 +85,13 @@ def zugong_periodic_jobs() -> list[PeriodicJob]:
 
 
 @hookimpl
+def zugong_exports() -> list:
+    from plugins.supervision.exports import BOARD
+
+    return [BOARD]
+
+
+@hookimpl
 def zugong_document_templates() -> list[DocumentTemplateDef]:
     return [documents.BULLETIN, documents.NOTICE]
 

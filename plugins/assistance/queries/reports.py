@@ -6,6 +6,7 @@ rows; nothing here writes."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -131,7 +132,11 @@ def widget_data() -> dict[str, Any]:
 
 
 def register_rows(full_income: bool) -> list[dict[str, Any]]:
-    rows = db.session.execute(
+    return list(iter_register_rows(full_income))
+
+
+def register_statement() -> Any:
+    return (
         select(HardshipRecord, Member, OrgUnit.name)
         .join(
             Member,
@@ -142,9 +147,14 @@ def register_rows(full_income: bool) -> list[dict[str, Any]]:
             OrgUnit, (OrgUnit.tenant_id == Member.tenant_id) & (OrgUnit.id == Member.branch_id)
         )
         .order_by(HardshipRecord.id)
-    ).all()
-    return [
-        {
+    )
+
+
+def iter_register_rows(full_income: bool) -> Iterator[dict[str, Any]]:
+    """The register's rows, streamed (``yield_per``: an export job's server-side cursor)."""
+    result = db.session.execute(register_statement().execution_options(yield_per=500))
+    for r, m, unit in result:
+        yield {
             "serial": r.serial,
             "name": m.name,
             "id_number": m.masked_id_number,
@@ -158,8 +168,6 @@ def register_rows(full_income: bool) -> list[dict[str, Any]]:
             "state": RECORD_FLOW.state_title(r.state),
             "review_due": r.review_due,
         }
-        for r, m, unit in rows
-    ]
 
 
 def roster_rows(campaign: Campaign) -> list[dict[str, Any]]:

@@ -7,16 +7,16 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core import clock
-from core.audit.service import record as audit
 from core.db import db
 from core.documents.services import render as render_document
+from core.exportruns.service import answer_export
 from core.exports import download_response
 from core.forms import load_form
 from core.imports import template_xlsx
 from core.routing import require_permission
 from plugins.assistance import documents
+from plugins.assistance.exports import REGISTER_EXPORT
 from plugins.assistance.permissions import REGISTER, VIEW
-from plugins.assistance.presenters import may_see_income
 from plugins.assistance.queries import reports
 from plugins.assistance.schemas.forms import ImportForm, PeriodForm, YearForm
 from plugins.assistance.services import imports
@@ -45,12 +45,7 @@ def report_page():
 @bp.get("/reports/register.xlsx")
 def register_xlsx():
     require_permission(VIEW)
-    full = may_see_income()
-    if full:
-        audit("assistance.income_viewed", detail={"via": "export"})
-    data = documents.register_xlsx(full)
-    name = f"困难党员台账_{g.tenant.name}_{clock.today():%Y%m%d}.xlsx"
-    return download_response(data, name, "xlsx")
+    return answer_export(REGISTER_EXPORT.name, {"format": "xlsx"})
 
 
 @bp.get("/reports/statement.xlsx")

@@ -10,17 +10,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import abort, g, request
+from flask import abort, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from core import clock
 from core.api.routes import api_route
 from core.api.transitions import StateChangeOut, transition_routes
 from core.attachments.schemas import AttachmentOut
 from core.auth.users import current_actor
 from core.db import db
-from core.exports import MIMETYPES, download_response
+from core.exportruns.service import answer_export
+from core.exports import MIMETYPES
 from plugins.petitions import attachments, confidentiality
 from plugins.petitions.api.blueprint import bp
 from plugins.petitions.documents import ledger
@@ -212,21 +212,15 @@ def upload_attachments(petition_id: int):
 @api_route(
     bp,
     "/export",
-    summary="导出信访台账（.xlsx 或 format=csv，筛选同列表；无查看身份权限时检举人身份不导出）",
+    summary="导出信访台账（.xlsx 或 format=csv，筛选同列表；无查看身份权限时检举人身份不导出；超过一页时转为后台导出，答 202 与进度）",
     query=PetitionExportQuery,
     raw_response=MIMETYPES["xlsx"],
     permission=VIEW,
 )
 def export_ledger(query: dict[str, Any]):
-    fmt = query.pop("format")
-    data = ledger.ledger_file(
-        query,
-        fmt=fmt,
-        full_identity=confidentiality.may_view_identity(),
-        tenant_name=g.tenant.name,
-    )
-    filename = _("信访台账_%(tenant)s_%(day)s", tenant=g.tenant.name, day=f"{clock.today():%Y%m%d}")
-    return download_response(data, f"{filename}.{fmt}", fmt)
+    # More rows than a page: a browser is sent to core's progress page, an API client
+    # gets 202 and the run to poll (core.exportruns).
+    return answer_export(ledger.EXPORT.name, request.args.to_dict())
 
 
 # -- categories -------------------------------------------------------------------------

@@ -10,15 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from flask import g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core import clock
 from core.api.problem import plain
 from core.audit.service import record
 from core.db import db
-from core.exports import Column, Sheet, csv_bytes, xlsx_bytes
-from plugins.petitions.confidentiality import ledger_contacts, ledger_names
+from core.exportruns.service import count_of
+from core.exportruns.types import ExportDef
+from core.exports import Column, FileKind, Sheet
+from plugins.petitions.confidentiality import ledger_contacts, ledger_names, may_view_identity
 from plugins.petitions.models import (
     CHANNELS,
     KINDS,
@@ -29,7 +33,9 @@ from plugins.petitions.models import (
     Petition,
     PetitionCategory,
 )
-from plugins.petitions.queries.petitions import iter_petitions
+from plugins.petitions.permissions import VIEW
+from plugins.petitions.queries.petitions import iter_petitions, petition_statement
+from plugins.petitions.schemas.petitions import PetitionExportQuery
 from plugins.petitions.workflow import STATES
 
 COLUMNS = [
@@ -55,8 +61,25 @@ COLUMNS = [
 ]
 
 
-def _label(table: dict[str, str], key: str | None) -> str:
-    return _(table[key]) if key in table else (key or "")
+class _Labels:
+    """Every label the ledger shows, translated once per export rather than per cell
+    (``gettext`` for each cell of 10,000 rows cost 1.3 s of a 9.8 s export, issue 14)."""
+
+    def __init__(self) -> None:
+        tables = {
+            "channel": CHANNELS,
+            "kind": KINDS,
+            "not_accepted": NOT_ACCEPTED_REASONS,
+            "outcome": OUTCOMES,
+            "satisfaction": SATISFACTIONS,
+            "urgency": URGENCIES,
+            "state": STATES,
+        }
+        self.tables = {name: {k: _(v) for k, v in t.items()} for name, t in tables.items()}
+        self.words = {w: _(w) for w in ("集体访", "越级", "重复", "匿名")}
+
+    def of(self, table: str, key: str | None) -> str:
+        return self.tables[table].get(key, key or "") if key else ""
 
 
 def _category_paths() -> dict[int, str]:
@@ -73,25 +96,27 @@ def _category_paths() -> dict[int, str]:
     return {cid: path(cid) for cid in rows}
 
 
-def _flags(p: Petition) -> str:
+def _flags(p: Petition, words: Mapping[str, str]) -> str:
     flags = []
     if p.is_12380:
         flags.append("12380")
     if p.is_collective:
-        flags.append(_("集体访"))
+        flags.append(words["集体访"])
     if p.is_bypassed_level:
-        flags.append(_("越级"))
+        flags.append(words["越级"])
     if p.is_repeat:
-        flags.append(_("重复"))
+        flags.append(words["重复"])
     if p.is_anonymous:
-        flags.append(_("匿名"))
+        flags.append(words["匿名"])
     return "、".join(flags)
 
 
-def ledger_row(p: Petition, paths: Mapping[int, str], *, full: bool) -> dict[str, Any]:
+def ledger_row(
+    p: Petition, paths: Mapping[int, str], labels: _Labels, *, full: bool
+) -> dict[str, Any]:
     decision = ""
     if p.state == "not_accepted":
-        decision = _label(NOT_ACCEPTED_REASONS, p.not_accepted_reason)
+        decision = labels.of("not_accepted", p.not_accepted_reason)
     elif p.target_name:
         decision = p.target_name
     elif p.accepted_on:
@@ -99,44 +124,66 @@ def ledger_row(p: Petition, paths: Mapping[int, str], *, full: bool) -> dict[str
     return {
         "serial": p.serial,
         "received_on": p.received_on,
-        "channel": _label(CHANNELS, p.channel),
-        "kind": _label(KINDS, p.kind),
+        "channel": labels.of("channel", p.channel),
+        "kind": labels.of("kind", p.kind),
         "category": paths.get(p.category_id, "") if p.category_id else "",
-        "petitioners": _("匿名") if p.is_anonymous else ledger_names(p, full=full),
+        "petitioners": labels.words["匿名"] if p.is_anonymous else ledger_names(p, full=full),
         "contacts": ledger_contacts(p, full=full),
         "people_count": p.people_count,
-        "flags": _flags(p),
+        "flags": _flags(p, labels.words),
         "reported": "；".join(
             " ".join(x for x in (r.name, r.unit, r.post) if x) for r in p.reported_persons
         ),
         "summary": p.summary,
-        "urgency": _label(URGENCIES, p.urgency),
-        "state": _label(STATES, p.state),
+        "urgency": labels.of("urgency", p.urgency),
+        "state": labels.of("state", p.state),
         "accept_due": p.accept_due,
         "decision": decision,
         "close_due": p.close_due,
-        "outcome": _label(OUTCOMES, p.outcome),
+        "outcome": labels.of("outcome", p.outcome),
         "replied_on": p.replied_on,
-        "satisfaction": _label(SATISFACTIONS, p.satisfaction),
+        "satisfaction": labels.of("satisfaction", p.satisfaction),
     }
 
 
-def ledger_file(
-    filters: Mapping[str, Any], *, fmt: str, full_identity: bool, tenant_name: str
-) -> bytes:
+def ledger_count(filters: Mapping[str, Any]) -> int:
+    return count_of(petition_statement(filters))
+
+
+def ledger_sheet(filters: Mapping[str, Any], fmt: FileKind) -> Sheet:
+    """The ledger of what ``filters`` find, audited as an export (and, with identities,
+    as a view of every identity in it) of the user it is made for."""
+    full_identity = may_view_identity()
     detail = {"filters": {k: plain(v) for k, v in filters.items()}, "full_identity": full_identity}
     record("petition.exported", object_type="petitions", detail=detail)
     if full_identity:
         record(
             "petition.identity_viewed", object_type="petitions", detail={"via": "export", **detail}
         )
-    paths = _category_paths()
+    paths, labels = _category_paths(), _Labels()
     rows: Iterator[dict[str, Any]] = (
-        ledger_row(p, paths, full=full_identity) for p in iter_petitions(filters)
+        ledger_row(p, paths, labels, full=full_identity) for p in iter_petitions(filters)
     )
-    if fmt == "csv":
-        return csv_bytes(COLUMNS, rows)
-    caption = _(
-        "%(tenant)s 信访台账（导出于 %(day)s）", tenant=tenant_name, day=clock.today().isoformat()
-    )
-    return xlsx_bytes([Sheet(_("信访台账"), COLUMNS, rows, caption=caption)])
+    caption = None
+    if fmt != "csv":
+        caption = _(
+            "%(tenant)s 信访台账（导出于 %(day)s）",
+            tenant=g.tenant.name,
+            day=clock.today().isoformat(),
+        )
+    return Sheet(_("信访台账"), COLUMNS, rows, caption=caption)
+
+
+def ledger_filename(_filters: Mapping[str, Any]) -> str:
+    return _("信访台账_%(tenant)s_%(day)s", tenant=g.tenant.name, day=f"{clock.today():%Y%m%d}")
+
+
+EXPORT = ExportDef(
+    "petitions.ledger",
+    VIEW,
+    _l("信访台账"),
+    PetitionExportQuery,
+    count=ledger_count,
+    sheet=ledger_sheet,
+    filename=ledger_filename,
+)

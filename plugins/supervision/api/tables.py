@@ -12,10 +12,12 @@ from marshmallow import ValidationError
 from core.api.problem import problem
 from core.api.routes import api_route
 from core.auth.users import current_actor
+from core.exportruns.service import answer_export
 from core.exports import MIMETYPES, download_response
 from core.import_schemas import ImportQuery, ImportResultOut
 from plugins.supervision import documents, presenters
 from plugins.supervision.api.blueprint import bp
+from plugins.supervision.exports import BOARD
 from plugins.supervision.permissions import ASSIGN, VIEW
 from plugins.supervision.queries import tables
 from plugins.supervision.queries.board import board_table
@@ -41,10 +43,9 @@ from plugins.supervision.services import imports
     permission=VIEW,
 )
 def board(query: dict[str, Any]):
-    table = board_table(g.tenant, query)
     if query["format"] == "xlsx":
-        return download_response(documents.table_xlsx(table), "督办事项看板.xlsx", "xlsx")
-    return presenters.board_rows(table)
+        return answer_export(BOARD.name, request.args.to_dict())
+    return presenters.board_rows(board_table(g.tenant, query))
 
 
 @api_route(

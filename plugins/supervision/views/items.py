@@ -14,11 +14,12 @@ from core.api.pagination import BadCursor
 from core.attachments.services import attachments_of
 from core.attachments.views import download_url
 from core.db import db
-from core.exports import download_response
+from core.exportruns.service import answer_export
 from core.forms import FormSchema, as_typed, load_form
 from core.routing import require_permission
 from core.workflow import WorkflowError
-from plugins.supervision import documents, presenters
+from plugins.supervision import presenters
+from plugins.supervision.exports import BOARD
 from plugins.supervision.models import (
     ACCOUNTABILITY_KINDS,
     CYCLES,
@@ -32,7 +33,7 @@ from plugins.supervision.models import (
 )
 from plugins.supervision.permissions import ASSIGN, VERIFY, VIEW
 from plugins.supervision.queries import records
-from plugins.supervision.queries.board import board_page, board_table
+from plugins.supervision.queries.board import board_page
 from plugins.supervision.queries.lights import light_of
 from plugins.supervision.schemas import (
     SupervisionAccountabilityIn,
@@ -63,9 +64,7 @@ def board():
     if errors:
         filters = {"format": "json"}
     if filters.get("format") == "xlsx":
-        return download_response(
-            documents.table_xlsx(board_table(g.tenant, filters)), "督办事项看板.xlsx", "xlsx"
-        )
+        return answer_export(BOARD.name, request.args.to_dict())
     try:
         table, next_cursor = board_page(g.tenant, filters, request.args.get("cursor"))
     except BadCursor:
