@@ -127,46 +127,34 @@ def _next_entry(
 def record_per_tenant(action: str, details: Mapping[int, dict[str, Any]]) -> list[AuditEntry]:
     """Append one entry per tenant (tenant id → detail) to each tenant's own log, in a
     constant number of statements however many tenants (a platform scan's summary per
-    tenant): their heads created if missing and locked in one statement each, the
-    entries inserted together. Runs where those tenants are writable (a platform write
-    scope, or the tenant in scope)."""
+    tenant), the entries inserted together. Runs where those tenants are writable (a
+    platform write scope, or the tenant in scope)."""
     if not details:
         return []
-    tenants, now = sorted(details), utcnow()
+    heads = _locked_heads(sorted(details))
+    entries = [_next_entry(h, action, None, None, details[h.tenant_id]) for h in heads]
+    db.session.add_all(entries)
+    db.session.flush()
+    return entries
+
+
+def _locked_heads(tenants: list[int]) -> list[AuditHead]:
+    """The heads of ``tenants``' logs, created if missing and locked in one statement each."""
+    now = utcnow()
     db.session.execute(
         upsert_insert(AuditHead)
         .values([{"tenant_id": t, "seq": 0, "hash": GENESIS, "created_at": now} for t in tenants])
         .on_conflict_do_nothing(index_elements=["tenant_id"])
         .execution_options(**{TENANT_CHECKED: True})
     )
-    heads = db.session.scalars(
-        select(AuditHead)
-        .where(AuditHead.tenant_id.in_(tenants))
-        .order_by(AuditHead.tenant_id)  # one lock order: two scans never deadlock
-        .with_for_update()
-    ).all()
-    actor_id, actor_name, ip = _actor()
-    entries = []
-    for head in heads:
-        entry = AuditEntry(
-            tenant_id=head.tenant_id,
-            seq=head.seq + 1,
-            at=utcnow(),
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            object_type=None,
-            object_id=None,
-            detail=details[head.tenant_id],
-            ip=ip,
-            prev_hash=head.hash,
+    return list(
+        db.session.scalars(
+            select(AuditHead)
+            .where(AuditHead.tenant_id.in_(tenants))
+            .order_by(AuditHead.tenant_id)  # one lock order: two scans never deadlock
+            .with_for_update()
         )
-        entry.hash = entry_hash(entry)
-        head.seq, head.hash = entry.seq, entry.hash
-        entries.append(entry)
-    db.session.add_all(entries)
-    db.session.flush()
-    return entries
+    )
 
 
 def _actor() -> tuple[int | None, str, str | None]:
