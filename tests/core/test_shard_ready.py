@@ -23,11 +23,13 @@ BEGIN, END = "<!-- citus:begin (tests/core/test_shard_ready.py) -->", "<!-- citu
 
 _CONSTRAINTS = """
 select c.conrelid::regclass::text, c.conname, c.contype,
-       array(select a.attname from unnest(c.conkey) k join pg_attribute a
-             on a.attrelid = c.conrelid and a.attnum = k)::text[],
+       array(select a.attname from unnest(c.conkey) with ordinality k(num, pos)
+             join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.num
+             order by k.pos)::text[],
        c.confrelid::regclass::text,
-       array(select a.attname from unnest(c.confkey) k join pg_attribute a
-             on a.attrelid = c.confrelid and a.attnum = k)::text[]
+       array(select a.attname from unnest(c.confkey) with ordinality k(num, pos)
+             join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.num
+             order by k.pos)::text[]
 from pg_constraint c join pg_namespace n on n.oid = c.connamespace
 where n.nspname = 'public' and c.contype in ('p', 'u', 'f')
 """

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Flask
 from sqlalchemy import select, text, update
 
+from core import clock
 from core.auth.models import User
 from core.db import db, tenant_owned_tables
+from core.exportruns.models import ExportRun
 from core.plugins import enablement
 from core.plugins.manager import hook_for
 from core.rollup.period import resolve
@@ -51,6 +53,18 @@ def _seed(factory: Factory) -> None:
         with tenant_scope(tenant.id):
             hook_for(tenant).zugong_demo_data(tenant=tenant)
             enablement.update_settings(tenant, "petitions", {"portal_enabled": True})
+            # A background export still queued: its progress page.
+            db.session.add(
+                ExportRun(
+                    user_id=person.user_id,
+                    name="petitions.ledger",
+                    params={},
+                    fmt="xlsx",
+                    rows_total=120,
+                    filename="信访台账.xlsx",
+                    expires_at=clock.now() + timedelta(days=7),
+                )
+            )
         db.session.execute(update(User).where(User.id == person.user_id).values(is_operator=True))
         db.session.commit()
 
@@ -86,7 +100,8 @@ def _first_id(app: Flask, rule: str, param: str) -> int | None:
             return db.session.scalar(select(Tenant.id).where(Tenant.slug == "smoke-down"))
     stem = param.removesuffix("_id")
     segment = rule.split("/")[3] if rule.startswith("/t/") else ""
-    tables = [t for t in tenant_owned_tables() if t == f"{stem}s" or t.endswith(f"_{stem}s")]
+    plural = f"{stem[:-1]}ies" if stem.endswith("y") else f"{stem}s"  # priority → priorities
+    tables = [t for t in tenant_owned_tables() if t == plural or t.endswith(f"_{plural}")]
     tables.sort(key=lambda t: (not t.startswith(segment), len(t)))
     with app.app_context():
         tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == SLUG))
