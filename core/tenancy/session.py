@@ -70,16 +70,29 @@ def _touches_tenant_tables(state: ORMExecuteState) -> bool:
 
 @event.listens_for(TenantSession, "do_orm_execute")
 def _scope_statement(state: ORMExecuteState) -> None:
-    if state.execution_options.get(TENANT_CHECKED):
+    if not _needs_scope(state):
         return
+    scope = current_scope()
+    if not scope.is_open:
+        raise NoTenantScope("no tenant in scope")
+    if scope.reads_everything:
+        return
+    state.statement = state.statement.options(_tenant_criteria(scope, state.is_select))
+
+
+def _needs_scope(state: ORMExecuteState) -> bool:
+    """Whether the statement reads or writes tenant tables unmarked; refuses the kinds
+    the scope cannot rewrite (text, Core statements, bulk inserts)."""
+    if state.execution_options.get(TENANT_CHECKED):
+        return False
     if isinstance(state.statement, TextClause):
         raise NoTenantScope(
             f"text() on the session: filter by tenant and mark it execution_options({TENANT_CHECKED}=True)"
         )
     if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
-        return
+        return False
     if not _touches_tenant_tables(state):
-        return
+        return False
     if not state.is_orm_statement:
         raise NoTenantScope(
             "Core statement on tenant tables: filter by tenant and mark it "
@@ -90,13 +103,13 @@ def _scope_statement(state: ORMExecuteState) -> None:
         raise NoTenantScope(
             f"bulk insert into tenant tables must be marked execution_options({TENANT_CHECKED}=True)"
         )
-    scope = current_scope()
-    if not scope.is_open:
-        raise NoTenantScope("no tenant in scope")
-    if scope.reads_everything:
-        return
+    return True
+
+
+def _tenant_criteria(scope: Scope, is_select: bool) -> Any:
+    """The loader option that limits every tenant-owned entity to what ``scope`` sees."""
     visible = scope.visible_tenant_ids()
-    if scope.grants and state.is_select:
+    if scope.grants and is_select:
         # Bound locally: SQLAlchemy tracks a lambda's closure, but refuses to instrument
         # a module-level function it calls.
         criterion = read_criterion
@@ -104,25 +117,20 @@ def _scope_statement(state: ORMExecuteState) -> None:
         # Two lambdas, not one with a branch: a lambda's SQL shape must not depend on
         # the values it closes over (they become cached bound parameters).
         if also:
-            criteria = with_loader_criteria(
-                TenantOwned,
-                lambda cls: criterion(cls, grantee, also),
-                include_aliases=True,
+            return with_loader_criteria(
+                TenantOwned, lambda cls: criterion(cls, grantee, also), include_aliases=True
             )
-        else:
-            criteria = with_loader_criteria(
-                TenantOwned, lambda cls: criterion(cls, grantee), include_aliases=True
-            )
-    elif len(visible) == 1:
+        return with_loader_criteria(
+            TenantOwned, lambda cls: criterion(cls, grantee), include_aliases=True
+        )
+    if len(visible) == 1:
         tenant_id = visible[0]
-        criteria = with_loader_criteria(
+        return with_loader_criteria(
             TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
         )
-    else:
-        criteria = with_loader_criteria(
-            TenantOwned, lambda cls: cls.tenant_id.in_(visible), include_aliases=True
-        )
-    state.statement = state.statement.options(criteria)
+    return with_loader_criteria(
+        TenantOwned, lambda cls: cls.tenant_id.in_(visible), include_aliases=True
+    )
 
 
 def read_criterion(cls: Any, grantee: Any, also: Any = None) -> ColumnElement[bool]:

@@ -76,24 +76,7 @@ def scan_statement(
         )
     ]
     if not full:
-        # The lights inline, not bound: a prepared statement's generic plan would not
-        # know they are rare and would read the whole tenant instead of the index range.
-        green, yellow = literal_column("'green'"), literal_column("'yellow'")
-        # The tenants and the widest window as constants too, so each arm is one range of
-        # the index (tenant_id, light, current_due) per tenant; the join then applies
-        # each tenant's own window to the few rows found.
-        widest = today + timedelta(days=max(warning_days.values()))
-        where.append(p.c.tenant_id.in_(sorted(warning_days)))
-        where.append(
-            or_(
-                and_(
-                    p.c.light == green,
-                    p.c.current_due <= widest,
-                    p.c.current_due <= w.c.yellow_until,
-                ),
-                and_(p.c.light == yellow, p.c.current_due < today),
-            )
-        )
+        where += _moved_by_calendar(p, w, warning_days, today)
     if after is not None:
         where.append(tuple_(p.c.tenant_id, p.c.id) > tuple_(*after))
     pick = select(p.c.tenant_id, p.c.id, w.c.yellow_until).join(w, w.c.tenant_id == p.c.tenant_id)
@@ -112,6 +95,29 @@ def scan_statement(
         )
         .returning(table.c.tenant_id, table.c.id)
     )
+
+
+def _moved_by_calendar(p: Any, w: Any, warning_days: Mapping[int, int], today: date) -> list:
+    """The hourly scan's conditions: rows the calendar may have moved since their light
+    was set (green due within the window, yellow past due)."""
+    # The lights inline, not bound: a prepared statement's generic plan would not
+    # know they are rare and would read the whole tenant instead of the index range.
+    green, yellow = literal_column("'green'"), literal_column("'yellow'")
+    # The tenants and the widest window as constants too, so each arm is one range of
+    # the index (tenant_id, light, current_due) per tenant; the join then applies
+    # each tenant's own window to the few rows found.
+    widest = today + timedelta(days=max(warning_days.values()))
+    return [
+        p.c.tenant_id.in_(sorted(warning_days)),
+        or_(
+            and_(
+                p.c.light == green,
+                p.c.current_due <= widest,
+                p.c.current_due <= w.c.yellow_until,
+            ),
+            and_(p.c.light == yellow, p.c.current_due < today),
+        ),
+    ]
 
 
 def scan_tenants(
