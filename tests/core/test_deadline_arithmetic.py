@@ -44,6 +44,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("plugins/petitions/services/longterm.py", "_flag_rows"): "periodic review horizon",
     ("plugins/petitions/queries/deadlines.py", "light_expression"): "warning horizon of the light",
     ("plugins/petitions/services/lights.py", "windows_table"): "warning horizon of the light",
+    ("plugins/petitions/services/lights.py", "_moved_by_calendar"): "widest warning horizon",
+    ("plugins/petitions/rollup.py", "_open_overdue"): "the month after this one (figures' spans)",
     ("plugins/petitions/todo.py", "statistics_widget"): "statistics window of the widget",
     ("plugins/petitions/queries/statistics.py", "year_before"): "report period",
     ("plugins/petitions/queries/statistics.py", "resolve_period"): "report period",

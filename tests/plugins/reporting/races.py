@@ -33,8 +33,10 @@ from plugins.reporting.levels import (
     linked_move,
     reporting_parent,
 )
-from plugins.reporting.models import Issue, IssueEntry, ReportItem, Submission
+from plugins.reporting.models import Issue, IssueEntry, Priority, ReportItem, Submission
 from plugins.reporting.permissions import ADOPT, APPROVE, VIEW, WRITE
+from plugins.reporting.priorities import services as priorities
+from plugins.reporting.priorities.workflow import PRIORITY_FLOW
 from plugins.reporting.workflow import ITEM_FLOW, SUBMISSION_FLOW, is_linked
 from tests.plugins.reporting.conftest import ITEM
 from tests.race import Scenarios, World
@@ -177,4 +179,24 @@ ISSUES = Scenarios(
 )
 
 
-SCENARIOS = [ITEMS, SUBMISSIONS, ISSUES]
+# -- A reporting priority (信息要点): retired and restored --------------------------------
+
+_PRIORITIES = count(1)
+
+
+def _priority(world: World) -> Priority:
+    title = f"竞态信息要点{next(_PRIORITIES)}"
+    return priorities.create_priority({"year": 2026, "title": title}, world.actor)
+
+
+PRIORITIES = Scenarios(
+    workflow=PRIORITY_FLOW,
+    model=Priority,
+    permissions=PERMISSIONS,
+    prepare=_tree,
+    create=_priority,
+    paths={"active": [], "retired": ["retire"]},
+)
+
+
+SCENARIOS = [ITEMS, SUBMISSIONS, ISSUES, PRIORITIES]
